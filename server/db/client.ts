@@ -1,0 +1,82 @@
+import { mkdirSync } from 'node:fs'
+import { existsSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { PGlite } from '@electric-sql/pglite'
+import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist'
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
+import { sql } from 'drizzle-orm'
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js'
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator'
+import postgres from 'postgres'
+import * as schema from './schema'
+
+export type Schema = typeof schema
+/** The one database type services take: the same on PGlite and PostgreSQL. */
+export type Database = PgDatabase<PgQueryResultHKT, Schema>
+export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0]
+/** A database or an open transaction: services accept either, so callers can compose them. */
+export type DbOrTx = Database | Transaction
+
+export interface DatabaseHandle {
+  kind: 'pglite' | 'postgres'
+  db: Database
+  /** Set on the embedded database only: pg-boss runs on the same instance through it. */
+  pglite?: PGlite
+  /** Set on PostgreSQL only: pg-boss opens its own pool with it. */
+  url?: string
+  migrate(): Promise<void>
+  ping(): Promise<void>
+  close(): Promise<void>
+}
+
+/** Where the generated SQL migrations live: next to the app (`drizzle/`), or `MIGRATIONS_DIR`. */
+export function migrationsFolder() {
+  const candidates = [process.env.MIGRATIONS_DIR, resolve(process.cwd(), 'drizzle'), resolve(import.meta.dirname ?? '.', '../../drizzle')]
+  const found = candidates.find((dir) => dir && existsSync(resolve(dir, 'meta/_journal.json')))
+  if (!found) throw new Error(`Cannot find the drizzle/ migrations folder (looked in ${candidates.filter(Boolean).join(', ')}); set MIGRATIONS_DIR`)
+  return found
+}
+
+const extensions = { btree_gist, pg_trgm }
+
+/** Opens the embedded database; `dataDir` undefined means in memory (tests), `loadDataDir` restores a snapshot. */
+export async function openPglite(options: { dataDir?: string; loadDataDir?: Blob } = {}): Promise<DatabaseHandle> {
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true })
+  const pglite = await PGlite.create({ dataDir: options.dataDir, extensions, loadDataDir: options.loadDataDir })
+  const db = drizzlePglite({ client: pglite, schema, casing: 'snake_case' }) as unknown as Database
+  return {
+    kind: 'pglite',
+    db,
+    pglite,
+    migrate: () => migratePglite(db as never, { migrationsFolder: migrationsFolder() }),
+    ping: async () => {
+      await pglite.query('select 1')
+    },
+    close: async () => {
+      if (!pglite.closed) await pglite.close()
+    },
+  }
+}
+
+export async function openPostgres(url: string, options: { max?: number } = {}): Promise<DatabaseHandle> {
+  const client = postgres(url, { max: options.max ?? 10, onnotice: () => {}, connection: { application_name: 'tma-platform' } })
+  const db = drizzlePostgres({ client, schema, casing: 'snake_case' }) as unknown as Database
+  return {
+    kind: 'postgres',
+    db,
+    url,
+    migrate: () => migratePostgres(db as never, { migrationsFolder: migrationsFolder() }),
+    ping: async () => {
+      await db.execute(sql`select 1`)
+    },
+    close: () => client.end({ timeout: 5 }),
+  }
+}
+
+/** PostgreSQL when a URL is configured, otherwise PGlite in `<dataDir>/pglite`. */
+export function openDatabase(config: { databaseUrl?: string; dataDir: string }) {
+  return config.databaseUrl ? openPostgres(config.databaseUrl) : openPglite({ dataDir: resolve(config.dataDir, 'pglite') })
+}

@@ -1,0 +1,5 @@
+export * from './settings'
+export * from './telegram'
+export * from './auth'
+export * from './catalog'
+export * from './booking'

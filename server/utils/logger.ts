@@ -1,0 +1,62 @@
+/**
+ * One JSON line per event on stdout. Small on purpose: a level filter, bound fields (request id,
+ * job id) and redaction of every configured secret, wherever it hides in a message or a field.
+ */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent'
+type Fields = Record<string, unknown>
+
+const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 }
+const SECRET_KEYS = /(token|secret|password|authorization|cookie|init_?data)/i
+
+export interface Logger {
+  debug(msg: string, fields?: Fields): void
+  info(msg: string, fields?: Fields): void
+  warn(msg: string, fields?: Fields): void
+  error(msg: string, fields?: Fields): void
+  child(fields: Fields): Logger
+}
+
+interface LoggerOptions {
+  level?: LogLevel
+  secrets?: string[]
+  write?: (line: string) => void
+}
+
+function redactString(value: string, secrets: string[]) {
+  let out = value
+  for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join('[redacted]')
+  // Bot tokens also appear inside URLs of the Bot API (/bot<token>/method).
+  return out.replace(/bot\d{5,16}:[A-Za-z0-9_-]{30,64}/g, 'bot[redacted]')
+}
+
+function redact(value: unknown, secrets: string[], depth = 0): unknown {
+  if (typeof value === 'string') return redactString(value, secrets)
+  if (value instanceof Error) {
+    return { name: value.name, message: redactString(value.message, secrets), stack: value.stack && redactString(value.stack, secrets), code: (value as { code?: unknown }).code }
+  }
+  if (depth > 5 || value === null || typeof value !== 'object') return value
+  if (Array.isArray(value)) return value.map((item) => redact(item, secrets, depth + 1))
+  const out: Fields = {}
+  for (const [key, item] of Object.entries(value)) {
+    out[key] = SECRET_KEYS.test(key) && item != null && item !== '' ? '[redacted]' : redact(item, secrets, depth + 1)
+  }
+  return out
+}
+
+export function createLogger(options: LoggerOptions = {}, bound: Fields = {}): Logger {
+  const threshold = LEVELS[options.level ?? 'info']
+  const secrets = options.secrets ?? []
+  const write = options.write ?? ((line: string) => process.stdout.write(line + '\n'))
+  const log = (level: Exclude<LogLevel, 'silent'>, msg: string, fields?: Fields) => {
+    if (LEVELS[level] < threshold) return
+    const entry = redact({ time: new Date().toISOString(), level, msg, ...bound, ...fields }, secrets)
+    write(JSON.stringify(entry))
+  }
+  return {
+    debug: (msg, fields) => log('debug', msg, fields),
+    info: (msg, fields) => log('info', msg, fields),
+    warn: (msg, fields) => log('warn', msg, fields),
+    error: (msg, fields) => log('error', msg, fields),
+    child: (fields) => createLogger(options, { ...bound, ...fields }),
+  }
+}

@@ -1,0 +1,31 @@
+import { timingSafeEqual } from 'node:crypto'
+import { useServices } from '../../utils/runtime'
+import { apiError } from '../../utils/errors'
+import { acceptUpdate, handleStoredUpdate } from '../../services/telegram/intake'
+import { TelegramUpdateSchema } from '../../services/telegram/updates'
+
+/** Telegram's updates are small; anything larger than this is not from Telegram. */
+const MAX_UPDATE_BYTES = 1024 * 1024
+
+function secretMatches(received: string | undefined, expected: string) {
+  if (!received) return false
+  const a = Buffer.from(received)
+  const b = Buffer.from(expected)
+  return a.length === b.length && timingSafeEqual(a, b)
+}
+
+/**
+ * Telegram -> us. The update is stored (deduped by update_id) before we answer 200; handling
+ * runs after the answer and is retried from the stored copy if it fails.
+ */
+export default defineEventHandler(async (event) => {
+  const services = await useServices()
+  if (!secretMatches(getHeader(event, 'x-telegram-bot-api-secret-token'), services.telegram.webhookSecret)) {
+    throw apiError('webhook_secret_mismatch', 'X-Telegram-Bot-Api-Secret-Token is missing or wrong')
+  }
+  if (Number(getHeader(event, 'content-length') ?? 0) > MAX_UPDATE_BYTES) throw apiError('payload_too_large', 'Update too large')
+  const update = await readValidatedBody(event, TelegramUpdateSchema.parse)
+  const stored = await acceptUpdate(services, update)
+  if (stored) services.track(handleStoredUpdate(services, update.update_id).catch((error) => services.logger.error('update handling crashed', { updateId: update.update_id, error })))
+  return { ok: true, duplicate: !stored }
+})

@@ -1,0 +1,57 @@
+import { getHeader, getRequestHeader, setResponseHeader } from 'h3'
+import { randomUUID } from 'node:crypto'
+import { ConfigError, loadConfig } from '../utils/config'
+import { bootstrap, shutdown } from '../utils/runtime'
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
+
+/**
+ * Boots the app: config first (a bad value prints one line per problem and exits before the
+ * server takes a request), then the database, queue and bot behind one readiness promise.
+ * Also: request ids, access logs and the request-duration histogram.
+ */
+export default defineNitroPlugin((nitroApp) => {
+  let config
+  try {
+    config = loadConfig()
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error
+    for (const problem of error.problems) process.stderr.write(`config error: ${problem}\n`)
+    process.exit(1)
+  }
+  const app = bootstrap(config)
+  app.ready.catch((error) => {
+    app.logger.error('startup failed', { error })
+    // Without a database the process is useless: let the orchestrator restart it.
+    if (process.env.NODE_ENV !== 'development') process.exit(1)
+  })
+
+  nitroApp.hooks.hook('request', (event) => {
+    const incoming = getRequestHeader(event, 'x-request-id')
+    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID()
+    event.context.requestId = requestId
+    event.context.startedAt = performance.now()
+    setResponseHeader(event, 'X-Request-Id', requestId)
+  })
+
+  nitroApp.hooks.hook('afterResponse', (event) => {
+    const started = event.context.startedAt as number | undefined
+    if (started === undefined) return
+    const seconds = (performance.now() - started) / 1000
+    const status = event.node.res.statusCode
+    const route = (event.context.matchedRoute?.path as string | undefined) ?? (status === 404 ? 'unmatched' : event.path.startsWith('/_nuxt/') ? '/_nuxt/**' : 'page')
+    app.metrics.httpDuration.observe({ method: event.method, route, status: String(status) }, seconds)
+    if (route === '/api/health' || route === '/metrics') return
+    app.logger.info('request', {
+      requestId: event.context.requestId,
+      method: event.method,
+      path: event.path.split('?')[0],
+      route,
+      status,
+      ms: Math.round(seconds * 1000),
+      ua: getHeader(event, 'user-agent')?.slice(0, 120),
+    })
+  })
+
+  nitroApp.hooks.hook('close', () => shutdown())
+})

@@ -1,0 +1,119 @@
+import { and, eq, lte, lt, or, sql } from 'drizzle-orm'
+import { z } from 'zod'
+import type { DbOrTx } from '../../db/client'
+import { telegramUpdates } from '../../db/schema'
+
+/** After this many failed attempts an update is parked as `failed` for an operator to look at. */
+export const MAX_UPDATE_ATTEMPTS = 10
+/** How long one handler may hold an update before another worker may take it over. */
+const LEASE_SECONDS = 60
+
+/** The only thing we require of an update before storing it: an id and one payload field. */
+export const TelegramUpdateSchema = z
+  .object({ update_id: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER) })
+  .catchall(z.unknown())
+  .refine((update) => Object.keys(update).some((key) => key !== 'update_id'), { message: 'update carries no payload' })
+
+export type TelegramUpdate = z.infer<typeof TelegramUpdateSchema>
+
+export function updateKind(update: TelegramUpdate) {
+  const key = Object.keys(update).find((k) => k !== 'update_id') ?? 'unknown'
+  const message = update[key] as Record<string, unknown> | undefined
+  // Payments arrive as messages; name them so operators can find them.
+  if (key === 'message' && message && typeof message === 'object') {
+    if ('successful_payment' in message) return 'message.successful_payment'
+    if ('refunded_payment' in message) return 'message.refunded_payment'
+  }
+  return key
+}
+
+/** Stores an update unless its `update_id` was seen before; returns whether this call stored it. */
+export async function storeUpdate(db: DbOrTx, update: TelegramUpdate): Promise<boolean> {
+  const rows = await db
+    .insert(telegramUpdates)
+    .values({ updateId: update.update_id, kind: updateKind(update), payload: update })
+    .onConflictDoNothing({ target: telegramUpdates.updateId })
+    .returning({ updateId: telegramUpdates.updateId })
+  return rows.length === 1
+}
+
+/**
+ * Takes the lease on one update if nobody else holds it and it is due. The single UPDATE is the
+ * lock: two deliveries, two workers or two replicas can never handle the same update at once.
+ */
+export async function claimUpdate(db: DbOrTx, updateId: number) {
+  const now = sql`now()`
+  const [row] = await db
+    .update(telegramUpdates)
+    .set({ status: 'processing', attempts: sql`${telegramUpdates.attempts} + 1`, lockedUntil: sql`now() + make_interval(secs => ${LEASE_SECONDS})` })
+    .where(
+      and(
+        eq(telegramUpdates.updateId, updateId),
+        or(
+          and(eq(telegramUpdates.status, 'pending'), lte(telegramUpdates.nextAttemptAt, now)),
+          and(eq(telegramUpdates.status, 'processing'), lt(telegramUpdates.lockedUntil, now)),
+        ),
+      ),
+    )
+    .returning()
+  return row
+}
+
+export async function markUpdateDone(db: DbOrTx, updateId: number) {
+  await db.update(telegramUpdates).set({ status: 'done', lockedUntil: null, lastError: null, processedAt: sql`now()` }).where(eq(telegramUpdates.updateId, updateId))
+}
+
+/** Puts a failed update back for a later attempt with exponential backoff, or parks it after the last attempt. */
+export async function markUpdateFailed(db: DbOrTx, updateId: number, attempts: number, error: unknown) {
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+  const delaySeconds = Math.min(5 * 2 ** Math.max(0, attempts - 1), 3600)
+  await db
+    .update(telegramUpdates)
+    .set({
+      status: attempts >= MAX_UPDATE_ATTEMPTS ? 'failed' : 'pending',
+      lockedUntil: null,
+      lastError: message.slice(0, 2000),
+      nextAttemptAt: sql`now() + make_interval(secs => ${delaySeconds})`,
+    })
+    .where(eq(telegramUpdates.updateId, updateId))
+}
+
+/** Updates that are due again: waiting for a retry, or held by a worker that died. */
+export async function dueUpdateIds(db: DbOrTx, limit = 100): Promise<number[]> {
+  const rows = await db
+    .select({ updateId: telegramUpdates.updateId })
+    .from(telegramUpdates)
+    .where(
+      or(
+        and(eq(telegramUpdates.status, 'pending'), lte(telegramUpdates.nextAttemptAt, sql`now()`)),
+        and(eq(telegramUpdates.status, 'processing'), lt(telegramUpdates.lockedUntil, sql`now()`)),
+      ),
+    )
+    .orderBy(telegramUpdates.updateId)
+    .limit(limit)
+  return rows.map((row) => row.updateId)
+}
+
+export type UpdateOutcome = { status: 'done' } | { status: 'skipped' } | { status: 'failed'; error: unknown; attempts: number }
+
+/**
+ * Handles one stored update at most once at a time: claim the lease, run the handler, record the
+ * outcome. `skipped` means another worker holds it, it is not due yet, or it is already done.
+ */
+export async function processStoredUpdate(db: DbOrTx, updateId: number, handle: (update: TelegramUpdate) => Promise<void>): Promise<UpdateOutcome> {
+  const claimed = await claimUpdate(db, updateId)
+  if (!claimed) return { status: 'skipped' }
+  try {
+    await handle(claimed.payload as TelegramUpdate)
+  } catch (error) {
+    await markUpdateFailed(db, updateId, claimed.attempts, error)
+    return { status: 'failed', error, attempts: claimed.attempts }
+  }
+  await markUpdateDone(db, updateId)
+  return { status: 'done' }
+}
+
+export async function getStoredUpdate(db: DbOrTx, updateId: number) {
+  const [row] = await db.select().from(telegramUpdates).where(eq(telegramUpdates.updateId, updateId))
+  return row
+}

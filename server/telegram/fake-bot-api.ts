@@ -1,0 +1,496 @@
+/**
+ * A fake Telegram Bot API server (plain `node:http`).
+ *
+ * Telegram cannot be reached from our machines, and the app's sandbox mode has no real bot token,
+ * so tests, benchmarks and sandbox mode talk to this instead of api.telegram.org. It speaks the
+ * Bot API contract (`POST|GET /bot<token>/<method>` with a JSON, urlencoded or multipart body ->
+ * `{ok:true,result}` or `{ok:false,error_code,description,parameters?}` with HTTP status =
+ * error_code), keeps just enough state to answer like Telegram (messages per chat, webhook,
+ * commands, invoices, Stars payments, the update queue), records every call for assertions and can
+ * inject failures (429 + retry_after, 403 blocked, 500). It also plays Telegram's side of webhooks
+ * (`deliverUpdate`) and long polling (`getUpdates` over `queueUpdate`).
+ */
+import { randomBytes } from 'node:crypto'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { Message, Update, User } from 'telegraf/types'
+
+type Params = Record<string, unknown>
+export interface BotApiError { error_code: number; description: string; parameters?: { retry_after?: number; migrate_to_chat_id?: number } }
+export interface FakeBotApiCall { method: string; params: Params; at: Date }
+/** What a multipart file part is recorded as in `params` (the bytes are dropped). */
+export interface UploadedFilePart { filename: string; size: number; contentType?: string }
+export interface BotInfo extends User {
+  is_bot: true; username: string; can_join_groups: boolean; can_read_all_group_messages: boolean; supports_inline_queries: boolean
+}
+export interface FakeBotApiOptions { token?: string; botUser?: Partial<Omit<BotInfo, 'id' | 'is_bot'>> }
+export interface LabeledPrice { label: string; amount: number }
+export interface FakeInvoice {
+  slug: string; link: string; title: string; description: string; payload: string; currency: string
+  prices: LabeledPrice[]; total_amount: number; params: Params; createdAt: Date
+}
+export interface TransactionPartnerUser { type: 'user'; transaction_type: 'invoice_payment'; user: User; invoice_payload?: string }
+export interface StarTransaction { id: string; amount: number; date: number; source?: TransactionPartnerUser; receiver?: TransactionPartnerUser }
+export interface WebhookInfo { url: string; secret_token?: string; max_connections: number; allowed_updates?: string[] }
+export interface PaymentInput { currency: string; total_amount: number; invoice_payload: string; [extra: string]: unknown }
+export interface SuccessfulPaymentInput extends PaymentInput { telegram_payment_charge_id: string; provider_payment_charge_id: string }
+
+class ApiError extends Error {
+  constructor(readonly error: BotApiError) { super(error.description) }
+}
+function bad(what: string): never { throw new ApiError({ error_code: 400, description: `Bad Request: ${what}` }) }
+const now = () => Math.floor(Date.now() / 1000)
+const str = (v: unknown): string => (v == null ? '' : String(v))
+const int = (v: unknown): number | undefined => (v == null || v === '' || !Number.isInteger(Number(v)) ? undefined : Number(v))
+const randomId = (bytes = 12) => randomBytes(bytes).toString('base64url')
+const sameJson = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null)
+/** Fields Telegram accepts as JSON-serialised strings in urlencoded/multipart bodies. */
+const JSON_FIELDS = new Set(['reply_markup', 'prices', 'commands', 'allowed_updates', 'menu_button', 'entities', 'caption_entities',
+  'scope', 'shipping_options', 'results', 'suggested_tip_amounts', 'media', 'link_preview_options', 'reply_parameters', 'errors'])
+const MAX_TEXT = 4096
+
+export class FakeBotApi {
+  readonly token: string
+  readonly botInfo: BotInfo
+  /** Every call in arrival order (cleared in place by `clear()`). */
+  readonly calls: FakeBotApiCall[] = []
+  readonly invoices = new Map<string, FakeInvoice>()
+  readonly transactions: StarTransaction[] = []
+  apiRoot = ''
+  webhook: WebhookInfo | undefined
+  /** Builders of realistic updates; ids come from `nextUpdateId()`. */
+  readonly updates = {
+    message: (from: User, text: string): Update.MessageUpdate<Message.TextMessage> =>
+      this.userUpdate(from, { text }) as Update.MessageUpdate<Message.TextMessage>,
+    command: (from: User, command: string, payload?: string): Update.MessageUpdate<Message.TextMessage> => {
+      const cmd = command.startsWith('/') ? command : `/${command}`
+      const text = payload ? `${cmd} ${payload}` : cmd
+      return this.userUpdate(from, { text, entities: [{ type: 'bot_command', offset: 0, length: cmd.length }] }) as Update.MessageUpdate<Message.TextMessage>
+    },
+    callbackQuery: (from: User, data: string, message?: Message): Update.CallbackQueryUpdate => {
+      this.users.set(from.id, from)
+      const msg = message ? this.store(message as unknown as Params) : this.newMessage(from.id, this.botInfo, { text: 'Menu' })
+      const callback_query = { id: String(BigInt(from.id) * 1000n + BigInt(++this.seq)), from, chat_instance: `-${from.id}${this.seq}`, data, message: msg }
+      return { update_id: this.nextUpdateId(), callback_query } as unknown as Update.CallbackQueryUpdate
+    },
+    preCheckoutQuery: (from: User, query: PaymentInput): Update.PreCheckoutQueryUpdate => {
+      this.users.set(from.id, from)
+      return { update_id: this.nextUpdateId(), pre_checkout_query: { id: String(BigInt(from.id) * 1000n + BigInt(++this.seq)), from, ...query } }
+    },
+    successfulPayment: (from: User, payment: SuccessfulPaymentInput): Update.MessageUpdate<Message.SuccessfulPaymentMessage> =>
+      this.userUpdate(from, { successful_payment: payment }) as Update.MessageUpdate<Message.SuccessfulPaymentMessage>,
+    /** Bot API 7.10+: what the bot receives after refundStarPayment (not in Telegraf 4.16 types). */
+    refundedPayment: (from: User, refund: Omit<SuccessfulPaymentInput, 'provider_payment_charge_id'>): Update.MessageUpdate =>
+      this.userUpdate(from, { refunded_payment: { ...refund } }) as Update.MessageUpdate,
+  }
+
+  private server: Server | undefined
+  private readonly failures = new Map<string, BotApiError[]>()
+  private readonly listeners = new Set<(call: FakeBotApiCall) => void>()
+  private readonly pollers = new Set<() => void>()
+  private queue: Update[] = []
+  private lastUpdateId = 500_000_000
+  private seq = 0
+  private readonly users = new Map<number, User>()
+  private readonly messages = new Map<string, Params>()
+  private readonly lastMessageId = new Map<string, number>()
+  private readonly commands = new Map<string, unknown[]>()
+  private readonly menuButtons = new Map<string, unknown>()
+  private readonly payments = new Map<string, { user: User; amount: number; refunded: boolean }>()
+  private readonly files = new Map<string, number>()
+  private readonly handlers: Record<string, (p: Params) => unknown> = {
+    getMe: () => this.botInfo,
+    logOut: () => true,
+    close: () => true,
+    setWebhook: (p) => {
+      if (p.url == null) bad('parameter "url" is required')
+      const url = str(p.url)
+      if (url === '') { this.webhook = undefined; return true }
+      if (!/^https?:\/\/[^/\s]+/.test(url)) bad('bad webhook: An HTTPS URL must be provided for webhook')
+      const max = int(p.max_connections) ?? 40
+      if (max < 1 || max > 100) bad('bad webhook: max_connections must be between 1 and 100')
+      const secret = p.secret_token == null ? undefined : str(p.secret_token)
+      if (secret !== undefined && !/^[A-Za-z0-9_-]{1,256}$/.test(secret)) bad('secret token contains unallowed characters')
+      if (p.drop_pending_updates === true || p.drop_pending_updates === 'true') this.queue = []
+      const allowed = Array.isArray(p.allowed_updates) ? p.allowed_updates.map(String) : this.webhook?.allowed_updates
+      this.webhook = { url, secret_token: secret, max_connections: max, allowed_updates: allowed }
+      return true
+    },
+    deleteWebhook: (p) => {
+      this.webhook = undefined
+      if (p.drop_pending_updates === true || p.drop_pending_updates === 'true') this.queue = []
+      return true
+    },
+    getWebhookInfo: () => ({
+      url: this.webhook?.url ?? '', has_custom_certificate: false, pending_update_count: this.queue.length,
+      ...(this.webhook && { max_connections: this.webhook.max_connections, ip_address: '127.0.0.1' }),
+      ...(this.webhook?.allowed_updates && { allowed_updates: this.webhook.allowed_updates }),
+    }),
+    setMyCommands: (p) => {
+      if (!Array.isArray(p.commands)) bad('parameter "commands" is required')
+      this.commands.set(this.scopeKey(p), p.commands as unknown[])
+      return true
+    },
+    getMyCommands: (p) => this.commands.get(this.scopeKey(p)) ?? [],
+    deleteMyCommands: (p) => this.commands.delete(this.scopeKey(p)) || true,
+    setChatMenuButton: (p) => { this.menuButtons.set(str(p.chat_id), p.menu_button ?? { type: 'default' }); return true },
+    getChatMenuButton: (p) => this.menuButtons.get(str(p.chat_id)) ?? this.menuButtons.get('') ?? { type: 'default' },
+    sendMessage: (p) => {
+      const chatId = this.chatId(p)
+      const text = this.text(p.text)
+      return this.newMessage(chatId, this.botInfo, { text, ...(p.entities != null && { entities: p.entities }), ...this.markup(p) })
+    },
+    editMessageText: (p) => this.edit(p, 'edit', (msg) => {
+      const text = this.text(p.text)
+      if (msg.text === text && sameJson(msg.reply_markup, this.markup(p).reply_markup)) this.notModified()
+      return { text, entities: p.entities, reply_markup: this.markup(p).reply_markup }
+    }),
+    editMessageReplyMarkup: (p) => this.edit(p, 'edit', (msg) => {
+      if (sameJson(msg.reply_markup, this.markup(p).reply_markup)) this.notModified()
+      return { reply_markup: this.markup(p).reply_markup }
+    }),
+    deleteMessage: (p) => this.edit(p, 'delete', () => ({})),
+    sendPhoto: (p) => {
+      const chatId = this.chatId(p)
+      if (p.photo == null || p.photo === '') bad('there is no photo in the request')
+      const size = this.fileSize(p.photo)
+      const photo = [90, 320, 800].map((w) => ({ ...this.newFile(Math.round(size * w / 800)), width: w, height: Math.round(w * 0.75) }))
+      return this.newMessage(chatId, this.botInfo, { photo, ...(p.caption != null && { caption: str(p.caption) }), ...this.markup(p) })
+    },
+    sendDocument: (p) => {
+      const chatId = this.chatId(p)
+      if (p.document == null || p.document === '') bad('there is no document in the request')
+      const part = p.document as Partial<UploadedFilePart>
+      const document = { ...this.newFile(this.fileSize(p.document)), file_name: part.filename ?? 'document.dat', mime_type: part.contentType ?? 'application/octet-stream' }
+      return this.newMessage(chatId, this.botInfo, { document, ...(p.caption != null && { caption: str(p.caption) }), ...this.markup(p) })
+    },
+    answerCallbackQuery: (p) => (str(p.callback_query_id) ? true : bad('query is too old and response timeout expired or query ID is invalid')),
+    answerPreCheckoutQuery: (p) => {
+      if (!str(p.pre_checkout_query_id)) bad('QUERY_ID_INVALID')
+      if (p.ok == null) bad('parameter "ok" is required')
+      if ((p.ok === false || p.ok === 'false') && !str(p.error_message)) bad('ERROR_MESSAGE_EMPTY')
+      return true
+    },
+    answerShippingQuery: (p) => {
+      if (!str(p.shipping_query_id)) bad('QUERY_ID_INVALID')
+      if ((p.ok === true || p.ok === 'true') && !Array.isArray(p.shipping_options)) bad('SHIPPING_OPTIONS_EMPTY')
+      if ((p.ok === false || p.ok === 'false') && !str(p.error_message)) bad('ERROR_MESSAGE_EMPTY')
+      return true
+    },
+    createInvoiceLink: (p) => {
+      const invoice = this.validateInvoice(p)
+      this.invoices.set(invoice.slug, invoice)
+      return invoice.link
+    },
+    sendInvoice: (p) => {
+      const chatId = this.chatId(p)
+      const inv = this.validateInvoice(p)
+      const invoice = { title: inv.title, description: inv.description, start_parameter: str(p.start_parameter), currency: inv.currency, total_amount: inv.total_amount }
+      return this.newMessage(chatId, this.botInfo, { invoice, ...this.markup(p) })
+    },
+    refundStarPayment: (p) => {
+      const userId = int(p.user_id) ?? bad('invalid user_id specified')
+      const chargeId = str(p.telegram_payment_charge_id) || bad('CHARGE_ID_EMPTY')
+      const payment = this.payments.get(chargeId)
+      if (!payment || payment.user.id !== userId) bad('CHARGE_NOT_FOUND')
+      if (payment.refunded) bad('CHARGE_ALREADY_REFUNDED')
+      payment.refunded = true
+      this.transactions.push({ id: chargeId, amount: payment.amount, date: now(), receiver: { type: 'user', transaction_type: 'invoice_payment', user: payment.user } })
+      return true
+    },
+    getStarTransactions: (p) => {
+      const offset = int(p.offset) ?? 0
+      const limit = Math.min(Math.max(int(p.limit) ?? 100, 1), 100)
+      return { transactions: this.transactions.slice(offset, offset + limit) }
+    },
+    getUpdates: (p) => this.getUpdates(p),
+    getChat: (p) => this.chatOf(this.chatId(p)),
+    getFile: (p) => {
+      const fileId = str(p.file_id) || bad('file_id is empty')
+      return { file_id: fileId, file_unique_id: fileId.slice(-16), file_size: this.files.get(fileId) ?? 1024, file_path: `documents/file_${this.files.size}.dat` }
+    },
+  }
+  /** Lower-cased name -> canonical name (Bot API method names are case-insensitive). */
+  private readonly methodNames = new Map<string, string>()
+
+  constructor(options: FakeBotApiOptions = {}) {
+    this.token = options.token ?? `7000000001:AAH${randomBytes(24).toString('base64url')}`
+    const id = Number(this.token.split(':')[0])
+    this.botInfo = {
+      first_name: 'Sandbox Bot', username: 'sandbox_tma_bot', can_join_groups: true, can_read_all_group_messages: false,
+      supports_inline_queries: false, ...options.botUser, id, is_bot: true,
+    }
+    for (const name of ['setMyDescription', 'setMyShortDescription', 'setMyName', 'sendChatAction', 'pinChatMessage',
+      'unpinChatMessage', 'setMyDefaultAdministratorRights', 'setMessageReaction']) this.handlers[name] ??= () => true
+    for (const name of Object.keys(this.handlers)) this.methodNames.set(name.toLowerCase(), name)
+  }
+
+  /** Starts the server; resolves to the apiRoot (e.g. `http://127.0.0.1:34567`). */
+  async listen(port = 0, host = '127.0.0.1'): Promise<string> {
+    const server = createServer((req, res) => void this.handle(req, res))
+    await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, host, resolve))
+    this.server = server
+    const address = server.address() as AddressInfo
+    this.apiRoot = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`
+    return this.apiRoot
+  }
+
+  async close(): Promise<void> {
+    for (const wake of [...this.pollers]) wake()
+    const server = this.server
+    this.server = undefined
+    if (!server) return
+    await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections() })
+  }
+
+  callsOf(method: string): FakeBotApiCall[] { return this.calls.filter((c) => c.method === method) }
+
+  /** Forgets recorded calls and pending injected failures (webhook, messages, invoices etc. are kept). */
+  clear(): void { this.calls.length = 0; this.failures.clear() }
+
+  /** Resolves with the first recorded call (past or future) of `method` matching `predicate`. */
+  waitFor(method: string, predicate: (params: Params, call: FakeBotApiCall) => boolean = () => true, timeoutMs = 5000): Promise<FakeBotApiCall> {
+    const matches = (c: FakeBotApiCall) => c.method === method && predicate(c.params, c)
+    const seen = this.calls.find(matches)
+    if (seen) return Promise.resolve(seen)
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        off()
+        reject(new Error(`fake Bot API: no matching ${method} call within ${timeoutMs} ms (seen: ${this.calls.map((c) => c.method).join(', ') || 'none'})`))
+      }, timeoutMs)
+      const off = this.onCall((c) => { if (matches(c)) { clearTimeout(timer); off(); resolve(c) } })
+    })
+  }
+
+  /** The next `times` calls of `method` answer with `error` (e.g. 429 + parameters.retry_after). */
+  failNext(method: string, error: BotApiError, times = 1): this {
+    const key = method.toLowerCase()
+    this.failures.set(key, [...(this.failures.get(key) ?? []), ...Array<BotApiError>(times).fill(error)])
+    return this
+  }
+
+  /** Called synchronously with each call as it is recorded, before it is answered. */
+  onCall(listener: (call: FakeBotApiCall) => void): () => void {
+    this.listeners.add(listener)
+    return () => { this.listeners.delete(listener) }
+  }
+
+  nextUpdateId(): number { return ++this.lastUpdateId }
+
+  /** Queues an update for getUpdates (assigns an update_id when missing) and wakes long polls. */
+  queueUpdate<U extends Update>(update: U): U {
+    if (update.update_id == null) (update as { update_id: number }).update_id = this.nextUpdateId()
+    this.queue.push(update)
+    for (const wake of [...this.pollers]) wake()
+    return update
+  }
+
+  /** Registers a paid Stars charge so refundStarPayment/getStarTransactions know about it. */
+  recordStarPayment(userId: number, chargeId: string, amount: number, extra: { user?: User; invoice_payload?: string } = {}): StarTransaction {
+    const user = extra.user ?? this.users.get(userId) ?? { id: userId, is_bot: false, first_name: 'User' }
+    this.payments.set(chargeId, { user, amount, refunded: false })
+    const tx: StarTransaction = { id: chargeId, amount, date: now(), source: { type: 'user', transaction_type: 'invoice_payment', user, ...(extra.invoice_payload != null && { invoice_payload: extra.invoice_payload }) } }
+    this.transactions.push(tx)
+    return tx
+  }
+
+  /** Looks an invoice up by slug, `$slug` or the full `https://t.me/$slug` link. */
+  getInvoice(slugOrLink: string): FakeInvoice | undefined {
+    return this.invoices.get(slugOrLink.replace(/^https:\/\/t\.me\//, '').replace(/^\$/, ''))
+  }
+
+  /** POSTs the update to the registered webhook like Telegram does (with the secret header). */
+  async deliverUpdate(update: Update): Promise<{ status: number; body: string }> {
+    if (!this.webhook) throw new Error('fake Bot API: no webhook set (call setWebhook first)')
+    const headers: Record<string, string> = { 'content-type': 'application/json' }
+    if (this.webhook.secret_token) headers['x-telegram-bot-api-secret-token'] = this.webhook.secret_token
+    const res = await fetch(this.webhook.url, { method: 'POST', headers, body: JSON.stringify(update) })
+    return { status: res.status, body: await res.text() }
+  }
+
+  // ---- HTTP ----
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const reply = (status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body))
+    }
+    const url = new URL(req.url ?? '/', 'http://fake')
+    const route = /^\/bot([^/]+)\/([A-Za-z0-9_]+)\/?$/.exec(url.pathname)
+    if (!route) return reply(404, { ok: false, error_code: 404, description: 'Not Found' })
+    if (decodeURIComponent(route[1]!) !== this.token) return reply(401, { ok: false, error_code: 401, description: 'Unauthorized' })
+    const method = this.methodNames.get(route[2]!.toLowerCase()) ?? route[2]!
+    try {
+      const params: Params = Object.fromEntries(url.searchParams)
+      Object.assign(params, await readBody(req))
+      for (const [k, v] of Object.entries(params)) if (typeof v === 'string' && JSON_FIELDS.has(k)) params[k] = parseJsonField(v)
+      if (params.method === method) delete params.method // Telegraf adds it to multipart bodies
+      const call: FakeBotApiCall = { method, params, at: new Date() }
+      this.calls.push(call)
+      for (const listener of [...this.listeners]) listener(call)
+      const injected = this.failures.get(method.toLowerCase())?.shift()
+      if (injected) throw new ApiError(injected)
+      const handler = this.handlers[method]
+      if (!handler) throw new ApiError({ error_code: 404, description: 'Not Found: method not found' })
+      reply(200, { ok: true, result: await handler(params) })
+    } catch (err) {
+      const error = err instanceof ApiError ? err.error : { error_code: 500, description: `Internal Server Error: ${(err as Error).message}` }
+      reply(error.error_code, { ok: false, ...error })
+    }
+  }
+
+  // ---- state helpers ----
+
+  private async getUpdates(p: Params): Promise<Update[]> {
+    if (this.webhook) throw new ApiError({ error_code: 409, description: "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first" })
+    const offset = int(p.offset) ?? 0
+    if (offset < 0) this.queue = this.queue.slice(offset)
+    else if (offset > 0) this.queue = this.queue.filter((u) => u.update_id >= offset)
+    const timeout = Math.max(0, int(p.timeout) ?? 0)
+    if (this.queue.length === 0 && timeout > 0 && this.server) {
+      await new Promise<void>((resolve) => {
+        const wake = () => { clearTimeout(timer); this.pollers.delete(wake); resolve() }
+        const timer = setTimeout(wake, timeout * 1000)
+        this.pollers.add(wake)
+      })
+    }
+    return this.queue.slice(0, Math.min(Math.max(int(p.limit) ?? 100, 1), 100))
+  }
+
+  private chatId(p: Params): number | string {
+    const raw = str(p.chat_id).trim()
+    if (!raw) bad('chat_id is empty')
+    if (/^-?\d+$/.test(raw)) return Number(raw)
+    if (/^@[A-Za-z0-9_]{4,}$/.test(raw)) return raw
+    return bad('chat not found')
+  }
+
+  private chatOf(chatId: number | string): Params {
+    if (typeof chatId === 'string') return { id: -1001000000000, type: 'channel', title: chatId.slice(1), username: chatId.slice(1) }
+    if (chatId < 0) return { id: chatId, type: chatId <= -1e12 ? 'supergroup' : 'group', title: 'Group' }
+    const user = this.users.get(chatId)
+    return { id: chatId, type: 'private', first_name: user?.first_name ?? 'User', ...(user?.last_name && { last_name: user.last_name }), ...(user?.username && { username: user.username }) }
+  }
+
+  private text(value: unknown): string {
+    const text = str(value)
+    if (!text.trim()) bad('message text is empty')
+    if ([...text].length > MAX_TEXT) bad('message is too long')
+    return text
+  }
+
+  /** Telegram echoes only inline keyboards in Message.reply_markup. */
+  private markup(p: Params): { reply_markup?: unknown } {
+    const m = p.reply_markup as { inline_keyboard?: unknown } | undefined
+    return m && typeof m === 'object' && m.inline_keyboard ? { reply_markup: m } : {}
+  }
+
+  private notModified(): never {
+    return bad('message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message')
+  }
+
+  private newMessage(chatId: number | string, from: User, fields: Params): Params {
+    const chat = this.chatOf(chatId)
+    const message_id = (this.lastMessageId.get(str(chat.id)) ?? 0) + 1
+    return this.store({ message_id, from, chat, date: now(), ...fields })
+  }
+
+  private store(message: Params): Params {
+    const chatId = str((message.chat as { id?: unknown } | undefined)?.id)
+    const id = Number(message.message_id)
+    this.lastMessageId.set(chatId, Math.max(this.lastMessageId.get(chatId) ?? 0, id))
+    this.messages.set(`${chatId}:${id}`, message)
+    return message
+  }
+
+  private userUpdate(from: User, fields: Params): Update {
+    this.users.set(from.id, from)
+    return { update_id: this.nextUpdateId(), message: this.newMessage(from.id, from, fields) } as unknown as Update
+  }
+
+  /** editMessage* / deleteMessage on a stored message; inline messages just answer true. */
+  private edit(p: Params, kind: 'edit' | 'delete', change: (msg: Params) => Params): Params | true {
+    if (kind === 'edit' && str(p.inline_message_id)) return true
+    const key = `${this.chatOf(this.chatId(p)).id}:${int(p.message_id) ?? bad('message identifier is not specified')}`
+    const msg = this.messages.get(key) ?? bad(`message to ${kind} not found`)
+    if (kind === 'delete') { this.messages.delete(key); return true }
+    for (const [k, v] of Object.entries(change(msg))) if (v == null) delete msg[k]; else msg[k] = v
+    msg.edit_date = now()
+    return msg
+  }
+
+  private scopeKey(p: Params): string { return `${JSON.stringify(p.scope ?? { type: 'default' })}|${str(p.language_code)}` }
+
+  private fileSize(value: unknown): number { return typeof value === 'object' && value ? Number((value as UploadedFilePart).size) || 0 : 1024 }
+
+  private newFile(size: number) {
+    const file_id = `BQACAgIAAxkBAAI${randomId(24)}`
+    this.files.set(file_id, size)
+    return { file_id, file_unique_id: `AgAD${randomId(6)}`, file_size: size }
+  }
+
+  private validateInvoice(p: Params): FakeInvoice {
+    const title = str(p.title), description = str(p.description), payload = str(p.payload), currency = str(p.currency)
+    if (title.length < 1 || title.length > 32) bad('title must be 1-32 characters long')
+    if (description.length < 1 || description.length > 255) bad('description must be 1-255 characters long')
+    const bytes = Buffer.byteLength(payload)
+    if (bytes < 1 || bytes > 128) bad('INVOICE_PAYLOAD_INVALID')
+    if (!/^[A-Z]{3}$/.test(currency)) bad('CURRENCY_INVALID')
+    const prices = Array.isArray(p.prices) ? (p.prices as LabeledPrice[]) : []
+    if (prices.length === 0) bad('there must be at least one price')
+    if (prices.some((x) => !x || !str(x.label) || !Number.isInteger(Number(x.amount)))) bad('can\'t parse prices JSON object')
+    if (currency === 'XTR' && (prices.length !== 1 || str(p.provider_token) !== '')) bad('STARS_INVOICE_INVALID')
+    if (currency !== 'XTR' && !str(p.provider_token)) bad('PAYMENT_PROVIDER_INVALID')
+    if (p.subscription_period != null && (currency !== 'XTR' || int(p.subscription_period) !== 2592000)) bad('SUBSCRIPTION_PERIOD_INVALID')
+    const total_amount = prices.reduce((sum, x) => sum + Number(x.amount), 0)
+    if (total_amount <= 0) bad('CURRENCY_TOTAL_AMOUNT_INVALID')
+    const slug = randomId(12)
+    return { slug, link: `https://t.me/$${slug}`, title, description, payload, currency, prices, total_amount, params: p, createdAt: new Date() }
+  }
+}
+
+export function createFakeBotApi(options?: FakeBotApiOptions): FakeBotApi {
+  return new FakeBotApi(options)
+}
+
+function parseJsonField(value: string): unknown {
+  try { return JSON.parse(value) } catch { return value }
+}
+
+async function readBody(req: IncomingMessage): Promise<Params> {
+  const chunks: Buffer[] = []
+  for await (const chunk of req) chunks.push(chunk as Buffer)
+  const body = Buffer.concat(chunks)
+  if (body.length === 0) return {}
+  const type = (req.headers['content-type'] ?? '').toLowerCase()
+  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(req.headers['content-type'] ?? '')
+  if (type.startsWith('multipart/form-data') && boundary) return parseMultipart(body, boundary[1] ?? boundary[2]!)
+  if (type.startsWith('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(body.toString('utf8')))
+  try {
+    const json: unknown = JSON.parse(body.toString('utf8'))
+    if (json && typeof json === 'object' && !Array.isArray(json)) return json as Params
+  } catch { /* answered below */ }
+  return bad('can\'t parse JSON object')
+}
+
+/** Text parts become strings; file parts are recorded as {filename, size, contentType}. */
+function parseMultipart(body: Buffer, boundary: string): Params {
+  const params: Params = {}
+  const delimiter = Buffer.from(`--${boundary}`)
+  let start = body.indexOf(delimiter)
+  while (start !== -1) {
+    const next = body.indexOf(delimiter, start + delimiter.length)
+    if (next === -1) break
+    const part = body.subarray(start + delimiter.length, next)
+    start = next
+    const headerEnd = part.indexOf('\r\n\r\n')
+    if (headerEnd === -1) continue
+    const headers = part.subarray(0, headerEnd).toString('utf8')
+    const content = part.subarray(headerEnd + 4, part.length - 2) // strip the CRLF before the next delimiter
+    const name = /(?:^|[;\s])name="([^"]*)"/i.exec(headers)?.[1]
+    if (name == null) continue
+    const filename = /filename="([^"]*)"/i.exec(headers)?.[1]
+    const contentType = /content-type:\s*([^\r\n]+)/i.exec(headers)?.[1]?.trim()
+    params[name] = filename != null ? { filename, size: content.length, ...(contentType && { contentType }) } : content.toString('utf8')
+  }
+  return params
+}

@@ -1,0 +1,52 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import type { QueueDepth } from '../jobs/queue'
+
+/**
+ * Prometheus metrics of one app instance. A registry of our own (not prom-client's global one),
+ * so tests and a restarted runtime never register a metric twice.
+ */
+export function createMetrics(readQueueDepth: () => Promise<QueueDepth[] | undefined>) {
+  const registry = new Registry()
+  collectDefaultMetrics({ register: registry })
+
+  const httpDuration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request duration by route pattern, method and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  })
+  const telegramUpdates = new Counter({
+    name: 'telegram_updates_total',
+    help: 'Telegram updates by intake result (stored, duplicate) and handling outcome (done, failed)',
+    labelNames: ['result'] as const,
+    registers: [registry],
+  })
+  const labels = ['queue'] as const
+  const queueGauges = {
+    queued: new Gauge({ name: 'queue_jobs_queued', help: 'Jobs waiting in a queue (including deferred)', labelNames: labels, registers: [registry] }),
+    active: new Gauge({ name: 'queue_jobs_active', help: 'Jobs being worked on', labelNames: labels, registers: [registry] }),
+    deferred: new Gauge({ name: 'queue_jobs_deferred', help: 'Jobs scheduled for later', labelNames: labels, registers: [registry] }),
+    failed: new Gauge({ name: 'queue_jobs_failed', help: 'Jobs that failed for good (retained)', labelNames: labels, registers: [registry] }),
+  }
+
+  return {
+    registry,
+    httpDuration,
+    telegramUpdates,
+    /** Reads queue depth right before a scrape instead of on a timer. */
+    async render() {
+      const depth = await readQueueDepth().catch(() => undefined)
+      for (const gauge of Object.values(queueGauges)) gauge.reset()
+      for (const q of depth ?? []) {
+        queueGauges.queued.set({ queue: q.name }, q.queued)
+        queueGauges.active.set({ queue: q.name }, q.active)
+        queueGauges.deferred.set({ queue: q.name }, q.deferred)
+        queueGauges.failed.set({ queue: q.name }, q.failed)
+      }
+      return registry.metrics()
+    },
+  }
+}
+
+export type Metrics = ReturnType<typeof createMetrics>

@@ -1,0 +1,33 @@
+/**
+ * Every error `code` the API answers with, its HTTP status and what it means. Clients switch on
+ * `code` (stable), never on `message` (human, may change). The Mini App maps each code to a
+ * translated message; the OpenAPI document lists them.
+ */
+export const ERROR_CODES = {
+  validation_failed: { status: 400, description: 'The request body, query or path did not match the schema; `details` lists each problem.' },
+  bad_request: { status: 400, description: 'The request could not be read (bad JSON, wrong content type).' },
+  payload_too_large: { status: 413, description: 'The request body is larger than this route accepts.' },
+  auth_missing: { status: 401, description: 'No `Authorization: tma <initData>` header (or no session cookie on admin routes).' },
+  auth_malformed: { status: 401, description: 'The init data or session could not be parsed.' },
+  auth_invalid_signature: { status: 401, description: 'The init data signature does not match this bot.' },
+  auth_expired: { status: 401, description: 'The init data is older than INIT_DATA_MAX_AGE; reopen the Mini App.' },
+  forbidden: { status: 403, description: 'Signed in, but the role does not allow this action.' },
+  webhook_secret_mismatch: { status: 401, description: 'X-Telegram-Bot-Api-Secret-Token is missing or wrong.' },
+  not_found: { status: 404, description: 'No such route or resource.' },
+  method_not_allowed: { status: 405, description: 'The route exists but not for this HTTP method.' },
+  conflict: { status: 409, description: 'The resource changed meanwhile or the request repeats a finished one.' },
+  rate_limited: { status: 429, description: 'Too many requests; wait for Retry-After seconds.' },
+  not_ready: { status: 503, description: 'The database or the queue is not available yet.' },
+  internal_error: { status: 500, description: 'An unexpected error; the request id in the response helps find it in the logs.' },
+} as const satisfies Record<string, { status: number; description: string }>
+
+export type ErrorCode = keyof typeof ERROR_CODES
+
+/** The JSON body of every error response. */
+export interface ApiErrorBody {
+  statusCode: number
+  code: ErrorCode | (string & {})
+  message: string
+  details?: unknown
+  requestId?: string
+}

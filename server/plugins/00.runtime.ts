@@ -29,27 +29,26 @@ export default defineNitroPlugin((nitroApp) => {
   nitroApp.hooks.hook('request', (event) => {
     const incoming = getRequestHeader(event, 'x-request-id')
     const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID()
+    const started = performance.now()
     event.context.requestId = requestId
-    event.context.startedAt = performance.now()
     setResponseHeader(event, 'X-Request-Id', requestId)
-  })
-
-  nitroApp.hooks.hook('afterResponse', (event) => {
-    const started = event.context.startedAt as number | undefined
-    if (started === undefined) return
-    const seconds = (performance.now() - started) / 1000
-    const status = event.node.res.statusCode
-    const route = (event.context.matchedRoute?.path as string | undefined) ?? (status === 404 ? 'unmatched' : event.path.startsWith('/_nuxt/') ? '/_nuxt/**' : 'page')
-    app.metrics.httpDuration.observe({ method: event.method, route, status: String(status) }, seconds)
-    if (route === '/api/health' || route === '/metrics') return
-    app.logger.info('request', {
-      requestId: event.context.requestId,
-      method: event.method,
-      path: event.path.split('?')[0],
-      route,
-      status,
-      ms: Math.round(seconds * 1000),
-      ua: getHeader(event, 'user-agent')?.slice(0, 120),
+    // 'finish' fires for every response, handled or errored, unlike h3's afterResponse.
+    event.node.res.once('finish', () => {
+      const seconds = (performance.now() - started) / 1000
+      const status = event.node.res.statusCode
+      const matched = event.context.matchedRoute?.path as string | undefined
+      const route = matched && matched !== '/**' ? matched : status === 404 ? 'unmatched' : event.path.startsWith('/_nuxt/') ? '/_nuxt/**' : 'page'
+      app.metrics.httpDuration.observe({ method: event.method, route, status: String(status) }, seconds)
+      if (route === '/api/health' || route === '/metrics' || route === '/_nuxt/**') return
+      app.logger.info('request', {
+        requestId,
+        method: event.method,
+        path: event.path.split('?')[0],
+        route,
+        status,
+        ms: Math.round(seconds * 1000),
+        ua: getHeader(event, 'user-agent')?.slice(0, 120),
+      })
     })
   })
 

@@ -1,14 +1,11 @@
 /**
- * A fake Telegram Bot API server (plain `node:http`).
- *
- * Telegram cannot be reached from our machines, and the app's sandbox mode has no real bot token,
- * so tests, benchmarks and sandbox mode talk to this instead of api.telegram.org. It speaks the
- * Bot API contract (`POST|GET /bot<token>/<method>` with a JSON, urlencoded or multipart body ->
- * `{ok:true,result}` or `{ok:false,error_code,description,parameters?}` with HTTP status =
- * error_code), keeps just enough state to answer like Telegram (messages per chat, webhook,
- * commands, invoices, Stars payments, the update queue), records every call for assertions and can
- * inject failures (429 + retry_after, 403 blocked, 500). It also plays Telegram's side of webhooks
- * (`deliverUpdate`) and long polling (`getUpdates` over `queueUpdate`).
+ * A fake Telegram Bot API server (plain `node:http`). Telegram cannot be reached from our machines and
+ * sandbox mode has no real bot token, so tests, benchmarks and sandbox mode talk to this instead of
+ * api.telegram.org. It speaks the Bot API contract (`/bot<token>/<method>`, JSON, urlencoded or multipart
+ * bodies, `{ok,result}` / `{ok:false,error_code,description,parameters?}` with HTTP status = error_code),
+ * keeps just enough state to answer like Telegram (messages, webhook, commands, invoices, Stars payments,
+ * update queue), records every call, injects failures (429 + retry_after, 403, 500) and plays Telegram's
+ * side of webhooks (`deliverUpdate`) and long polling (`getUpdates` over `queueUpdate`).
  */
 import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
@@ -20,9 +17,7 @@ export interface BotApiError { error_code: number; description: string; paramete
 export interface FakeBotApiCall { method: string; params: Params; at: Date }
 /** What a multipart file part is recorded as in `params` (the bytes are dropped). */
 export interface UploadedFilePart { filename: string; size: number; contentType?: string }
-export interface BotInfo extends User {
-  is_bot: true; username: string; can_join_groups: boolean; can_read_all_group_messages: boolean; supports_inline_queries: boolean
-}
+export interface BotInfo extends User { is_bot: true; username: string; can_join_groups: boolean; can_read_all_group_messages: boolean; supports_inline_queries: boolean }
 export interface FakeBotApiOptions { token?: string; botUser?: Partial<Omit<BotInfo, 'id' | 'is_bot'>> }
 export interface LabeledPrice { label: string; amount: number }
 export interface FakeInvoice {
@@ -35,23 +30,26 @@ export interface WebhookInfo { url: string; secret_token?: string; max_connectio
 export interface PaymentInput { currency: string; total_amount: number; invoice_payload: string; [extra: string]: unknown }
 export interface SuccessfulPaymentInput extends PaymentInput { telegram_payment_charge_id: string; provider_payment_charge_id: string }
 
-class ApiError extends Error {
-  constructor(readonly error: BotApiError) { super(error.description) }
-}
+class ApiError extends Error { constructor(readonly error: BotApiError) { super(error.description) } }
 function bad(what: string): never { throw new ApiError({ error_code: 400, description: `Bad Request: ${what}` }) }
 const now = () => Math.floor(Date.now() / 1000)
 const str = (v: unknown): string => (v == null ? '' : String(v))
 const int = (v: unknown): number | undefined => (v == null || v === '' || !Number.isInteger(Number(v)) ? undefined : Number(v))
 const randomId = (bytes = 12) => randomBytes(bytes).toString('base64url')
+const yes = (v: unknown) => v === true || v === 'true'
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null)
 /** Fields Telegram accepts as JSON-serialised strings in urlencoded/multipart bodies. */
 const JSON_FIELDS = new Set(['reply_markup', 'prices', 'commands', 'allowed_updates', 'menu_button', 'entities', 'caption_entities',
   'scope', 'shipping_options', 'results', 'suggested_tip_amounts', 'media', 'link_preview_options', 'reply_parameters', 'errors'])
 const MAX_TEXT = 4096
+const NOT_MODIFIED = 'message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message'
+const tryJson = (v: string): unknown => { try { return JSON.parse(v) } catch { return v } }
 
 export class FakeBotApi {
   readonly token: string
   readonly botInfo: BotInfo
+  /** The bot as a plain User, as it appears in Message.from. */
+  readonly botUser: User
   /** Every call in arrival order (cleared in place by `clear()`). */
   readonly calls: FakeBotApiCall[] = []
   readonly invoices = new Map<string, FakeInvoice>()
@@ -68,15 +66,13 @@ export class FakeBotApi {
       return this.userUpdate(from, { text, entities: [{ type: 'bot_command', offset: 0, length: cmd.length }] }) as Update.MessageUpdate<Message.TextMessage>
     },
     callbackQuery: (from: User, data: string, message?: Message): Update.CallbackQueryUpdate => {
-      this.users.set(from.id, from)
-      const msg = message ? this.store(message as unknown as Params) : this.newMessage(from.id, this.botInfo, { text: 'Menu' })
-      const callback_query = { id: String(BigInt(from.id) * 1000n + BigInt(++this.seq)), from, chat_instance: `-${from.id}${this.seq}`, data, message: msg }
+      const id = this.queryId(from)
+      const msg = message ? this.store(message as unknown as Params) : this.newMessage(from.id, this.botUser, { text: 'Menu' })
+      const callback_query = { id, from, chat_instance: `-${from.id * 7}`, data, message: msg }
       return { update_id: this.nextUpdateId(), callback_query } as unknown as Update.CallbackQueryUpdate
     },
-    preCheckoutQuery: (from: User, query: PaymentInput): Update.PreCheckoutQueryUpdate => {
-      this.users.set(from.id, from)
-      return { update_id: this.nextUpdateId(), pre_checkout_query: { id: String(BigInt(from.id) * 1000n + BigInt(++this.seq)), from, ...query } }
-    },
+    preCheckoutQuery: (from: User, query: PaymentInput): Update.PreCheckoutQueryUpdate =>
+      ({ update_id: this.nextUpdateId(), pre_checkout_query: { id: this.queryId(from), from, ...query } }),
     successfulPayment: (from: User, payment: SuccessfulPaymentInput): Update.MessageUpdate<Message.SuccessfulPaymentMessage> =>
       this.userUpdate(from, { successful_payment: payment }) as Update.MessageUpdate<Message.SuccessfulPaymentMessage>,
     /** Bot API 7.10+: what the bot receives after refundStarPayment (not in Telegraf 4.16 types). */
@@ -111,82 +107,53 @@ export class FakeBotApi {
       if (max < 1 || max > 100) bad('bad webhook: max_connections must be between 1 and 100')
       const secret = p.secret_token == null ? undefined : str(p.secret_token)
       if (secret !== undefined && !/^[A-Za-z0-9_-]{1,256}$/.test(secret)) bad('secret token contains unallowed characters')
-      if (p.drop_pending_updates === true || p.drop_pending_updates === 'true') this.queue = []
+      if (yes(p.drop_pending_updates)) this.queue = []
       const allowed = Array.isArray(p.allowed_updates) ? p.allowed_updates.map(String) : this.webhook?.allowed_updates
       this.webhook = { url, secret_token: secret, max_connections: max, allowed_updates: allowed }
       return true
     },
-    deleteWebhook: (p) => {
-      this.webhook = undefined
-      if (p.drop_pending_updates === true || p.drop_pending_updates === 'true') this.queue = []
-      return true
-    },
+    deleteWebhook: (p) => { this.webhook = undefined; if (yes(p.drop_pending_updates)) this.queue = []; return true },
     getWebhookInfo: () => ({
       url: this.webhook?.url ?? '', has_custom_certificate: false, pending_update_count: this.queue.length,
-      ...(this.webhook && { max_connections: this.webhook.max_connections, ip_address: '127.0.0.1' }),
+      ...(this.webhook && { max_connections: this.webhook.max_connections }),
       ...(this.webhook?.allowed_updates && { allowed_updates: this.webhook.allowed_updates }),
     }),
     setMyCommands: (p) => {
-      if (!Array.isArray(p.commands)) bad('parameter "commands" is required')
-      this.commands.set(this.scopeKey(p), p.commands as unknown[])
+      this.commands.set(this.scopeKey(p), Array.isArray(p.commands) ? p.commands : bad('parameter "commands" is required'))
       return true
     },
     getMyCommands: (p) => this.commands.get(this.scopeKey(p)) ?? [],
-    deleteMyCommands: (p) => this.commands.delete(this.scopeKey(p)) || true,
+    deleteMyCommands: (p) => { this.commands.delete(this.scopeKey(p)); return true },
     setChatMenuButton: (p) => { this.menuButtons.set(str(p.chat_id), p.menu_button ?? { type: 'default' }); return true },
     getChatMenuButton: (p) => this.menuButtons.get(str(p.chat_id)) ?? this.menuButtons.get('') ?? { type: 'default' },
     sendMessage: (p) => {
-      const chatId = this.chatId(p)
-      const text = this.text(p.text)
-      return this.newMessage(chatId, this.botInfo, { text, ...(p.entities != null && { entities: p.entities }), ...this.markup(p) })
+      const chatId = this.chatId(p), text = this.text(p.text)
+      return this.newMessage(chatId, this.botUser, { text, ...(p.entities != null && { entities: p.entities }), ...this.markup(p) })
     },
     editMessageText: (p) => this.edit(p, 'edit', (msg) => {
       const text = this.text(p.text)
-      if (msg.text === text && sameJson(msg.reply_markup, this.markup(p).reply_markup)) this.notModified()
+      if (msg.text === text && sameJson(msg.reply_markup, this.markup(p).reply_markup)) bad(NOT_MODIFIED)
       return { text, entities: p.entities, reply_markup: this.markup(p).reply_markup }
     }),
     editMessageReplyMarkup: (p) => this.edit(p, 'edit', (msg) => {
-      if (sameJson(msg.reply_markup, this.markup(p).reply_markup)) this.notModified()
+      if (sameJson(msg.reply_markup, this.markup(p).reply_markup)) bad(NOT_MODIFIED)
       return { reply_markup: this.markup(p).reply_markup }
     }),
     deleteMessage: (p) => this.edit(p, 'delete', () => ({})),
-    sendPhoto: (p) => {
-      const chatId = this.chatId(p)
-      if (p.photo == null || p.photo === '') bad('there is no photo in the request')
-      const size = this.fileSize(p.photo)
-      const photo = [90, 320, 800].map((w) => ({ ...this.newFile(Math.round(size * w / 800)), width: w, height: Math.round(w * 0.75) }))
-      return this.newMessage(chatId, this.botInfo, { photo, ...(p.caption != null && { caption: str(p.caption) }), ...this.markup(p) })
-    },
-    sendDocument: (p) => {
-      const chatId = this.chatId(p)
-      if (p.document == null || p.document === '') bad('there is no document in the request')
-      const part = p.document as Partial<UploadedFilePart>
-      const document = { ...this.newFile(this.fileSize(p.document)), file_name: part.filename ?? 'document.dat', mime_type: part.contentType ?? 'application/octet-stream' }
-      return this.newMessage(chatId, this.botInfo, { document, ...(p.caption != null && { caption: str(p.caption) }), ...this.markup(p) })
-    },
-    answerCallbackQuery: (p) => (str(p.callback_query_id) ? true : bad('query is too old and response timeout expired or query ID is invalid')),
-    answerPreCheckoutQuery: (p) => {
-      if (!str(p.pre_checkout_query_id)) bad('QUERY_ID_INVALID')
-      if (p.ok == null) bad('parameter "ok" is required')
-      if ((p.ok === false || p.ok === 'false') && !str(p.error_message)) bad('ERROR_MESSAGE_EMPTY')
-      return true
-    },
-    answerShippingQuery: (p) => {
-      if (!str(p.shipping_query_id)) bad('QUERY_ID_INVALID')
-      if ((p.ok === true || p.ok === 'true') && !Array.isArray(p.shipping_options)) bad('SHIPPING_OPTIONS_EMPTY')
-      if ((p.ok === false || p.ok === 'false') && !str(p.error_message)) bad('ERROR_MESSAGE_EMPTY')
-      return true
-    },
+    sendPhoto: (p) => this.sendFile(p, 'photo'),
+    sendDocument: (p) => this.sendFile(p, 'document'),
+    answerCallbackQuery: (p) => str(p.callback_query_id) !== '' || bad('query is too old and response timeout expired or query ID is invalid'),
+    answerPreCheckoutQuery: (p) => this.answerQuery(p, str(p.pre_checkout_query_id)),
+    answerShippingQuery: (p) => this.answerQuery(p, str(p.shipping_query_id), true),
     createInvoiceLink: (p) => {
       const invoice = this.validateInvoice(p)
       this.invoices.set(invoice.slug, invoice)
       return invoice.link
     },
     sendInvoice: (p) => {
-      const chatId = this.chatId(p)
-      const inv = this.validateInvoice(p)
+      const chatId = this.chatId(p), inv = this.validateInvoice(p)
       const invoice = { title: inv.title, description: inv.description, start_parameter: str(p.start_parameter), currency: inv.currency, total_amount: inv.total_amount }
-      return this.newMessage(chatId, this.botInfo, { invoice, ...this.markup(p) })
+      return this.newMessage(chatId, this.botUser, { invoice, ...this.markup(p) })
     },
     refundStarPayment: (p) => {
       const userId = int(p.user_id) ?? bad('invalid user_id specified')
@@ -199,15 +166,14 @@ export class FakeBotApi {
       return true
     },
     getStarTransactions: (p) => {
-      const offset = int(p.offset) ?? 0
-      const limit = Math.min(Math.max(int(p.limit) ?? 100, 1), 100)
+      const offset = int(p.offset) ?? 0, limit = Math.min(Math.max(int(p.limit) ?? 100, 1), 100)
       return { transactions: this.transactions.slice(offset, offset + limit) }
     },
     getUpdates: (p) => this.getUpdates(p),
     getChat: (p) => this.chatOf(this.chatId(p)),
     getFile: (p) => {
       const fileId = str(p.file_id) || bad('file_id is empty')
-      return { file_id: fileId, file_unique_id: fileId.slice(-16), file_size: this.files.get(fileId) ?? 1024, file_path: `documents/file_${this.files.size}.dat` }
+      return { file_id: fileId, file_unique_id: fileId.slice(-16), file_size: this.files.get(fileId) ?? 1024, file_path: `documents/${fileId.slice(-12)}.dat` }
     },
   }
   /** Lower-cased name -> canonical name (Bot API method names are case-insensitive). */
@@ -216,10 +182,9 @@ export class FakeBotApi {
   constructor(options: FakeBotApiOptions = {}) {
     this.token = options.token ?? `7000000001:AAH${randomBytes(24).toString('base64url')}`
     const id = Number(this.token.split(':')[0])
-    this.botInfo = {
-      first_name: 'Sandbox Bot', username: 'sandbox_tma_bot', can_join_groups: true, can_read_all_group_messages: false,
-      supports_inline_queries: false, ...options.botUser, id, is_bot: true,
-    }
+    const defaults = { first_name: 'Sandbox Bot', username: 'sandbox_tma_bot', can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false }
+    this.botInfo = { ...defaults, ...options.botUser, id, is_bot: true }
+    this.botUser = { id, is_bot: true, first_name: this.botInfo.first_name, username: this.botInfo.username }
     for (const name of ['setMyDescription', 'setMyShortDescription', 'setMyName', 'sendChatAction', 'pinChatMessage',
       'unpinChatMessage', 'setMyDefaultAdministratorRights', 'setMessageReaction']) this.handlers[name] ??= () => true
     for (const name of Object.keys(this.handlers)) this.methodNames.set(name.toLowerCase(), name)
@@ -237,14 +202,13 @@ export class FakeBotApi {
 
   async close(): Promise<void> {
     for (const wake of [...this.pollers]) wake()
+    await new Promise((resolve) => setImmediate(resolve)) // let woken long polls answer []
     const server = this.server
     this.server = undefined
-    if (!server) return
-    await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections() })
+    if (server) await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections() })
   }
 
   callsOf(method: string): FakeBotApiCall[] { return this.calls.filter((c) => c.method === method) }
-
   /** Forgets recorded calls and pending injected failures (webhook, messages, invoices etc. are kept). */
   clear(): void { this.calls.length = 0; this.failures.clear() }
 
@@ -254,10 +218,8 @@ export class FakeBotApi {
     const seen = this.calls.find(matches)
     if (seen) return Promise.resolve(seen)
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        off()
-        reject(new Error(`fake Bot API: no matching ${method} call within ${timeoutMs} ms (seen: ${this.calls.map((c) => c.method).join(', ') || 'none'})`))
-      }, timeoutMs)
+      const seenNames = () => this.calls.map((c) => c.method).join(', ') || 'none'
+      const timer = setTimeout(() => { off(); reject(new Error(`fake Bot API: no matching ${method} call in ${timeoutMs} ms (seen: ${seenNames()})`)) }, timeoutMs)
       const off = this.onCall((c) => { if (matches(c)) { clearTimeout(timer); off(); resolve(c) } })
     })
   }
@@ -276,7 +238,6 @@ export class FakeBotApi {
   }
 
   nextUpdateId(): number { return ++this.lastUpdateId }
-
   /** Queues an update for getUpdates (assigns an update_id when missing) and wakes long polls. */
   queueUpdate<U extends Update>(update: U): U {
     if (update.update_id == null) (update as { update_id: number }).update_id = this.nextUpdateId()
@@ -289,7 +250,8 @@ export class FakeBotApi {
   recordStarPayment(userId: number, chargeId: string, amount: number, extra: { user?: User; invoice_payload?: string } = {}): StarTransaction {
     const user = extra.user ?? this.users.get(userId) ?? { id: userId, is_bot: false, first_name: 'User' }
     this.payments.set(chargeId, { user, amount, refunded: false })
-    const tx: StarTransaction = { id: chargeId, amount, date: now(), source: { type: 'user', transaction_type: 'invoice_payment', user, ...(extra.invoice_payload != null && { invoice_payload: extra.invoice_payload }) } }
+    const payload = extra.invoice_payload != null ? { invoice_payload: extra.invoice_payload } : {}
+    const tx: StarTransaction = { id: chargeId, amount, date: now(), source: { type: 'user', transaction_type: 'invoice_payment', user, ...payload } }
     this.transactions.push(tx)
     return tx
   }
@@ -302,27 +264,22 @@ export class FakeBotApi {
   /** POSTs the update to the registered webhook like Telegram does (with the secret header). */
   async deliverUpdate(update: Update): Promise<{ status: number; body: string }> {
     if (!this.webhook) throw new Error('fake Bot API: no webhook set (call setWebhook first)')
-    const headers: Record<string, string> = { 'content-type': 'application/json' }
-    if (this.webhook.secret_token) headers['x-telegram-bot-api-secret-token'] = this.webhook.secret_token
+    const secret = this.webhook.secret_token
+    const headers = { 'content-type': 'application/json', ...(secret && { 'x-telegram-bot-api-secret-token': secret }) }
     const res = await fetch(this.webhook.url, { method: 'POST', headers, body: JSON.stringify(update) })
     return { status: res.status, body: await res.text() }
   }
 
-  // ---- HTTP ----
-
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const reply = (status: number, body: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body))
-    }
+    const reply = (status: number, body: unknown) => void res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body))
     const url = new URL(req.url ?? '/', 'http://fake')
     const route = /^\/bot([^/]+)\/([A-Za-z0-9_]+)\/?$/.exec(url.pathname)
     if (!route) return reply(404, { ok: false, error_code: 404, description: 'Not Found' })
     if (decodeURIComponent(route[1]!) !== this.token) return reply(401, { ok: false, error_code: 401, description: 'Unauthorized' })
     const method = this.methodNames.get(route[2]!.toLowerCase()) ?? route[2]!
     try {
-      const params: Params = Object.fromEntries(url.searchParams)
-      Object.assign(params, await readBody(req))
-      for (const [k, v] of Object.entries(params)) if (typeof v === 'string' && JSON_FIELDS.has(k)) params[k] = parseJsonField(v)
+      const params: Params = { ...Object.fromEntries(url.searchParams), ...(await readBody(req)) }
+      for (const [k, v] of Object.entries(params)) if (typeof v === 'string' && JSON_FIELDS.has(k)) params[k] = tryJson(v)
       if (params.method === method) delete params.method // Telegraf adds it to multipart bodies
       const call: FakeBotApiCall = { method, params, at: new Date() }
       this.calls.push(call)
@@ -337,8 +294,6 @@ export class FakeBotApi {
       reply(error.error_code, { ok: false, ...error })
     }
   }
-
-  // ---- state helpers ----
 
   private async getUpdates(p: Params): Promise<Update[]> {
     if (this.webhook) throw new ApiError({ error_code: 409, description: "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first" })
@@ -359,9 +314,7 @@ export class FakeBotApi {
   private chatId(p: Params): number | string {
     const raw = str(p.chat_id).trim()
     if (!raw) bad('chat_id is empty')
-    if (/^-?\d+$/.test(raw)) return Number(raw)
-    if (/^@[A-Za-z0-9_]{4,}$/.test(raw)) return raw
-    return bad('chat not found')
+    return /^-?\d+$/.test(raw) ? Number(raw) : /^@\w{4,}$/.test(raw) ? raw : bad('chat not found')
   }
 
   private chatOf(chatId: number | string): Params {
@@ -374,7 +327,7 @@ export class FakeBotApi {
   private text(value: unknown): string {
     const text = str(value)
     if (!text.trim()) bad('message text is empty')
-    if ([...text].length > MAX_TEXT) bad('message is too long')
+    if (text.length > MAX_TEXT) bad('message is too long')
     return text
   }
 
@@ -384,8 +337,24 @@ export class FakeBotApi {
     return m && typeof m === 'object' && m.inline_keyboard ? { reply_markup: m } : {}
   }
 
-  private notModified(): never {
-    return bad('message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message')
+  private sendFile(p: Params, kind: 'photo' | 'document'): Params {
+    const chatId = this.chatId(p)
+    const input = p[kind]
+    if (input == null || input === '') bad(`there is no ${kind} in the request`)
+    const part = (typeof input === 'object' ? input : {}) as Partial<UploadedFilePart>
+    const size = part.size ?? 1024
+    const media = kind === 'photo'
+      ? [90, 320, 800].map((w) => ({ ...this.newFile(Math.round((size * w) / 800)), width: w, height: Math.round(w * 0.75) }))
+      : { ...this.newFile(size), file_name: part.filename ?? 'document.dat', mime_type: part.contentType ?? 'application/octet-stream' }
+    return this.newMessage(chatId, this.botUser, { [kind]: media, ...(p.caption != null && { caption: str(p.caption) }), ...this.markup(p) })
+  }
+
+  private answerQuery(p: Params, queryId: string, shipping = false): true {
+    if (!queryId) bad('QUERY_ID_INVALID')
+    if (p.ok == null) bad('parameter "ok" is required')
+    if (shipping && yes(p.ok) && !Array.isArray(p.shipping_options)) bad('SHIPPING_OPTIONS_EMPTY')
+    if (!yes(p.ok) && !str(p.error_message)) bad('ERROR_MESSAGE_EMPTY')
+    return true
   }
 
   private newMessage(chatId: number | string, from: User, fields: Params): Params {
@@ -395,8 +364,7 @@ export class FakeBotApi {
   }
 
   private store(message: Params): Params {
-    const chatId = str((message.chat as { id?: unknown } | undefined)?.id)
-    const id = Number(message.message_id)
+    const chatId = str((message.chat as { id?: unknown } | undefined)?.id), id = Number(message.message_id)
     this.lastMessageId.set(chatId, Math.max(this.lastMessageId.get(chatId) ?? 0, id))
     this.messages.set(`${chatId}:${id}`, message)
     return message
@@ -418,9 +386,12 @@ export class FakeBotApi {
     return msg
   }
 
+  /** A query id for an update from `from` (who is remembered, so their private chat gets their name). */
+  private queryId(from: User): string {
+    this.users.set(from.id, from)
+    return `${from.id}${String(++this.seq).padStart(6, '0')}`
+  }
   private scopeKey(p: Params): string { return `${JSON.stringify(p.scope ?? { type: 'default' })}|${str(p.language_code)}` }
-
-  private fileSize(value: unknown): number { return typeof value === 'object' && value ? Number((value as UploadedFilePart).size) || 0 : 1024 }
 
   private newFile(size: number) {
     const file_id = `BQACAgIAAxkBAAI${randomId(24)}`
@@ -452,45 +423,33 @@ export function createFakeBotApi(options?: FakeBotApiOptions): FakeBotApi {
   return new FakeBotApi(options)
 }
 
-function parseJsonField(value: string): unknown {
-  try { return JSON.parse(value) } catch { return value }
-}
-
 async function readBody(req: IncomingMessage): Promise<Params> {
   const chunks: Buffer[] = []
   for await (const chunk of req) chunks.push(chunk as Buffer)
   const body = Buffer.concat(chunks)
   if (body.length === 0) return {}
-  const type = (req.headers['content-type'] ?? '').toLowerCase()
-  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(req.headers['content-type'] ?? '')
-  if (type.startsWith('multipart/form-data') && boundary) return parseMultipart(body, boundary[1] ?? boundary[2]!)
-  if (type.startsWith('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(body.toString('utf8')))
-  try {
-    const json: unknown = JSON.parse(body.toString('utf8'))
-    if (json && typeof json === 'object' && !Array.isArray(json)) return json as Params
-  } catch { /* answered below */ }
-  return bad('can\'t parse JSON object')
+  const type = req.headers['content-type'] ?? ''
+  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(type)
+  if (/^multipart\/form-data/i.test(type) && boundary) return parseMultipart(body, boundary[1] ?? boundary[2]!)
+  if (/^application\/x-www-form-urlencoded/i.test(type)) return Object.fromEntries(new URLSearchParams(body.toString('utf8')))
+  const json = tryJson(body.toString('utf8'))
+  return json && typeof json === 'object' && !Array.isArray(json) ? (json as Params) : bad('can\'t parse JSON object')
 }
 
 /** Text parts become strings; file parts are recorded as {filename, size, contentType}. */
 function parseMultipart(body: Buffer, boundary: string): Params {
   const params: Params = {}
-  const delimiter = Buffer.from(`--${boundary}`)
-  let start = body.indexOf(delimiter)
-  while (start !== -1) {
-    const next = body.indexOf(delimiter, start + delimiter.length)
-    if (next === -1) break
-    const part = body.subarray(start + delimiter.length, next)
-    start = next
+  const utf8 = (latin1: string) => Buffer.from(latin1, 'latin1').toString('utf8')
+  // latin1 maps bytes 1:1 to characters: lengths are byte counts and text can be re-decoded as UTF-8.
+  for (const part of body.toString('latin1').split(`--${boundary}`).slice(1, -1)) {
     const headerEnd = part.indexOf('\r\n\r\n')
-    if (headerEnd === -1) continue
-    const headers = part.subarray(0, headerEnd).toString('utf8')
-    const content = part.subarray(headerEnd + 4, part.length - 2) // strip the CRLF before the next delimiter
+    const headers = part.slice(0, Math.max(headerEnd, 0))
     const name = /(?:^|[;\s])name="([^"]*)"/i.exec(headers)?.[1]
-    if (name == null) continue
+    if (headerEnd === -1 || name == null) continue
+    const content = part.slice(headerEnd + 4, -2) // without the CRLF before the next delimiter
     const filename = /filename="([^"]*)"/i.exec(headers)?.[1]
     const contentType = /content-type:\s*([^\r\n]+)/i.exec(headers)?.[1]?.trim()
-    params[name] = filename != null ? { filename, size: content.length, ...(contentType && { contentType }) } : content.toString('utf8')
+    params[utf8(name)] = filename == null ? utf8(content) : { filename: utf8(filename), size: content.length, ...(contentType && { contentType }) }
   }
   return params
 }

@@ -48,6 +48,7 @@ describe('fake Bot API driven by Telegraf', () => {
 
     expect(first).toMatchObject({ message_id: 1, chat: { id: alice.id, type: 'private' }, from: { id: fake.botInfo.id, is_bot: true }, text: '<b>Hi</b>', reply_markup: keyboard })
     expect(Math.abs(first.date - Date.now() / 1000)).toBeLessThan(5)
+    expect(first.from).toEqual({ id: fake.botInfo.id, is_bot: true, first_name: fake.botInfo.first_name, username: fake.botInfo.username })
     expect(second.message_id).toBe(2)
     expect(other.message_id).toBe(1)
     const calls = fake.callsOf('sendMessage')
@@ -191,6 +192,34 @@ describe('fake Bot API driven by Telegraf', () => {
     expect(fake.callsOf('sendDocument')[0]!.params).toEqual({ chat_id: String(alice.id), caption: 'Report', document: { filename: 'report.csv', size: 8 } })
     const file = await bot.telegram.getFile(doc.document.file_id)
     expect(file).toMatchObject({ file_id: doc.document.file_id, file_size: 8 })
+  })
+
+  it('lets a Telegraf bot answer payment updates built by the fake', async () => {
+    bot.botInfo = fake.botInfo // so handleUpdate does not call getMe first
+    bot.on('pre_checkout_query', (ctx) => ctx.answerPreCheckoutQuery(ctx.preCheckoutQuery.invoice_payload === 'order:42', 'Sold out'))
+    bot.on('successful_payment', (ctx) => ctx.reply(`paid ${ctx.message.successful_payment.telegram_payment_charge_id}`))
+    const seen: string[] = []
+    const off = fake.onCall((call) => seen.push(call.method))
+
+    await bot.handleUpdate(fake.updates.preCheckoutQuery(alice, { currency: 'XTR', total_amount: 150, invoice_payload: 'order:42' }))
+    await bot.handleUpdate(fake.updates.preCheckoutQuery(alice, { currency: 'XTR', total_amount: 150, invoice_payload: 'order:43' }))
+    const answers = fake.callsOf('answerPreCheckoutQuery').map((c) => c.params)
+    expect(answers).toEqual([
+      { pre_checkout_query_id: expect.any(String), ok: true, error_message: 'Sold out' },
+      { pre_checkout_query_id: expect.any(String), ok: false, error_message: 'Sold out' },
+    ])
+    expect(answers[0]!.pre_checkout_query_id).not.toBe(answers[1]!.pre_checkout_query_id)
+
+    const paid = fake.updates.successfulPayment(alice, { currency: 'XTR', total_amount: 150, invoice_payload: 'order:42', telegram_payment_charge_id: 'stx1', provider_payment_charge_id: '' })
+    await bot.handleUpdate(paid)
+    expect((await fake.waitFor('sendMessage', (p) => p.chat_id === alice.id)).params.text).toBe('paid stx1')
+    off()
+    await bot.telegram.getMe()
+    expect(seen).toEqual(['answerPreCheckoutQuery', 'answerPreCheckoutQuery', 'sendMessage'])
+
+    fake.clear()
+    expect(fake.calls).toHaveLength(0)
+    await expect(fake.waitFor('sendMessage', undefined, 50)).rejects.toThrow(/no matching sendMessage call/)
   })
 
   it('answers 401 to an unknown token and 404 to an unknown method', async () => {

@@ -1,0 +1,115 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { createPostgresDatabase, engine } from './db'
+
+const root = resolve(import.meta.dirname, '../..')
+
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer()
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number }
+      server.close(() => resolvePort(port))
+    })
+    server.on('error', reject)
+  })
+}
+
+export interface RunningApp {
+  url: string
+  port: number
+  dataDir: string
+  databaseUrl?: string
+  process: ChildProcess
+  /** Everything the process printed so far (stdout + stderr). */
+  output(): string
+  /** JSON log lines parsed from stdout. */
+  logs(): Record<string, unknown>[]
+  exited: Promise<number | null>
+  stop(signal?: NodeJS.Signals): Promise<number | null>
+}
+
+interface StartOptions {
+  env?: Record<string, string | undefined>
+  /** Reuse a data dir / database (restart scenarios); a fresh one otherwise. */
+  dataDir?: string
+  databaseUrl?: string
+  waitForReady?: boolean
+  timeoutMs?: number
+}
+
+/**
+ * Starts the built app exactly as the Docker image does (`node .output/server/index.mjs`), on a
+ * free port, with its own data dir and (when testing on PostgreSQL) its own database.
+ */
+export async function startApp(options: StartOptions = {}): Promise<RunningApp> {
+  const port = await freePort()
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'tma-app-'))
+  let databaseUrl = options.databaseUrl
+  let dropDatabase: (() => Promise<void>) | undefined
+  if (!databaseUrl && engine === 'postgres' && !('DATABASE_URL' in (options.env ?? {}))) {
+    const created = await createPostgresDatabase()
+    databaseUrl = created.url
+    dropDatabase = created.drop
+  }
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '/tmp',
+    NODE_ENV: 'production',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    NITRO_SHUTDOWN_TIMEOUT: '15000',
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+  }
+  for (const [key, value] of Object.entries(options.env ?? {})) {
+    if (value === undefined) delete env[key]
+    else env[key] = value
+  }
+  const child = spawn(process.execPath, [resolve(root, '.output/server/index.mjs')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  let output = ''
+  child.stdout!.on('data', (chunk) => (output += chunk))
+  child.stderr!.on('data', (chunk) => (output += chunk))
+  const exited = new Promise<number | null>((resolveExit) => child.on('exit', (code) => resolveExit(code)))
+  const url = `http://127.0.0.1:${port}`
+  const app: RunningApp = {
+    url,
+    port,
+    dataDir,
+    databaseUrl,
+    process: child,
+    output: () => output,
+    logs: () =>
+      output
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line)),
+    exited,
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal)
+      const code = await exited
+      await dropDatabase?.()
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true })
+      return code
+    },
+  }
+  if (options.waitForReady !== false) await waitForReady(app, options.timeoutMs ?? 60_000)
+  return app
+}
+
+export async function waitForReady(app: RunningApp, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    if (app.process.exitCode !== null) throw new Error(`app exited with ${app.process.exitCode} before ready:\n${app.output()}`)
+    try {
+      const res = await fetch(`${app.url}/api/ready`)
+      if (res.status === 200) return
+    } catch {}
+    await new Promise((r) => setTimeout(r, 200))
+  }
+  throw new Error(`app not ready after ${timeoutMs} ms:\n${app.output()}`)
+}

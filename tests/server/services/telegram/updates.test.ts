@@ -1,0 +1,95 @@
+import { sql } from 'drizzle-orm'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { DatabaseHandle } from '../../../../server/db/client'
+import { MAX_UPDATE_ATTEMPTS, dueUpdateIds, getStoredUpdate, processStoredUpdate, storeUpdate, updateKind } from '../../../../server/services/telegram/updates'
+import { createTestDatabase, engine } from '../../../helpers/db'
+
+let handle: DatabaseHandle
+beforeAll(async () => {
+  handle = await createTestDatabase()
+})
+afterAll(() => handle?.close())
+
+const message = (id: number, text = 'hi') => ({ update_id: id, message: { message_id: 1, date: 1, chat: { id: 7, type: 'private' }, text } })
+/** Moves an update's retry time into the past, as if its backoff had run out. */
+const makeDue = (id: number) => handle.db.execute(sql`update telegram_updates set next_attempt_at = now() - interval '1 second' where update_id = ${id}`)
+
+describe(`stored Telegram updates on ${engine}`, () => {
+  it('stores an update once per update_id, even when the same update arrives concurrently', async () => {
+    const results = await Promise.all(Array.from({ length: 8 }, () => storeUpdate(handle.db, message(1))))
+    expect(results.filter(Boolean)).toHaveLength(1)
+    expect(await getStoredUpdate(handle.db, 1)).toMatchObject({ status: 'pending', kind: 'message', attempts: 0 })
+  })
+
+  it('names payment updates so operators can find them', () => {
+    expect(updateKind({ update_id: 1, message: { successful_payment: {} } })).toBe('message.successful_payment')
+    expect(updateKind({ update_id: 1, pre_checkout_query: {} })).toBe('pre_checkout_query')
+  })
+
+  it('lets only one of several concurrent workers handle an update', async () => {
+    await storeUpdate(handle.db, message(2))
+    let handled = 0
+    const outcomes = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        processStoredUpdate(handle.db, 2, async () => {
+          handled++
+          await new Promise((r) => setTimeout(r, 20))
+        }),
+      ),
+    )
+    expect(handled).toBe(1)
+    expect(outcomes.filter((o) => o.status === 'done')).toHaveLength(1)
+    expect(outcomes.filter((o) => o.status === 'skipped')).toHaveLength(5)
+    expect(await getStoredUpdate(handle.db, 2)).toMatchObject({ status: 'done', attempts: 1, lastError: null })
+    // Done is final: a later sweep or a replay does not run it again.
+    expect((await processStoredUpdate(handle.db, 2, async () => void handled++)).status).toBe('skipped')
+    expect(handled).toBe(1)
+  })
+
+  it('keeps a failed update with its error, backs off, and succeeds on a later attempt', async () => {
+    await storeUpdate(handle.db, message(3))
+    const failed = await processStoredUpdate(handle.db, 3, async () => {
+      throw new Error('Bot API down')
+    })
+    expect(failed).toMatchObject({ status: 'failed', attempts: 1 })
+    const stored = await getStoredUpdate(handle.db, 3)
+    expect(stored).toMatchObject({ status: 'pending', lastError: 'Error: Bot API down' })
+    expect(stored!.nextAttemptAt.getTime()).toBeGreaterThan(Date.now() + 3000)
+    // Not due during the backoff.
+    expect(await dueUpdateIds(handle.db)).not.toContain(3)
+    expect((await processStoredUpdate(handle.db, 3, async () => {})).status).toBe('skipped')
+    await makeDue(3)
+    expect(await dueUpdateIds(handle.db)).toContain(3)
+    expect((await processStoredUpdate(handle.db, 3, async () => {})).status).toBe('done')
+    expect(await getStoredUpdate(handle.db, 3)).toMatchObject({ status: 'done', attempts: 2, lastError: null })
+  })
+
+  it('parks an update as failed after the last attempt, keeping the payload for an operator', async () => {
+    await storeUpdate(handle.db, message(4, 'poison'))
+    for (let i = 0; i < MAX_UPDATE_ATTEMPTS; i++) {
+      await makeDue(4)
+      await processStoredUpdate(handle.db, 4, async () => {
+        throw new Error(`attempt ${i + 1}`)
+      })
+    }
+    const stored = await getStoredUpdate(handle.db, 4)
+    expect(stored).toMatchObject({ status: 'failed', attempts: MAX_UPDATE_ATTEMPTS, lastError: `Error: attempt ${MAX_UPDATE_ATTEMPTS}` })
+    expect((stored!.payload as { message: { text: string } }).message.text).toBe('poison')
+    await makeDue(4)
+    expect(await dueUpdateIds(handle.db)).not.toContain(4)
+  })
+
+  it('recovers an update whose worker died while holding it (expired lease)', async () => {
+    await storeUpdate(handle.db, message(5))
+    await handle.db.execute(sql`update telegram_updates set status = 'processing', attempts = 1, locked_until = now() - interval '1 second' where update_id = 5`)
+    expect(await dueUpdateIds(handle.db)).toContain(5)
+    expect((await processStoredUpdate(handle.db, 5, async () => {})).status).toBe('done')
+  })
+
+  it('does not take over an update another worker is still holding', async () => {
+    await storeUpdate(handle.db, message(6))
+    await handle.db.execute(sql`update telegram_updates set status = 'processing', attempts = 1, locked_until = now() + interval '1 minute' where update_id = 6`)
+    expect(await dueUpdateIds(handle.db)).not.toContain(6)
+    expect((await processStoredUpdate(handle.db, 6, async () => {})).status).toBe('skipped')
+  })
+})

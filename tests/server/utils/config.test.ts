@@ -1,0 +1,99 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { ConfigError, loadConfig } from '../../../server/utils/config'
+import { createLogger } from '../../../server/utils/logger'
+
+const TOKEN = '7000000001:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw1'
+
+function problemsOf(env: Record<string, string>) {
+  try {
+    loadConfig(env)
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError)
+    return (error as ConfigError).problems
+  }
+  throw new Error('expected the config to be refused')
+}
+
+describe('loadConfig', () => {
+  it('starts with no configuration at all: PGlite in ./.data, sandbox Telegram, polling', () => {
+    const config = loadConfig({})
+    expect(config.database).toBe('pglite')
+    expect(config.dataDir).toMatch(/\.data$/)
+    expect(config.telegram.sandbox).toBe(true)
+    expect(config.telegram.apiRoot).toBe('https://api.telegram.org')
+    expect(config.publicUrl).toBe('http://localhost:3000')
+    expect(config.telegram.updates).toBe('polling')
+    expect(config.port).toBe(3000)
+    expect(config.telegram.initDataMaxAgeSeconds).toBe(3600)
+  })
+
+  it('chooses PostgreSQL, the real bot and webhooks from the environment', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://u:p@db:5432/app', TELEGRAM_BOT_TOKEN: TOKEN, PUBLIC_URL: 'https://shop.example.com/', ADMIN_TELEGRAM_IDS: '111, 222' })
+    expect(config.database).toBe('postgres')
+    expect(config.telegram.sandbox).toBe(false)
+    expect(config.telegram.updates).toBe('webhook')
+    expect(config.publicUrl).toBe('https://shop.example.com')
+    expect(config.adminTelegramIds).toEqual([111, 222])
+  })
+
+  it('lists every bad variable on its own line, naming the variable and never echoing a secret', () => {
+    const problems = problemsOf({
+      DATABASE_URL: 'mysql://root:hunter2@db/app',
+      TELEGRAM_BOT_TOKEN: 'not-a-token-hunter2',
+      PORT: '70000',
+      TELEGRAM_UPDATES: 'carrier-pigeon',
+      ADMIN_TELEGRAM_IDS: '123,abc',
+      SESSION_SECRET: 'short',
+      PUBLIC_URL: 'ftp://x',
+    })
+    expect(problems).toHaveLength(7)
+    for (const name of ['DATABASE_URL', 'TELEGRAM_BOT_TOKEN', 'PORT', 'TELEGRAM_UPDATES', 'ADMIN_TELEGRAM_IDS', 'SESSION_SECRET', 'PUBLIC_URL']) {
+      expect(problems.some((p) => p.startsWith(`${name}: `))).toBe(true)
+    }
+    expect(problems.join('\n')).not.toContain('hunter2')
+    expect(problems.every((p) => !p.includes('\n'))).toBe(true)
+  })
+
+  it('requires https for webhooks and a session secret for a real bot in production', () => {
+    const problems = problemsOf({ NODE_ENV: 'production', TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_UPDATES: 'webhook', PUBLIC_URL: 'http://shop.example.com' })
+    expect(problems).toEqual([
+      expect.stringMatching(/^SESSION_SECRET: is required in production/),
+      expect.stringMatching(/^PUBLIC_URL: must be an https URL when TELEGRAM_UPDATES=webhook/),
+    ])
+  })
+
+  it('reads every secret from <NAME>_FILE, and refuses both forms at once or an unreadable file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cfg-'))
+    writeFileSync(join(dir, 'token'), `${TOKEN}\n`)
+    writeFileSync(join(dir, 'session'), 's'.repeat(48))
+    writeFileSync(join(dir, 'db'), 'postgresql://app@db/app')
+    const config = loadConfig({ TELEGRAM_BOT_TOKEN_FILE: join(dir, 'token'), SESSION_SECRET_FILE: join(dir, 'session'), DATABASE_URL_FILE: join(dir, 'db') })
+    expect(config.telegram.botToken).toBe(TOKEN)
+    expect(config.sessionSecret).toBe('s'.repeat(48))
+    expect(config.databaseUrl).toBe('postgresql://app@db/app')
+
+    const problems = problemsOf({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_BOT_TOKEN_FILE: join(dir, 'token'), PAYMENT_PROVIDER_TOKEN_FILE: join(dir, 'missing') })
+    expect(problems).toEqual([
+      'TELEGRAM_BOT_TOKEN: set either TELEGRAM_BOT_TOKEN or TELEGRAM_BOT_TOKEN_FILE, not both',
+      'PAYMENT_PROVIDER_TOKEN_FILE: cannot read ' + join(dir, 'missing') + ' (ENOENT)',
+    ])
+  })
+})
+
+describe('logger', () => {
+  it('writes one JSON object per line and blanks out secrets wherever they appear', () => {
+    const lines: string[] = []
+    const logger = createLogger({ secrets: ['s3cr3t-value'], write: (l) => lines.push(l) }).child({ requestId: 'r1' })
+    logger.info('calling https://api.telegram.org/bot' + TOKEN + '/getMe with s3cr3t-value', { token: 'abc', nested: { authorization: 'tma x', ok: 1 }, error: new Error('boom s3cr3t-value') })
+    logger.debug('hidden at info level')
+    expect(lines).toHaveLength(1)
+    const entry = JSON.parse(lines[0]!)
+    expect(entry).toMatchObject({ level: 'info', requestId: 'r1', token: '[redacted]', nested: { authorization: '[redacted]', ok: 1 } })
+    expect(lines[0]).not.toContain('s3cr3t-value')
+    expect(lines[0]).not.toContain(TOKEN)
+    expect(entry.error.message).toBe('boom [redacted]')
+  })
+})

@@ -1,0 +1,27 @@
+# syntax=docker/dockerfile:1
+# Multi-stage: build with dev dependencies, ship only the self-contained Nitro output and the
+# SQL migrations (applied on start), running as a non-root user.
+
+FROM node:24-bookworm-slim AS build
+WORKDIR /src
+COPY package.json package-lock.json .npmrc* ./
+RUN npm ci --no-audit --no-fund --ignore-scripts
+COPY . .
+RUN npx nuxt prepare && npx nuxt build
+
+FROM node:24-bookworm-slim AS runtime
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
+    PORT=3000 \
+    DATA_DIR=/data
+WORKDIR /app
+COPY --from=build --chown=node:node /src/.output ./.output
+COPY --from=build --chown=node:node /src/drizzle ./drizzle
+RUN mkdir -p /data && chown node:node /data
+USER node
+VOLUME ["/data"]
+EXPOSE 3000
+HEALTHCHECK --interval=15s --timeout=3s --start-period=40s --retries=3 \
+  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/api/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+# The same command tests/e2e/docker-command.test.ts runs against the built output.
+CMD ["node", ".output/server/index.mjs"]

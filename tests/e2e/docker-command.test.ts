@@ -1,0 +1,48 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { spawn } from 'node:child_process'
+import { describe, expect, it } from 'vitest'
+import { freePort } from '../helpers/app'
+import { createPostgresDatabase, engine } from '../helpers/db'
+import { eventually } from '../helpers/eventually'
+
+const root = resolve(import.meta.dirname, '../..')
+
+/**
+ * Docker cannot run here, so this lays out what the image ships (.output and drizzle/ only, no
+ * node_modules, no sources) in an empty folder and starts it with the image's CMD and ENV.
+ */
+describe('the Docker image layout', () => {
+  it('ships .output and drizzle/, runs as the Dockerfile says, and becomes ready', async () => {
+    const dockerfile = readFileSync(resolve(root, 'Dockerfile'), 'utf8')
+    expect(dockerfile).toMatch(/^USER node$/m)
+    expect(dockerfile).toMatch(/^HEALTHCHECK .*$/m)
+    expect(dockerfile).toContain('/api/health')
+    const cmd = JSON.parse(dockerfile.match(/^CMD (\[.*\])$/m)![1]!) as string[]
+    expect(cmd).toEqual(['node', '.output/server/index.mjs'])
+
+    const image = mkdtempSync(join(tmpdir(), 'image-'))
+    cpSync(resolve(root, '.output'), join(image, '.output'), { recursive: true })
+    cpSync(resolve(root, 'drizzle'), join(image, 'drizzle'), { recursive: true })
+    const port = await freePort()
+    const database = engine === 'postgres' ? await createPostgresDatabase() : undefined
+    const env: Record<string, string> = { PATH: process.env.PATH!, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), DATA_DIR: join(image, 'data') }
+    if (database) env.DATABASE_URL = database.url
+    const child = spawn(cmd[0] === 'node' ? process.execPath : cmd[0]!, cmd.slice(1), { cwd: image, env, stdio: 'ignore' })
+    try {
+      const ready = await eventually(async () => {
+        const res = await fetch(`http://127.0.0.1:${port}/api/ready`)
+        return res.status === 200 ? res.json() : false
+      }, 60_000, 250)
+      expect(ready).toMatchObject({ status: 'ready' })
+      const health = await fetch(`http://127.0.0.1:${port}/api/health`)
+      expect(health.status).toBe(200)
+    } finally {
+      child.kill('SIGTERM')
+      await new Promise((r) => child.once('exit', r))
+      await database?.drop()
+      rmSync(image, { recursive: true, force: true })
+    }
+  })
+})

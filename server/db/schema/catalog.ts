@@ -20,6 +20,14 @@ export const categories = pgTable(
 /** Attributes a customer can filter by; values are plain strings or lists of strings. */
 export type ProductAttributes = Record<string, string | string[]>
 
+/** A choice the customer makes on the product card (milk, size); each value may change the price. */
+export interface ProductOption {
+  key: string
+  name: LocalizedText
+  required: boolean
+  values: { value: string; name: LocalizedText; priceDeltaMinor: number }[]
+}
+
 export const products = pgTable(
   'products',
   {
@@ -37,6 +45,7 @@ export const products = pgTable(
     stock: integer('stock').notNull().default(0),
     images: jsonb('images').$type<string[]>().notNull().default([]),
     attributes: jsonb('attributes').$type<ProductAttributes>().notNull().default({}),
+    options: jsonb('options').$type<ProductOption[]>().notNull().default([]),
     position: integer('position').notNull().default(0),
     isActive: boolean('is_active').notNull().default(true),
     /** Russian and English word forms in one vector, so "капучино"/"капучинó" and "cakes"/"cake" both match. */

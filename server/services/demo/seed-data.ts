@@ -1,4 +1,5 @@
 import type { LocalizedText } from '../../db/schema/_columns'
+import type { ProductOption } from '../../db/schema/catalog'
 
 /**
  * Demo business: a Moscow specialty coffee shop with delivery and a few bookable classes.
@@ -16,6 +17,7 @@ export const DEMO_BUSINESS = {
 
 type DemoCategory = { slug: string; name: LocalizedText; description: LocalizedText }
 type DemoProduct = {
+  options?: ProductOption[]
   slug: string
   category: string
   name: LocalizedText
@@ -25,6 +27,37 @@ type DemoProduct = {
   stock: number
   attributes: Record<string, string | string[]>
 }
+
+const MILK: ProductOption = {
+  key: 'milk',
+  name: { ru: 'Молоко', en: 'Milk' },
+  required: false,
+  values: [
+    { value: 'cow', name: { ru: 'Коровье', en: 'Whole milk' }, priceDeltaMinor: 0 },
+    { value: 'oat', name: { ru: 'Овсяное', en: 'Oat' }, priceDeltaMinor: 6000 },
+    { value: 'almond', name: { ru: 'Миндальное', en: 'Almond' }, priceDeltaMinor: 7000 },
+  ],
+}
+const SIZE: ProductOption = {
+  key: 'size',
+  name: { ru: 'Объём', en: 'Size' },
+  required: false,
+  values: [
+    { value: 's', name: { ru: '250 мл', en: '250 ml' }, priceDeltaMinor: -3000 },
+    { value: 'm', name: { ru: '300 мл', en: '300 ml' }, priceDeltaMinor: 0 },
+    { value: 'l', name: { ru: '400 мл', en: '400 ml' }, priceDeltaMinor: 5000 },
+  ],
+}
+
+export const DEMO_PICKUP_POINTS = [
+  { slug: 'pokrovka', name: { ru: 'Кофейня на Покровке', en: 'Pokrovka café' }, address: { ru: 'ул. Покровка, 17, стр. 1', en: '17/1 Pokrovka St' }, hours: { ru: 'Ежедневно 8:00–22:00', en: 'Daily 8 am – 10 pm' } },
+  { slug: 'sretenka', name: { ru: 'Окно выдачи на Сретенке', en: 'Sretenka pickup window' }, address: { ru: 'ул. Сретенка, 24', en: '24 Sretenka St' }, hours: { ru: 'Пн–Пт 8:00–20:00', en: 'Mon–Fri 8 am – 8 pm' } },
+]
+
+export const DEMO_DELIVERY_ZONES = [
+  { slug: 'center', name: { ru: 'Центр (до 3 км)', en: 'Centre (up to 3 km)' }, description: { ru: 'Внутри Садового кольца', en: 'Inside the Garden Ring' }, priceMinor: 19000, freeFromMinor: 150000, minOrderMinor: 50000, etaMinutes: 40 },
+  { slug: 'ttk', name: { ru: 'До ТТК (до 7 км)', en: 'Up to the Third Ring (7 km)' }, description: { ru: 'Между Садовым кольцом и ТТК', en: 'Between the Garden Ring and the Third Ring' }, priceMinor: 29000, freeFromMinor: 250000, minOrderMinor: 80000, etaMinutes: 60 },
+]
 
 export const DEMO_CATEGORIES: DemoCategory[] = [
   { slug: 'coffee', name: { ru: 'Кофе', en: 'Coffee' }, description: { ru: 'Эспрессо-напитки и фильтр на зерне недели', en: 'Espresso drinks and filter with the bean of the week' } },
@@ -36,13 +69,13 @@ export const DEMO_CATEGORIES: DemoCategory[] = [
 ]
 
 export const DEMO_PRODUCTS: DemoProduct[] = [
-  { slug: 'cappuccino', category: 'coffee', name: { ru: 'Капучино', en: 'Cappuccino' }, description: { ru: 'Двойной эспрессо и бархатное молоко. Можно на овсяном.', en: 'Double espresso with silky milk. Oat milk on request.' }, price: 22000, stock: 500, attributes: { volume: '300 ml', milk: ['cow', 'oat', 'almond'], tags: ['hot', 'bestseller'] } },
-  { slug: 'flat-white', category: 'coffee', name: { ru: 'Флэт уайт', en: 'Flat white' }, description: { ru: 'Крепче капучино: два шота ристретто и меньше молока.', en: 'Stronger than a cappuccino: two ristretto shots, less milk.' }, price: 24000, stock: 500, attributes: { volume: '200 ml', milk: ['cow', 'oat'], tags: ['hot'] } },
+  { slug: 'cappuccino', category: 'coffee', name: { ru: 'Капучино', en: 'Cappuccino' }, description: { ru: 'Двойной эспрессо и бархатное молоко. Можно на овсяном.', en: 'Double espresso with silky milk. Oat milk on request.' }, price: 22000, stock: 500, attributes: { volume: '300 ml', milk: ['cow', 'oat', 'almond'], tags: ['hot', 'bestseller'] }, options: [MILK, SIZE] },
+  { slug: 'flat-white', category: 'coffee', name: { ru: 'Флэт уайт', en: 'Flat white' }, description: { ru: 'Крепче капучино: два шота ристретто и меньше молока.', en: 'Stronger than a cappuccino: two ristretto shots, less milk.' }, price: 24000, stock: 500, attributes: { volume: '200 ml', milk: ['cow', 'oat'], tags: ['hot'] }, options: [MILK] },
   { slug: 'latte-raf', category: 'coffee', name: { ru: 'Раф ванильный', en: 'Vanilla raf' }, description: { ru: 'Эспрессо, сливки и ваниль, взбитые вместе. Сладкий и нежный.', en: 'Espresso, cream and vanilla whipped together. Sweet and smooth.' }, price: 29000, stock: 400, attributes: { volume: '350 ml', tags: ['hot', 'sweet'] } },
   { slug: 'americano', category: 'coffee', name: { ru: 'Американо', en: 'Americano' }, description: { ru: 'Двойной эспрессо с горячей водой.', en: 'Double espresso topped up with hot water.' }, price: 17000, stock: 500, attributes: { volume: '300 ml', tags: ['hot'] } },
   { slug: 'espresso-tonic', category: 'coffee', name: { ru: 'Эспрессо-тоник', en: 'Espresso tonic' }, description: { ru: 'Тоник, лёд, апельсин и эспрессо на эфиопском зерне.', en: 'Tonic, ice, orange and an Ethiopian espresso shot.' }, price: 27000, stock: 300, attributes: { volume: '350 ml', tags: ['cold', 'summer'] } },
   { slug: 'v60-filter', category: 'coffee', name: { ru: 'Фильтр V60', en: 'V60 pour-over' }, description: { ru: 'Зерно недели, заваренное вручную. Спросите бариста про вкус.', en: 'Bean of the week, brewed by hand. Ask the barista about the notes.' }, price: 26000, stock: 200, attributes: { volume: '250 ml', tags: ['hot', 'filter'] } },
-  { slug: 'matcha-latte', category: 'tea', name: { ru: 'Матча латте', en: 'Matcha latte' }, description: { ru: 'Японская матча церемониального сорта с молоком.', en: 'Ceremonial-grade Japanese matcha with milk.' }, price: 28000, stock: 200, attributes: { volume: '300 ml', milk: ['cow', 'oat', 'coconut'], tags: ['hot'] } },
+  { slug: 'matcha-latte', category: 'tea', name: { ru: 'Матча латте', en: 'Matcha latte' }, description: { ru: 'Японская матча церемониального сорта с молоком.', en: 'Ceremonial-grade Japanese matcha with milk.' }, price: 28000, stock: 200, attributes: { volume: '300 ml', milk: ['cow', 'oat', 'coconut'], tags: ['hot'] }, options: [MILK] },
   { slug: 'cocoa', category: 'tea', name: { ru: 'Какао с маршмеллоу', en: 'Cocoa with marshmallows' }, description: { ru: 'Бельгийский шоколад и маршмеллоу ручной работы.', en: 'Belgian chocolate and handmade marshmallows.' }, price: 23000, stock: 250, attributes: { volume: '300 ml', tags: ['hot', 'kids'] } },
   { slug: 'sencha', category: 'tea', name: { ru: 'Сенча', en: 'Sencha green tea' }, description: { ru: 'Японский зелёный чай, чайник на 500 мл.', en: 'Japanese green tea, a 500 ml pot.' }, price: 25000, stock: 150, attributes: { volume: '500 ml', tags: ['hot'] } },
   { slug: 'syrniki', category: 'breakfast', name: { ru: 'Сырники со сметаной', en: 'Syrniki with sour cream' }, description: { ru: 'Три сырника из фермерского творога, сметана и ягодный джем.', en: 'Three farmer’s cheese pancakes with sour cream and berry jam.' }, price: 39000, stock: 60, attributes: { weight: '220 g', tags: ['vegetarian', 'bestseller'] } },

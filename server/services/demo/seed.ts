@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm'
 import type { DbOrTx, Database } from '../../db/client'
-import { bookingResourceServices, bookingResources, bookingServices, categories, products, userRoles, users } from '../../db/schema'
+import { bookingResourceServices, bookingResources, bookingServices, categories, deliveryZones, pickupPoints, products, userRoles, users } from '../../db/schema'
 import { ensureSetting, setSetting } from '../settings'
-import { DEMO_BUSINESS, DEMO_CATEGORIES, DEMO_PEOPLE, DEMO_PRODUCTS, DEMO_RESOURCES, DEMO_SERVICES } from './seed-data'
+import { DEMO_BUSINESS, DEMO_CATEGORIES, DEMO_DELIVERY_ZONES, DEMO_PEOPLE, DEMO_PICKUP_POINTS, DEMO_PRODUCTS, DEMO_RESOURCES, DEMO_SERVICES } from './seed-data'
 
 /** True on a brand-new installation: nothing in the catalog and no seed recorded. */
 export async function isDatabaseEmpty(db: DbOrTx) {
@@ -30,10 +30,14 @@ export async function seedDemoData(db: Database) {
       currency: DEMO_BUSINESS.currency,
       stock: p.stock,
       attributes: p.attributes,
+      options: p.options ?? [],
       images: [`/demo/${p.category}.svg`],
       position,
     }))
     await tx.insert(products).values(productRows).onConflictDoNothing({ target: products.slug })
+
+    await tx.insert(pickupPoints).values(DEMO_PICKUP_POINTS).onConflictDoNothing({ target: pickupPoints.slug })
+    await tx.insert(deliveryZones).values(DEMO_DELIVERY_ZONES).onConflictDoNothing({ target: deliveryZones.slug })
 
     await tx.insert(bookingServices).values(DEMO_SERVICES.map((s) => ({ ...s, currency: DEMO_BUSINESS.currency }))).onConflictDoNothing({ target: bookingServices.slug })
     await tx

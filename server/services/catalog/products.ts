@@ -1,0 +1,127 @@
+import { and, asc, eq, gte, lte, sql, type SQL } from 'drizzle-orm'
+import type { DbOrTx } from '../../db/client'
+import { categories, products, type ProductOption } from '../../db/schema'
+import type { SelectedOptions } from '../../db/schema/orders'
+import type { ProductListQuery } from '#shared/schemas/catalog'
+import { DomainError } from '../../utils/errors'
+
+export type ProductRow = typeof products.$inferSelect
+
+/** The text trigram search compares against: both languages, lower-cased (matches products_name_trgm_idx). */
+const nameText = sql`lower((${products.name}->>'ru') || ' ' || (${products.name}->>'en'))`
+
+function searchCondition(q: string): SQL {
+  // Word forms through full-text search in both languages, typos through trigram word similarity.
+  return sql`(${products.search} @@ (websearch_to_tsquery('russian', ${q}) || websearch_to_tsquery('english', ${q})) or ${nameText} %> lower(${q}))`
+}
+
+function searchRank(q: string): SQL<number> {
+  return sql<number>`(ts_rank(${products.search}, websearch_to_tsquery('russian', ${q}) || websearch_to_tsquery('english', ${q})) + word_similarity(lower(${q}), ${nameText}))`
+}
+
+interface Cursor {
+  /** Sort value of the last row, and its id as the tie-breaker. */
+  v: number
+  id: number
+}
+const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url')
+function decodeCursor(raw: string | undefined): Cursor | undefined {
+  if (!raw) return undefined
+  try {
+    const parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'))
+    if (typeof parsed?.v === 'number' && Number.isInteger(parsed?.id)) return parsed
+  } catch {}
+  throw new DomainError('validation_failed', 'The cursor is not valid; start from the first page', 400, [{ path: 'cursor', message: 'invalid cursor' }])
+}
+
+/**
+ * One page of the catalog with filters, search and a stable keyset cursor (infinite scroll
+ * never repeats or skips a product while the list is unchanged). Search sorts by relevance.
+ */
+export async function listProducts(db: DbOrTx, query: ProductListQuery) {
+  const filters: SQL[] = [eq(products.isActive, true)]
+  if (query.category) {
+    const [category] = await db.select({ id: categories.id }).from(categories).where(and(eq(categories.slug, query.category), eq(categories.isActive, true)))
+    if (!category) throw new DomainError('not_found', 'No such category')
+    filters.push(sql`${products.categoryId} in (select id from categories where id = ${category.id} or parent_id = ${category.id})`)
+  }
+  if (query.q) filters.push(searchCondition(query.q))
+  if (query.priceMin !== undefined) filters.push(gte(products.priceMinor, query.priceMin))
+  if (query.priceMax !== undefined) filters.push(lte(products.priceMinor, query.priceMax))
+  if (query.inStock) filters.push(sql`${products.stock} > 0`)
+  for (const tag of query.tags ?? []) filters.push(sql`${products.attributes}->'tags' ? ${tag}`)
+
+  const sort = query.q && query.sort === 'popular' ? 'relevance' : query.sort
+  const sortValue: SQL<number> =
+    sort === 'relevance' ? searchRank(query.q!) : sort === 'price_asc' || sort === 'price_desc' ? sql<number>`${products.priceMinor}` : sort === 'new' ? sql<number>`extract(epoch from ${products.createdAt})` : sql<number>`${products.position}`
+  const descending = sort === 'price_desc' || sort === 'new' || sort === 'relevance'
+  const cursor = decodeCursor(query.cursor)
+  if (cursor) filters.push(descending ? sql`(${sortValue} < ${cursor.v} or (${sortValue} = ${cursor.v} and ${products.id} > ${cursor.id}))` : sql`(${sortValue}, ${products.id}) > (${cursor.v}, ${cursor.id})`)
+
+  const rows = await db
+    .select({ product: products, sortValue: sql<number>`(${sortValue})::float8`.as('sort_value') })
+    .from(products)
+    .where(and(...filters))
+    .orderBy(descending ? sql`${sortValue} desc` : sql`${sortValue} asc`, asc(products.id))
+    .limit(query.limit + 1)
+  const page = rows.slice(0, query.limit)
+  const last = page.at(-1)
+  return {
+    items: page.map((r) => r.product),
+    nextCursor: rows.length > query.limit && last ? encodeCursor({ v: Number(last.sortValue), id: last.product.id }) : null,
+  }
+}
+
+export async function getProductBySlug(db: DbOrTx, slug: string) {
+  const [row] = await db.select().from(products).where(and(eq(products.slug, slug), eq(products.isActive, true)))
+  if (!row) throw new DomainError('not_found', 'No such product')
+  return row
+}
+
+export async function listCategories(db: DbOrTx) {
+  return db.select().from(categories).where(eq(categories.isActive, true)).orderBy(asc(categories.position), asc(categories.id))
+}
+
+/** Price bounds and tags across active products, for the filter sheet. */
+export async function catalogFacets(db: DbOrTx) {
+  const [bounds] = await db
+    .select({ min: sql<number>`coalesce(min(${products.priceMinor}), 0)::int`, max: sql<number>`coalesce(max(${products.priceMinor}), 0)::int` })
+    .from(products)
+    .where(eq(products.isActive, true))
+  const tags = await db.execute<{ tag: string }>(sql`select distinct jsonb_array_elements_text(attributes->'tags') as tag from products where is_active order by 1`)
+  const tagRows = Array.isArray(tags) ? tags : (tags as unknown as { rows: { tag: string }[] }).rows
+  return { priceMin: bounds?.min ?? 0, priceMax: bounds?.max ?? 0, tags: tagRows.map((t) => t.tag) }
+}
+
+/**
+ * The unit price of a product with the chosen options, decided here and only here. Unknown
+ * options or values and missing required choices are refused; the client's idea of the price is never asked.
+ */
+export function priceWithOptions(product: Pick<ProductRow, 'priceMinor' | 'options'>, selected: SelectedOptions) {
+  const options = product.options as ProductOption[]
+  let unit = product.priceMinor
+  const lines: { key: string; value: string; name: ProductOption['name']; valueName: ProductOption['name'] }[] = []
+  for (const key of Object.keys(selected)) {
+    if (!options.some((o) => o.key === key)) throw new DomainError('invalid_options', `Unknown option "${key}"`, 400)
+  }
+  for (const option of options) {
+    const chosen = selected[option.key]
+    if (chosen === undefined) {
+      if (option.required) throw new DomainError('invalid_options', `Choose "${option.name.en}"`, 400)
+      continue
+    }
+    const value = option.values.find((v) => v.value === chosen)
+    if (!value) throw new DomainError('invalid_options', `Unknown value "${chosen}" for "${option.key}"`, 400)
+    unit += value.priceDeltaMinor
+    lines.push({ key: option.key, value: value.value, name: option.name, valueName: value.name })
+  }
+  return { unitPriceMinor: unit, options: lines }
+}
+
+/** `milk=oat;size=l`: one canonical string per option choice, so equal choices share a cart line. */
+export function optionsKey(selected: SelectedOptions) {
+  return Object.keys(selected)
+    .sort()
+    .map((k) => `${k}=${selected[k]}`)
+    .join(';')
+}

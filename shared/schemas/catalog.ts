@@ -29,3 +29,49 @@ export const ProductSlugParamsSchema = z.object({ slug })
 
 /** Option choices: option key -> value key. */
 export const SelectedOptionsSchema = z.record(z.string().regex(/^[a-z0-9_]{1,30}$/), z.string().regex(/^[a-z0-9_-]{1,40}$/)).refine((o) => Object.keys(o).length <= 10, 'too many options')
+
+export const LocalizedTextSchema = z.object({ ru: z.string().trim().min(1).max(200), en: z.string().trim().min(1).max(200) })
+const LocalizedLongTextSchema = z.object({ ru: z.string().trim().max(4000), en: z.string().trim().max(4000) })
+
+export const ProductOptionSchema = z.object({
+  key: z.string().regex(/^[a-z0-9_]{1,30}$/),
+  name: LocalizedTextSchema,
+  required: z.boolean().default(false),
+  values: z
+    .array(z.object({ value: z.string().regex(/^[a-z0-9_-]{1,40}$/), name: LocalizedTextSchema, priceDeltaMinor: z.number().int().min(-10_000_000).max(10_000_000) }))
+    .min(1)
+    .max(20),
+})
+
+/** POST /api/admin/catalog/products — money in minor units (kopecks), as everywhere in the API. */
+export const ProductInputSchema = z.object({
+  slug,
+  categoryId: z.number().int().positive(),
+  name: LocalizedTextSchema,
+  description: LocalizedLongTextSchema,
+  priceMinor: z.number().int().min(0).max(100_000_000),
+  compareAtPriceMinor: z.number().int().min(0).max(100_000_000).nullable().default(null),
+  currency: z.string().regex(/^[A-Z]{3}$/).default('RUB'),
+  stock: z.number().int().min(0).max(1_000_000).default(0),
+  images: z.array(z.string().regex(/^\/(files|demo)\/[A-Za-z0-9/_.-]+$/)).max(12).default([]),
+  attributes: z.record(z.string().regex(/^[a-z0-9_]{1,30}$/), z.union([z.string().max(100), z.array(z.string().max(40)).max(20)])).default({}),
+  options: z.array(ProductOptionSchema).max(5).default([]),
+  isActive: z.boolean().default(true),
+  position: z.number().int().min(0).max(100_000).default(0),
+})
+export type ProductInput = z.output<typeof ProductInputSchema>
+export const ProductPatchSchema = ProductInputSchema.omit({ stock: true }).partial().refine((p) => Object.keys(p).length > 0, 'nothing to change')
+export type ProductPatch = z.output<typeof ProductPatchSchema>
+
+export const StockAdjustmentSchema = z.object({ delta: z.number().int().min(-1_000_000).max(1_000_000).refine((d) => d !== 0, 'delta must not be 0'), reason: z.string().trim().min(2).max(200) })
+
+export const CategoryInputSchema = z.object({
+  slug,
+  parentId: z.number().int().positive().nullable().default(null),
+  name: LocalizedTextSchema,
+  description: LocalizedLongTextSchema.nullable().default(null),
+  position: z.number().int().min(0).max(100_000).default(0),
+  isActive: z.boolean().default(true),
+})
+export const CategoryPatchSchema = CategoryInputSchema.partial().refine((p) => Object.keys(p).length > 0, 'nothing to change')
+export const IdParamsSchema = z.object({ id: z.coerce.number().int().positive() })

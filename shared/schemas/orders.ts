@@ -46,3 +46,19 @@ export const OrderStatusChangeSchema = z.object({
   status: z.enum(['new', 'awaiting_payment', 'paid', 'in_progress', 'ready', 'shipped', 'done', 'cancelled', 'refunded']),
   note: z.string().trim().max(500).optional(),
 })
+
+const statusList = z
+  .union([z.string(), z.array(z.string())])
+  .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((s) => s.trim()).filter(Boolean))
+  .pipe(z.array(z.enum(['new', 'awaiting_payment', 'paid', 'in_progress', 'ready', 'shipped', 'done', 'cancelled', 'refunded'])).max(9))
+
+/** GET /api/admin/orders */
+export const AdminOrdersQuerySchema = z.object({
+  status: statusList.optional(),
+  q: z.string().trim().min(1).max(100).optional(),
+  from: z.coerce.date().optional(),
+  to: z.coerce.date().optional(),
+  before: z.coerce.number().int().positive().optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+})
+export type AdminOrdersQuery = z.output<typeof AdminOrdersQuerySchema>

@@ -3,7 +3,7 @@ import { and, asc, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm'
 import type { Database, DbOrTx } from '../../db/client'
 import { deliveryZones, orderItems, orderStatusHistory, orders, pickupPoints, products, userAddresses } from '../../db/schema'
 import type { OrderStatus, PaymentMethod, SavedAddress } from '../../db/schema/orders'
-import type { CheckoutInput } from '#shared/schemas/orders'
+import type { AdminOrdersQuery, CheckoutInput } from '#shared/schemas/orders'
 import { DomainError } from '../../utils/errors'
 import { clearCart, getCart } from '../cart'
 
@@ -223,4 +223,25 @@ export async function releaseExpiredReservations(db: Database, limit = 100) {
 
 export async function ordersByIds(db: DbOrTx, ids: number[]) {
   return ids.length ? db.select().from(orders).where(inArray(orders.id, ids)) : []
+}
+
+/** Operators' order list: filter by status and dates, search by number, phone or name, newest first. */
+export async function listOrdersForAdmin(db: DbOrTx, query: AdminOrdersQuery) {
+  const filters = []
+  if (query.status?.length) filters.push(inArray(orders.status, query.status))
+  if (query.from) filters.push(sql`${orders.createdAt} >= ${query.from}`)
+  if (query.to) filters.push(sql`${orders.createdAt} < ${query.to}`)
+  if (query.q) {
+    const like = `%${query.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`
+    const digits = query.q.replace(/\D/g, '')
+    filters.push(sql`(${orders.number} ilike ${like} or ${orders.contactName} ilike ${like}${digits.length >= 4 ? sql` or ${orders.contactPhone} like ${`%${digits}%`}` : sql``})`)
+  }
+  if (query.before) filters.push(lt(orders.id, query.before))
+  const rows = await db
+    .select()
+    .from(orders)
+    .where(filters.length ? and(...filters) : undefined)
+    .orderBy(desc(orders.id))
+    .limit(query.limit + 1)
+  return { items: rows.slice(0, query.limit), nextBefore: rows.length > query.limit ? rows[query.limit - 1]!.id : null }
 }

@@ -1,0 +1,15 @@
+import { useServices } from '../utils/runtime'
+import { sitemapEntries } from '../services/catalog/sitemap'
+
+const escapeXml = (s: string) => s.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!)
+
+/** Every public page: home, catalog, each active category and product, with last-modified dates. */
+export default defineEventHandler(async (event) => {
+  const services = await useServices()
+  const entries = await sitemapEntries(services.db)
+  const base = services.config.publicUrl
+  const urls = entries.map((e) => `  <url><loc>${escapeXml(base + e.path)}</loc>${e.lastmod ? `<lastmod>${e.lastmod.toISOString()}</lastmod>` : ''}</url>`)
+  setResponseHeader(event, 'Content-Type', 'application/xml; charset=utf-8')
+  setResponseHeader(event, 'Cache-Control', 'public, max-age=600')
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n${urls.join('\n')}\n</urlset>\n`
+})

@@ -1,0 +1,172 @@
+import { and, asc, eq, sql } from 'drizzle-orm'
+import { z } from 'zod'
+import type { Database, DbOrTx } from '../../db/client'
+import { categories, products } from '../../db/schema'
+import type { CategoryInputSchema, CategoryPatchSchema, ProductInput, ProductPatch } from '#shared/schemas/catalog'
+import { ProductInputSchema } from '#shared/schemas/catalog'
+import { DomainError } from '../../utils/errors'
+import { parseCsv, toCsv } from './csv'
+
+const isUniqueViolation = (error: unknown) => ((error as { cause?: { code?: string } })?.cause ?? (error as { code?: string }))?.code === '23505'
+
+async function assertCategory(tx: DbOrTx, id: number) {
+  const [row] = await tx.select({ id: categories.id }).from(categories).where(eq(categories.id, id))
+  if (!row) throw new DomainError('validation_failed', 'No such category', 400, [{ path: 'categoryId', message: 'no such category' }])
+}
+
+/** Products for /admin, hidden ones included. */
+export async function listProductsForAdmin(db: DbOrTx) {
+  return db.select().from(products).orderBy(asc(products.categoryId), asc(products.position), asc(products.id))
+}
+
+export async function createProduct(tx: DbOrTx, input: ProductInput) {
+  await assertCategory(tx, input.categoryId)
+  try {
+    const [row] = await tx.insert(products).values(input).returning()
+    return row!
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new DomainError('conflict', `A product with slug "${input.slug}" exists`, 409, [{ path: 'slug', message: 'taken' }])
+    throw error
+  }
+}
+
+/** Changes a product; returns before and after for the audit log. Stock changes go through adjustStock. */
+export async function updateProduct(tx: DbOrTx, id: number, patch: ProductPatch) {
+  const [before] = await tx.select().from(products).where(eq(products.id, id))
+  if (!before) throw new DomainError('not_found', 'No such product')
+  if (patch.categoryId) await assertCategory(tx, patch.categoryId)
+  try {
+    const [after] = await tx.update(products).set(patch).where(eq(products.id, id)).returning()
+    return { before, after: after! }
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new DomainError('conflict', 'That slug is taken', 409, [{ path: 'slug', message: 'taken' }])
+    throw error
+  }
+}
+
+/** Adds or removes stock; never below zero, even against concurrent orders. */
+export async function adjustStock(tx: DbOrTx, id: number, delta: number) {
+  const [before] = await tx.select({ stock: products.stock }).from(products).where(eq(products.id, id))
+  if (!before) throw new DomainError('not_found', 'No such product')
+  const [after] = await tx
+    .update(products)
+    .set({ stock: sql`${products.stock} + ${delta}` })
+    .where(and(eq(products.id, id), sql`${products.stock} + ${delta} >= 0`))
+    .returning({ stock: products.stock })
+  if (!after) throw new DomainError('insufficient_stock', `Only ${before.stock} in stock`, 409, { available: before.stock })
+  return { before: before.stock, after: after.stock }
+}
+
+export async function createCategory(tx: DbOrTx, input: z.output<typeof CategoryInputSchema>) {
+  try {
+    const [row] = await tx.insert(categories).values(input).returning()
+    return row!
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new DomainError('conflict', `A category with slug "${input.slug}" exists`, 409, [{ path: 'slug', message: 'taken' }])
+    throw error
+  }
+}
+
+export async function updateCategory(tx: DbOrTx, id: number, patch: z.output<typeof CategoryPatchSchema>) {
+  const [before] = await tx.select().from(categories).where(eq(categories.id, id))
+  if (!before) throw new DomainError('not_found', 'No such category')
+  if (patch.parentId === id) throw new DomainError('validation_failed', 'A category cannot be its own parent', 400, [{ path: 'parentId', message: 'self' }])
+  const [after] = await tx.update(categories).set(patch).where(eq(categories.id, id)).returning()
+  return { before, after: after! }
+}
+
+export const CSV_COLUMNS = ['slug', 'category', 'name_ru', 'name_en', 'description_ru', 'description_en', 'price', 'compare_at_price', 'currency', 'stock', 'active', 'tags', 'images'] as const
+
+const money = (minor: number | null) => (minor === null ? '' : (minor / 100).toFixed(2))
+const parseMoney = (raw: string) => {
+  const cleaned = raw.replace(/\s/g, '').replace(',', '.')
+  if (!/^\d+(\.\d{1,2})?$/.test(cleaned)) return Number.NaN
+  return Math.round(Number(cleaned) * 100)
+}
+
+export async function exportProductsCsv(db: DbOrTx) {
+  const [rows, cats] = await Promise.all([listProductsForAdmin(db), db.select({ id: categories.id, slug: categories.slug }).from(categories)])
+  const slugOf = new Map(cats.map((c) => [c.id, c.slug]))
+  const tags = (a: Record<string, unknown>) => (Array.isArray(a.tags) ? (a.tags as string[]).join(';') : '')
+  return toCsv([
+    [...CSV_COLUMNS],
+    ...rows.map((p) => [p.slug, slugOf.get(p.categoryId), p.name.ru, p.name.en, p.description.ru, p.description.en, money(p.priceMinor), money(p.compareAtPriceMinor), p.currency, p.stock, p.isActive ? 'yes' : 'no', tags(p.attributes), p.images.join(';')]),
+  ])
+}
+
+export interface CsvRowError {
+  /** 1-based line number in the file, header included, as a spreadsheet shows it. */
+  row: number
+  field: string
+  message: string
+}
+
+/**
+ * Imports products from CSV: each row is checked on its own; good rows are created or updated by
+ * slug, bad rows are reported with line, field and reason and change nothing.
+ */
+export async function importProductsCsv(db: Database, text: string) {
+  const table = parseCsv(text)
+  const header = (table[0] ?? []).map((h) => h.trim().toLowerCase())
+  const missing = ['slug', 'category', 'name_ru', 'name_en', 'price'].filter((c) => !header.includes(c))
+  if (missing.length) throw new DomainError('validation_failed', `The CSV needs the columns: ${missing.join(', ')}`, 400, missing.map((m) => ({ path: m, message: 'missing column' })))
+  const cats = new Map((await db.select({ id: categories.id, slug: categories.slug }).from(categories)).map((c) => [c.slug, c.id]))
+  const errors: CsvRowError[] = []
+  const valid: { line: number; input: ProductInput; stockGiven: boolean }[] = []
+  const seen = new Set<string>()
+  table.slice(1).forEach((cells, index) => {
+    const line = index + 2
+    const get = (name: string) => (cells[header.indexOf(name)] ?? '').trim()
+    const rowErrors: CsvRowError[] = []
+    const categoryId = cats.get(get('category'))
+    if (!categoryId) rowErrors.push({ row: line, field: 'category', message: `unknown category "${get('category')}"` })
+    const price = parseMoney(get('price'))
+    if (Number.isNaN(price)) rowErrors.push({ row: line, field: 'price', message: `not a price: "${get('price')}"` })
+    const compareAt = get('compare_at_price') ? parseMoney(get('compare_at_price')) : null
+    if (Number.isNaN(compareAt)) rowErrors.push({ row: line, field: 'compare_at_price', message: 'not a price' })
+    const stockRaw = get('stock')
+    if (stockRaw && !/^\d+$/.test(stockRaw)) rowErrors.push({ row: line, field: 'stock', message: `not a whole number: "${stockRaw}"` })
+    const active = get('active').toLowerCase()
+    if (active && !['yes', 'no', 'true', 'false', '1', '0', 'да', 'нет'].includes(active)) rowErrors.push({ row: line, field: 'active', message: 'use yes or no' })
+    if (seen.has(get('slug'))) rowErrors.push({ row: line, field: 'slug', message: 'repeated in this file' })
+    if (rowErrors.length === 0) {
+      const parsed = ProductInputSchema.safeParse({
+        slug: get('slug'),
+        categoryId,
+        name: { ru: get('name_ru'), en: get('name_en') },
+        description: { ru: get('description_ru'), en: get('description_en') },
+        priceMinor: price,
+        compareAtPriceMinor: compareAt,
+        currency: get('currency') || 'RUB',
+        stock: stockRaw ? Number(stockRaw) : 0,
+        isActive: !active || ['yes', 'true', '1', 'да'].includes(active),
+        attributes: get('tags') ? { tags: get('tags').split(';').map((t) => t.trim()).filter(Boolean) } : {},
+        images: get('images') ? get('images').split(';').map((t) => t.trim()).filter(Boolean) : [],
+      })
+      if (parsed.success) valid.push({ line, input: parsed.data, stockGiven: Boolean(stockRaw) })
+      else for (const issue of parsed.error.issues) rowErrors.push({ row: line, field: issue.path.join('.') || 'row', message: issue.message })
+    }
+    seen.add(get('slug'))
+    errors.push(...rowErrors)
+  })
+  let created = 0
+  let updated = 0
+  await db.transaction(async (tx) => {
+    for (const { input, stockGiven } of valid) {
+      const [existing] = await tx.select({ id: products.id, attributes: products.attributes, images: products.images }).from(products).where(eq(products.slug, input.slug))
+      if (existing) {
+        // Columns the CSV does not carry (options, other attributes) keep their values.
+        const { slug: _slug, stock, options: _options, position: _position, attributes, images, ...patch } = input
+        await tx
+          .update(products)
+          .set({ ...patch, attributes: { ...existing.attributes, ...attributes }, images: images.length ? images : existing.images, ...(stockGiven ? { stock } : {}) })
+          .where(eq(products.id, existing.id))
+        updated++
+      } else {
+        await tx.insert(products).values(input)
+        created++
+      }
+    }
+  })
+  return { created, updated, failed: new Set(errors.map((e) => e.row)).size, errors }
+}

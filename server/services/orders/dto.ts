@@ -1,0 +1,33 @@
+import type { getOrder, OrderRow } from './index'
+
+export function toOrderDto(o: OrderRow) {
+  return {
+    id: o.id,
+    number: o.number,
+    status: o.status,
+    currency: o.currency,
+    itemsTotalMinor: o.itemsTotalMinor,
+    deliveryMinor: o.deliveryMinor,
+    discountMinor: o.discountMinor,
+    totalMinor: o.totalMinor,
+    deliveryMethod: o.deliveryMethod,
+    pickupPointId: o.pickupPointId,
+    deliveryZoneId: o.deliveryZoneId,
+    address: o.address,
+    contactName: o.contactName,
+    contactPhone: o.contactPhone,
+    comment: o.comment,
+    paymentMethod: o.paymentMethod,
+    reservedUntil: o.reservedUntil,
+    createdAt: o.createdAt,
+    updatedAt: o.updatedAt,
+  }
+}
+
+export function toOrderDetailDto(o: Awaited<ReturnType<typeof getOrder>>) {
+  return {
+    ...toOrderDto(o),
+    items: o.items.map((i) => ({ productId: i.productId, name: i.name, options: i.options, unitPriceMinor: i.unitPriceMinor, quantity: i.quantity, totalMinor: i.totalMinor })),
+    history: o.history.map((h) => ({ from: h.fromStatus, to: h.toStatus, actorKind: h.actorKind, note: h.note, at: h.createdAt })),
+  }
+}

@@ -4,6 +4,8 @@ import { defineJob } from './queue'
 import { configureTelegram } from '../services/telegram/configure'
 import { dueUpdateIds } from '../services/telegram/updates'
 import { handleStoredUpdate } from '../services/telegram/intake'
+import { pruneAdminLogins } from '../services/auth/admin-login'
+import { pruneRateLimits } from '../services/auth/rate-limit'
 
 /** What every job handler gets besides its payload. */
 export interface JobDeps {
@@ -41,4 +43,16 @@ export const retryTelegramUpdatesJob = defineJob({
   },
 })
 
-export const jobDefinitions = [configureTelegramJob, retryTelegramUpdateJob, retryTelegramUpdatesJob]
+/** Housekeeping for sign-in: ended rate-limit windows, old sign-in links and dead /admin sessions. */
+export const pruneAuthJob = defineJob({
+  name: 'auth.prune',
+  schema: z.object({}),
+  cron: '*/10 * * * *',
+  queue: { retryLimit: 0, deadLetter: false },
+  async handle(_data, { services }: JobDeps) {
+    await pruneRateLimits(services.db)
+    await pruneAdminLogins(services.db)
+  },
+})
+
+export const jobDefinitions = [configureTelegramJob, retryTelegramUpdateJob, retryTelegramUpdatesJob, pruneAuthJob]

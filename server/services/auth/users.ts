@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, ilike, or, sql, exists } from 'drizzle-orm'
+import { and, asc, desc, eq, ilike, or, sql } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client'
 import { userRoles, users } from '../../db/schema'
 import { ROLES, type Role } from '#shared/permissions'
@@ -39,7 +39,9 @@ export function toMeUser(row: UserRow): MeUser {
 const byRoleOrder = (roles: Role[]) => ROLES.filter((role) => roles.includes(role))
 
 /** Roles aggregated in the same statement as the row: one round trip per request. */
-const rolesColumn = sql<Role[] | null>`(select json_agg(${userRoles.role}) from ${userRoles} where ${userRoles.telegramId} = ${users.telegramId})`
+// Written out with explicit aliases: Drizzle renders columns unqualified here, and an unqualified
+// "telegram_id" inside the subquery would match user_roles itself (every role of every user).
+const rolesColumn = sql<Role[] | null>`(select json_agg(ur.role) from user_roles ur where ur.telegram_id = "users"."telegram_id")`
 
 /** The stored user and their current roles (re-read every time: a removed role takes effect at once). */
 export async function findUserWithRoles(db: DbOrTx, telegramId: number): Promise<{ row: UserRow; roles: Role[] } | undefined> {
@@ -134,7 +136,7 @@ export async function listUsers(db: DbOrTx, query: { search?: string; role?: Rol
     where.push(/^\d{1,16}$/.test(search) ? or(eq(users.telegramId, Number(search)), byText) : byText)
   }
   if (query.role) {
-    where.push(exists(db.select({ one: sql`1` }).from(userRoles).where(and(eq(userRoles.telegramId, users.telegramId), eq(userRoles.role, query.role)))))
+    where.push(sql`exists (select 1 from user_roles ur where ur.telegram_id = "users"."telegram_id" and ur.role = ${query.role})`)
   }
   const rows = await db
     .select({ row: users, roles: rolesColumn })

@@ -1,6 +1,11 @@
 import { Telegraf, Markup } from 'telegraf'
 import type { Update } from 'telegraf/types'
 import type { Logger } from '../utils/logger'
+import type { Database } from '../db/client'
+import { isStaff } from '#shared/permissions'
+import { syncTelegramUser } from '../services/auth/users'
+import { issueAdminLoginLink, ADMIN_LINK_TTL_SECONDS } from '../services/auth/admin-login'
+import { RATE_LIMITS, hitRateLimits } from '../services/auth/rate-limit'
 
 export interface BotOptions {
   token: string
@@ -9,6 +14,10 @@ export interface BotOptions {
   /** Business name shown in greetings, per language. */
   businessName: { ru: string; en: string }
   logger: Logger
+  /** For /admin: staff lookup and one-time sign-in links. */
+  db: Database
+  /** ADMIN_TELEGRAM_IDS: owners by configuration. */
+  adminTelegramIds: readonly number[]
 }
 
 type Lang = 'ru' | 'en'
@@ -24,6 +33,17 @@ const TEXT = {
     ru: 'Команды:\n/start — открыть приложение\n/help — эта подсказка',
     en: 'Commands:\n/start — open the app\n/help — this help',
   },
+  adminRefused: {
+    ru: 'Вход в панель управления доступен только сотрудникам. Если вы сотрудник, попросите владельца выдать вам роль.',
+    en: 'The admin panel is for staff only. If you work here, ask the owner to give you a role.',
+  },
+  adminPrivateOnly: { ru: 'Эта команда работает только в личном чате с ботом.', en: 'This command only works in a private chat with the bot.' },
+  adminTooMany: { ru: 'Слишком много ссылок подряд. Попробуйте через несколько минут.', en: 'Too many links in a row. Please try again in a few minutes.' },
+  adminLink: {
+    ru: (url: string, minutes: number) => `Ссылка для входа в панель управления (одноразовая, действует ${minutes} мин):\n${url}\n\nНикому её не пересылайте.`,
+    en: (url: string, minutes: number) => `Your sign-in link to the admin panel (single use, valid ${minutes} min):\n${url}\n\nDo not forward it to anyone.`,
+  },
+  adminOpen: { ru: 'Войти в панель', en: 'Sign in to admin' },
 } as const
 
 /** The Mini App URL, carrying a deep-link parameter the way t.me/<bot>?startapp= would. */
@@ -46,6 +66,25 @@ export function createBot(options: BotOptions) {
     await ctx.reply(TEXT.greeting[lang](options.businessName[lang]), Markup.inlineKeyboard([Markup.button.webApp(TEXT.open[lang], miniAppUrl(options.publicUrl, startParam))]))
   })
   bot.help((ctx) => ctx.reply(TEXT.help[pickLang(ctx.from.language_code)]))
+
+  // Desktop sign-in to /admin: a one-time link, sent only to staff, only in the private chat.
+  bot.command('admin', async (ctx) => {
+    const lang = pickLang(ctx.from.language_code)
+    if (ctx.chat.type !== 'private') return void (await ctx.reply(TEXT.adminPrivateOnly[lang]))
+    const from = ctx.from
+    const { roles } = await syncTelegramUser(
+      options.db,
+      { id: from.id, firstName: from.first_name, lastName: from.last_name, username: from.username, languageCode: from.language_code },
+      { source: 'bot', ownerIds: options.adminTelegramIds },
+    )
+    if (!isStaff(roles)) return void (await ctx.reply(TEXT.adminRefused[lang]))
+    const limit = await hitRateLimits(options.db, [{ key: `adminlink:user:${from.id}`, ...RATE_LIMITS.adminLinksPerUser }])
+    if (!limit.allowed) return void (await ctx.reply(TEXT.adminTooMany[lang]))
+    const { url } = await issueAdminLoginLink(options.db, from.id, options.publicUrl, { actorVia: 'bot', requestId: `update-${ctx.update.update_id}`, ip: null })
+    // Telegram refuses URL buttons to plain-http hosts: the link is always in the text as well.
+    const keyboard = url.startsWith('https://') ? Markup.inlineKeyboard([Markup.button.url(TEXT.adminOpen[lang], url)]) : undefined
+    await ctx.reply(TEXT.adminLink[lang](url, ADMIN_LINK_TTL_SECONDS / 60), { ...keyboard, link_preview_options: { is_disabled: true } })
+  })
 
   // Telegraf rethrows handler errors from handleUpdate; our intake records them and retries.
   bot.catch((error) => {

@@ -1,9 +1,10 @@
 import { configureTelegramJob, retryTelegramUpdateJob, retryTelegramUpdatesJob } from './telegram'
+import { pruneAuthJob } from './auth'
 import { releaseExpiredOrdersJob } from './orders'
 import { orderStatusNotificationJob } from './notifications'
 
 export type { JobDeps } from './deps'
-export { configureTelegramJob, retryTelegramUpdateJob, retryTelegramUpdatesJob, releaseExpiredOrdersJob, orderStatusNotificationJob }
+export { configureTelegramJob, retryTelegramUpdateJob, retryTelegramUpdatesJob, pruneAuthJob, releaseExpiredOrdersJob, orderStatusNotificationJob }
 
 /** Every job the app runs; the queue creates their queues (and dead-letter queues) on start. */
-export const jobDefinitions = [configureTelegramJob, retryTelegramUpdateJob, retryTelegramUpdatesJob, releaseExpiredOrdersJob, orderStatusNotificationJob]
+export const jobDefinitions = [configureTelegramJob, retryTelegramUpdateJob, retryTelegramUpdatesJob, pruneAuthJob, releaseExpiredOrdersJob, orderStatusNotificationJob]

@@ -54,6 +54,9 @@ const EnvSchema = z
         return ids.map(Number)
       }),
     INIT_DATA_MAX_AGE: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(3600),
+    TELEGRAM_INIT_DATA_THIRD_PARTY: z.enum(['production', 'test', 'off']).default('off'),
+    /** Behind a load balancer: take the client IP from X-Forwarded-For (rate limits, audit). */
+    TRUST_PROXY: z.enum(['0', '1', 'true', 'false']).default('0').transform((v) => v === '1' || v === 'true'),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     HOST: z.string().trim().min(1).default('0.0.0.0'),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
@@ -118,9 +121,12 @@ function buildConfig(env: z.output<typeof EnvSchema>) {
       updates: env.TELEGRAM_UPDATES ?? (publicUrl.startsWith('https://') ? ('webhook' as const) : ('polling' as const)),
       paymentProviderToken: env.PAYMENT_PROVIDER_TOKEN,
       initDataMaxAgeSeconds: env.INIT_DATA_MAX_AGE,
+      /** Also require Telegram's Ed25519 signature of init data ('off' = HMAC only). */
+      initDataThirdParty: env.TELEGRAM_INIT_DATA_THIRD_PARTY,
     },
     sessionSecret: env.SESSION_SECRET,
     adminTelegramIds: env.ADMIN_TELEGRAM_IDS,
+    trustProxy: env.TRUST_PROXY,
   }
 }
 

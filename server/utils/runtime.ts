@@ -79,7 +79,7 @@ async function startServices(config: AppConfig, logger: Logger, metrics: Metrics
   }
   const webhookSecret = config.telegram.webhookSecret ?? deriveWebhookSecret(token!)
   const businessName = { ru: 'Кофейня «Зерно»', en: 'Zerno Coffee' }
-  const bot = createBot({ token: token!, apiRoot, publicUrl: config.publicUrl, businessName, logger })
+  const bot = createBot({ token: token!, apiRoot, publicUrl: config.publicUrl, businessName, logger, db, adminTelegramIds: config.adminTelegramIds })
 
   const queue = new JobQueue<JobDeps>(database, logger)
   setQueue(queue)

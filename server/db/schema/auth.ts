@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm'
-import { bigint, boolean, check, index, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core'
+import { bigint, boolean, check, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
+import { ROLES, type Role } from '../../../shared/permissions'
 import { timestamps } from './_columns'
 
-export const ROLES = ['owner', 'admin', 'manager', 'operator', 'staff'] as const
-export type Role = (typeof ROLES)[number]
+export { ROLES, type Role }
 
 /** A Telegram user, written only from validated initData or from updates Telegram signed. */
 export const users = pgTable(
@@ -41,4 +41,59 @@ export const userRoles = pgTable(
     primaryKey({ name: 'user_roles_pk', columns: [t.telegramId, t.role] }),
     check('user_roles_role_check', sql`${t.role} in ('owner', 'admin', 'manager', 'operator', 'staff')`),
   ],
+)
+
+/**
+ * One-time /admin sign-in links sent by the bot's /admin command. Only the SHA-256 of the token is
+ * stored; `used_at` is set by the single UPDATE that redeems it, so a replay finds nothing to take.
+ */
+export const adminLoginTokens = pgTable(
+  'admin_login_tokens',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    tokenHash: text('token_hash').notNull(),
+    telegramId: bigint('telegram_id', { mode: 'number' })
+      .notNull()
+      .references(() => users.telegramId, { onDelete: 'cascade' }),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true, mode: 'date' }),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex('admin_login_tokens_hash_idx').on(t.tokenHash), index('admin_login_tokens_user_idx').on(t.telegramId), index('admin_login_tokens_expires_idx').on(t.expiresAt)],
+)
+
+/**
+ * Desktop /admin sessions. The sealed cookie carries only the id; the row makes logout and
+ * expiry real on every replica (a stolen cookie dies with the row).
+ */
+export const adminSessions = pgTable(
+  'admin_sessions',
+  {
+    id: text('id').primaryKey(),
+    telegramId: bigint('telegram_id', { mode: 'number' })
+      .notNull()
+      .references(() => users.telegramId, { onDelete: 'cascade' }),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+    ...timestamps,
+  },
+  (t) => [index('admin_sessions_user_idx').on(t.telegramId), index('admin_sessions_expires_idx').on(t.expiresAt)],
+)
+
+/**
+ * Fixed-window counters for rate limits, shared by every replica: one row per key and window,
+ * bumped with a single upsert. Old windows are pruned by a periodic job.
+ */
+export const rateLimits = pgTable(
+  'rate_limits',
+  {
+    key: text('key').notNull(),
+    windowStart: timestamp('window_start', { withTimezone: true, mode: 'date' }).notNull(),
+    hits: integer('hits').notNull().default(1),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+    ...timestamps,
+  },
+  (t) => [primaryKey({ name: 'rate_limits_pk', columns: [t.key, t.windowStart] }), index('rate_limits_expires_idx').on(t.expiresAt)],
 )

@@ -1,0 +1,148 @@
+import { and, asc, desc, eq, ilike, or, sql } from 'drizzle-orm'
+import type { DbOrTx } from '../../db/client'
+import { userRoles, users } from '../../db/schema'
+import { ROLES, type Role } from '#shared/permissions'
+import type { AdminUserItem, Locale, MeUser } from '#shared/schemas/auth'
+import { DomainError } from '../../utils/errors'
+import { recordAudit, type AuditContext } from '../audit'
+import type { TelegramInitUser } from './init-data'
+
+/** A user row is rewritten at most this often when nothing else changed (last_seen_at granularity). */
+export const LAST_SEEN_REFRESH_MS = 10 * 60 * 1000
+
+type UserRow = typeof users.$inferSelect
+/** Telegram's view of a user as it reaches us from validated initData or a signed update. */
+export type TelegramProfile = Pick<TelegramInitUser, 'id' | 'firstName' | 'lastName' | 'username' | 'languageCode' | 'photoUrl'> &
+  Partial<Pick<TelegramInitUser, 'isPremium' | 'allowsWriteToPm'>>
+
+const RU_FAMILY = /^(ru|uk|be|kk)\b/i
+/** The user's chosen locale, else Russian for ru/uk/be/kk speakers, else English. */
+export function resolveLocale(chosen: string | null | undefined, languageCode: string | null | undefined): Locale {
+  if (chosen === 'ru' || chosen === 'en') return chosen
+  return languageCode && RU_FAMILY.test(languageCode) ? 'ru' : 'en'
+}
+
+export function toMeUser(row: UserRow): MeUser {
+  return {
+    id: row.telegramId,
+    firstName: row.firstName,
+    lastName: row.lastName ?? null,
+    username: row.username ?? null,
+    languageCode: row.languageCode ?? null,
+    locale: resolveLocale(row.locale, row.languageCode),
+    photoUrl: row.photoUrl ?? null,
+    isPremium: row.isPremium,
+    allowsWriteToPm: row.allowsWriteToPm,
+  }
+}
+
+const byRoleOrder = (roles: Role[]) => ROLES.filter((role) => roles.includes(role))
+
+/** Roles aggregated in the same statement as the row: one round trip per request. */
+// Written out with explicit aliases: Drizzle renders columns unqualified here, and an unqualified
+// "telegram_id" inside the subquery would match user_roles itself (every role of every user).
+const rolesColumn = sql<Role[] | null>`(select json_agg(ur.role) from user_roles ur where ur.telegram_id = "users"."telegram_id")`
+
+/** The stored user and their current roles (re-read every time: a removed role takes effect at once). */
+export async function findUserWithRoles(db: DbOrTx, telegramId: number): Promise<{ row: UserRow; roles: Role[] } | undefined> {
+  const [found] = await db.select({ row: users, roles: rolesColumn }).from(users).where(eq(users.telegramId, telegramId))
+  if (!found) return undefined
+  return { row: found.row, roles: byRoleOrder(found.roles ?? []) }
+}
+
+export async function getRoles(db: DbOrTx, telegramId: number): Promise<Role[]> {
+  const rows = await db.select({ role: userRoles.role }).from(userRoles).where(eq(userRoles.telegramId, telegramId))
+  return byRoleOrder(rows.map((r) => r.role))
+}
+
+function profileValues(profile: TelegramProfile, source: SyncOptions['source']) {
+  const values: Partial<typeof users.$inferInsert> = {
+    firstName: profile.firstName,
+    lastName: profile.lastName ?? null,
+    username: profile.username ?? null,
+    languageCode: profile.languageCode ?? null,
+  }
+  // Only initData carries these; a bot update must not blank what initData said.
+  if (source !== 'bot') {
+    values.photoUrl = profile.photoUrl ?? null
+    values.isPremium = profile.isPremium ?? false
+    values.allowsWriteToPm = profile.allowsWriteToPm ?? false
+  }
+  return values
+}
+
+function needsWrite(row: UserRow, values: Partial<typeof users.$inferInsert>, now: number) {
+  if (now - row.lastSeenAt.getTime() > LAST_SEEN_REFRESH_MS) return true
+  return Object.entries(values).some(([key, value]) => (row as Record<string, unknown>)[key] !== value)
+}
+
+export interface SyncOptions {
+  /** Where the profile comes from: initData (full) or a bot update (no photo, premium or write access). */
+  source?: 'init_data' | 'bot'
+  /** ADMIN_TELEGRAM_IDS: these users are made owners when they show up. */
+  ownerIds?: readonly number[]
+  audit?: Omit<AuditContext, 'actorId' | 'actorVia'>
+}
+
+/**
+ * Upserts the user from data Telegram signed and returns them with their roles. Reads once per
+ * call; writes only when a field changed or last_seen_at is older than LAST_SEEN_REFRESH_MS.
+ * Owners listed in ADMIN_TELEGRAM_IDS get the owner role here (audited as a system action).
+ */
+export async function syncTelegramUser(db: DbOrTx, profile: TelegramProfile, options: SyncOptions = {}): Promise<{ user: MeUser; roles: Role[] }> {
+  const values = profileValues(profile, options.source)
+  const existing = await findUserWithRoles(db, profile.id)
+  let row = existing?.row
+  let roles = existing?.roles ?? []
+  if (!row || needsWrite(row, values, Date.now())) {
+    const [written] = await db
+      .insert(users)
+      .values({ telegramId: profile.id, firstName: profile.firstName, ...values, lastSeenAt: new Date() })
+      .onConflictDoUpdate({ target: users.telegramId, set: { ...values, lastSeenAt: new Date() } })
+      .returning()
+    row = written!
+  }
+  if (options.ownerIds?.includes(profile.id) && !roles.includes('owner')) {
+    roles = await bootstrapOwner(db, profile.id, roles, options.audit)
+  }
+  return { user: toMeUser(row), roles }
+}
+
+async function bootstrapOwner(db: DbOrTx, telegramId: number, before: Role[], audit: SyncOptions['audit']): Promise<Role[]> {
+  return db.transaction(async (tx) => {
+    const inserted = await tx.insert(userRoles).values({ telegramId, role: 'owner' }).onConflictDoNothing().returning()
+    const after = await getRoles(tx, telegramId)
+    if (inserted.length) {
+      await recordAudit(tx, { actorId: null, actorVia: 'system', ...audit, action: 'role.grant', entityType: 'user', entityId: telegramId, before: { roles: before }, after: { roles: after, reason: 'ADMIN_TELEGRAM_IDS' } })
+    }
+    return after
+  })
+}
+
+/** Stores the locale the user picked; answers with the updated user. */
+export async function setUserLocale(db: DbOrTx, telegramId: number, locale: Locale): Promise<MeUser> {
+  const [row] = await db.update(users).set({ locale }).where(eq(users.telegramId, telegramId)).returning()
+  if (!row) throw new DomainError('not_found', 'No such user')
+  return toMeUser(row)
+}
+
+/** Users for the /admin roles screen: by name, @username or id, optionally only holders of a role. */
+export async function listUsers(db: DbOrTx, query: { search?: string; role?: Role; limit: number }): Promise<AdminUserItem[]> {
+  const where = []
+  const search = query.search?.replace(/^@/, '')
+  if (search) {
+    const pattern = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+    const byText = or(ilike(users.firstName, pattern), ilike(users.lastName, pattern), ilike(users.username, pattern))
+    where.push(/^\d{1,16}$/.test(search) ? or(eq(users.telegramId, Number(search)), byText) : byText)
+  }
+  if (query.role) {
+    where.push(sql`exists (select 1 from user_roles ur where ur.telegram_id = "users"."telegram_id" and ur.role = ${query.role})`)
+  }
+  const rows = await db
+    .select({ row: users, roles: rolesColumn })
+    .from(users)
+    .where(where.length ? and(...where) : undefined)
+    .orderBy(desc(users.lastSeenAt), asc(users.telegramId))
+    .limit(query.limit)
+  return rows.map(({ row, roles }) => ({ user: toMeUser(row), roles: byRoleOrder(roles ?? []), lastSeenAt: row.lastSeenAt.toISOString() }))
+}

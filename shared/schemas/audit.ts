@@ -1,0 +1,35 @@
+import { z } from 'zod'
+
+const optionalText = z.string().trim().min(1).max(200).optional()
+
+/** `GET /api/admin/audit` and `/api/admin/audit/export.csv` filters; `cursor` is the previous page's `nextCursor`. */
+export const AuditQuerySchema = z.object({
+  actor: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+  entityType: optionalText,
+  entityId: optionalText,
+  action: optionalText,
+  from: z.coerce.date().optional(),
+  to: z.coerce.date().optional(),
+  cursor: z.string().regex(/^\d{1,18}$/, 'not a cursor').optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+})
+export type AuditQuery = z.infer<typeof AuditQuerySchema>
+
+export interface AuditItem {
+  id: number
+  actorId: number | null
+  actorVia: string
+  action: string
+  entityType: string
+  entityId: string | null
+  before: unknown
+  after: unknown
+  requestId: string | null
+  ip: string | null
+  createdAt: string
+}
+
+export interface AuditPage {
+  items: AuditItem[]
+  nextCursor: string | null
+}

@@ -1,0 +1,187 @@
+import { eq, sql } from 'drizzle-orm'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { DatabaseHandle } from '../../../../server/db/client'
+import { adminLoginTokens, auditEntries, userRoles, users } from '../../../../server/db/schema'
+import { findAdminSession, issueAdminLoginLink, redeemAdminLoginToken } from '../../../../server/services/auth/admin-login'
+import { hitRateLimits } from '../../../../server/services/auth/rate-limit'
+import { grantRole, revokeRole } from '../../../../server/services/auth/roles'
+import { LAST_SEEN_REFRESH_MS, listUsers, resolveLocale, syncTelegramUser } from '../../../../server/services/auth/users'
+import { DomainError } from '../../../../server/utils/errors'
+import { createTestDatabase, engine } from '../../../helpers/db'
+
+let handle: DatabaseHandle
+beforeAll(async () => {
+  handle = await createTestDatabase()
+})
+afterAll(async () => {
+  await handle?.close()
+})
+
+const profile = (id: number, extra: Record<string, unknown> = {}) => ({ id, firstName: `User ${id}`, languageCode: 'en', isPremium: false, allowsWriteToPm: true, ...extra })
+const actorOf = (id: number, roles: ('owner' | 'admin' | 'manager' | 'operator' | 'staff')[]) => ({ actorId: id, actorVia: 'session' as const, roles, requestId: 'r', ip: '127.0.0.1' })
+const codeOf = async (promise: Promise<unknown>) => promise.then(() => 'ok', (error) => (error instanceof DomainError ? error.code : `unexpected: ${error}`))
+const auditCount = async (action: string) => (await handle.db.select({ n: sql<number>`count(*)::int` }).from(auditEntries).where(eq(auditEntries.action, action)))[0]!.n
+
+describe(`users (${engine})`, () => {
+  it('picks the locale: the user choice, else ru for ru/uk/be/kk, else en', () => {
+    expect(resolveLocale('en', 'ru')).toBe('en')
+    expect(resolveLocale(null, 'ru-RU')).toBe('ru')
+    for (const code of ['uk', 'be', 'kk']) expect(resolveLocale(null, code)).toBe('ru')
+    expect(resolveLocale(null, 'de')).toBe('en')
+    expect(resolveLocale(null, null)).toBe('en')
+    expect(resolveLocale(null, 'rus')).toBe('en')
+  })
+
+  it('writes the row only when a field changed or last_seen_at is stale', async () => {
+    await syncTelegramUser(handle.db, profile(100))
+    const read = async () => (await handle.db.select().from(users).where(eq(users.telegramId, 100)))[0]!
+    const first = await read()
+    await syncTelegramUser(handle.db, profile(100))
+    expect((await read()).updatedAt).toEqual(first.updatedAt)
+
+    await syncTelegramUser(handle.db, profile(100, { username: 'renamed' }))
+    const renamed = await read()
+    expect(renamed.username).toBe('renamed')
+    expect(renamed.updatedAt.getTime()).toBeGreaterThan(first.updatedAt.getTime())
+
+    await handle.db.update(users).set({ lastSeenAt: new Date(Date.now() - LAST_SEEN_REFRESH_MS - 1000) }).where(eq(users.telegramId, 100))
+    await syncTelegramUser(handle.db, profile(100, { username: 'renamed' }))
+    expect(Date.now() - (await read()).lastSeenAt.getTime()).toBeLessThan(60_000)
+  })
+
+  it('makes ADMIN_TELEGRAM_IDS users owners, audited as a system action', async () => {
+    const { roles } = await syncTelegramUser(handle.db, profile(101), { ownerIds: [101] })
+    expect(roles).toEqual(['owner'])
+    const [row] = await handle.db.select().from(auditEntries).where(eq(auditEntries.entityId, '101'))
+    expect(row).toMatchObject({ action: 'role.grant', actorVia: 'system', after: { roles: ['owner'], reason: 'ADMIN_TELEGRAM_IDS' } })
+  })
+
+  it('a bot update does not blank what initData said about photo and premium', async () => {
+    await syncTelegramUser(handle.db, profile(102, { photoUrl: 'https://t.me/i/p.jpg', isPremium: true }))
+    const { user } = await syncTelegramUser(handle.db, { id: 102, firstName: 'Renamed' }, { source: 'bot' })
+    expect(user).toMatchObject({ firstName: 'Renamed', photoUrl: 'https://t.me/i/p.jpg', isPremium: true })
+  })
+})
+
+describe(`roles (${engine})`, () => {
+  beforeAll(async () => {
+    for (const id of [200, 201, 202, 203]) await syncTelegramUser(handle.db, profile(id))
+    // Start from exactly one owner (the bootstrap test above made 101 one).
+    await handle.db.delete(userRoles).where(eq(userRoles.role, 'owner'))
+    await handle.db.insert(userRoles).values({ telegramId: 200, role: 'owner' })
+  })
+
+  it('owners and admins grant and remove roles, audited in the same transaction', async () => {
+    const before = await auditCount('role.grant')
+    expect(await grantRole(handle.db, { actor: actorOf(200, ['owner']), targetId: 201, role: 'admin' })).toEqual(['admin'])
+    expect(await grantRole(handle.db, { actor: actorOf(201, ['admin']), targetId: 202, role: 'operator' })).toEqual(['operator'])
+    // Granting a held role changes nothing and writes nothing.
+    expect(await grantRole(handle.db, { actor: actorOf(201, ['admin']), targetId: 202, role: 'operator' })).toEqual(['operator'])
+    expect(await auditCount('role.grant')).toBe(before + 2)
+    expect(await revokeRole(handle.db, { actor: actorOf(201, ['admin']), targetId: 202, role: 'operator' })).toEqual([])
+    const [row] = await handle.db.select().from(auditEntries).where(eq(auditEntries.action, 'role.revoke'))
+    expect(row).toMatchObject({ actorId: 201, entityId: '202', before: { roles: ['operator'] }, after: { roles: [] } })
+  })
+
+  it('only an owner grants or removes owner; others cannot manage roles at all', async () => {
+    expect(await codeOf(grantRole(handle.db, { actor: actorOf(201, ['admin']), targetId: 203, role: 'owner' }))).toBe('forbidden')
+    expect(await codeOf(grantRole(handle.db, { actor: actorOf(203, ['manager']), targetId: 203, role: 'staff' }))).toBe('forbidden')
+    expect(await codeOf(revokeRole(handle.db, { actor: actorOf(201, ['admin']), targetId: 200, role: 'owner' }))).toBe('forbidden')
+    expect(await codeOf(grantRole(handle.db, { actor: actorOf(200, ['owner']), targetId: 999_999, role: 'staff' }))).toBe('not_found')
+  })
+
+  it('never removes the last owner, even when two owners remove each other at once', async () => {
+    expect(await codeOf(revokeRole(handle.db, { actor: actorOf(200, ['owner']), targetId: 200, role: 'owner' }))).toBe('last_owner')
+    await grantRole(handle.db, { actor: actorOf(200, ['owner']), targetId: 203, role: 'owner' })
+    const results = await Promise.all([
+      codeOf(revokeRole(handle.db, { actor: actorOf(200, ['owner']), targetId: 203, role: 'owner' })),
+      codeOf(revokeRole(handle.db, { actor: actorOf(203, ['owner']), targetId: 200, role: 'owner' })),
+    ])
+    expect(results.sort()).toEqual(['last_owner', 'ok'])
+    const owners = await handle.db.select().from(userRoles).where(eq(userRoles.role, 'owner'))
+    expect(owners).toHaveLength(1)
+  })
+
+  it('refuses to remove an owner pinned by ADMIN_TELEGRAM_IDS', async () => {
+    const owner = (await handle.db.select().from(userRoles).where(eq(userRoles.role, 'owner')))[0]!.telegramId
+    await grantRole(handle.db, { actor: actorOf(owner, ['owner']), targetId: 202, role: 'owner' })
+    expect(await codeOf(revokeRole(handle.db, { actor: actorOf(202, ['owner']), targetId: owner, role: 'owner', pinnedOwnerIds: [owner] }))).toBe('role_pinned')
+  })
+
+  it('reads each user\'s own roles only', async () => {
+    expect((await syncTelegramUser(handle.db, profile(204))).roles).toEqual([])
+    expect((await syncTelegramUser(handle.db, profile(201))).roles).toEqual(['admin'])
+  })
+
+  it('lists users by search and role', async () => {
+    const admins = await listUsers(handle.db, { role: 'admin', limit: 50 })
+    expect(admins.map((u) => u.user.id)).toEqual([201])
+    expect((await listUsers(handle.db, { search: 'User 20', limit: 50 })).length).toBeGreaterThanOrEqual(4)
+    expect((await listUsers(handle.db, { search: '203', limit: 50 })).map((u) => u.user.id)).toContain(203)
+    expect(await listUsers(handle.db, { search: '%', limit: 50 })).toEqual([])
+  })
+})
+
+describe(`admin sign-in links (${engine})`, () => {
+  const tokenOf = (url: string) => new URL(url).searchParams.get('token')!
+  const context = { requestId: 'r', ip: '127.0.0.1' }
+  beforeAll(async () => {
+    await syncTelegramUser(handle.db, profile(300))
+    await syncTelegramUser(handle.db, profile(301))
+    await handle.db.insert(userRoles).values({ telegramId: 300, role: 'operator' })
+  })
+
+  it('work once: the second redemption (and a concurrent twin) is refused and audited', async () => {
+    const { url } = await issueAdminLoginLink(handle.db, 300, 'https://shop.example.com', { actorVia: 'bot' })
+    expect(url).toMatch(/^https:\/\/shop\.example\.com\/admin\/login\?token=[A-Za-z0-9_-]{43}$/)
+    const token = tokenOf(url)
+    const stored = await handle.db.select().from(adminLoginTokens)
+    expect(JSON.stringify(stored)).not.toContain(token)
+
+    const results = await Promise.all([codeOf(redeemAdminLoginToken(handle.db, token, context)), codeOf(redeemAdminLoginToken(handle.db, token, context))])
+    expect(results.sort()).toEqual(['login_link_used', 'ok'])
+    expect(await codeOf(redeemAdminLoginToken(handle.db, token, context))).toBe('login_link_used')
+    expect(await auditCount('auth.sign_in')).toBe(1)
+    expect(await auditCount('auth.sign_in_failed')).toBe(2)
+  })
+
+  it('expire after 5 minutes, and unknown tokens are refused', async () => {
+    const { url, expiresAt } = await issueAdminLoginLink(handle.db, 300, 'https://shop.example.com', { actorVia: 'bot' })
+    expect(expiresAt.getTime() - Date.now()).toBeGreaterThan(4.9 * 60_000)
+    expect(expiresAt.getTime() - Date.now()).toBeLessThanOrEqual(5 * 60_000)
+    await handle.db.execute(sql`update admin_login_tokens set expires_at = now() - interval '1 second' where used_at is null`)
+    expect(await codeOf(redeemAdminLoginToken(handle.db, tokenOf(url), context))).toBe('login_link_expired')
+    expect(await codeOf(redeemAdminLoginToken(handle.db, 'x'.repeat(43), context))).toBe('login_link_invalid')
+  })
+
+  it('open a session only for staff, and the session follows the roles', async () => {
+    const { url: forStranger } = await issueAdminLoginLink(handle.db, 301, 'https://shop.example.com', { actorVia: 'bot' })
+    expect(await codeOf(redeemAdminLoginToken(handle.db, tokenOf(forStranger), context))).toBe('forbidden')
+
+    const { url } = await issueAdminLoginLink(handle.db, 300, 'https://shop.example.com', { actorVia: 'bot' })
+    const signIn = await redeemAdminLoginToken(handle.db, tokenOf(url), context)
+    expect(signIn.roles).toEqual(['operator'])
+    expect(await findAdminSession(handle.db, signIn.sessionId)).toMatchObject({ roles: ['operator'], user: { id: 300 } })
+    await handle.db.insert(userRoles).values({ telegramId: 300, role: 'staff' })
+    await handle.db.insert(users).values({ telegramId: 399, firstName: 'Owner' })
+    await handle.db.insert(userRoles).values({ telegramId: 399, role: 'owner' })
+    await revokeRole(handle.db, { actor: actorOf(399, ['owner']), targetId: 300, role: 'operator' })
+    expect(await findAdminSession(handle.db, signIn.sessionId)).toMatchObject({ roles: ['staff'] })
+    await revokeRole(handle.db, { actor: actorOf(399, ['owner']), targetId: 300, role: 'staff' })
+    // No role left: the session row itself is revoked.
+    expect(await findAdminSession(handle.db, signIn.sessionId)).toBeUndefined()
+  })
+})
+
+describe(`rate limits (${engine})`, () => {
+  it('count per key in fixed windows shared through the database, with Retry-After', async () => {
+    const rule = { key: 'test:ip:1', limit: 3, windowSeconds: 60 }
+    const now = new Date(Math.floor(Date.now() / 60_000) * 60_000 + 15_000)
+    const verdicts = await Promise.all(Array.from({ length: 5 }, () => hitRateLimits(handle.db, [rule], now)))
+    expect(verdicts.filter((v) => v.allowed)).toHaveLength(3)
+    expect(verdicts.find((v) => !v.allowed)!.retryAfterSeconds).toBe(45)
+    // Another key and the next window are unaffected.
+    expect((await hitRateLimits(handle.db, [{ ...rule, key: 'test:ip:2' }], now)).allowed).toBe(true)
+    expect((await hitRateLimits(handle.db, [rule], new Date(now.getTime() + 60_000))).allowed).toBe(true)
+  })
+})

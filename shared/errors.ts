@@ -24,6 +24,16 @@ export const ERROR_CODES = {
   conflict: { status: 409, description: 'The resource changed meanwhile or the request repeats a finished one.' },
   rate_limited: { status: 429, description: 'Too many requests; wait for Retry-After seconds.' },
   not_ready: { status: 503, description: 'The database or the queue is not available yet.' },
+  invalid_options: { status: 400, description: 'A product option or value that the product does not have, or a required option missing.' },
+  unsupported_media_type: { status: 415, description: 'An upload that is not a JPEG, PNG, WebP or GIF image (checked from its bytes).' },
+  insufficient_stock: { status: 409, description: 'Fewer items in stock than asked for; `details.available` says how many.' },
+  out_of_stock: { status: 409, description: 'An item sold out while the order was being placed.' },
+  cart_empty: { status: 409, description: 'Ordering with an empty cart.' },
+  cart_full: { status: 409, description: 'The cart holds its maximum number of lines.' },
+  cart_changed: { status: 409, description: 'Prices or availability changed since the cart was seen; `details` lists the lines. Show them, then accept the new prices.' },
+  below_minimum_order: { status: 409, description: 'The order is below the minimum for the chosen delivery zone; `details.minOrderMinor`.' },
+  payment_method_unavailable: { status: 409, description: 'The business does not accept this payment method.' },
+  invalid_transition: { status: 409, description: 'The order cannot move to that status from its current one; `details.allowed` lists where it can go.' },
   internal_error: { status: 500, description: 'An unexpected error; the request id in the response helps find it in the logs.' },
 } as const satisfies Record<string, { status: number; description: string }>
 

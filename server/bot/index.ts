@@ -5,6 +5,7 @@ import type { Database } from '../db/client'
 import { isStaff } from '#shared/permissions'
 import { syncTelegramUser } from '../services/auth/users'
 import { issueAdminLoginLink, ADMIN_LINK_TTL_SECONDS } from '../services/auth/admin-login'
+import { clearBotBlocked } from '../services/auth/users'
 import { RATE_LIMITS, hitRateLimits } from '../services/auth/rate-limit'
 
 export interface BotOptions {
@@ -63,6 +64,8 @@ export function createBot(options: BotOptions) {
   bot.start(async (ctx) => {
     const lang = pickLang(ctx.from.language_code)
     const startParam = ctx.payload || undefined
+    // Someone who blocked the bot and came back wants our messages again.
+    await clearBotBlocked(options.db, ctx.from.id)
     await ctx.reply(TEXT.greeting[lang](options.businessName[lang]), Markup.inlineKeyboard([Markup.button.webApp(TEXT.open[lang], miniAppUrl(options.publicUrl, startParam))]))
   })
   bot.help((ctx) => ctx.reply(TEXT.help[pickLang(ctx.from.language_code)]))

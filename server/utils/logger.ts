@@ -43,10 +43,32 @@ function redact(value: unknown, secrets: string[], depth = 0): unknown {
   return out
 }
 
+/**
+ * stdout to a pipe is synchronous on Linux: one write() per log line costs a syscall on every
+ * request. Lines are gathered and written once per event-loop turn, and flushed on exit.
+ */
+let pending: string[] = []
+let scheduled = false
+function flushStdout() {
+  scheduled = false
+  if (!pending.length) return
+  const chunk = pending.join('')
+  pending = []
+  process.stdout.write(chunk)
+}
+process.once('exit', flushStdout)
+function bufferedStdout(line: string) {
+  pending.push(line + '\n')
+  if (!scheduled) {
+    scheduled = true
+    setImmediate(flushStdout)
+  }
+}
+
 export function createLogger(options: LoggerOptions = {}, bound: Fields = {}): Logger {
   const threshold = LEVELS[options.level ?? 'info']
   const secrets = options.secrets ?? []
-  const write = options.write ?? ((line: string) => process.stdout.write(line + '\n'))
+  const write = options.write ?? bufferedStdout
   const log = (level: Exclude<LogLevel, 'silent'>, msg: string, fields?: Fields) => {
     if (LEVELS[level] < threshold) return
     const entry = redact({ time: new Date().toISOString(), level, msg, ...bound, ...fields }, secrets)

@@ -67,7 +67,7 @@ describe('start-up', () => {
     } finally {
       await second.stop()
     }
-  })
+  }, 180_000)
 })
 
 describe.runIf(engine === 'postgres')('readiness on PostgreSQL', () => {

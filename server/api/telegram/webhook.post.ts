@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto'
 import { useServices } from '../../utils/runtime'
 import { apiError } from '../../utils/errors'
-import { acceptUpdate, handleStoredUpdate } from '../../services/telegram/intake'
+import { acceptUpdate, handleClaimedUpdate } from '../../services/telegram/intake'
 import { TelegramUpdateSchema } from '../../services/telegram/updates'
 
 /** Telegram's updates are small; anything larger than this is not from Telegram. */
@@ -25,7 +25,7 @@ export default defineEventHandler(async (event) => {
   }
   if (Number(getHeader(event, 'content-length') ?? 0) > MAX_UPDATE_BYTES) throw apiError('payload_too_large', 'Update too large')
   const update = await readValidatedBody(event, TelegramUpdateSchema.parse)
-  const stored = await acceptUpdate(services, update)
-  if (stored) services.track(handleStoredUpdate(services, update.update_id).catch((error) => services.logger.error('update handling crashed', { updateId: update.update_id, error })))
-  return { ok: true, duplicate: !stored }
+  const claimed = await acceptUpdate(services, update)
+  if (claimed) services.track(handleClaimedUpdate(services, claimed).catch((error) => services.logger.error('update handling crashed', { updateId: update.update_id, error })))
+  return { ok: true, duplicate: !claimed }
 })

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, ilike, or, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, ilike, isNotNull, or, sql } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client'
 import { userRoles, users } from '../../db/schema'
 import { ROLES, type Role } from '#shared/permissions'
@@ -145,4 +145,14 @@ export async function listUsers(db: DbOrTx, query: { search?: string; role?: Rol
     .orderBy(desc(users.lastSeenAt), asc(users.telegramId))
     .limit(query.limit)
   return rows.map(({ row, roles }) => ({ user: toMeUser(row), roles: byRoleOrder(roles ?? []), lastSeenAt: row.lastSeenAt.toISOString() }))
+}
+
+/** Telegram answered 403 for this chat: the user blocked the bot. Stop writing until they come back. */
+export async function markBotBlocked(db: DbOrTx, telegramId: number) {
+  await db.update(users).set({ blockedBotAt: sql`now()` }).where(eq(users.telegramId, telegramId))
+}
+
+/** The user wrote to the bot again (e.g. /start): messages may flow again. */
+export async function clearBotBlocked(db: DbOrTx, telegramId: number) {
+  await db.update(users).set({ blockedBotAt: null }).where(and(eq(users.telegramId, telegramId), isNotNull(users.blockedBotAt)))
 }

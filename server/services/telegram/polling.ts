@@ -1,6 +1,6 @@
 import type { Update } from 'telegraf/types'
 import type { AppServices } from '../../utils/runtime'
-import { acceptUpdate, handleStoredUpdate } from './intake'
+import { acceptUpdate, handleClaimedUpdate } from './intake'
 import { TelegramUpdateSchema } from './updates'
 
 /**
@@ -19,7 +19,8 @@ export function startPolling(services: AppServices): () => Promise<void> {
         backoffMs = 1000
         for (const raw of updates) {
           const update = TelegramUpdateSchema.parse(raw)
-          if (await acceptUpdate(services, update)) services.track(handleStoredUpdate(services, update.update_id))
+          const claimed = await acceptUpdate(services, update)
+          if (claimed) services.track(handleClaimedUpdate(services, claimed))
           offset = update.update_id + 1
         }
       } catch (error) {

@@ -27,14 +27,30 @@ export function updateKind(update: TelegramUpdate) {
   return key
 }
 
-/** Stores an update unless its `update_id` was seen before; returns whether this call stored it. */
-export async function storeUpdate(db: DbOrTx, update: TelegramUpdate): Promise<boolean> {
+/**
+ * Stores an update unless its `update_id` was seen before; returns whether this call stored it.
+ * With `claim`, the stored row is already leased to the caller, so the first handling costs no
+ * second write (the intake path: store, answer 200, handle).
+ */
+export async function storeUpdate(db: DbOrTx, update: TelegramUpdate, options: { claim?: boolean } = {}): Promise<boolean> {
+  return Boolean(await insertUpdate(db, update, options))
+}
+
+export type StoredUpdate = typeof telegramUpdates.$inferSelect
+
+async function insertUpdate(db: DbOrTx, update: TelegramUpdate, options: { claim?: boolean }) {
+  const lease = options.claim ? { status: 'processing' as const, attempts: 1, lockedUntil: sql`now() + make_interval(secs => ${LEASE_SECONDS})` } : {}
   const rows = await db
     .insert(telegramUpdates)
-    .values({ updateId: update.update_id, kind: updateKind(update), payload: update })
+    .values({ updateId: update.update_id, kind: updateKind(update), payload: update, ...lease })
     .onConflictDoNothing({ target: telegramUpdates.updateId })
-    .returning({ updateId: telegramUpdates.updateId })
-  return rows.length === 1
+    .returning({ updateId: telegramUpdates.updateId, attempts: telegramUpdates.attempts, payload: telegramUpdates.payload })
+  return rows[0]
+}
+
+/** Stores a new update already leased to the caller; undefined for a repeated `update_id`. */
+export function storeAndClaimUpdate(db: DbOrTx, update: TelegramUpdate) {
+  return insertUpdate(db, update, { claim: true })
 }
 
 /**
@@ -103,13 +119,18 @@ export type UpdateOutcome = { status: 'done' } | { status: 'skipped' } | { statu
 export async function processStoredUpdate(db: DbOrTx, updateId: number, handle: (update: TelegramUpdate) => Promise<void>): Promise<UpdateOutcome> {
   const claimed = await claimUpdate(db, updateId)
   if (!claimed) return { status: 'skipped' }
+  return runClaimedUpdate(db, claimed, handle)
+}
+
+/** Runs the handler on an update this worker holds the lease on, and records the outcome. */
+export async function runClaimedUpdate(db: DbOrTx, claimed: Pick<StoredUpdate, 'updateId' | 'attempts' | 'payload'>, handle: (update: TelegramUpdate) => Promise<void>): Promise<UpdateOutcome> {
   try {
     await handle(claimed.payload as TelegramUpdate)
   } catch (error) {
-    await markUpdateFailed(db, updateId, claimed.attempts, error)
+    await markUpdateFailed(db, claimed.updateId, claimed.attempts, error)
     return { status: 'failed', error, attempts: claimed.attempts }
   }
-  await markUpdateDone(db, updateId)
+  await markUpdateDone(db, claimed.updateId)
   return { status: 'done' }
 }
 

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DatabaseHandle } from '../../../../server/db/client'
-import { MAX_UPDATE_ATTEMPTS, dueUpdateIds, getStoredUpdate, processStoredUpdate, storeUpdate, updateKind } from '../../../../server/services/telegram/updates'
+import { MAX_UPDATE_ATTEMPTS, dueUpdateIds, getStoredUpdate, processStoredUpdate, runClaimedUpdate, storeAndClaimUpdate, storeUpdate, updateKind } from '../../../../server/services/telegram/updates'
 import { createTestDatabase, engine } from '../../../helpers/db'
 
 let handle: DatabaseHandle
@@ -91,5 +91,18 @@ describe(`stored Telegram updates on ${engine}`, () => {
     await handle.db.execute(sql`update telegram_updates set status = 'processing', attempts = 1, locked_until = now() + interval '1 minute' where update_id = 6`)
     expect(await dueUpdateIds(handle.db)).not.toContain(6)
     expect((await processStoredUpdate(handle.db, 6, async () => {})).status).toBe('skipped')
+  })
+
+  it('stores a webhook update already leased to the intake, so nobody else handles it meanwhile', async () => {
+    const claimed = await storeAndClaimUpdate(handle.db, message(7))
+    expect(claimed).toMatchObject({ updateId: 7, attempts: 1 })
+    expect(await storeAndClaimUpdate(handle.db, message(7))).toBeUndefined()
+    expect(await getStoredUpdate(handle.db, 7)).toMatchObject({ status: 'processing' })
+    // A sweep running now leaves it alone...
+    expect(await dueUpdateIds(handle.db)).not.toContain(7)
+    expect((await processStoredUpdate(handle.db, 7, async () => {})).status).toBe('skipped')
+    // ...and the intake finishes it.
+    expect((await runClaimedUpdate(handle.db, claimed!, async () => {})).status).toBe('done')
+    expect(await getStoredUpdate(handle.db, 7)).toMatchObject({ status: 'done', attempts: 1 })
   })
 })

@@ -1,0 +1,11 @@
+import { useServices } from '../../../../utils/runtime'
+import { requireRole } from '../../../../utils/auth'
+import { listProductsForAdmin } from '../../../../services/catalog/admin'
+import { toProductDto } from '../../../../services/catalog/dto'
+
+/** Every product, hidden ones included, for the catalog editor. */
+export default defineEventHandler(async (event) => {
+  await requireRole(event, 'catalog.write')
+  const services = await useServices()
+  return { items: (await listProductsForAdmin(services.db)).map((p) => ({ ...toProductDto(p), isActive: p.isActive, position: p.position })) }
+})

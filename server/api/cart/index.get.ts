@@ -1,0 +1,10 @@
+import { useServices } from '../../utils/runtime'
+import { requireTmaUser } from '../../utils/auth'
+import { getCart } from '../../services/cart'
+
+/** The customer's cart with current prices and what changed since each line was added. */
+export default defineEventHandler(async (event) => {
+  const { user } = await requireTmaUser(event)
+  const services = await useServices()
+  return getCart(services.db, user.id)
+})

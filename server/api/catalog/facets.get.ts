@@ -1,0 +1,9 @@
+import { useServices } from '../../utils/runtime'
+import { catalogFacets } from '../../services/catalog/products'
+
+/** Public: price bounds and tags for the filter sheet. */
+export default defineEventHandler(async (event) => {
+  const services = await useServices()
+  setResponseHeader(event, 'Cache-Control', 'public, max-age=60')
+  return catalogFacets(services.db)
+})

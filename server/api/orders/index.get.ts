@@ -1,0 +1,11 @@
+import { useServices } from '../../utils/runtime'
+import { requireTmaUser } from '../../utils/auth'
+import { listCustomerOrders } from '../../services/orders'
+import { toOrderDto } from '../../services/orders/dto'
+
+/** The customer's own orders, newest first. */
+export default defineEventHandler(async (event) => {
+  const { user } = await requireTmaUser(event)
+  const services = await useServices()
+  return { items: (await listCustomerOrders(services.db, user.id)).map(toOrderDto) }
+})

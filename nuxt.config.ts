@@ -8,7 +8,21 @@ export default defineNuxtConfig({
   routeRules: {
     '/app/**': { ssr: false },
     '/admin/**': { ssr: false },
+    '/sandbox': { ssr: false },
     '/sandbox/**': { ssr: false },
+  },
+  app: {
+    head: {
+      meta: [{ name: 'viewport', content: 'width=device-width, initial-scale=1, viewport-fit=cover' }],
+    },
+  },
+  runtimeConfig: {
+    public: {
+      /** The bot's @username for "Open in Telegram" links (NUXT_PUBLIC_TELEGRAM_BOT_USERNAME); asked from getMe when empty. */
+      telegramBotUsername: '',
+      /** The Mini App short name for t.me/<bot>/<app> links (NUXT_PUBLIC_TELEGRAM_APP_NAME); t.me/<bot>?startapp when empty. */
+      telegramAppName: '',
+    },
   },
   nitro: {
     preset: 'node-server',

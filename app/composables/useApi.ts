@@ -1,0 +1,62 @@
+import type { ApiErrorBody } from '#shared/errors'
+import { useSessionStore } from '~/stores/session'
+
+/** What every failed API call becomes: the server's stable `code` (or `network`), never a raw exception. */
+export class ApiError extends Error {
+  constructor(
+    readonly code: string,
+    readonly status: number,
+    message: string,
+    readonly requestId?: string,
+  ) {
+    super(message)
+    this.name = 'ApiError'
+  }
+}
+
+const RETRY_DELAYS_MS = [400, 1200, 3000]
+const RETRIABLE = new Set([408, 429, 500, 502, 503, 504])
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+function toApiError(error: unknown): ApiError {
+  const fetchError = error as { response?: { status: number }; data?: Partial<ApiErrorBody>; message?: string }
+  if (fetchError?.response) {
+    const body = fetchError.data
+    return new ApiError(body?.code ?? 'unknown', fetchError.response.status, body?.message ?? fetchError.message ?? 'Error', body?.requestId)
+  }
+  return new ApiError('network', 0, (error as Error)?.message ?? 'Network error')
+}
+
+/** Resolves when the browser says it is online again (at once when it already is). */
+function untilOnline(): Promise<void> {
+  if (navigator.onLine) return Promise.resolve()
+  return new Promise((resolve) => window.addEventListener('online', () => resolve(), { once: true }))
+}
+
+/**
+ * The one client for the Mini App API: adds `Authorization: tma <initDataRaw>`, turns failures into
+ * ApiError, and retries safe (GET) requests with backoff on network errors and 408/429/5xx.
+ */
+export function useApi() {
+  const session = useSessionStore()
+  async function request<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = session.initDataRaw ? { Authorization: `tma ${session.initDataRaw}` } : {}
+    const attempts = method === 'GET' ? RETRY_DELAYS_MS.length + 1 : 1
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await $fetch<T>(path, { method, headers, body: body as Record<string, unknown> | undefined, retry: 0 })
+      } catch (raw) {
+        const error = toApiError(raw)
+        const retriable = error.code === 'network' || RETRIABLE.has(error.status)
+        if (!retriable || attempt >= attempts) throw error
+        await untilOnline()
+        await sleep(RETRY_DELAYS_MS[attempt - 1]!)
+      }
+    }
+  }
+  return {
+    get: <T>(path: string) => request<T>('GET', path),
+    post: <T>(path: string, body?: unknown) => request<T>('POST', path, body),
+    patch: <T>(path: string, body?: unknown) => request<T>('PATCH', path, body),
+  }
+}

@@ -1,0 +1,106 @@
+import type { Ref } from 'vue'
+
+/** A bottom button as the Mini App asked Telegram to draw it (web_app_setup_main_button & co). */
+export interface HostButton {
+  visible: boolean
+  active: boolean
+  text: string
+  color?: string
+  textColor?: string
+  progress: boolean
+}
+type Payload = Record<string, unknown>
+type Safe = { top: number; bottom: number; left: number; right: number }
+const NO_INSETS: Safe = { top: 0, bottom: 0, left: 0, right: 0 }
+const hidden = (): HostButton => ({ visible: false, active: true, text: '', progress: false })
+
+function toButton(p: Payload): HostButton {
+  return {
+    visible: Boolean(p.is_visible),
+    active: p.is_active !== false,
+    text: String(p.text ?? ''),
+    color: p.color as string | undefined,
+    textColor: p.text_color as string | undefined,
+    progress: Boolean(p.is_progress_visible),
+  }
+}
+
+/**
+ * Plays the Telegram client for a Mini App in an iframe, over the web platform's postMessage
+ * bridge: the frame posts `{eventType, eventData}` to its parent; we answer with events posted to
+ * the frame's window. Buttons, back, theme, viewport, safe areas, closing, swipes, invoices.
+ */
+export function useTelegramHost(frame: Ref<HTMLIFrameElement | null>, options: { themeParams: () => Record<string, string>; onInvoice: (slug: string) => void }) {
+  const main = ref<HostButton>(hidden())
+  const secondary = ref<HostButton>(hidden())
+  const back = ref(false)
+  const closingConfirmation = ref(false)
+  const verticalSwipes = ref(true)
+  const closed = ref(false)
+  const events = ref<{ at: number; name: string; detail: string }[]>([])
+
+  function send(eventType: string, eventData?: unknown) {
+    frame.value?.contentWindow?.postMessage(JSON.stringify({ eventType, eventData }), window.location.origin)
+  }
+  function log(name: string, data?: unknown) {
+    events.value = [{ at: Date.now(), name, detail: data === undefined ? '' : JSON.stringify(data) }, ...events.value].slice(0, 40)
+  }
+  function viewportSize() {
+    const f = frame.value
+    return { height: f?.clientHeight ?? 0, width: f?.clientWidth ?? 0, is_expanded: true, is_state_stable: true }
+  }
+
+  const handlers: Record<string, (p: Payload) => void> = {
+    web_app_setup_main_button: (p) => (main.value = toButton(p)),
+    web_app_setup_secondary_button: (p) => (secondary.value = toButton(p)),
+    web_app_setup_back_button: (p) => (back.value = Boolean(p.is_visible)),
+    web_app_setup_closing_behavior: (p) => (closingConfirmation.value = Boolean(p.need_confirmation)),
+    web_app_setup_swipe_behavior: (p) => (verticalSwipes.value = p.allow_vertical_swipe !== false),
+    web_app_request_theme: () => send('theme_changed', { theme_params: options.themeParams() }),
+    web_app_request_viewport: () => send('viewport_changed', viewportSize()),
+    web_app_request_safe_area: () => send('safe_area_changed', NO_INSETS),
+    web_app_request_content_safe_area: () => send('content_safe_area_changed', NO_INSETS),
+    web_app_request_fullscreen: () => send('fullscreen_changed', { is_fullscreen: true }),
+    web_app_exit_fullscreen: () => send('fullscreen_changed', { is_fullscreen: false }),
+    web_app_open_invoice: (p) => options.onInvoice(String(p.slug)),
+    web_app_close: () => (closed.value = true),
+    web_app_open_link: (p) => void window.open(String(p.url), '_blank', 'noopener'),
+    web_app_open_tg_link: (p) => void window.open(`https://t.me${String(p.path_full)}`, '_blank', 'noopener'),
+  }
+
+  function onMessage(event: MessageEvent) {
+    if (!frame.value || event.source !== frame.value.contentWindow || typeof event.data !== 'string') return
+    let message: { eventType?: string; eventData?: unknown }
+    try {
+      message = JSON.parse(event.data)
+    } catch {
+      return
+    }
+    if (!message.eventType) return
+    const data = (typeof message.eventData === 'string' ? JSON.parse(message.eventData || '{}') : message.eventData ?? {}) as Payload
+    log(message.eventType, message.eventData)
+    handlers[message.eventType]?.(data)
+  }
+  onMounted(() => window.addEventListener('message', onMessage))
+  onBeforeUnmount(() => window.removeEventListener('message', onMessage))
+
+  /** A fresh frame: forget what the previous launch asked for. */
+  function reset() {
+    main.value = hidden()
+    secondary.value = hidden()
+    back.value = false
+    closingConfirmation.value = false
+    verticalSwipes.value = true
+    closed.value = false
+    events.value = []
+  }
+
+  return {
+    main, secondary, back, closingConfirmation, verticalSwipes, closed, events, reset,
+    pressMain: () => main.value.active && !main.value.progress && send('main_button_pressed'),
+    pressSecondary: () => secondary.value.active && !secondary.value.progress && send('secondary_button_pressed'),
+    pressBack: () => send('back_button_pressed'),
+    changeTheme: (theme_params: Record<string, string>) => send('theme_changed', { theme_params }),
+    invoiceClosed: (slug: string, status: string) => send('invoice_closed', { slug, status }),
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * The only module that talks to @tma.js/sdk-vue. It is imported from Mini App route chunks only, so
+ * the public pages and the admin never download the SDK.
+ */
+import {
+  backButton, closingBehavior, hapticFeedback, init, isTMA, mainButton, miniApp, retrieveLaunchParams,
+  retrieveRawInitData, secondaryButton, setTargetOrigin, swipeBehavior, themeParams, viewport,
+} from '@tma.js/sdk-vue'
+
+export { backButton, closingBehavior, hapticFeedback, mainButton, secondaryButton, swipeBehavior, themeParams }
+
+export interface TelegramLaunch {
+  initDataRaw: string
+  startParam: string | null
+  languageCode: string | null
+  authDate: Date | null
+  platform: string
+}
+
+/** Our own sandbox page embeds the app from the same origin; Telegram Web embeds it cross-origin. */
+function inSameOriginFrame(): boolean {
+  if (window.parent === window) return false
+  try {
+    return window.parent.location.origin === window.location.origin
+  } catch {
+    return false
+  }
+}
+
+const VIEWPORT_VARS: Record<string, string> = {
+  height: '--tg-viewport-height',
+  stableHeight: '--tg-viewport-stable-height',
+  width: '--tg-viewport-width',
+}
+/** Telegram's own names: --tg-safe-area-inset-top, --tg-content-safe-area-inset-top, ... */
+const viewportVarName = (key: string) =>
+  VIEWPORT_VARS[key] ?? `--tg-${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`).replace(/^-/, '')}`
+
+/**
+ * Starts the SDK when launched by Telegram (or the sandbox): theme colours and viewport/safe areas
+ * as CSS variables, buttons and behaviours mounted. Returns null outside Telegram (no launch params).
+ */
+export async function startTelegram(): Promise<TelegramLaunch | null> {
+  if (!isTMA()) return null
+  if (inSameOriginFrame()) setTargetOrigin(window.location.origin)
+  init()
+  const launch = retrieveLaunchParams()
+  const initDataRaw = retrieveRawInitData()
+  if (!initDataRaw) return null
+
+  themeParams.mount()
+  themeParams.bindCssVars()
+  const applyScheme = () => document.documentElement.style.setProperty('color-scheme', themeParams.isDark() ? 'dark' : 'light')
+  applyScheme()
+  themeParams.isDark.sub(applyScheme)
+  miniApp.mount()
+  miniApp.bindCssVars()
+  backButton.mount()
+  mainButton.mount()
+  secondaryButton.mount.ifAvailable()
+  closingBehavior.mount()
+  swipeBehavior.mount.ifAvailable()
+  try {
+    // Asks Telegram for safe areas and the viewport; a client that never answers must not block the app.
+    await viewport.mount({ timeout: 2000 })
+    viewport.bindCssVars(viewportVarName)
+  } catch {
+    // CSS falls back to env(safe-area-inset-*) and 100dvh.
+  }
+  miniApp.ready()
+  const data = launch.tgWebAppData
+  return {
+    initDataRaw,
+    startParam: launch.tgWebAppStartParam ?? data?.start_param ?? null,
+    languageCode: data?.user?.language_code ?? null,
+    authDate: data?.auth_date ?? null,
+    platform: launch.tgWebAppPlatform,
+  }
+}
+
+/** Disables Telegram's swipe-to-close while the page can scroll, so scrolling never closes the app. */
+export function guardVerticalSwipes(): () => void {
+  if (!swipeBehavior.isMounted()) return () => {}
+  const update = () => {
+    const scrolls = document.documentElement.scrollHeight > window.innerHeight + 1
+    if (scrolls === swipeBehavior.isVerticalEnabled()) (scrolls ? swipeBehavior.disableVertical : swipeBehavior.enableVertical).ifAvailable()
+  }
+  const observer = new ResizeObserver(update)
+  observer.observe(document.body)
+  window.addEventListener('resize', update)
+  update()
+  return () => {
+    observer.disconnect()
+    window.removeEventListener('resize', update)
+  }
+}

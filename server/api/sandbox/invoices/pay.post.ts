@@ -1,0 +1,14 @@
+import { useServices } from '../../../utils/runtime'
+import { payInvoice, requireSandbox } from '../../../services/sandbox'
+import { SandboxInvoicePayBody } from '#shared/schemas/sandbox'
+
+/**
+ * The payment sheet's answer. "paid" drives pre_checkout_query -> successful_payment through the
+ * webhook; the result is what the Mini App's openInvoice resolves with (paid | cancelled | failed).
+ */
+export default defineEventHandler(async (event) => {
+  const services = await useServices()
+  const fake = requireSandbox(services)
+  const { person, link, outcome } = await readValidatedBody(event, SandboxInvoicePayBody.parse)
+  return payInvoice(fake, person, link, outcome)
+})

@@ -1,0 +1,145 @@
+/**
+ * The sandbox plays Telegram for a demo person: signed launch params for the Mini App frame, the
+ * person's chat with the bot (read from the fake Bot API), and updates the person "sends" through
+ * the real webhook route. Only available while no TELEGRAM_BOT_TOKEN is configured.
+ */
+import { randomBytes } from 'node:crypto'
+import type { User } from 'telegraf/types'
+import type { AppServices } from '../../utils/runtime'
+import type { FakeBotApi } from '../../telegram/fake-bot-api'
+import { DomainError } from '../../utils/errors'
+import { signInitData } from '../auth/init-data'
+import { DEMO_PEOPLE } from '../demo/seed-data'
+import { TELEGRAM_THEMES, type SandboxTheme } from './theme'
+import type { SandboxChatMessage, SandboxLaunch, SandboxPerson } from '#shared/schemas/sandbox'
+
+/** The Mini Apps API version and platform the sandbox claims to be (Bot API 8.0 features: fullscreen, safe areas). */
+export const SANDBOX_VERSION = '8.0'
+export const SANDBOX_PLATFORM = 'tdesktop'
+
+/** The fake Bot API of this process, or a 404 when a real bot token is configured. */
+export function requireSandbox(services: AppServices): FakeBotApi {
+  if (!services.config.telegram.sandbox || !services.telegram.sandbox) throw new DomainError('not_found', 'The sandbox is off: a real TELEGRAM_BOT_TOKEN is configured', 404)
+  return services.telegram.sandbox
+}
+
+export function demoPerson(key: SandboxPerson) {
+  const person = DEMO_PEOPLE.find((p) => p.key === key)
+  if (!person) throw new DomainError('not_found', `No demo person "${key}"`, 404)
+  return person
+}
+
+/** The person as Telegram describes them in updates. */
+export function telegramUser(key: SandboxPerson): User {
+  const p = demoPerson(key)
+  return { id: p.telegramId, is_bot: false, first_name: p.firstName, last_name: p.lastName, username: p.username, language_code: p.languageCode }
+}
+
+/** Launch params for `/app#...`: initData signed with the sandbox bot token, as Telegram Desktop would pass them. */
+export function launchParams(token: string, key: SandboxPerson, theme: SandboxTheme, startParam?: string, now = new Date()): SandboxLaunch {
+  const p = demoPerson(key)
+  const user = JSON.stringify({ id: p.telegramId, first_name: p.firstName, last_name: p.lastName, username: p.username, language_code: p.languageCode, allows_write_to_pm: true })
+  const fields: Record<string, string> = { user, chat_instance: String(-p.telegramId * 7), chat_type: 'sender', signature: '' }
+  if (startParam) fields.start_param = startParam
+  const initData = signInitData(fields, token, now)
+  const hash = new URLSearchParams({
+    tgWebAppData: initData,
+    tgWebAppVersion: SANDBOX_VERSION,
+    tgWebAppPlatform: SANDBOX_PLATFORM,
+    tgWebAppThemeParams: JSON.stringify(TELEGRAM_THEMES[theme]),
+    ...(startParam ? { tgWebAppStartParam: startParam } : {}),
+  }).toString()
+  return { person: key, name: [p.firstName, p.lastName].filter(Boolean).join(' '), roles: p.roles, hash, initData, themeParams: { ...TELEGRAM_THEMES[theme] } }
+}
+
+type StoredMessage = Record<string, unknown> & { message_id: number; chat: { id: number }; from?: User; date: number }
+
+/**
+ * FakeBotApi keeps its chat state (messages after edits and deletes) private; this is a read-only
+ * view of it until it exposes one. Messages are keyed `${chatId}:${messageId}`.
+ */
+function storedMessages(fake: FakeBotApi): Map<string, StoredMessage> {
+  return (fake as unknown as { messages: Map<string, StoredMessage> }).messages
+}
+
+type InlineButton = { text: string; callback_data?: string; url?: string; web_app?: { url: string } }
+
+function toChatMessage(message: StoredMessage, botId: number): SandboxChatMessage {
+  const markup = message.reply_markup as { inline_keyboard?: InlineButton[][] } | undefined
+  const invoice = message.invoice as { title: string; description: string; currency: string; total_amount: number } | undefined
+  const kind = invoice ? 'invoice' : message.photo ? 'photo' : message.document ? 'document' : typeof message.text === 'string' ? 'text' : 'other'
+  const payment = message.successful_payment as { total_amount: number; currency: string } | undefined
+  const text = (message.text ?? message.caption ?? (payment ? `✅ ${payment.total_amount} ${payment.currency}` : undefined)) as string | undefined
+  return {
+    id: message.message_id,
+    from: message.from?.id === botId ? 'bot' : 'user',
+    date: message.date,
+    text,
+    kind,
+    ...(invoice && { invoice: { title: invoice.title, description: invoice.description, currency: invoice.currency, totalAmount: invoice.total_amount } }),
+    buttons: (markup?.inline_keyboard ?? []).map((row) => row.map((b) => ({ text: b.text, callbackData: b.callback_data, url: b.url, webAppUrl: b.web_app?.url }))),
+    edited: message.edit_date != null,
+  }
+}
+
+/** The person's private chat with the bot, oldest first. */
+export function chatHistory(fake: FakeBotApi, key: SandboxPerson): SandboxChatMessage[] {
+  const chatId = demoPerson(key).telegramId
+  return [...storedMessages(fake).values()]
+    .filter((m) => m.chat?.id === chatId)
+    .sort((a, b) => a.message_id - b.message_id)
+    .map((m) => toChatMessage(m, fake.botUser.id))
+}
+
+async function deliver(fake: FakeBotApi, update: Parameters<FakeBotApi['deliverUpdate']>[0]) {
+  const res = await fake.deliverUpdate(update)
+  if (res.status >= 300) throw new DomainError('internal_error', `The webhook answered ${res.status}`, 502)
+}
+
+/** The person writes to the bot (a command when it starts with "/"). */
+export async function sendUserMessage(fake: FakeBotApi, key: SandboxPerson, text: string) {
+  const from = telegramUser(key)
+  const command = /^(\/[A-Za-z0-9_]{1,32})(?:@\w+)?(?:\s+([\s\S]*))?$/.exec(text)
+  const update = command ? fake.updates.command(from, command[1]!, command[2]?.trim() || undefined) : fake.updates.message(from, text)
+  await deliver(fake, update)
+  return { messageId: update.message.message_id }
+}
+
+/** The person presses an inline button under one of the bot's messages. */
+export async function pressInlineButton(fake: FakeBotApi, key: SandboxPerson, messageId: number, data: string) {
+  const from = telegramUser(key)
+  const message = storedMessages(fake).get(`${from.id}:${messageId}`)
+  if (!message) throw new DomainError('not_found', 'No such message in this chat', 404)
+  const update = fake.updates.callbackQuery(from, data, message as never)
+  await deliver(fake, update)
+  const answer = await fake.waitFor('answerCallbackQuery', (p) => String(p.callback_query_id) === update.callback_query.id, 5000).catch(() => undefined)
+  return { answered: Boolean(answer), text: answer ? (answer.params.text as string | undefined) ?? null : null }
+}
+
+const PRE_CHECKOUT_TIMEOUT_MS = 10_000
+
+/**
+ * Plays Telegram's payment sheet: for "paid", a pre_checkout_query through the webhook, then
+ * (if the bot said ok within 10 s) successful_payment. Returns what openInvoice resolves with.
+ */
+export async function payInvoice(fake: FakeBotApi, key: SandboxPerson, link: string, outcome: 'paid' | 'cancelled' | 'failed') {
+  const invoice = fake.getInvoice(link)
+  if (!invoice) throw new DomainError('not_found', 'No such invoice link', 404)
+  if (outcome !== 'paid') return { status: outcome, reason: null as string | null }
+  const from = telegramUser(key)
+  const query = { currency: invoice.currency, total_amount: invoice.total_amount, invoice_payload: invoice.payload }
+  const update = fake.updates.preCheckoutQuery(from, query)
+  const answered = fake.waitFor('answerPreCheckoutQuery', (p) => String(p.pre_checkout_query_id) === update.pre_checkout_query.id, PRE_CHECKOUT_TIMEOUT_MS)
+  await deliver(fake, update)
+  const answer = await answered.catch(() => undefined)
+  if (!answer) return { status: 'failed' as const, reason: 'The bot did not answer the pre-checkout query within 10 seconds' }
+  const ok = answer.params.ok === true || answer.params.ok === 'true'
+  if (!ok) return { status: 'failed' as const, reason: String(answer.params.error_message ?? 'Declined by the bot') }
+  const chargeId = `${invoice.currency === 'XTR' ? 'stxn' : 'tg'}_${randomBytes(12).toString('hex')}`
+  const payment = { ...query, telegram_payment_charge_id: chargeId, provider_payment_charge_id: invoice.currency === 'XTR' ? '' : `sandbox_${randomBytes(8).toString('hex')}` }
+  if (invoice.currency === 'XTR') fake.recordStarPayment(from.id, chargeId, invoice.total_amount, { user: from, invoice_payload: invoice.payload })
+  await deliver(fake, fake.updates.successfulPayment(from, payment))
+  return { status: 'paid' as const, reason: null }
+}
+
+export { TELEGRAM_THEMES }

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest'
+import { ERROR_CODES } from '../../shared/errors'
+import ru from '../../app/i18n/ru'
+import en from '../../app/i18n/en'
+import { routeForStartParam } from '../../app/utils/start-param'
+
+describe('start_param routing', () => {
+  it.each([
+    ['product_cappuccino', '/app/product/cappuccino'],
+    ['category_coffee', '/app/category/coffee'],
+    ['booking_barista-basics', '/app/booking/barista-basics'],
+    ['form_12', '/app/forms/12'],
+    ['order_7f3a', '/app/orders/7f3a'],
+  ])('%s opens %s', (param, route) => expect(routeForStartParam(param)).toBe(route))
+
+  it.each([null, '', 'banana_42', 'product_', 'product_a_b', 'order_../x'])('%s lands on home', (param) => {
+    expect(routeForStartParam(param)).toBe('/app')
+  })
+})
+
+describe('error messages', () => {
+  it('has a message and a next step for every API error code in both languages', () => {
+    for (const code of [...Object.keys(ERROR_CODES), 'network', 'unknown']) {
+      for (const messages of [ru, en]) {
+        const entry = (messages.errors as Record<string, { title: string; action: string }>)[code]
+        expect(entry?.title, code).toBeTruthy()
+        expect(entry?.action, code).toBeTruthy()
+      }
+    }
+  })
+})

@@ -1,0 +1,42 @@
+/**
+ * The baseline: a bare node:http server doing the least the app's routes must do, run as its own
+ * process by plain `node` (Node 24 strips the types), so it is measured exactly like the app.
+ * - GET /api/health: the app's bytes and headers ({"status":"ok"}, request id, no-store).
+ * - POST /api/telegram/webhook: reads the body, parses the JSON, answers 200 like the app does.
+ * Anything else: 200 {"status":"ok"} as well (used as the readiness probe).
+ */
+import { randomUUID } from 'node:crypto'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+
+const HEALTH = Buffer.from('{"status":"ok"}')
+const ACCEPTED = Buffer.from('{"ok":true,"duplicate":false}')
+
+function send(res: ServerResponse, status: number, body: Buffer) {
+  res.writeHead(status, {
+    'X-Request-Id': randomUUID(),
+    'Cache-Control': 'no-store',
+    'content-type': 'application/json',
+    'Content-Length': body.length,
+  })
+  res.end(body)
+}
+
+async function webhook(req: IncomingMessage, res: ServerResponse) {
+  const chunks: Buffer[] = []
+  for await (const chunk of req) chunks.push(chunk as Buffer)
+  try {
+    const update = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { update_id?: unknown }
+    if (typeof update.update_id !== 'number') return send(res, 400, Buffer.from('{"code":"validation_failed"}'))
+    send(res, 200, ACCEPTED)
+  } catch {
+    send(res, 400, Buffer.from('{"code":"bad_request"}'))
+  }
+}
+
+const server = createServer((req, res) => {
+  if (req.method === 'POST' && req.url === '/api/telegram/webhook') return void webhook(req, res)
+  send(res, 200, HEALTH)
+})
+server.keepAliveTimeout = 5000 // the same keep-alive the app's Nitro server announces
+server.listen(Number(process.env.PORT), '127.0.0.1')
+process.on('SIGTERM', () => { server.close(() => process.exit(0)); server.closeAllConnections() })

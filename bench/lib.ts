@@ -1,0 +1,175 @@
+/**
+ * Shared bench machinery: spawn the built app or a bare node:http baseline as separate processes,
+ * wait for them, read their RSS, give each app its own PGlite dir or PostgreSQL database.
+ * Load generation and reporting live in `load.ts` and `report.ts`.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { randomBytes } from 'node:crypto'
+import postgres from 'postgres'
+
+export const root = resolve(import.meta.dirname, '..')
+/** PostgreSQL admin URL for the optional PostgreSQL runs (a database per app start is created on it). */
+export const pgAdminUrl = process.env.BENCH_DATABASE_URL || undefined
+
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer()
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number }
+      server.close(() => resolvePort(port))
+    })
+    server.on('error', reject)
+  })
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+export interface Proc {
+  url: string
+  pid: number
+  child: ChildProcess
+  /** `performance.now()` right before spawn. */
+  spawnedAt: number
+  /** The last ~64 KB the process printed (request logs are drained, not kept). */
+  tail(): string
+  /** Milliseconds from spawn until `path` answered 200. */
+  waitFor(path: string, timeoutMs?: number): Promise<number>
+  stop(): Promise<number | null>
+}
+
+function spawnProc(args: string[], env: Record<string, string>, port: number): Proc {
+  const spawnedAt = performance.now()
+  const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  let tail = ''
+  const keep = (chunk: Buffer) => { tail = (tail + chunk.toString()).slice(-65_536) }
+  child.stdout!.on('data', keep)
+  child.stderr!.on('data', keep)
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)))
+  const url = `http://127.0.0.1:${port}`
+  return {
+    url, pid: child.pid!, child, spawnedAt,
+    tail: () => tail,
+    async waitFor(path, timeoutMs = 60_000) {
+      const deadline = spawnedAt + timeoutMs
+      while (performance.now() < deadline) {
+        if (child.exitCode !== null) throw new Error(`process exited with ${child.exitCode}:\n${tail}`)
+        try {
+          const res = await fetch(url + path)
+          await res.arrayBuffer()
+          if (res.status === 200) return performance.now() - spawnedAt
+        } catch {}
+        await sleep(25)
+      }
+      throw new Error(`${url}${path} not 200 after ${timeoutMs} ms:\n${tail}`)
+    },
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
+      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000)
+      const code = await exited
+      clearTimeout(timer)
+      return code
+    },
+  }
+}
+
+/** A fresh, empty PostgreSQL database on BENCH_DATABASE_URL; `drop()` removes it. */
+export async function createPgDatabase(adminUrl: string) {
+  const name = `bench_${process.pid}_${randomBytes(4).toString('hex')}`
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} })
+  await admin.unsafe(`create database ${name}`)
+  await admin.end()
+  const url = new URL(adminUrl)
+  url.pathname = `/${name}`
+  return {
+    url: url.toString(),
+    async drop() {
+      const a = postgres(adminUrl, { max: 1, onnotice: () => {} })
+      await a.unsafe(`drop database if exists ${name} with (force)`)
+      await a.end()
+    },
+  }
+}
+
+export interface AppOptions {
+  env?: Record<string, string>
+  /** Reuse this PGlite data dir (second start); a new temporary one otherwise. */
+  dataDir?: string
+  /** Run on this PostgreSQL database instead of PGlite. */
+  databaseUrl?: string
+}
+
+export interface App extends Proc { dataDir: string; databaseUrl?: string; readyMs: number }
+
+/** Spawns `node .output/server/index.mjs` (the Docker command) and waits for /api/ready = 200. */
+export async function startApp(options: AppOptions = {}): Promise<App> {
+  const port = await freePort()
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'tma-bench-'))
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '/tmp',
+    NODE_ENV: 'production',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+    ...options.env,
+  }
+  // BENCH_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, to look inside a slow figure.
+  const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []
+  const proc = spawnProc([...nodeArgs, resolve(root, '.output/server/index.mjs')], env, port)
+  try {
+    const readyMs = await proc.waitFor('/api/ready')
+    return { ...proc, dataDir, databaseUrl: options.databaseUrl, readyMs }
+  } catch (error) {
+    await proc.stop()
+    throw error
+  }
+}
+
+export function removeDir(dir: string) {
+  rmSync(dir, { recursive: true, force: true })
+}
+
+/** The bare node:http server of `baseline-server.ts`, run by plain `node` (type stripping). */
+export async function startBaseline(): Promise<Proc> {
+  const port = await freePort()
+  const proc = spawnProc([resolve(root, 'bench/baseline-server.ts')], { PATH: process.env.PATH ?? '', PORT: String(port) }, port)
+  await proc.waitFor('/api/health', 10_000)
+  return proc
+}
+
+/** Resident set size of a process in MB (VmRSS from /proc, `ps` as a fallback). */
+export function rssMb(pid: number): number {
+  try {
+    const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]
+    if (kb) return Number(kb) / 1024
+  } catch {}
+  return Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)], { encoding: 'utf8' }).trim()) / 1024
+}
+
+/** CPU time (user + system) a process has used so far, in ms (from /proc/PID/stat, 100 ticks/s). */
+export function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ') // fields from #3 (state) on
+  return (Number(fields[11]) + Number(fields[12])) * 10 // #14 utime, #15 stime
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+}
+
+/** Reads one sample of a Prometheus text metric (`name{labels}` exactly as printed), 0 if absent. */
+export async function readMetric(url: string, series: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text()
+  for (const line of text.split('\n')) {
+    if (line.startsWith(series + ' ')) return Number(line.slice(series.length + 1))
+  }
+  return 0
+}

@@ -1,0 +1,90 @@
+/**
+ * autocannon, run programmatically in this process, with a warm-up run that is thrown away.
+ * Every figure that compares two servers uses the same settings on both.
+ */
+import autocannon from 'autocannon'
+import { cpuMs } from './lib'
+
+export const DURATION_S = Number(process.env.BENCH_DURATION ?? 10)
+export const WARMUP_S = Number(process.env.BENCH_WARMUP ?? 2)
+
+export interface LoadRequest {
+  method?: string
+  path?: string
+  headers?: Record<string, string>
+  body?: string
+  /** Called for every request: returns its body (unique ids and the like). */
+  nextBody?: () => string
+  /** Called with every response body (only when set: reading bodies costs the load generator time). */
+  onBody?: (status: number, body: string) => void
+}
+
+export interface LoadResult {
+  connections: number
+  durationS: number
+  requests: number
+  ok2xx: number
+  non2xx: number
+  errors: number
+  timeouts: number
+  /** Mean requests per second (all answered requests). */
+  rps: number
+  /** Mean 2xx answers per second. */
+  okPerS: number
+  p50Ms: number
+  p99Ms: number
+  maxMs: number
+  /** CPU ms the server process used per answered request during the run (robust to a busy machine). */
+  cpuMsPerReq?: number
+}
+
+function once(url: string, connections: number, durationS: number, req: LoadRequest): Promise<autocannon.Result> {
+  const { nextBody, onBody } = req
+  const dynamic = nextBody || onBody
+  const request: autocannon.Request = {
+    method: req.method ?? 'GET',
+    path: req.path ?? '/',
+    headers: req.headers,
+    body: req.body,
+    ...(nextBody && { setupRequest: (r: autocannon.Request) => ({ ...r, body: nextBody() }) }),
+    ...(onBody && { onResponse: (status: number, body: string) => onBody(status, body) }),
+  }
+  return autocannon({
+    url,
+    connections,
+    duration: durationS,
+    method: request.method,
+    headers: req.headers,
+    body: req.body,
+    ...(dynamic && { requests: [request] }),
+  })
+}
+
+export type LoadRun = LoadResult & { warmup: LoadResult }
+
+/** Warm-up (`WARMUP_S`, discarded), then the measured run (`DURATION_S`); `pid`: the server, for its CPU time. */
+export async function load(url: string, connections: number, req: LoadRequest = {}, pid?: number): Promise<LoadRun> {
+  const warm = summarize(await once(url + (req.path ?? ''), connections, WARMUP_S, req), connections)
+  const cpu0 = pid ? cpuMs(pid) : 0
+  const measured = summarize(await once(url + (req.path ?? ''), connections, DURATION_S, req), connections)
+  if (pid) measured.cpuMsPerReq = (cpuMs(pid) - cpu0) / Math.max(1, measured.requests)
+  return { ...measured, warmup: warm }
+}
+
+function summarize(r: autocannon.Result, connections: number): LoadResult {
+  const seconds = r.duration
+  return {
+    connections,
+    durationS: Math.round(seconds * 10) / 10,
+    requests: r.requests.total,
+    ok2xx: r['2xx'],
+    non2xx: r.non2xx,
+    errors: r.errors,
+    timeouts: r.timeouts,
+    rps: r.requests.total / seconds,
+    okPerS: r['2xx'] / seconds,
+    p50Ms: r.latency.p50,
+    p99Ms: r.latency.p99,
+    maxMs: r.latency.max,
+  }
+}

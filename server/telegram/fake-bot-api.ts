@@ -257,6 +257,17 @@ export class FakeBotApi {
   }
 
   /** Looks an invoice up by slug, `$slug` or the full `https://t.me/$slug` link. */
+  /** The messages of one chat as they stand now (after edits and deletes), oldest first. */
+  chatMessages(chatId: number | string): Params[] {
+    const prefix = `${chatId}:`
+    return [...this.messages.entries()].filter(([key]) => key.startsWith(prefix)).map(([, m]) => m).sort((a, b) => Number(a.message_id) - Number(b.message_id))
+  }
+
+  /** One stored message of a chat, or undefined. */
+  chatMessage(chatId: number | string, messageId: number): Params | undefined {
+    return this.messages.get(`${chatId}:${messageId}`)
+  }
+
   getInvoice(slugOrLink: string): FakeInvoice | undefined {
     return this.invoices.get(slugOrLink.replace(/^https:\/\/t\.me\//, '').replace(/^\$/, ''))
   }

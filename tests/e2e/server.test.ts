@@ -71,6 +71,17 @@ describe('start-up', () => {
   })
 })
 
+describe('with a real bot token', () => {
+  it('turns the sandbox off: its page and API answer 404', async () => {
+    expect((await fetch(`${app.url}/sandbox`)).status).toBe(404)
+    const api = await fetch(`${app.url}/api/sandbox/launch?person=customer`)
+    expect(api.status).toBe(404)
+    expect(await api.json()).toMatchObject({ code: 'not_found' })
+    const chat = await post('/api/sandbox/chat', { person: 'customer', text: '/start' })
+    expect(chat.status).toBe(404)
+  })
+})
+
 describe('errors', () => {
   it('answers unknown API routes with a JSON 404 carrying a code', async () => {
     const res = await fetch(`${app.url}/api/does-not-exist`)

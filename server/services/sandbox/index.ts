@@ -54,14 +54,6 @@ export function launchParams(token: string, key: SandboxPerson, theme: SandboxTh
 
 type StoredMessage = Record<string, unknown> & { message_id: number; chat: { id: number }; from?: User; date: number }
 
-/**
- * FakeBotApi keeps its chat state (messages after edits and deletes) private; this is a read-only
- * view of it until it exposes one. Messages are keyed `${chatId}:${messageId}`.
- */
-function storedMessages(fake: FakeBotApi): Map<string, StoredMessage> {
-  return (fake as unknown as { messages: Map<string, StoredMessage> }).messages
-}
-
 type InlineButton = { text: string; callback_data?: string; url?: string; web_app?: { url: string } }
 
 function toChatMessage(message: StoredMessage, botId: number): SandboxChatMessage {
@@ -85,10 +77,7 @@ function toChatMessage(message: StoredMessage, botId: number): SandboxChatMessag
 /** The person's private chat with the bot, oldest first. */
 export function chatHistory(fake: FakeBotApi, key: SandboxPerson): SandboxChatMessage[] {
   const chatId = demoPerson(key).telegramId
-  return [...storedMessages(fake).values()]
-    .filter((m) => m.chat?.id === chatId)
-    .sort((a, b) => a.message_id - b.message_id)
-    .map((m) => toChatMessage(m, fake.botUser.id))
+  return (fake.chatMessages(chatId) as StoredMessage[]).map((m) => toChatMessage(m, fake.botUser.id))
 }
 
 async function deliver(fake: FakeBotApi, update: Parameters<FakeBotApi['deliverUpdate']>[0]) {
@@ -108,7 +97,7 @@ export async function sendUserMessage(fake: FakeBotApi, key: SandboxPerson, text
 /** The person presses an inline button under one of the bot's messages. */
 export async function pressInlineButton(fake: FakeBotApi, key: SandboxPerson, messageId: number, data: string) {
   const from = telegramUser(key)
-  const message = storedMessages(fake).get(`${from.id}:${messageId}`)
+  const message = fake.chatMessage(from.id, messageId)
   if (!message) throw new DomainError('not_found', 'No such message in this chat', 404)
   const update = fake.updates.callbackQuery(from, data, message as never)
   await deliver(fake, update)

@@ -97,7 +97,7 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
       return code
     },
   }
-  if (options.waitForReady !== false) await waitForReady(app, options.timeoutMs ?? 60_000)
+  if (options.waitForReady !== false) await waitForReady(app, options.timeoutMs ?? 120_000)
   return app
 }
 

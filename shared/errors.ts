@@ -29,11 +29,17 @@ export const ERROR_CODES = {
   insufficient_stock: { status: 409, description: 'Fewer items in stock than asked for; `details.available` says how many.' },
   out_of_stock: { status: 409, description: 'An item sold out while the order was being placed.' },
   cart_empty: { status: 409, description: 'Ordering with an empty cart.' },
+  cart_currency_mismatch: { status: 409, description: 'The item is priced in another currency (e.g. Telegram Stars) than the cart; order them separately.' },
   cart_full: { status: 409, description: 'The cart holds its maximum number of lines.' },
   cart_changed: { status: 409, description: 'Prices or availability changed since the cart was seen; `details` lists the lines. Show them, then accept the new prices.' },
   below_minimum_order: { status: 409, description: 'The order is below the minimum for the chosen delivery zone; `details.minOrderMinor`.' },
   payment_method_unavailable: { status: 409, description: 'The business does not accept this payment method.' },
   invalid_transition: { status: 409, description: 'The order cannot move to that status from its current one; `details.allowed` lists where it can go.' },
+  order_not_payable: { status: 409, description: 'The order is not waiting for payment (already paid, cancelled or paid on delivery).' },
+  order_expired: { status: 409, description: 'The time to pay the order ran out and its items were released; place it again.' },
+  already_refunded: { status: 409, description: 'The payment has been refunded in full.' },
+  partial_refund_unavailable: { status: 409, description: 'Telegram Stars payments can only be refunded in full.' },
+  refund_failed: { status: 502, description: 'Telegram refused the refund; `message` says why. Nothing changed.' },
   internal_error: { status: 500, description: 'An unexpected error; the request id in the response helps find it in the logs.' },
 } as const satisfies Record<string, { status: number; description: string }>
 

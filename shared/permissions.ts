@@ -19,6 +19,7 @@ export const PERMISSIONS = {
   'settings.write': TOP,
   'integrations.manage': TOP,
   'payments.refund': TOP,
+  'payments.read': MANAGEMENT,
   'catalog.write': MANAGEMENT,
   'reports.read': MANAGEMENT,
   'forms.manage': MANAGEMENT,

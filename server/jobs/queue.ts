@@ -1,6 +1,7 @@
-import { PgBoss, fromPglite, type Job, type QueueOptions, type SendOptions, type WorkOptions } from 'pg-boss'
+import { sql } from 'drizzle-orm'
+import { PgBoss, fromDrizzle, fromPglite, type Job, type QueueOptions, type SendOptions, type WorkOptions } from 'pg-boss'
 import type { z } from 'zod'
-import type { DatabaseHandle } from '../db/client'
+import type { DatabaseHandle, DbOrTx } from '../db/client'
 import type { Logger } from '../utils/logger'
 
 /**
@@ -93,6 +94,16 @@ export class JobQueue<Deps> {
     if (!this.definitions.has(definition.name)) throw new Error(`Job ${definition.name} is not registered`)
     const payload = definition.schema.parse(data) as object
     return this.boss.send(definition.name, payload, options)
+  }
+
+  /**
+   * Enqueues inside the caller's transaction (a transactional outbox): the job exists if and only
+   * if the change that caused it was committed.
+   */
+  async enqueueIn<Schema extends z.ZodType>(tx: DbOrTx, definition: JobDefinition<Schema, Deps>, data: z.input<Schema>, options: SendOptions = {}) {
+    if (!this.definitions.has(definition.name)) throw new Error(`Job ${definition.name} is not registered`)
+    const payload = definition.schema.parse(data) as object
+    return this.boss.send(definition.name, payload, { ...options, db: fromDrizzle(tx as never, sql as never) })
   }
 
   /** Depth per queue, for /metrics and /api/ready; reads pg-boss's own counters. */

@@ -6,6 +6,7 @@ import { createMetrics, type Metrics } from './metrics'
 import { openDatabase, type DatabaseHandle, type Database } from '../db/client'
 import { JobQueue } from '../jobs/queue'
 import { createBot, type Bot } from '../bot'
+import { registerPaymentHandlers } from '../bot/payments'
 import { ensureSetting } from '../services/settings'
 import { seedDemoData, isDatabaseEmpty } from '../services/demo/seed'
 import { createFakeBotApi, type FakeBotApi } from '../telegram/fake-bot-api'
@@ -85,6 +86,7 @@ async function startServices(config: AppConfig, logger: Logger, metrics: Metrics
   setQueue(queue)
   await queue.start()
   await queue.register(jobDefinitions)
+  registerPaymentHandlers(bot, { db, queue, logger })
 
   const inflight = new Set<Promise<unknown>>()
   let stopPolling: (() => Promise<void>) | undefined

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, ilike, isNotNull, or, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, ilike, inArray, isNotNull, or, sql } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client'
 import { userRoles, users } from '../../db/schema'
 import { ROLES, type Role } from '#shared/permissions'
@@ -155,4 +155,10 @@ export async function markBotBlocked(db: DbOrTx, telegramId: number) {
 /** The user wrote to the bot again (e.g. /start): messages may flow again. */
 export async function clearBotBlocked(db: DbOrTx, telegramId: number) {
   await db.update(users).set({ blockedBotAt: null }).where(and(eq(users.telegramId, telegramId), isNotNull(users.blockedBotAt)))
+}
+
+/** Telegram ids of everyone holding one of `roles` (for operator alerts). */
+export async function listStaffIds(db: DbOrTx, roles: readonly Role[]): Promise<number[]> {
+  const rows = await db.selectDistinct({ id: userRoles.telegramId }).from(userRoles).where(inArray(userRoles.role, [...roles]))
+  return rows.map((r) => r.id)
 }

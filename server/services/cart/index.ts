@@ -72,6 +72,13 @@ export async function addToCart(db: DbOrTx, userId: number, input: { productId: 
   const quantity = Math.min((existing?.quantity ?? 0) + input.quantity, MAX_LINE_QUANTITY)
   if (quantity > product.stock) throw new DomainError('insufficient_stock', `Only ${product.stock} left`, 409, { available: product.stock })
   if (!existing) {
+    const [other] = await db
+      .select({ currency: products.currency })
+      .from(cartItems)
+      .innerJoin(products, eq(products.id, cartItems.productId))
+      .where(and(eq(cartItems.userId, userId), sql`${products.currency} <> ${product.currency}`))
+      .limit(1)
+    if (other) throw new DomainError('cart_currency_mismatch', `This item is paid in ${product.currency}, the cart in ${other.currency}: order them separately`, 409)
     const [{ lines }] = (await db.select({ lines: sql<number>`count(*)::int` }).from(cartItems).where(eq(cartItems.userId, userId))) as [{ lines: number }]
     if (lines >= MAX_CART_LINES) throw new DomainError('cart_full', `A cart holds at most ${MAX_CART_LINES} lines`, 409)
   }

@@ -1,0 +1,14 @@
+import { useServices } from '../../../utils/runtime'
+import { requireRole } from '../../../utils/auth'
+import { getPayment } from '../../../services/payments'
+import { toPaymentDto } from '../../../services/payments/dto'
+import { IdParamsSchema } from '#shared/schemas/catalog'
+
+/** One payment with Telegram's raw payload and its refunds. */
+export default defineEventHandler(async (event) => {
+  await requireRole(event, 'payments.read')
+  const { id } = await getValidatedRouterParams(event, IdParamsSchema.parse)
+  const services = await useServices()
+  const payment = await getPayment(services.db, id)
+  return { ...toPaymentDto(payment), raw: payment.raw, refunds: payment.refunds }
+})

@@ -1,0 +1,11 @@
+import { desc } from 'drizzle-orm'
+import { useServices } from '../../../utils/runtime'
+import { requireRole } from '../../../utils/auth'
+import { starReconciliations } from '../../../db/schema'
+
+/** The latest Stars reconciliation reports (the daily job writes one). */
+export default defineEventHandler(async (event) => {
+  await requireRole(event, 'payments.read')
+  const services = await useServices()
+  return { items: await services.db.select().from(starReconciliations).orderBy(desc(starReconciliations.id)).limit(30) }
+})

@@ -1,0 +1,90 @@
+import { and, desc, eq, gte, isNotNull, lt, sql, type SQL } from 'drizzle-orm'
+import type { DbOrTx } from '../../db/client'
+import { payments, refunds } from '../../db/schema'
+import type { AdminPaymentsQuery } from '#shared/schemas/payments'
+import { toCsv } from '../catalog/csv'
+
+const rowsOf = <T>(result: unknown): T[] => (Array.isArray(result) ? result : (result as { rows: T[] }).rows)
+
+/** Payments for operators, newest first, with the filters of the payments screen. */
+export async function listPayments(db: DbOrTx, query: AdminPaymentsQuery) {
+  const filters: SQL[] = []
+  if (query.provider) filters.push(eq(payments.provider, query.provider))
+  if (query.status) filters.push(eq(payments.status, query.status))
+  if (query.flagged) filters.push(isNotNull(payments.flag))
+  if (query.orderId) filters.push(eq(payments.orderId, query.orderId))
+  if (query.from) filters.push(gte(payments.createdAt, query.from))
+  if (query.to) filters.push(lt(payments.createdAt, query.to))
+  if (query.before) filters.push(lt(payments.id, query.before))
+  const rows = await db
+    .select()
+    .from(payments)
+    .where(filters.length ? and(...filters) : undefined)
+    .orderBy(desc(payments.id))
+    .limit(query.limit + 1)
+  return { items: rows.slice(0, query.limit), nextBefore: rows.length > query.limit ? rows[query.limit - 1]!.id : null }
+}
+
+export interface DailyRevenue {
+  day: string
+  provider: string
+  currency: string
+  payments: number
+  amountMinor: number
+  refundedMinor: number
+  refunds: number
+}
+
+/** Revenue, payment and refund counts per day (business time zone) and method, for the charts. */
+export async function paymentsReport(db: DbOrTx, range: { from: Date; to: Date }, timezone = 'Europe/Moscow') {
+  const paid = rowsOf<DailyRevenue>(
+    await db.execute(sql`
+      select to_char(date_trunc('day', ${payments.createdAt} at time zone ${timezone}), 'YYYY-MM-DD') as day,
+             ${payments.provider} as provider, ${payments.currency} as currency,
+             count(*)::int as payments, sum(${payments.amountMinor})::int as "amountMinor",
+             0 as "refundedMinor", 0 as refunds
+      from ${payments}
+      where ${payments.createdAt} >= ${range.from} and ${payments.createdAt} < ${range.to}
+      group by 1, 2, 3`),
+  )
+  const refunded = rowsOf<DailyRevenue>(
+    await db.execute(sql`
+      select to_char(date_trunc('day', ${refunds.completedAt} at time zone ${timezone}), 'YYYY-MM-DD') as day,
+             ${payments.provider} as provider, ${payments.currency} as currency,
+             0 as payments, 0 as "amountMinor", sum(${refunds.amountMinor})::int as "refundedMinor", count(*)::int as refunds
+      from ${refunds} join ${payments} on ${payments.id} = ${refunds.paymentId}
+      where ${refunds.status} = 'succeeded' and ${refunds.completedAt} >= ${range.from} and ${refunds.completedAt} < ${range.to}
+      group by 1, 2, 3`),
+  )
+  const byKey = new Map<string, DailyRevenue>()
+  for (const row of [...paid, ...refunded]) {
+    const key = `${row.day}|${row.provider}|${row.currency}`
+    const current = byKey.get(key) ?? { day: row.day, provider: row.provider, currency: row.currency, payments: 0, amountMinor: 0, refundedMinor: 0, refunds: 0 }
+    current.payments += Number(row.payments)
+    current.amountMinor += Number(row.amountMinor)
+    current.refundedMinor += Number(row.refundedMinor)
+    current.refunds += Number(row.refunds)
+    byKey.set(key, current)
+  }
+  const days = [...byKey.values()].sort((a, b) => a.day.localeCompare(b.day) || a.provider.localeCompare(b.provider))
+  const totals = days.reduce(
+    (t, d) => {
+      const c = (t[d.currency] ??= { payments: 0, amountMinor: 0, refundedMinor: 0, refunds: 0 })
+      c.payments += d.payments
+      c.amountMinor += d.amountMinor
+      c.refundedMinor += d.refundedMinor
+      c.refunds += d.refunds
+      return t
+    },
+    {} as Record<string, { payments: number; amountMinor: number; refundedMinor: number; refunds: number }>,
+  )
+  return { from: range.from, to: range.to, timezone, days, totals }
+}
+
+export async function exportPaymentsCsv(db: DbOrTx, query: AdminPaymentsQuery) {
+  const { items } = await listPayments(db, { ...query, limit: 50_000 })
+  return toCsv([
+    ['id', 'created_at', 'order_id', 'user_id', 'provider', 'currency', 'amount', 'refunded', 'status', 'flag', 'telegram_payment_charge_id', 'provider_payment_charge_id'],
+    ...items.map((p) => [p.id, p.createdAt.toISOString(), p.orderId, p.userId, p.provider, p.currency, p.currency === 'XTR' ? p.amountMinor : (p.amountMinor / 100).toFixed(2), p.currency === 'XTR' ? p.refundedMinor : (p.refundedMinor / 100).toFixed(2), p.status, p.flag, p.telegramPaymentChargeId, p.providerPaymentChargeId]),
+  ])
+}

@@ -1,0 +1,11 @@
+import { useServices } from '../utils/runtime'
+import { buildOpenApiDocument } from '../services/openapi/document'
+import { renderApiDocs } from '../services/openapi/html'
+
+/** A readable page of the OpenAPI document: no scripts, no external assets. */
+export default defineEventHandler(async (event) => {
+  const { config } = await useServices()
+  setResponseHeader(event, 'Content-Type', 'text/html; charset=utf-8')
+  setResponseHeader(event, 'Cache-Control', 'public, max-age=300')
+  return renderApiDocs(buildOpenApiDocument(config.publicUrl))
+})

@@ -1,0 +1,108 @@
+import type { z } from 'zod'
+import { AuditQuerySchema } from '#shared/schemas/audit'
+import { AdminLinkSchema, AdminUsersQuerySchema, GrantRoleSchema, UpdateMeSchema, UserIdParamsSchema, UserRoleParamsSchema } from '#shared/schemas/auth'
+import { CategoryInputSchema, CategoryPatchSchema, IdParamsSchema, ProductInputSchema, ProductListQuerySchema, ProductPatchSchema, ProductSlugParamsSchema, StockAdjustmentSchema } from '#shared/schemas/catalog'
+import { AddToCartSchema, AdminOrdersQuerySchema, CartLineParamsSchema, CartLineUpdateSchema, CheckoutQuoteSchema, CheckoutSchema, OrderParamsSchema, OrderStatusChangeSchema } from '#shared/schemas/orders'
+import { AdminPaymentsQuerySchema, PaymentsReportQuerySchema, RefundSchema } from '#shared/schemas/payments'
+import { SandboxCallbackBody, SandboxChatMessageBody, SandboxChatQuery, SandboxInvoicePayBody, SandboxLaunchQuery } from '#shared/schemas/sandbox'
+import type { ErrorCode } from '#shared/errors'
+import type { Permission } from '#shared/permissions'
+
+/** How a route authenticates: none, Mini App initData, staff (initData or /admin cookie) with a permission, or Telegram's secret header. */
+export type RouteAuth = { kind: 'public' } | { kind: 'tma' } | { kind: 'staff'; permission: Permission } | { kind: 'telegram' } | { kind: 'cookie' }
+
+export interface RouteDoc {
+  method: 'get' | 'post' | 'patch' | 'delete'
+  /** OpenAPI path, `{param}` style. */
+  path: string
+  tag: string
+  summary: string
+  auth: RouteAuth
+  params?: z.ZodType
+  query?: z.ZodType
+  body?: z.ZodType
+  /** Non-JSON bodies (CSV, multipart). */
+  bodyType?: 'text/csv' | 'multipart/form-data'
+  idempotencyKey?: 'required'
+  /** Content type of a successful answer when not JSON. */
+  produces?: string
+  /** Error codes the route answers with, beyond the auth and validation ones every route has. */
+  errors?: ErrorCode[]
+}
+
+const staff = (permission: Permission): RouteAuth => ({ kind: 'staff', permission })
+const tma: RouteAuth = { kind: 'tma' }
+const pub: RouteAuth = { kind: 'public' }
+
+/**
+ * Every HTTP route of the app, documented. tests/server/openapi.test.ts checks this list against
+ * the route files, so a new route without an entry fails the suite.
+ */
+export const ROUTES: RouteDoc[] = [
+  // Operations
+  { method: 'get', path: '/api/health', tag: 'operations', summary: 'Liveness: the process answers', auth: pub },
+  { method: 'get', path: '/api/ready', tag: 'operations', summary: 'Readiness: database and queue (503 with the failing check otherwise)', auth: pub, errors: ['not_ready'] },
+  { method: 'get', path: '/metrics', tag: 'operations', summary: 'Prometheus metrics (text exposition format)', auth: pub, produces: 'text/plain' },
+  { method: 'get', path: '/sitemap.xml', tag: 'operations', summary: 'Sitemap of the public pages', auth: pub, produces: 'application/xml' },
+  { method: 'get', path: '/robots.txt', tag: 'operations', summary: 'Rules for search engines', auth: pub, produces: 'text/plain' },
+  { method: 'get', path: '/files/{path}', tag: 'operations', summary: 'An uploaded image', auth: pub, produces: 'image/*', errors: ['not_found'] },
+  { method: 'get', path: '/api/business', tag: 'operations', summary: 'The business profile, sandbox flag and the t.me link', auth: pub },
+  // Telegram
+  { method: 'post', path: '/api/telegram/webhook', tag: 'telegram', summary: 'Telegram updates; stored (deduped by update_id) before the 200', auth: { kind: 'telegram' }, errors: ['webhook_secret_mismatch', 'payload_too_large'] },
+  // Identity
+  { method: 'get', path: '/api/me', tag: 'identity', summary: 'The validated Telegram user and their roles', auth: tma },
+  { method: 'patch', path: '/api/me', tag: 'identity', summary: "Change the user's language", auth: tma, body: UpdateMeSchema },
+  { method: 'post', path: '/api/auth/admin-link', tag: 'identity', summary: 'Exchange a one-time /admin link for a session cookie', auth: pub, body: AdminLinkSchema, errors: ['login_link_invalid', 'login_link_used', 'login_link_expired', 'rate_limited'] },
+  { method: 'get', path: '/api/auth/session', tag: 'identity', summary: 'The /admin session: user, roles, permissions and the CSRF token', auth: { kind: 'cookie' } },
+  { method: 'post', path: '/api/auth/logout', tag: 'identity', summary: 'End the /admin session', auth: { kind: 'cookie' }, errors: ['csrf_failed'] },
+  // Catalog
+  { method: 'get', path: '/api/catalog/categories', tag: 'catalog', summary: 'Active categories', auth: pub },
+  { method: 'get', path: '/api/catalog/products', tag: 'catalog', summary: 'Products with filters, search (Russian/English word forms, typos) and a cursor', auth: pub, query: ProductListQuerySchema },
+  { method: 'get', path: '/api/catalog/products/{slug}', tag: 'catalog', summary: 'One product with options and gallery', auth: pub, params: ProductSlugParamsSchema, errors: ['not_found'] },
+  { method: 'get', path: '/api/catalog/facets', tag: 'catalog', summary: 'Price bounds and tags for filters', auth: pub },
+  // Cart and orders
+  { method: 'get', path: '/api/cart', tag: 'cart', summary: "The customer's cart, priced now, with what changed per line", auth: tma },
+  { method: 'post', path: '/api/cart/items', tag: 'cart', summary: 'Add a product (with options) to the cart', auth: tma, body: AddToCartSchema, errors: ['not_found', 'invalid_options', 'insufficient_stock', 'cart_full', 'cart_currency_mismatch'] },
+  { method: 'patch', path: '/api/cart/items/{id}', tag: 'cart', summary: "Change a line's quantity (0 removes it)", auth: tma, params: CartLineParamsSchema, body: CartLineUpdateSchema, errors: ['not_found', 'insufficient_stock'] },
+  { method: 'delete', path: '/api/cart/items/{id}', tag: 'cart', summary: 'Remove a line', auth: tma, params: CartLineParamsSchema },
+  { method: 'post', path: '/api/cart/accept-prices', tag: 'cart', summary: 'Accept changed prices before checkout', auth: tma },
+  { method: 'get', path: '/api/checkout/options', tag: 'orders', summary: 'Pickup points, courier zones, saved addresses, payment methods', auth: tma },
+  { method: 'post', path: '/api/checkout/quote', tag: 'orders', summary: 'What the order costs with this delivery', auth: tma, body: CheckoutQuoteSchema, errors: ['not_found', 'below_minimum_order'] },
+  { method: 'post', path: '/api/orders', tag: 'orders', summary: 'Place an order from the cart (201; a retry with the same key answers 200 with the same order)', auth: tma, body: CheckoutSchema, idempotencyKey: 'required', errors: ['cart_empty', 'cart_changed', 'out_of_stock', 'below_minimum_order', 'payment_method_unavailable'] },
+  { method: 'get', path: '/api/orders', tag: 'orders', summary: "The customer's orders", auth: tma },
+  { method: 'get', path: '/api/orders/{id}', tag: 'orders', summary: 'One order with lines and status timeline', auth: tma, params: OrderParamsSchema, errors: ['not_found'] },
+  { method: 'post', path: '/api/orders/{id}/cancel', tag: 'orders', summary: 'Cancel an order nobody has started on', auth: tma, params: OrderParamsSchema, errors: ['not_found', 'invalid_transition'] },
+  { method: 'post', path: '/api/orders/{id}/invoice', tag: 'payments', summary: 'A Telegram invoice link for an order awaiting payment', auth: tma, params: OrderParamsSchema, errors: ['not_found', 'order_not_payable', 'order_expired'] },
+  // Admin
+  { method: 'get', path: '/api/admin/users', tag: 'admin', summary: 'Find users and their roles', auth: staff('roles.manage'), query: AdminUsersQuerySchema },
+  { method: 'post', path: '/api/admin/users/{id}/roles', tag: 'admin', summary: 'Grant a role (audited)', auth: staff('roles.manage'), params: UserIdParamsSchema, body: GrantRoleSchema, errors: ['not_found'] },
+  { method: 'delete', path: '/api/admin/users/{id}/roles/{role}', tag: 'admin', summary: 'Remove a role (audited)', auth: staff('roles.manage'), params: UserRoleParamsSchema, errors: ['last_owner', 'role_pinned'] },
+  { method: 'get', path: '/api/admin/audit', tag: 'admin', summary: 'Audit log with filters and a cursor', auth: staff('audit.read'), query: AuditQuerySchema },
+  { method: 'get', path: '/api/admin/audit/export.csv', tag: 'admin', summary: 'Audit log as CSV', auth: staff('audit.read'), query: AuditQuerySchema, produces: 'text/csv' },
+  { method: 'get', path: '/api/admin/orders', tag: 'admin', summary: 'Orders with filters and search', auth: staff('orders.read'), query: AdminOrdersQuerySchema },
+  { method: 'get', path: '/api/admin/orders/{id}', tag: 'admin', summary: 'Order detail with customer contact', auth: staff('orders.read'), params: OrderParamsSchema, errors: ['not_found'] },
+  { method: 'post', path: '/api/admin/orders/{id}/status', tag: 'admin', summary: 'Move an order along the status machine, with a note (audited)', auth: staff('orders.manage'), params: OrderParamsSchema, body: OrderStatusChangeSchema, errors: ['invalid_transition', 'conflict'] },
+  { method: 'get', path: '/api/admin/catalog/products', tag: 'admin', summary: 'All products, hidden ones included', auth: staff('catalog.write') },
+  { method: 'post', path: '/api/admin/catalog/products', tag: 'admin', summary: 'Create a product (audited)', auth: staff('catalog.write'), body: ProductInputSchema, errors: ['conflict'] },
+  { method: 'patch', path: '/api/admin/catalog/products/{id}', tag: 'admin', summary: 'Edit a product: price, texts, options, hide/show (audited)', auth: staff('catalog.write'), params: IdParamsSchema, body: ProductPatchSchema, errors: ['not_found', 'conflict'] },
+  { method: 'post', path: '/api/admin/catalog/products/{id}/stock', tag: 'admin', summary: 'Adjust stock with a reason (audited)', auth: staff('catalog.write'), params: IdParamsSchema, body: StockAdjustmentSchema, errors: ['insufficient_stock'] },
+  { method: 'post', path: '/api/admin/catalog/products/{id}/images', tag: 'admin', summary: 'Upload an image (field `image`; JPEG/PNG/WebP/GIF up to 5 MB)', auth: staff('catalog.write'), params: IdParamsSchema, bodyType: 'multipart/form-data', errors: ['unsupported_media_type', 'payload_too_large'] },
+  { method: 'get', path: '/api/admin/catalog/products/export.csv', tag: 'admin', summary: 'The catalog as CSV', auth: staff('catalog.write'), produces: 'text/csv' },
+  { method: 'post', path: '/api/admin/catalog/products/import', tag: 'admin', summary: 'Import products from CSV; answers the per-row errors', auth: staff('catalog.write'), bodyType: 'text/csv', errors: ['payload_too_large'] },
+  { method: 'post', path: '/api/admin/catalog/categories', tag: 'admin', summary: 'Create a category (audited)', auth: staff('catalog.write'), body: CategoryInputSchema, errors: ['conflict'] },
+  { method: 'patch', path: '/api/admin/catalog/categories/{id}', tag: 'admin', summary: 'Edit a category (audited)', auth: staff('catalog.write'), params: IdParamsSchema, body: CategoryPatchSchema, errors: ['not_found'] },
+  { method: 'get', path: '/api/admin/payments', tag: 'admin', summary: 'Payments with filters (method, status, flagged, order, dates)', auth: staff('payments.read'), query: AdminPaymentsQuerySchema },
+  { method: 'get', path: '/api/admin/payments/{id}', tag: 'admin', summary: "A payment with Telegram's raw payload and its refunds", auth: staff('payments.read'), params: IdParamsSchema, errors: ['not_found'] },
+  { method: 'post', path: '/api/admin/payments/{id}/refund', tag: 'admin', summary: 'Refund (Stars via Telegram; cards recorded with the provider reference); audited', auth: staff('payments.refund'), params: IdParamsSchema, body: RefundSchema, idempotencyKey: 'required', errors: ['already_refunded', 'partial_refund_unavailable', 'refund_failed', 'conflict'] },
+  { method: 'get', path: '/api/admin/payments/report', tag: 'admin', summary: 'Revenue, payments and refunds per day and method', auth: staff('reports.read'), query: PaymentsReportQuerySchema },
+  { method: 'get', path: '/api/admin/payments/export.csv', tag: 'admin', summary: 'Payments as CSV', auth: staff('payments.read'), query: AdminPaymentsQuerySchema, produces: 'text/csv' },
+  { method: 'get', path: '/api/admin/payments/reconciliations', tag: 'admin', summary: 'Stars reconciliation reports', auth: staff('payments.read') },
+  // Sandbox (only without a real bot token)
+  { method: 'get', path: '/api/sandbox/launch', tag: 'sandbox', summary: 'Signed launch parameters for a demo person', auth: pub, query: SandboxLaunchQuery, errors: ['not_found'] },
+  { method: 'get', path: '/api/sandbox/chat', tag: 'sandbox', summary: 'What the bot sent to a demo person', auth: pub, query: SandboxChatQuery, errors: ['not_found'] },
+  { method: 'post', path: '/api/sandbox/chat', tag: 'sandbox', summary: 'A demo person writes to the bot (through the webhook)', auth: pub, body: SandboxChatMessageBody, errors: ['not_found'] },
+  { method: 'post', path: '/api/sandbox/callback', tag: 'sandbox', summary: 'A demo person presses an inline button', auth: pub, body: SandboxCallbackBody, errors: ['not_found'] },
+  { method: 'post', path: '/api/sandbox/invoices/pay', tag: 'sandbox', summary: 'Pay, cancel or fail an invoice like the Telegram payment sheet', auth: pub, body: SandboxInvoicePayBody, errors: ['not_found'] },
+  { method: 'get', path: '/api/openapi.json', tag: 'operations', summary: 'This document', auth: pub },
+  { method: 'get', path: '/api/docs', tag: 'operations', summary: 'A readable page of this document', auth: pub, produces: 'text/html' },
+]

@@ -34,7 +34,7 @@ describe('the Docker image layout', () => {
       const ready = await eventually(async () => {
         const res = await fetch(`http://127.0.0.1:${port}/api/ready`)
         return res.status === 200 ? res.json() : false
-      }, 60_000, 250)
+      }, 150_000, 250)
       expect(ready).toMatchObject({ status: 'ready' })
       const health = await fetch(`http://127.0.0.1:${port}/api/health`)
       expect(health.status).toBe(200)
@@ -44,5 +44,5 @@ describe('the Docker image layout', () => {
       await database?.drop()
       rmSync(image, { recursive: true, force: true })
     }
-  })
+  }, 200_000)
 })

@@ -40,14 +40,20 @@ async function miniApp(): Promise<Frame> {
   throw new Error('no Mini App frame')
 }
 
+/** Clicks something that relaunches the Mini App and waits for the new frame, never the old one. */
+async function relaunchBy(click: () => Promise<void>): Promise<Frame> {
+  const old = await page.$('[data-testid="miniapp-frame"]')
+  await click()
+  if (old) await page.waitForFunction((el) => !el.isConnected, old, { timeout: 15_000 }).catch(() => {})
+  return miniApp()
+}
+
 /** Relaunches the frame from the sandbox controls, as a customer tapping a t.me link would. */
 async function launch(options: { person?: string; theme?: 'light' | 'dark'; startParam?: string } = {}) {
   if (options.person) await page.selectOption('[data-testid="person"]', options.person)
   if (options.theme) await page.check(`input[name="theme"][value="${options.theme}"]`)
   await page.fill('[data-testid="startapp"]', options.startParam ?? '')
-  await page.click('button:has-text("Launch")')
-  await page.waitForTimeout(200)
-  const frame = await miniApp()
+  const frame = await relaunchBy(() => page.click('button:has-text("Launch")'))
   await frame.waitForSelector('main.screen')
   return frame
 }
@@ -134,8 +140,7 @@ describe('sandbox', () => {
 
   it('opens the matching screen for a startapp deep link, and home for an unknown one', async () => {
     await page.fill('[data-testid="startapp"]', 'product_cappuccino')
-    await page.click('button:has-text("Launch")')
-    let frame = await miniApp()
+    let frame = await relaunchBy(() => page.click('button:has-text("Launch")'))
     await frame.waitForSelector('text=Товар «cappuccino»')
     expect(new URL(frame.url()).pathname).toBe('/app/product/cappuccino')
     await page.waitForSelector('[data-testid="tg-back"]')
@@ -143,8 +148,7 @@ describe('sandbox', () => {
     await frame.waitForSelector('text=Здравствуйте, Мария!')
 
     await page.fill('[data-testid="startapp"]', 'banana_42')
-    await page.click('button:has-text("Launch")')
-    frame = await miniApp()
+    frame = await relaunchBy(() => page.click('button:has-text("Launch")'))
     await frame.waitForSelector('text=Здравствуйте, Мария!')
     expect(new URL(frame.url()).pathname).toBe('/app')
   })

@@ -134,7 +134,7 @@ describe('cart and checkout', () => {
     const audit = await api('/api/admin/audit?action=order.status', { user: owner })
     expect(audit.body.items[0]).toMatchObject({ action: 'order.status', entityId: String(order.id) })
     await eventually(() => fake.callsOf('sendMessage').some((c) => Number(c.params.chat_id) === maria.id && String(c.params.text).includes('Готовим')), 15_000)
-    const listed = await api(`/api/admin/orders?status=in_progress&q=${encodeURIComponent('9001234567')}`, { user: owner })
+    const listed = await api(`/api/admin/orders?status=in_progress&from=2020-01-01&to=2100-01-01&q=${encodeURIComponent('9001234567')}`, { user: owner })
     expect(listed.body.items.map((o: { id: number }) => o.id)).toEqual([order.id])
   })
 })

@@ -7,6 +7,12 @@ import { createPostgresDatabase, engine } from './db'
 
 const root = resolve(import.meta.dirname, '../..')
 
+/** Every app process a test started: killed when the test worker exits, even after a timed-out test. */
+const running = new Set<ChildProcess>()
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL')
+})
+
 export function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const server = createServer()
@@ -71,6 +77,8 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
     else env[key] = value
   }
   const child = spawn(process.execPath, [resolve(root, '.output/server/index.mjs')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  running.add(child)
+  child.once('exit', () => running.delete(child))
   let output = ''
   child.stdout!.on('data', (chunk) => (output += chunk))
   child.stderr!.on('data', (chunk) => (output += chunk))

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto'
-import { and, asc, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm'
 import type { Database, DbOrTx } from '../../db/client'
 import { deliveryZones, orderItems, orderStatusHistory, orders, pickupPoints, products, userAddresses } from '../../db/schema'
 import type { OrderStatus, PaymentMethod, SavedAddress } from '../../db/schema/orders'
@@ -229,8 +229,8 @@ export async function ordersByIds(db: DbOrTx, ids: number[]) {
 export async function listOrdersForAdmin(db: DbOrTx, query: AdminOrdersQuery) {
   const filters = []
   if (query.status?.length) filters.push(inArray(orders.status, query.status))
-  if (query.from) filters.push(sql`${orders.createdAt} >= ${query.from}`)
-  if (query.to) filters.push(sql`${orders.createdAt} < ${query.to}`)
+  if (query.from) filters.push(gte(orders.createdAt, query.from))
+  if (query.to) filters.push(lt(orders.createdAt, query.to))
   if (query.q) {
     const like = `%${query.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`
     const digits = query.q.replace(/\D/g, '')

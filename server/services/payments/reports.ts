@@ -44,7 +44,7 @@ export async function paymentsReport(db: DbOrTx, range: { from: Date; to: Date }
              count(*)::int as payments, sum(${payments.amountMinor})::int as "amountMinor",
              0 as "refundedMinor", 0 as refunds
       from ${payments}
-      where ${payments.createdAt} >= ${range.from} and ${payments.createdAt} < ${range.to}
+      where ${payments.createdAt} >= ${range.from.toISOString()}::timestamptz and ${payments.createdAt} < ${range.to.toISOString()}::timestamptz
       group by 1, 2, 3`),
   )
   const refunded = rowsOf<DailyRevenue>(
@@ -53,7 +53,7 @@ export async function paymentsReport(db: DbOrTx, range: { from: Date; to: Date }
              ${payments.provider} as provider, ${payments.currency} as currency,
              0 as payments, 0 as "amountMinor", sum(${refunds.amountMinor})::int as "refundedMinor", count(*)::int as refunds
       from ${refunds} join ${payments} on ${payments.id} = ${refunds.paymentId}
-      where ${refunds.status} = 'succeeded' and ${refunds.completedAt} >= ${range.from} and ${refunds.completedAt} < ${range.to}
+      where ${refunds.status} = 'succeeded' and ${refunds.completedAt} >= ${range.from.toISOString()}::timestamptz and ${refunds.completedAt} < ${range.to.toISOString()}::timestamptz
       group by 1, 2, 3`),
   )
   const byKey = new Map<string, DailyRevenue>()

@@ -10,6 +10,10 @@ export default defineNuxtConfig({
     '/admin/**': { ssr: false },
     '/sandbox': { ssr: false },
     '/sandbox/**': { ssr: false },
+    // Public SEO pages: plain server-rendered HTML with no JavaScript at all (links only, nothing to
+    // hydrate), cacheable by browsers and CDNs for a minute and served stale while revalidating for
+    // five; no in-process cache (fresh prices and stock after at most a minute, no per-replica copies).
+    ...Object.fromEntries(['/', '/catalog', '/catalog/**', '/product/**'].map((path) => [path, { noScripts: true, headers: { 'Cache-Control': 'public, max-age=60, stale-while-revalidate=300' } }])),
   },
   app: {
     head: {

@@ -92,12 +92,12 @@ function validLaunchHash(source: string | undefined): boolean {
 }
 
 /**
- * `tgWebApp*` parameters from the URL the page was opened with (the navigation entry: vue-router
- * rewrites location.hash before we read it), the current hash, or this session (after a reload).
+ * `tgWebApp*` parameters from the current hash (a relaunch may only change the hash), the URL the
+ * page was opened with (vue-router may have re-encoded location.hash), or this session (a reload).
  */
 function rawLaunchParams(): string | null {
   const opened = (performance.getEntriesByType?.('navigation')[0] as PerformanceNavigationTiming | undefined)?.name
-  for (const source of [opened?.split('#')[1], window.location.hash.slice(1)]) {
+  for (const source of [window.location.hash.slice(1), opened?.split('#')[1]]) {
     if (source && validLaunchHash(source)) {
       sessionStorage.setItem(STORAGE_KEY, source)
       return source

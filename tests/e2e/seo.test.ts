@@ -19,8 +19,9 @@ afterAll(async () => {
   await app?.stop()
 })
 
+/** As a browser or a crawler asks (Nuxt answers errors as JSON to clients that do not accept HTML). */
 async function page(path: string) {
-  const res = await fetch(app.url + path)
+  const res = await fetch(app.url + path, { headers: { Accept: 'text/html,application/xhtml+xml' } })
   return { res, html: await res.text() }
 }
 const attr = (html: string, selector: RegExp) => selector.exec(html)?.[1]

@@ -10,6 +10,10 @@ export default defineNuxtConfig({
     '/admin/**': { ssr: false },
     '/sandbox': { ssr: false },
     '/sandbox/**': { ssr: false },
+    // Public SEO pages: plain server-rendered HTML with no JavaScript at all (links only, nothing to
+    // hydrate), cacheable by browsers and CDNs for a minute and served stale while revalidating for
+    // five; no in-process cache (fresh prices and stock after at most a minute, no per-replica copies).
+    ...Object.fromEntries(['/', '/catalog', '/catalog/**', '/product/**'].map((path) => [path, { noScripts: true, headers: { 'Cache-Control': 'public, max-age=60, stale-while-revalidate=300' } }])),
   },
   app: {
     head: {
@@ -24,12 +28,33 @@ export default defineNuxtConfig({
       telegramAppName: '',
     },
   },
+  experimental: {
+    // The manifest (route rules on the client, "new version" polling) costs ~2 KB gz on every page; we use neither.
+    appManifest: false,
+  },
+  vite: {
+    // No component uses the Options API: dropping it takes ~2 KB gz off Vue's runtime.
+    define: { __VUE_OPTIONS_API__: 'false' },
+  },
   nitro: {
     preset: 'node-server',
+    // .gz/.br beside every built asset: phones get compressed JS without a proxy doing it.
+    compressPublicAssets: { gzip: true, brotli: true },
     // Migrations ship beside .output (see Dockerfile); these packages load WASM/extension files at run time.
     externals: { inline: [] },
   },
   hooks: {
+    // No <link rel="prefetch"> for the error pages and other layouts in every page's HTML: phones on
+    // slow networks download them on first load otherwise (~3 KB gz). They load when needed.
+    'build:manifest'(manifest) {
+      for (const chunk of Object.values(manifest)) chunk.dynamicImports = []
+    },
+    // Unhead's legacy plugins (template params, alias sorting, deprecations, promises) cost ~2 KB gz
+    // on every page and we use none of them: keep only its defaults.
+    'app:templates'(app) {
+      const options = app.templates.find((t) => t.filename === 'unhead-options.mjs')
+      if (options) options.getContents = () => 'export default { disableDefaults: true, plugins: [] }'
+    },
     // Our JSON error handler goes first for /api/**; pages still get Nuxt's error page.
     'nitro:config'(config) {
       const existing = [config.errorHandler ?? []].flat()

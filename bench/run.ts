@@ -5,13 +5,14 @@
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { cpus } from 'node:os'
+import { frontend } from './frontend'
 import { health } from './health'
 import { root } from './lib'
 import { DURATION_S, WARMUP_S } from './load'
 import { startup } from './startup'
 import { webhook } from './webhook'
 
-const benches: Record<string, () => Promise<void>> = { health, startup, webhook }
+const benches: Record<string, () => Promise<void>> = { health, startup, webhook, frontend }
 
 async function main() {
   const names = process.argv.slice(2).filter((a) => a !== '--')

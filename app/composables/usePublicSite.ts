@@ -1,0 +1,133 @@
+import type { BusinessProfile } from '~/components/home/BusinessCard.vue'
+
+/** Public (SEO) pages speak Russian by default; `?lang=en` is the English version of the same URL. */
+export type PublicLang = 'ru' | 'en'
+export type Localized = { ru: string; en: string }
+
+/** GET /api/business as the public pages use it. */
+export interface BusinessInfo {
+  profile: BusinessProfile & { phone: string; currency?: string }
+  sandbox: boolean
+  telegramLink: string | null
+}
+
+const TEXT = {
+  catalog: { ru: 'Каталог', en: 'Catalog' },
+  home: { ru: 'Главная', en: 'Home' },
+  openInTelegram: { ru: 'Открыть в Telegram', en: 'Open in Telegram' },
+  openInSandbox: { ru: 'Открыть в песочнице', en: 'Open in the sandbox' },
+  inStock: { ru: 'В наличии', en: 'In stock' },
+  outOfStock: { ru: 'Нет в наличии', en: 'Out of stock' },
+  hours: { ru: 'Часы работы', en: 'Opening hours' },
+  address: { ru: 'Адрес', en: 'Address' },
+  phone: { ru: 'Телефон', en: 'Phone' },
+  bestsellers: { ru: 'Хиты', en: 'Bestsellers' },
+  categories: { ru: 'Меню и товары', en: 'Menu and goods' },
+  allProducts: { ru: 'Все товары категории', en: 'All products in the category' },
+  orderInTelegram: { ru: 'Заказ, запись и поддержка — в Telegram. Регистрация не нужна.', en: 'Order, book and get support in Telegram. No sign-up needed.' },
+  otherLanguage: { ru: 'English', en: 'Русский' },
+  notFoundProduct: { ru: 'Такого товара нет', en: 'No such product' },
+  notFoundCategory: { ru: 'Такой категории нет', en: 'No such category' },
+  notFoundHint: { ru: 'Возможно, его убрали из меню или ссылка устарела. Посмотрите каталог — там всё, что есть сейчас.', en: 'It may have left the menu, or the link is old. The catalog has everything we offer now.' },
+} satisfies Record<string, Localized>
+
+/**
+ * What every public page needs: the language, absolute URLs (canonical, hreflang, Open Graph),
+ * the business profile and deep links into the Mini App. Call with `await` at the top of setup.
+ */
+export async function usePublicSite() {
+  const route = useRoute()
+  const lang = computed<PublicLang>(() => (route.query.lang === 'en' ? 'en' : 'ru'))
+  // PUBLIC_URL is the address search engines and Telegram know us by (not the Host header a proxy may rewrite).
+  const siteUrl = useState('public-site-url', () => (import.meta.server ? process.env.PUBLIC_URL || useRequestURL().origin : window.location.origin).replace(/\/+$/, ''))
+  const event = useRequestEvent()
+  const { data: business } = await useFetch<BusinessInfo>('/api/business', { key: 'public-business' })
+
+  const l = (text: Localized | null | undefined) => (text ? text[lang.value] || text.ru : '')
+  const t = (key: keyof typeof TEXT) => TEXT[key][lang.value]
+  /** A path in the current language (`?lang=en` for English). */
+  const href = (path: string, forLang: PublicLang = lang.value) => (forLang === 'en' ? `${path}?lang=en` : path)
+  const absolute = (path: string, forLang: PublicLang = lang.value) => siteUrl.value + href(path, forLang)
+
+  /** t.me link that opens the Mini App on the same screen (`startapp=product_<slug>`); the sandbox when no bot is set. */
+  function telegramLink(startParam?: string): string | null {
+    const info = business.value
+    if (!info) return null
+    if (info.sandbox) return startParam ? `/sandbox?startapp=${encodeURIComponent(startParam)}` : '/sandbox'
+    if (!info.telegramLink) return null
+    const url = new URL(info.telegramLink)
+    url.search = ''
+    if (startParam) url.searchParams.set('startapp', startParam)
+    else url.searchParams.set('startapp', '')
+    return url.toString().replace(/startapp=$/, 'startapp')
+  }
+
+  /** Title, description, canonical, hreflang alternates, Open Graph and Twitter card for `path`. */
+  function seo(meta: { path: string; title: string; description: string; image?: string | null; type?: 'website' | 'product' }) {
+    const image = meta.image ? new URL(meta.image, siteUrl.value + '/').toString() : undefined
+    useHead({
+      htmlAttrs: { lang: lang.value },
+      link: [
+        { rel: 'canonical', href: absolute(meta.path) },
+        { rel: 'alternate', hreflang: 'ru', href: absolute(meta.path, 'ru') },
+        { rel: 'alternate', hreflang: 'en', href: absolute(meta.path, 'en') },
+        { rel: 'alternate', hreflang: 'x-default', href: absolute(meta.path, 'ru') },
+      ],
+    })
+    useSeoMeta({
+      title: meta.title,
+      description: meta.description,
+      ogTitle: meta.title,
+      ogDescription: meta.description,
+      ogType: meta.type ?? 'website',
+      ogUrl: absolute(meta.path),
+      ogSiteName: l(business.value?.profile.name),
+      ogLocale: lang.value === 'en' ? 'en_US' : 'ru_RU',
+      ogLocaleAlternate: lang.value === 'en' ? 'ru_RU' : 'en_US',
+      ...(image ? { ogImage: image, twitterImage: image } : {}),
+      twitterCard: image ? 'summary_large_image' : 'summary',
+      twitterTitle: meta.title,
+      twitterDescription: meta.description,
+    })
+  }
+
+  /** JSON-LD blocks (schema.org), rendered into the HTML for search engines. */
+  function jsonLd(...blocks: object[]) {
+    useHead({ script: blocks.map((block) => ({ type: 'application/ld+json', innerHTML: JSON.stringify({ '@context': 'https://schema.org', ...block }).replace(/</g, '\\u003c') })) })
+  }
+
+  function organization() {
+    const p = business.value?.profile
+    if (!p) return {}
+    return {
+      '@type': 'Organization',
+      '@id': `${siteUrl.value}/#organization`,
+      name: l(p.name),
+      url: absolute('/'),
+      telephone: p.phone,
+      address: { '@type': 'PostalAddress', streetAddress: l(p.address), addressCountry: 'RU' },
+    }
+  }
+
+  function breadcrumbs(items: { name: string; path: string }[]) {
+    return {
+      '@type': 'BreadcrumbList',
+      itemListElement: items.map((item, i) => ({ '@type': 'ListItem', position: i + 1, name: item.name, item: absolute(item.path) })),
+    }
+  }
+
+  /** A real 404 (status, not cached) with our own helpful page, not a soft 404: `throw site.notFound(...)`. */
+  function notFound(message: string) {
+    event?.node.res.setHeader('Cache-Control', 'no-store')
+    return createError({ statusCode: 404, statusMessage: 'Not Found', message, fatal: true })
+  }
+
+  return { lang, siteUrl, business, l, t, href, absolute, telegramLink, seo, jsonLd, organization, breadcrumbs, notFound }
+}
+
+/** Price in minor units as the decimal string schema.org wants ("240.00"). */
+export const decimalPrice = (minor: number) => (minor / 100).toFixed(2)
+
+/** Price for people: "240 ₽" / "RUB 240". */
+export const formatPrice = (minor: number, currency: string, lang: PublicLang) =>
+  new Intl.NumberFormat(lang === 'en' ? 'en-GB' : 'ru-RU', { style: 'currency', currency, minimumFractionDigits: minor % 100 === 0 ? 0 : 2 }).format(minor / 100)

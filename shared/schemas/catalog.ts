@@ -60,7 +60,20 @@ export const ProductInputSchema = z.object({
   position: z.number().int().min(0).max(100_000).default(0),
 })
 export type ProductInput = z.output<typeof ProductInputSchema>
-export const ProductPatchSchema = ProductInputSchema.omit({ stock: true }).partial().refine((p) => Object.keys(p).length > 0, 'nothing to change')
+/**
+ * A PATCH changes only the fields it carries: the create schema's defaults must not fill in the
+ * rest (they would silently reset images, options or visibility).
+ */
+function withoutDefaults<Shape extends z.ZodRawShape>(shape: Shape) {
+  return Object.fromEntries(Object.entries(shape).map(([key, field]) => [key, field instanceof z.ZodDefault ? field.unwrap() : field])) as {
+    [K in keyof Shape]: Shape[K] extends z.ZodDefault<infer Inner> ? Inner : Shape[K]
+  }
+}
+
+export const ProductPatchSchema = z
+  .object(withoutDefaults(ProductInputSchema.omit({ stock: true }).shape))
+  .partial()
+  .refine((p) => Object.keys(p).length > 0, 'nothing to change')
 export type ProductPatch = z.output<typeof ProductPatchSchema>
 
 export const StockAdjustmentSchema = z.object({ delta: z.number().int().min(-1_000_000).max(1_000_000).refine((d) => d !== 0, 'delta must not be 0'), reason: z.string().trim().min(2).max(200) })
@@ -73,5 +86,8 @@ export const CategoryInputSchema = z.object({
   position: z.number().int().min(0).max(100_000).default(0),
   isActive: z.boolean().default(true),
 })
-export const CategoryPatchSchema = CategoryInputSchema.partial().refine((p) => Object.keys(p).length > 0, 'nothing to change')
+export const CategoryPatchSchema = z
+  .object(withoutDefaults(CategoryInputSchema.shape))
+  .partial()
+  .refine((p) => Object.keys(p).length > 0, 'nothing to change')
 export const IdParamsSchema = z.object({ id: z.coerce.number().int().positive() })

@@ -74,3 +74,13 @@ describe(`catalog administration on ${engine}`, () => {
     expect((await product('hario-v60'))!.stock).toBe(13)
   })
 })
+
+describe('PATCH schemas', () => {
+  it('change only the fields sent: no defaults fill in the rest', async () => {
+    const { ProductPatchSchema, CategoryPatchSchema } = await import('../../../../shared/schemas/catalog')
+    expect(ProductPatchSchema.parse({ isActive: false })).toEqual({ isActive: false })
+    expect(ProductPatchSchema.parse({ priceMinor: 25000 })).toEqual({ priceMinor: 25000 })
+    expect(CategoryPatchSchema.parse({ name: { ru: 'Кофе', en: 'Coffee' } })).toEqual({ name: { ru: 'Кофе', en: 'Coffee' } })
+    expect(() => ProductPatchSchema.parse({})).toThrow()
+  })
+})

@@ -90,6 +90,9 @@ export function useCheckout() {
     return result.success
   }
 
+  // A marked field is re-checked as the customer fixes it, so the message goes away at once.
+  watch(body, () => Object.keys(fieldErrors.value).length && validate(), { deep: true })
+
   /** Places the order; resolves to it, or to null with the values kept and the reason shown. */
   async function place(): Promise<Order | null> {
     if (placing.value) return null

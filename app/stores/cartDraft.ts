@@ -1,4 +1,5 @@
 import { defineStore } from 'pinia'
+import { useSessionStore } from './session'
 
 /** What the customer typed on the checkout screen: nothing here comes from the server. */
 export interface CheckoutDraft {
@@ -15,7 +16,8 @@ export interface CheckoutDraft {
   paymentMethod: 'cash_on_delivery' | 'card_on_delivery' | 'telegram'
 }
 
-const STORAGE_KEY = 'tma:checkout-draft'
+/** Per Telegram user: a shared device (or the sandbox switching people) never mixes two drafts. */
+const storageKey = (userId: number | undefined) => `tma:checkout-draft:${userId ?? 'anonymous'}`
 const blank = (): CheckoutDraft => ({
   method: 'pickup',
   pickupPointId: null,
@@ -29,9 +31,9 @@ const blank = (): CheckoutDraft => ({
   paymentMethod: 'card_on_delivery',
 })
 
-function restore(): { form: CheckoutDraft; idempotencyKey: string | null; dirty: boolean } | null {
+function restore(key: string): { form: CheckoutDraft; idempotencyKey: string | null; dirty: boolean } | null {
   try {
-    const saved = JSON.parse(sessionStorage.getItem(STORAGE_KEY) ?? 'null')
+    const saved = JSON.parse(sessionStorage.getItem(key) ?? 'null')
     return saved?.form ? { form: { ...blank(), ...saved.form }, idempotencyKey: saved.idempotencyKey ?? null, dirty: Boolean(saved.dirty) } : null
   } catch {
     return null
@@ -43,7 +45,8 @@ function restore(): { form: CheckoutDraft; idempotencyKey: string | null; dirty:
  * an error never loses what was typed, and a retry of the same attempt never makes a second order.
  */
 export const useCartDraftStore = defineStore('cartDraft', () => {
-  const saved = import.meta.client ? restore() : null
+  const key = storageKey(useSessionStore().me?.user.id)
+  const saved = import.meta.client ? restore(key) : null
   const form = ref<CheckoutDraft>(saved?.form ?? blank())
   /** One key per checkout attempt: created on the first "Place order", dropped once an order exists. */
   const idempotencyKey = ref<string | null>(saved?.idempotencyKey ?? null)
@@ -51,7 +54,7 @@ export const useCartDraftStore = defineStore('cartDraft', () => {
   const dirty = ref(saved?.dirty ?? false)
 
   if (import.meta.client) {
-    watch([form, idempotencyKey, dirty], () => sessionStorage.setItem(STORAGE_KEY, JSON.stringify({ form: form.value, idempotencyKey: idempotencyKey.value, dirty: dirty.value })), { deep: true })
+    watch([form, idempotencyKey, dirty], () => sessionStorage.setItem(key, JSON.stringify({ form: form.value, idempotencyKey: idempotencyKey.value, dirty: dirty.value })), { deep: true })
   }
   const keyForAttempt = () => (idempotencyKey.value ??= newIdempotencyKey())
   /** The order exists: the next checkout is a new attempt; the contact stays for next time. */

@@ -61,6 +61,20 @@ describe('storefront: the Russian customer orders a cappuccino', () => {
     await page.waitForSelector('[data-testid="tg-main"]:has-text("Корзина · 1")')
 
     await frame.click('nav >> text=Всё')
+    // The filter sheet: up to 200 ₽, in stock only.
+    await frame.click('[data-testid="filters"]')
+    await frame.fill('[data-testid="filter-sheet"] input[inputmode="numeric"] >> nth=1', '200')
+    await frame.check('[data-testid="filter-sheet"] label:has-text("Только в наличии") input')
+    await phoneScreenshot(page, 'storefront-filters-ru-light')
+    await expectAccessible(frame, 'filter sheet')
+    await frame.click('[data-testid="filter-apply"]')
+    await expect.poll(() => tileNames(frame), { timeout: 10_000 }).toEqual(expect.arrayContaining(['Американо', 'Круассан']))
+    expect(await tileNames(frame)).not.toContain('Синнабон с корицей') // 210 ₽ and sold out
+    expect(await tileNames(frame)).not.toContain('Капучино')
+    expect(new URL(frame.url()).search).toContain('priceMax=20000')
+    await frame.click('[data-testid="filters"]')
+    await frame.click('[data-testid="filter-sheet"] button:has-text("Сбросить")')
+
     await frame.fill('[data-testid="catalog-search"]', 'сырники')
     await expect.poll(() => tileNames(frame), { timeout: 10_000 }).toEqual(['Сырники со сметаной'])
     await frame.fill('[data-testid="catalog-search"]', 'капучно')
@@ -94,6 +108,14 @@ describe('storefront: the Russian customer orders a cappuccino', () => {
     expect(await cappuccino.locator('[data-testid="qty"]').textContent()).toBe('1')
     await expect.poll(async () => plain(await frame.textContent('[data-testid="cart-total"]'))).toBe('670 ₽')
     await expect.poll(mainText).toBe('Оформить заказ · 670 ₽')
+
+    // A change the server never confirms is put back, with a reason.
+    await page.route('**/api/cart/items/*', (route) => route.abort('connectionreset'), { times: 1 })
+    await cappuccino.locator('[data-testid="qty-plus"]').click()
+    await frame.waitForSelector('[role="alert"]:has-text("Вернули как было")')
+    expect(await cappuccino.locator('[data-testid="qty"]').textContent()).toBe('1')
+    expect(plain(await frame.textContent('[data-testid="cart-total"]'))).toBe('670 ₽')
+    await frame.click('button:has-text("Понятно")')
     await phoneScreenshot(page, 'storefront-cart-ru-light')
     await expectAccessible(frame, 'cart')
     await mainButton().click()

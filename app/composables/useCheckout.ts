@@ -33,7 +33,7 @@ export function useCheckout() {
     if (!o.deliveryZones.some((z) => z.id === f.zoneId)) f.zoneId = o.deliveryZones[0]?.id ?? null
     if (f.addressId !== null && !o.addresses.some((a) => a.id === f.addressId)) f.addressId = null
     if (f.addressId === null && !f.address.text && o.addresses[0]) f.addressId = o.addresses[0].id
-    if (!o.paymentMethods.includes(f.paymentMethod)) f.paymentMethod = choices(o)[0] ?? 'cash_on_delivery'
+    if (!choices(o).includes(f.paymentMethod)) f.paymentMethod = choices(o)[0] ?? 'cash_on_delivery'
   })
 
   /** Online payment (Telegram invoices) arrives with its own issue: until then it is not offered. */

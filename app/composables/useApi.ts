@@ -8,6 +8,8 @@ export class ApiError extends Error {
     readonly status: number,
     message: string,
     readonly requestId?: string,
+    /** The server's `details` (e.g. `available` for insufficient_stock, the lines for cart_changed). */
+    readonly details?: unknown,
   ) {
     super(message)
     this.name = 'ApiError'
@@ -22,7 +24,7 @@ function toApiError(error: unknown): ApiError {
   const fetchError = error as { response?: { status: number }; data?: Partial<ApiErrorBody>; message?: string }
   if (fetchError?.response) {
     const body = fetchError.data
-    return new ApiError(body?.code ?? 'unknown', fetchError.response.status, body?.message ?? fetchError.message ?? 'Error', body?.requestId)
+    return new ApiError(body?.code ?? 'unknown', fetchError.response.status, body?.message ?? fetchError.message ?? 'Error', body?.requestId, body?.details)
   }
   return new ApiError('network', 0, (error as Error)?.message ?? 'Network error')
 }
@@ -39,8 +41,8 @@ function untilOnline(): Promise<void> {
  */
 export function useApi() {
   const session = useSessionStore()
-  async function request<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = session.initDataRaw ? { Authorization: `tma ${session.initDataRaw}` } : {}
+  async function request<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<T> {
+    const headers: Record<string, string> = { ...extraHeaders, ...(session.initDataRaw ? { Authorization: `tma ${session.initDataRaw}` } : {}) }
     const attempts = method === 'GET' ? RETRY_DELAYS_MS.length + 1 : 1
     for (let attempt = 1; ; attempt++) {
       try {
@@ -58,5 +60,8 @@ export function useApi() {
     get: <T>(path: string) => request<T>('GET', path),
     post: <T>(path: string, body?: unknown) => request<T>('POST', path, body),
     patch: <T>(path: string, body?: unknown) => request<T>('PATCH', path, body),
+    delete: <T>(path: string) => request<T>('DELETE', path),
+    /** A POST with extra headers, e.g. `Idempotency-Key` for placing an order. */
+    postWith: <T>(path: string, body: unknown, headers: Record<string, string>) => request<T>('POST', path, body, headers),
   }
 }

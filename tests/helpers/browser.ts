@@ -31,3 +31,42 @@ export async function seriousA11yViolations(target: Page | Frame): Promise<AxeVi
   })
   return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
 }
+
+/** The Mini App frame inside /sandbox: waits for the current launch's frame to be attached and on /app. */
+export async function sandboxMiniApp(page: Page): Promise<Frame> {
+  // The frame element is replaced on every relaunch.
+  for (let i = 0; i < 150; i++) {
+    const handle = await page.$('[data-testid="miniapp-frame"]')
+    const frame = await handle?.contentFrame().catch(() => null)
+    if (frame && !frame.isDetached() && frame.url().includes('/app')) return frame
+    await page.waitForTimeout(100)
+  }
+  throw new Error('no Mini App frame')
+}
+
+/** Relaunches the Mini App from the sandbox controls (person, theme, startapp) and returns its frame. */
+export async function sandboxLaunch(page: Page, options: { person?: string; theme?: 'light' | 'dark'; startParam?: string } = {}): Promise<Frame> {
+  const before = await page.$('[data-testid="miniapp-frame"]')
+  if (options.person) await page.selectOption('[data-testid="person"]', options.person)
+  if (options.theme) await page.check(`input[name="theme"][value="${options.theme}"]`)
+  await page.fill('[data-testid="startapp"]', options.startParam ?? '')
+  await page.click('button:has-text("Launch")')
+  // The old frame goes away first; a person switch may relaunch twice, so settle on a frame that stays.
+  if (before) await page.waitForFunction((el) => !el.isConnected, before, { timeout: 10_000 }).catch(() => {})
+  for (let attempt = 1; ; attempt++) {
+    const frame = await sandboxMiniApp(page)
+    try {
+      await frame.waitForSelector('main.screen', { timeout: 20_000 })
+      await page.waitForTimeout(300)
+      if (!frame.isDetached()) return frame
+    } catch (error) {
+      if (!frame.isDetached() || attempt >= 3) throw error
+    }
+  }
+}
+
+/** The sandbox's phone (390x844: the Mini App and Telegram's buttons) as a PNG in the screenshot folder. */
+export async function phoneScreenshot(page: Page, name: string) {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true })
+  await page.locator('.phone').screenshot({ path: resolve(SCREENSHOT_DIR, `${name}.png`) })
+}

@@ -1,0 +1,30 @@
+import { requestContact } from '@tma.js/sdk-vue'
+
+/**
+ * The phone number through Telegram's requestContact. Clients that do not support it, a refusal,
+ * or no answer within 15 s give null: the field stays editable, typing always works.
+ */
+export function useRequestContact() {
+  const asking = ref(false)
+  const available = computed(() => {
+    try {
+      return requestContact.isAvailable()
+    } catch {
+      return false
+    }
+  })
+  async function ask(): Promise<string | null> {
+    if (!available.value) return null
+    asking.value = true
+    try {
+      const result = await Promise.race([requestContact({ timeout: 15_000 }), new Promise<null>((resolve) => setTimeout(() => resolve(null), 15_500))])
+      const phone = result?.contact.phone_number
+      return phone ? (phone.startsWith('+') ? phone : `+${phone}`) : null
+    } catch {
+      return null
+    } finally {
+      asking.value = false
+    }
+  }
+  return { asking, available, ask }
+}

@@ -75,7 +75,7 @@ export function useAdminApi() {
     if (auth.initDataRaw) headers.Authorization = `tma ${auth.initDataRaw}`
     else if (method !== 'GET' && auth.csrfToken) headers['X-CSRF-Token'] = auth.csrfToken
     try {
-      return await $fetch<T>(path, { method, headers, body: options.body as BodyInit | Record<string, unknown> | undefined, query: cleanQuery(options.query), credentials: 'same-origin', retry: 0 })
+      return (await $fetch(path, { method, headers, body: options.body as BodyInit | Record<string, unknown> | undefined, query: cleanQuery(options.query), credentials: 'same-origin', retry: 0 })) as T
     } catch (raw) {
       throw toAdminApiError(raw)
     }

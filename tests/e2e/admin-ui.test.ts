@@ -88,8 +88,10 @@ beforeAll(async () => {
   await api('/api/me', { user: CUSTOMER })
   ;({ id: orderId, number: orderNumber } = await placeOrder())
   // One hidden product, for the catalog table to mark.
-  const filter = (await api('/api/catalog/products/v60-filter')).body
-  expect((await api(`/api/admin/catalog/products/${filter.id}`, { method: 'PATCH', user: OWNER, body: { isActive: false } })).status).toBe(200)
+  // (PATCH sends every field: the server's patch schema resets omitted ones to their defaults.)
+  const filter = (await api('/api/admin/catalog/products', { user: OWNER })).body.items.find((p: { slug: string }) => p.slug === 'v60-filter')
+  const { id: _id, slug: _slug, inStock: _inStock, stock: _stock, ...unchanged } = filter
+  expect((await api(`/api/admin/catalog/products/${filter.id}`, { method: 'PATCH', user: OWNER, body: { ...unchanged, isActive: false } })).status).toBe(200)
   browser = await launchBrowser()
   context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' })
   page = await context.newPage()
@@ -100,6 +102,24 @@ afterAll(async () => {
   await browser?.close()
   await app?.stop()
   await fake?.close()
+})
+
+describe('admin APIs the UI needed', () => {
+  it('GET /api/admin/catalog/categories lists hidden categories too, with position and visibility', async () => {
+    const created = await api('/api/admin/catalog/categories', { method: 'POST', user: OWNER, body: { slug: 'archive', name: { ru: 'Архив', en: 'Archive' }, isActive: false, position: 99 } })
+    expect(created.status).toBe(201)
+    const admin = (await api('/api/admin/catalog/categories', { user: OWNER })).body.items
+    expect(admin.find((c: { slug: string }) => c.slug === 'archive')).toMatchObject({ id: created.body.id, isActive: false, position: 99, name: { en: 'Archive' } })
+    expect(admin.find((c: { slug: string }) => c.slug === 'coffee')).toMatchObject({ isActive: true })
+    const pub = (await api('/api/catalog/categories')).body.items
+    expect(pub.map((c: { slug: string }) => c.slug)).not.toContain('archive')
+    expect((await api('/api/admin/catalog/categories', { user: CUSTOMER })).status).toBe(403)
+  })
+
+  it('the admin order detail names the statuses the order may move to next', async () => {
+    const detail = await api(`/api/admin/orders/${orderId}`, { user: OWNER })
+    expect(detail.body).toMatchObject({ status: 'new', allowedStatuses: ['in_progress', 'cancelled'], customerTelegramId: CUSTOMER.id })
+  })
 })
 
 describe('/admin in the browser', () => {
@@ -186,6 +206,9 @@ describe('/admin in the browser', () => {
     await checkScreen('product')
     const saved = (await api('/api/admin/catalog/products', { user: OWNER })).body.items.find((p: { id: number }) => p.id === productId)
     expect(saved.priceMinor).toBe(23_550)
+    // Only the price changed: images, options and tags are kept.
+    expect(saved).toMatchObject({ images: ['/demo/coffee.svg'], attributes: { tags: ['hot', 'bestseller'] } })
+    expect(saved.options.map((o: { key: string }) => o.key)).toEqual(['milk', 'size'])
 
     await page.goto(`${app.url}/admin/audit`)
     await page.fill('input[name="action"]', 'product.price')
@@ -194,6 +217,7 @@ describe('/admin in the browser', () => {
     await entry.getByRole('button', { name: 'Details' }).click()
     const diff = page.locator('tr.expanded').first()
     await diff.getByText('priceMinor', { exact: true }).waitFor()
+    expect(await diff.locator('tbody tr').count()).toBe(1)
     expect(await diff.textContent()).toContain('22000')
     expect(await diff.textContent()).toContain('23550')
     await checkScreen('audit')

@@ -71,6 +71,11 @@ export function bodyFrom(draft: ProductDraft, existing: AdminProduct | undefined
     attributes: tags.length ? { ...otherAttributes, tags } : otherAttributes,
     options,
     isActive: draft.isActive,
+    // The server's PATCH schema fills omitted fields with their create-time defaults (images [], position 0…),
+    // so an edit always sends what it does not show, unchanged.
+    images: existing?.images ?? [],
+    position: existing?.position ?? 0,
+    currency: existing?.currency ?? 'RUB',
     ...(existing ? {} : { stock: draft.stock }),
   }
   const schema = existing ? ProductInputSchema.omit({ stock: true }) : ProductInputSchema

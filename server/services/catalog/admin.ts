@@ -19,6 +19,11 @@ export async function listProductsForAdmin(db: DbOrTx) {
   return db.select().from(products).orderBy(asc(products.categoryId), asc(products.position), asc(products.id))
 }
 
+/** Categories for /admin, hidden ones included (the public list shows active ones only). */
+export async function listCategoriesForAdmin(db: DbOrTx) {
+  return db.select().from(categories).orderBy(asc(categories.position), asc(categories.id))
+}
+
 export async function createProduct(tx: DbOrTx, input: ProductInput) {
   await assertCategory(tx, input.categoryId)
   try {

@@ -1,14 +1,14 @@
 import { useServices } from '../../../utils/runtime'
 import { requireRole } from '../../../utils/auth'
-import { getOrder } from '../../../services/orders'
+import { ORDER_TRANSITIONS, getOrder } from '../../../services/orders'
 import { toOrderDetailDto } from '../../../services/orders/dto'
 import { OrderParamsSchema } from '#shared/schemas/orders'
 
-/** One order with lines, timeline and the customer's contact. */
+/** One order with lines, timeline, the customer's contact and the statuses it may move to next. */
 export default defineEventHandler(async (event) => {
   await requireRole(event, 'orders.read')
   const { id } = await getValidatedRouterParams(event, OrderParamsSchema.parse)
   const services = await useServices()
   const order = await getOrder(services.db, id)
-  return { ...toOrderDetailDto(order), customerTelegramId: order.userId }
+  return { ...toOrderDetailDto(order), customerTelegramId: order.userId, allowedStatuses: ORDER_TRANSITIONS[order.status] }
 })

@@ -1,6 +1,6 @@
 import { useServices } from '../../../../utils/runtime'
 import { auditContext, requireRole } from '../../../../utils/auth'
-import { getOrder, transitionOrder } from '../../../../services/orders'
+import { ORDER_TRANSITIONS, getOrder, transitionOrder } from '../../../../services/orders'
 import { toOrderDetailDto, toOrderDto } from '../../../../services/orders/dto'
 import { recordAudit } from '../../../../services/audit'
 import { enqueueOrderNotification } from '../../../../jobs/notifications'
@@ -17,5 +17,6 @@ export default defineEventHandler(async (event) => {
     await recordAudit(tx, { ...auditContext(event, services, actor), action: 'order.status', entityType: 'order', entityId: id, before: toOrderDto(before), after: { ...toOrderDto(after), note } })
   })
   await enqueueOrderNotification(services, id, status)
-  return toOrderDetailDto(await getOrder(services.db, id))
+  const order = await getOrder(services.db, id)
+  return { ...toOrderDetailDto(order), customerTelegramId: order.userId, allowedStatuses: ORDER_TRANSITIONS[order.status] }
 })

@@ -1,0 +1,85 @@
+import { ProductInputSchema } from '#shared/schemas/catalog'
+import { minorToRubles, rublesToMinor } from './money'
+import type { AdminProduct, ProductOption } from './types'
+
+/** The editor's working copy: money as the decimal strings an operator types, tags as one line. */
+export interface ProductDraft {
+  slug: string
+  categoryId: number | ''
+  name: { ru: string; en: string }
+  description: { ru: string; en: string }
+  price: string
+  compareAt: string
+  tags: string
+  stock: number
+  isActive: boolean
+  options: { key: string; name: { ru: string; en: string }; required: boolean; values: { value: string; name: { ru: string; en: string }; delta: string }[] }[]
+}
+
+export function draftFrom(p?: AdminProduct): ProductDraft {
+  const tags = p?.attributes.tags
+  return {
+    slug: p?.slug ?? '',
+    categoryId: p?.categoryId ?? '',
+    name: { ...(p?.name ?? { ru: '', en: '' }) },
+    description: { ...(p?.description ?? { ru: '', en: '' }) },
+    price: minorToRubles(p?.priceMinor),
+    compareAt: minorToRubles(p?.compareAtPriceMinor),
+    tags: Array.isArray(tags) ? tags.join(', ') : '',
+    stock: p?.stock ?? 0,
+    isActive: p?.isActive ?? true,
+    options: (p?.options ?? []).map((o: ProductOption) => ({
+      key: o.key,
+      name: { ...o.name },
+      required: o.required ?? false,
+      values: o.values.map((v) => ({ value: v.value, name: { ...v.name }, delta: minorToRubles(v.priceDeltaMinor) })),
+    })),
+  }
+}
+
+export type DraftIssue = { path: string; message: string }
+
+/**
+ * The request body for POST (new) or PATCH (existing), checked with the same zod schema the server
+ * uses; money typed in rubles goes out in kopecks. Returns issues instead when something is off.
+ */
+export function bodyFrom(draft: ProductDraft, existing: AdminProduct | undefined, badPrice: string): { body?: Record<string, unknown>; issues: DraftIssue[] } {
+  const issues: DraftIssue[] = []
+  const priceMinor = rublesToMinor(draft.price)
+  if (priceMinor === null || priceMinor < 0) issues.push({ path: 'price', message: badPrice })
+  const compareAtPriceMinor = draft.compareAt.trim() ? rublesToMinor(draft.compareAt) : null
+  if (draft.compareAt.trim() && compareAtPriceMinor === null) issues.push({ path: 'compareAt', message: badPrice })
+  const options = draft.options.map((o, i) => ({
+    key: o.key.trim(),
+    name: o.name,
+    required: o.required,
+    values: o.values.map((v, j) => {
+      const delta = v.delta.trim() ? rublesToMinor(v.delta) : 0
+      if (delta === null) issues.push({ path: `options.${i}.values.${j}.delta`, message: badPrice })
+      return { value: v.value.trim(), name: v.name, priceDeltaMinor: delta ?? 0 }
+    }),
+  }))
+  const tags = draft.tags.split(',').map((t) => t.trim()).filter(Boolean)
+  const { tags: _old, ...otherAttributes } = existing?.attributes ?? {}
+  const body = {
+    slug: draft.slug.trim(),
+    categoryId: draft.categoryId === '' ? undefined : draft.categoryId,
+    name: draft.name,
+    description: draft.description,
+    priceMinor: priceMinor ?? 0,
+    compareAtPriceMinor,
+    attributes: tags.length ? { ...otherAttributes, tags } : otherAttributes,
+    options,
+    isActive: draft.isActive,
+    // The server's PATCH schema fills omitted fields with their create-time defaults (images [], position 0…),
+    // so an edit always sends what it does not show, unchanged.
+    images: existing?.images ?? [],
+    position: existing?.position ?? 0,
+    currency: existing?.currency ?? 'RUB',
+    ...(existing ? {} : { stock: draft.stock }),
+  }
+  const schema = existing ? ProductInputSchema.omit({ stock: true }) : ProductInputSchema
+  const parsed = schema.safeParse(body)
+  if (!parsed.success) issues.push(...parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })))
+  return issues.length ? { issues } : { body, issues }
+}

@@ -106,7 +106,7 @@ export async function catalog() {
   const rows: Row[] = []
   for (const r of results) {
     for (const c of r.reads) {
-      const cells = (server: string, x: LoadResult, vs: string): Row => ({ engine: r.engine, request: c.name, server, bytes: c.bytes, 'req/s': x.rps, 'p50 ms': x.p50Ms, 'p99 ms': x.p99Ms, 'CPU ms/req': x.cpuMsPerReq!.toFixed(3), 'vs baseline': vs, 'non2xx+err': x.non2xx + x.errors + x.timeouts })
+      const cells = (server: string, x: LoadResult, vs: string): Row => ({ engine: r.engine, request: c.name, server, bytes: c.bytes, 'req/s': x.rps, 'p50 ms': x.p50Ms, 'p99 ms': x.p99Ms, 'CPU ms/req': x.cpuMsPerReq!.toFixed(3), 'vs baseline': vs, non2xx: x.non2xx, 'errors (10 s timeouts)': `${x.errors} (${x.timeouts})` })
       rows.push(cells('baseline', c.base, '1.00x'), cells('app', c.app, `${ratio(c.app.rps, c.base.rps)} req/s, ${ratio(c.app.cpuMsPerReq!, c.base.cpuMsPerReq!)} CPU`))
     }
   }
@@ -120,7 +120,7 @@ export async function catalog() {
   for (const r of results) {
     for (const c of r.reads) checks.push({ what: `${r.engine} ${c.name}: p99`, value: c.app.p99Ms, limit: 300, kind: 'max', unit: ' ms' })
     checks.push({ what: `${r.engine} add to cart: p99`, value: r.cart.result.p99Ms, limit: 500, kind: 'max', unit: ' ms' })
-    checks.push({ what: `${r.engine} add to cart: answers other than 200`, value: r.cart.result.non2xx + r.cart.result.errors + r.cart.result.timeouts, limit: 0, kind: 'max' })
+    checks.push({ what: `${r.engine} add to cart: answers other than 200`, value: r.cart.result.non2xx + r.cart.result.errors, limit: 0, kind: 'max' })
   }
   const file = writeResult('catalog', { readConnections: READ_CONNECTIONS, cartConnections: CART_CONNECTIONS, results, limits: limits(checks) })
   console.log(`written ${file}`)

@@ -21,8 +21,11 @@ export function shopEnv(fake: FakeBotApi): Record<string, string> {
   }
 }
 
+/** A customer as both initData and Bot API updates carry them (Telegraf's User: is_premium is `true` or absent). */
+export type Customer = InitUser & { is_bot: false; is_premium?: true }
+
 /** Customer number `i` of a series (`base` keeps the series of one run apart). */
-export function customer(base: number, i: number): InitUser & { is_bot: false } {
+export function customer(base: number, i: number): Customer {
   return { id: base + i, is_bot: false, first_name: 'Покупатель', language_code: 'ru', allows_write_to_pm: true }
 }
 
@@ -68,10 +71,10 @@ export async function raiseStock(url: string, token: string, productId: number, 
   if (res.status !== 200) throw new Error(`raise stock of ${productId}: ${res.status} ${JSON.stringify(res.body)}`)
 }
 
-export interface PlacedOrder { id: number; number: string; totalMinor: number; currency: string; status: string; user: InitUser & { is_bot: false } }
+export interface PlacedOrder { id: number; number: string; totalMinor: number; currency: string; status: string; user: Customer }
 
 /** Cart (one product, quantity 1) -> POST /api/orders paid in Telegram, pickup; the order awaits payment. */
-export async function placeOrder(url: string, token: string, user: InitUser & { is_bot: false }, product: Product, pickupPointId: number): Promise<PlacedOrder> {
+export async function placeOrder(url: string, token: string, user: Customer, product: Product, pickupPointId: number): Promise<PlacedOrder> {
   const added = await api(url, '/api/cart/items', { method: 'POST', user, token, body: { productId: product.id, quantity: 1 } })
   if (added.status !== 200) throw new Error(`add to cart: ${added.status} ${JSON.stringify(added.body)}`)
   const order = await api(url, '/api/orders', {

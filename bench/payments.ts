@@ -90,10 +90,16 @@ async function paymentBurst(app: App, fake: FakeBotApi, orders: PlacedOrder[]) {
   const confirmations = () => fake.callsOf('sendMessage').filter((c) => customers.has(Number(c.params.chat_id)) && /оплачен|paid/i.test(String(c.params.text)))
   const done0 = await readMetric(app.url, done)
   let next = 0, stored = 0, duplicates = 0, other = 0
+  const otherAnswers: Record<number, { count: number; sample: string }> = {}
   const load: LoadResult = await burst(app.url, BURST_CONNECTIONS, bodies.length, {
     method: 'POST', path: '/api/telegram/webhook', headers: HEADERS,
     nextBody: () => bodies[next++ % bodies.length]!,
-    onBody: (status, body) => { if (status !== 200) other++; else if (body.includes('"duplicate":true')) duplicates++; else stored++ },
+    onBody: (status, body) => {
+      if (status === 200) return void (body.includes('"duplicate":true') ? duplicates++ : stored++)
+      other++
+      otherAnswers[status] ??= { count: 0, sample: body.slice(0, 300) }
+      otherAnswers[status].count++
+    },
   }, app.pid)
   // Wait for handling and for the notification queue to drain (at most 4 min); then 3 s more, to see any extra.
   const t0 = performance.now()
@@ -106,7 +112,7 @@ async function paymentBurst(app: App, fake: FakeBotApi, orders: PlacedOrder[]) {
   for (const c of confirmations()) perCustomer.set(Number(c.params.chat_id), (perCustomer.get(Number(c.params.chat_id)) ?? 0) + 1)
   const counts = [...customers].map((id) => perCustomer.get(id) ?? 0)
   return {
-    load, sent: bodies.length, distinctUpdates, stored, duplicates, other, drainMs,
+    load, sent: bodies.length, distinctUpdates, stored, duplicates, other, otherAnswers, drainMs,
     confirmations: confirmations().length, customersWithout: counts.filter((n) => n === 0).length, customersWithSeveral: counts.filter((n) => n > 1).length,
   }
 }
@@ -162,13 +168,14 @@ export async function payments() {
   })))
   table(`successful_payment burst (${BURST_CONNECTIONS} connections)`, results.map((r) => ({
     engine: r.engine, updates: r.paid.sent, 'distinct ids': r.paid.distinctUpdates, 'acked/s': r.paid.load.okPerS, 'p50 ms': r.paid.load.p50Ms, 'p99 ms': r.paid.load.p99Ms,
-    'CPU ms/upd': r.paid.load.cpuMsPerReq!.toFixed(3), 'stored acks': r.paid.stored, 'dup acks': r.paid.duplicates, 'non-200': r.paid.other + r.paid.load.errors, 'drain s': r.paid.drainMs / 1000,
+    'CPU ms/upd': r.paid.load.cpuMsPerReq!.toFixed(3), 'stored acks': r.paid.stored, 'dup acks': r.paid.duplicates, 'non-200': r.paid.other, 'timeouts (10 s)': r.paid.load.timeouts, 'drain s': r.paid.drainMs / 1000,
   })))
   table('none lost, none doubled? (database after the queue drained; chat at the fake)', results.map((r) => ({
     engine: r.engine, orders: r.orders, 'payment rows': r.db.payments, 'distinct charges': r.db.charges, flagged: r.db.flagged, 'orders paid': r.db.paid, '->paid history': r.db.paidTransitions,
     'update rows': r.db.updateRows, 'distinct update ids': r.db.updateIds, 'not done': r.db.updatesNotDone, 'chat confirmations': r.paid.confirmations, 'customers w/o': r.paid.customersWithout, 'customers >1': r.paid.customersWithSeveral,
   })))
 
+  for (const r of results) if (r.paid.other) console.log(`${r.engine}: answers other than 200 to successful_payment updates: ${JSON.stringify(r.paid.otherAnswers)}`)
   const checks: Limit[] = []
   for (const r of results) {
     checks.push({ what: `${r.engine}: pre-checkout answer p99`, value: r.pre.p99Ms, limit: 10_000, kind: 'max', unit: ' ms' })

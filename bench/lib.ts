@@ -4,7 +4,7 @@
  * Load generation and reporting live in `load.ts` and `report.ts`.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -135,10 +135,18 @@ export function removeDir(dir: string) {
   rmSync(dir, { recursive: true, force: true })
 }
 
-/** The bare node:http server of `baseline-server.ts`, run by plain `node` (type stripping). */
-export async function startBaseline(): Promise<Proc> {
+/**
+ * The bare node:http server of `baseline-server.ts`, run by plain `node` (type stripping).
+ * `responses`: exact bytes to answer on given paths (captured from the app), see that file.
+ */
+export async function startBaseline(responses?: Record<string, { contentType: string; body: string }>): Promise<Proc> {
   const port = await freePort()
-  const proc = spawnProc([resolve(root, 'bench/baseline-server.ts')], { PATH: process.env.PATH ?? '', PORT: String(port) }, port)
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '', PORT: String(port) }
+  if (responses) {
+    env.BASELINE_RESPONSES = join(mkdtempSync(join(tmpdir(), 'tma-baseline-')), 'responses.json')
+    writeFileSync(env.BASELINE_RESPONSES, JSON.stringify(responses))
+  }
+  const proc = spawnProc([resolve(root, 'bench/baseline-server.ts')], env, port)
   await proc.waitFor('/api/health', 10_000)
   return proc
 }

@@ -15,6 +15,8 @@ export interface LoadRequest {
   body?: string
   /** Called for every request: returns its body (unique ids and the like). */
   nextBody?: () => string
+  /** Called for every request: its path and extra headers (rotating users, queries). */
+  nextRequest?: () => { path?: string; headers?: Record<string, string> }
   /** Called with every response body (only when set: reading bodies costs the load generator time). */
   onBody?: (status: number, body: string) => void
 }
@@ -38,21 +40,26 @@ export interface LoadResult {
   cpuMsPerReq?: number
 }
 
-function once(url: string, connections: number, durationS: number, req: LoadRequest): Promise<autocannon.Result> {
-  const { nextBody, onBody } = req
-  const dynamic = nextBody || onBody
+function once(url: string, connections: number, durationS: number, req: LoadRequest, amount?: number): Promise<autocannon.Result> {
+  const { nextBody, nextRequest, onBody } = req
+  const dynamic = nextBody || nextRequest || onBody
   const request: autocannon.Request = {
     method: req.method ?? 'GET',
     path: req.path ?? '/',
     headers: req.headers,
     body: req.body,
-    ...(nextBody && { setupRequest: (r: autocannon.Request) => ({ ...r, body: nextBody() }) }),
+    ...((nextBody || nextRequest) && {
+      setupRequest: (r: autocannon.Request) => {
+        const next = nextRequest?.() ?? {}
+        return { ...r, ...(next.path && { path: next.path }), headers: { ...r.headers, ...next.headers }, ...(nextBody && { body: nextBody() }) }
+      },
+    }),
     ...(onBody && { onResponse: (status: number, body: string) => onBody(status, body) }),
   }
   return autocannon({
     url,
     connections,
-    duration: durationS,
+    ...(amount ? { amount } : { duration: durationS }),
     method: request.method,
     headers: req.headers,
     body: req.body,
@@ -69,6 +76,14 @@ export async function load(url: string, connections: number, req: LoadRequest = 
   const measured = summarize(await once(url + (req.path ?? ''), connections, DURATION_S, req), connections)
   if (pid) measured.cpuMsPerReq = (cpuMs(pid) - cpu0) / Math.max(1, measured.requests)
   return { ...measured, warmup: warm }
+}
+
+/** Exactly `amount` requests, no warm-up (first-seen users, a burst of updates); `pid`: the server. */
+export async function burst(url: string, connections: number, amount: number, req: LoadRequest = {}, pid?: number): Promise<LoadResult> {
+  const cpu0 = pid ? cpuMs(pid) : 0
+  const measured = summarize(await once(url + (req.path ?? ''), connections, 0, req, amount), connections)
+  if (pid) measured.cpuMsPerReq = (cpuMs(pid) - cpu0) / Math.max(1, measured.requests)
+  return measured
 }
 
 function summarize(r: autocannon.Result, connections: number): LoadResult {

@@ -1,18 +1,22 @@
 /**
- * `npm run bench` runs every benchmark; `npm run bench -- health webhook` only the named ones.
+ * `npm run bench` runs every benchmark; `npm run bench -- health webhook` only the named ones
+ * (health, startup, webhook, auth, catalog, payments).
  * Needs a build first (`npx nuxt build`): the benches spawn `.output/server/index.mjs`.
  */
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { cpus } from 'node:os'
+import { auth } from './auth'
+import { catalog } from './catalog'
 import { frontend } from './frontend'
 import { health } from './health'
 import { root } from './lib'
 import { DURATION_S, WARMUP_S } from './load'
+import { payments } from './payments'
 import { startup } from './startup'
 import { webhook } from './webhook'
 
-const benches: Record<string, () => Promise<void>> = { health, startup, webhook, frontend }
+const benches: Record<string, () => Promise<void>> = { health, startup, webhook, auth, catalog, payments, frontend }
 
 async function main() {
   const names = process.argv.slice(2).filter((a) => a !== '--')

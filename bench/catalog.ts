@@ -1,0 +1,127 @@
+/**
+ * `catalog`: the storefront's reads and the cart's write, at 50 (reads) / 20 (cart) connections.
+ * - a filter: GET /api/catalog/products?category=coffee&inStock=true&sort=price_asc
+ * - a search, the query rotated per request over Russian/English words and typos
+ * - the SSR product page /product/cappuccino (GET / when this build has no such route)
+ * each against the bare node:http baseline answering the bytes captured from the app first; and
+ * POST /api/cart/items for distinct customers (own initData each), stock raised by the owner first.
+ */
+import { createFakeBotApi } from '../server/telegram/fake-bot-api'
+import { createPgDatabase, pgAdminUrl, removeDir, startApp, startBaseline, type App } from './lib'
+import { burst, load, type LoadRequest, type LoadResult } from './load'
+import { limits, ratio, table, writeResult, type Limit, type Row } from './report'
+import { authHeaders, customer, products, raiseStock, shopEnv } from './shop'
+
+const READ_CONNECTIONS = 50
+const CART_CONNECTIONS = 20
+const CART_USERS = 500
+const FILTER = '/api/catalog/products?category=coffee&inStock=true&sort=price_asc'
+const QUERIES = ['капучино', 'сырники', 'cheesecake', 'капучно', 'latte']
+const SEARCHES = QUERIES.map((q) => `/api/catalog/products?q=${encodeURIComponent(q)}`)
+const CART_PRODUCTS = ['cappuccino', 'americano', 'flat-white', 'matcha-latte', 'cocoa']
+
+interface ReadCase { name: string; paths: string[] }
+interface ReadResult { name: string; path: string; bytes: number; base: LoadResult; app: LoadResult }
+
+/** GET each path once on the app: the bytes the baseline will serve. */
+async function capture(url: string, paths: string[]) {
+  const out: Record<string, { contentType: string; body: string }> = {}
+  for (const path of paths) {
+    const res = await fetch(url + path)
+    const body = await res.text()
+    if (res.status !== 200) throw new Error(`${path}: ${res.status}`)
+    out[path] = { contentType: res.headers.get('content-type') ?? 'application/json', body }
+  }
+  return out
+}
+
+/** The same path(s) at the same concurrency, rotating when there are several. */
+function request(paths: string[]): LoadRequest {
+  let i = 0
+  return paths.length === 1 ? { path: paths[0] } : { path: paths[0], nextRequest: () => ({ path: paths[i++ % paths.length] }) }
+}
+
+async function reads(app: App, cases: ReadCase[]): Promise<ReadResult[]> {
+  const captured = await capture(app.url, cases.flatMap((c) => c.paths))
+  const baseline = await startBaseline(captured)
+  const out: ReadResult[] = []
+  try {
+    for (const c of cases) {
+      const base = await load(baseline.url, READ_CONNECTIONS, request(c.paths), baseline.pid)
+      const measured = await load(app.url, READ_CONNECTIONS, request(c.paths), app.pid)
+      out.push({ name: c.name, path: c.paths[0]!, bytes: Math.round(c.paths.reduce((s, p) => s + Buffer.byteLength(captured[p]!.body), 0) / c.paths.length), base, app: measured })
+    }
+  } finally {
+    await baseline.stop()
+  }
+  return out
+}
+
+async function addToCart(app: App, token: string) {
+  const items = await products(app.url, CART_PRODUCTS)
+  for (const p of items) await raiseStock(app.url, token, p.id, 100_000)
+  const users = Array.from({ length: CART_USERS }, (_, i) => authHeaders(customer(7_400_000, i), token))
+  let u = 0
+  // Every customer is seen once first (their user row written), so the cart run measures the cart.
+  await burst(app.url, CART_CONNECTIONS, CART_USERS, { path: '/api/me', nextRequest: () => ({ headers: users[u++ % CART_USERS]! }) })
+  const statuses: Record<number, number> = {}
+  let n = 0
+  const result = await load(app.url, CART_CONNECTIONS, {
+    method: 'POST', path: '/api/cart/items', headers: { 'content-type': 'application/json' },
+    nextRequest: () => ({ headers: users[n % CART_USERS]! }),
+    nextBody: () => JSON.stringify({ productId: items[(n + Math.floor(n++ / CART_USERS)) % items.length]!.id, quantity: 1 }),
+    onBody: (status) => { statuses[status] = (statuses[status] ?? 0) + 1 },
+  }, app.pid)
+  return { result, statuses }
+}
+
+async function runEngine(engine: 'pglite' | 'postgres') {
+  const database = engine === 'postgres' ? await createPgDatabase(pgAdminUrl!) : undefined
+  const fake = createFakeBotApi()
+  await fake.listen()
+  const app = await startApp({ databaseUrl: database?.url, env: shopEnv(fake) })
+  try {
+    const page = (await fetch(`${app.url}/product/cappuccino`)).status === 200 ? '/product/cappuccino' : '/'
+    const readResults = await reads(app, [
+      { name: 'filter (coffee, in stock, by price)', paths: [FILTER] },
+      { name: `search (${QUERIES.length} queries rotated)`, paths: SEARCHES },
+      { name: `SSR page ${page}`, paths: [page] },
+    ])
+    const cart = await addToCart(app, fake.token)
+    return { engine, page, reads: readResults, cart }
+  } finally {
+    await app.stop()
+    await fake.close()
+    removeDir(app.dataDir)
+    await database?.drop()
+  }
+}
+
+export async function catalog() {
+  console.log(`\n== catalog: filter, search, SSR page at ${READ_CONNECTIONS} connections vs baseline; add to cart at ${CART_CONNECTIONS}`)
+  const results = [await runEngine('pglite')]
+  if (pgAdminUrl) results.push(await runEngine('postgres'))
+  if (results[0]!.page === '/') console.log('note: this build has no /product/cappuccino page; the SSR figures are for GET /')
+
+  const rows: Row[] = []
+  for (const r of results) {
+    for (const c of r.reads) {
+      const cells = (server: string, x: LoadResult, vs: string): Row => ({ engine: r.engine, request: c.name, server, bytes: c.bytes, 'req/s': x.rps, 'p50 ms': x.p50Ms, 'p99 ms': x.p99Ms, 'CPU ms/req': x.cpuMsPerReq!.toFixed(3), 'vs baseline': vs, non2xx: x.non2xx, 'errors (10 s timeouts)': `${x.errors} (${x.timeouts})` })
+      rows.push(cells('baseline', c.base, '1.00x'), cells('app', c.app, `${ratio(c.app.rps, c.base.rps)} req/s, ${ratio(c.app.cpuMsPerReq!, c.base.cpuMsPerReq!)} CPU`))
+    }
+  }
+  table('reads (measured run; the baseline serves the bytes captured from the app)', rows)
+  table(`POST /api/cart/items, ${CART_USERS} customers, ${CART_PRODUCTS.length} products rotated, quantity 1`, results.map((r) => ({
+    engine: r.engine, 'req/s': r.cart.result.rps, '200/s': r.cart.result.okPerS, 'p50 ms': r.cart.result.p50Ms, 'p99 ms': r.cart.result.p99Ms,
+    'max ms': r.cart.result.maxMs, 'CPU ms/req': r.cart.result.cpuMsPerReq!.toFixed(3), statuses: JSON.stringify(r.cart.statuses),
+  })))
+
+  const checks: Limit[] = []
+  for (const r of results) {
+    for (const c of r.reads) checks.push({ what: `${r.engine} ${c.name}: p99`, value: c.app.p99Ms, limit: 300, kind: 'max', unit: ' ms' })
+    checks.push({ what: `${r.engine} add to cart: p99`, value: r.cart.result.p99Ms, limit: 500, kind: 'max', unit: ' ms' })
+    checks.push({ what: `${r.engine} add to cart: answers other than 200`, value: r.cart.result.non2xx + r.cart.result.errors, limit: 0, kind: 'max' })
+  }
+  const file = writeResult('catalog', { readConnections: READ_CONNECTIONS, cartConnections: CART_CONNECTIONS, results, limits: limits(checks) })
+  console.log(`written ${file}`)
+}

@@ -89,6 +89,7 @@ export const ROUTES: RouteDoc[] = [
   { method: 'post', path: '/api/admin/catalog/products/{id}/images', tag: 'admin', summary: 'Upload an image (field `image`; JPEG/PNG/WebP/GIF up to 5 MB)', auth: staff('catalog.write'), params: IdParamsSchema, bodyType: 'multipart/form-data', errors: ['unsupported_media_type', 'payload_too_large'] },
   { method: 'get', path: '/api/admin/catalog/products/export.csv', tag: 'admin', summary: 'The catalog as CSV', auth: staff('catalog.write'), produces: 'text/csv' },
   { method: 'post', path: '/api/admin/catalog/products/import', tag: 'admin', summary: 'Import products from CSV; answers the per-row errors', auth: staff('catalog.write'), bodyType: 'text/csv', errors: ['payload_too_large'] },
+  { method: 'get', path: '/api/admin/catalog/categories', tag: 'admin', summary: 'Every category, hidden ones too', auth: staff('catalog.write') },
   { method: 'post', path: '/api/admin/catalog/categories', tag: 'admin', summary: 'Create a category (audited)', auth: staff('catalog.write'), body: CategoryInputSchema, errors: ['conflict'] },
   { method: 'patch', path: '/api/admin/catalog/categories/{id}', tag: 'admin', summary: 'Edit a category (audited)', auth: staff('catalog.write'), params: IdParamsSchema, body: CategoryPatchSchema, errors: ['not_found'] },
   { method: 'get', path: '/api/admin/payments', tag: 'admin', summary: 'Payments with filters (method, status, flagged, order, dates)', auth: staff('payments.read'), query: AdminPaymentsQuerySchema },

@@ -157,9 +157,20 @@ function checkString(pairs: Map<string, string>, exclude: readonly string[]): st
   return keys.map((k) => `${k}=${pairs.get(k)}`).join('\n')
 }
 
+/** The secret depends on the token only: computed once per token instead of on every request. */
+const secrets = new Map<string, Buffer>()
+function secretFor(botToken: string): Buffer {
+  let secret = secrets.get(botToken)
+  if (!secret) {
+    secret = createHmac('sha256', 'WebAppData').update(botToken).digest()
+    if (secrets.size > 16) secrets.clear()
+    secrets.set(botToken, secret)
+  }
+  return secret
+}
+
 function hmacHex(dataCheckString: string, botToken: string): string {
-  const secret = createHmac('sha256', 'WebAppData').update(botToken).digest()
-  return createHmac('sha256', secret).update(dataCheckString).digest('hex')
+  return createHmac('sha256', secretFor(botToken)).update(dataCheckString).digest('hex')
 }
 
 /** Constant-time comparison; a length mismatch is simply "not equal". */

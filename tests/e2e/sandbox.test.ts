@@ -42,14 +42,7 @@ async function miniApp(): Promise<Frame> {
 
 /** Relaunches the frame from the sandbox controls, as a customer tapping a t.me link would. */
 async function launch(options: { person?: string; theme?: 'light' | 'dark'; startParam?: string } = {}) {
-  if (options.person) await page.selectOption('[data-testid="person"]', options.person)
-  if (options.theme) await page.check(`input[name="theme"][value="${options.theme}"]`)
-  await page.fill('[data-testid="startapp"]', options.startParam ?? '')
-  await page.click('button:has-text("Launch")')
-  await page.waitForTimeout(200)
-  const frame = await miniApp()
-  await frame.waitForSelector('main.screen')
-  return frame
+  return sandboxLaunch(page, options)
 }
 
 async function openSandbox(person = 'customer') {
@@ -72,8 +65,7 @@ describe('sandbox', () => {
     await screenshot(page, 'sandbox-customer-ru-light')
     expect(await page.textContent('[data-testid="who"]')).toContain('Мария Соколова')
 
-    await page.selectOption('[data-testid="person"]', 'customer_en')
-    const en = await miniApp()
+    const en = await sandboxLaunch(page, { person: 'customer_en' })
     await en.waitForSelector('text=Hello, Emma!')
     await en.waitForSelector('text=Zerno Coffee')
     expect(await en.evaluate(() => document.documentElement.lang)).toBe('en')

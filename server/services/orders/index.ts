@@ -23,6 +23,14 @@ export const ORDER_TRANSITIONS: Record<OrderStatus, readonly OrderStatus[]> = {
   refunded: [],
 }
 
+/**
+ * What staff may set by hand: everything the machine allows except `paid` and `refunded`, which
+ * only the payment flow sets (a successful payment, a refund), so money and status never disagree.
+ */
+export function staffTransitions(status: OrderStatus): OrderStatus[] {
+  return ORDER_TRANSITIONS[status].filter((s) => s !== 'paid' && s !== 'refunded')
+}
+
 export type Actor = { kind: 'customer' | 'staff' | 'system'; id?: number }
 export type OrderRow = typeof orders.$inferSelect
 

@@ -1,6 +1,6 @@
 import { useServices } from '../../../utils/runtime'
 import { requireRole } from '../../../utils/auth'
-import { ORDER_TRANSITIONS, getOrder } from '../../../services/orders'
+import { staffTransitions, getOrder } from '../../../services/orders'
 import { toOrderDetailDto } from '../../../services/orders/dto'
 import { OrderParamsSchema } from '#shared/schemas/orders'
 
@@ -10,5 +10,5 @@ export default defineEventHandler(async (event) => {
   const { id } = await getValidatedRouterParams(event, OrderParamsSchema.parse)
   const services = await useServices()
   const order = await getOrder(services.db, id)
-  return { ...toOrderDetailDto(order), customerTelegramId: order.userId, allowedStatuses: ORDER_TRANSITIONS[order.status] }
+  return { ...toOrderDetailDto(order), customerTelegramId: order.userId, allowedStatuses: staffTransitions(order.status) }
 })

@@ -67,6 +67,22 @@ describe('paying in Telegram: the Russian customer', () => {
     await phoneScreenshot(page, 'pay-cancelled-ru-light')
     const violations = await seriousA11yViolations(frame)
     expect(violations.map((v) => v.id)).toEqual([])
+
+    // While it awaits payment the screen re-reads the order every 2 s, without a manual refresh.
+    const orderPath = new URL(frame.url()).pathname.replace('/app/', '/api/')
+    const polled = (r: { url: () => string; method: () => string }) => r.method() === 'GET' && new URL(r.url()).pathname === orderPath
+    await page.waitForRequest(polled, { timeout: 5000 })
+    await page.waitForRequest(polled, { timeout: 5000 })
+  })
+
+  it('a failed payment says so humanly and offers the same retry', async () => {
+    await mainButton().click()
+    await sheet().waitFor({ timeout: 20_000 })
+    await sheet().locator('.actions button').nth(2).click()
+    await sheet().waitFor({ state: 'detached', timeout: 10_000 })
+    await frame.waitForSelector('[data-testid="pay-note"][role="alert"]:has-text("Оплата не прошла")')
+    expect(await frame.textContent('[data-testid="order-status"]')).toBe('Ждёт оплаты')
+    await expect.poll(mainText).toMatch(/^Оплатить · \d/)
   })
 
   it('pays on the second try: the screen turns to paid by itself and the bot confirms in the chat', async () => {
@@ -78,5 +94,14 @@ describe('paying in Telegram: the Russian customer', () => {
     await expect.poll(() => mainButton().isVisible()).toBe(false)
     await page.locator('[data-testid="chat-message"].bot', { hasText: /оплачен/ }).first().waitFor({ timeout: 20_000 })
     await phoneScreenshot(page, 'pay-paid-ru-light')
+
+    // Paid: no more polling.
+    const orderPath = new URL(frame.url()).pathname.replace('/app/', '/api/')
+    let polls = 0
+    const count = (r: { url: () => string; method: () => string }) => void (r.method() === 'GET' && new URL(r.url()).pathname === orderPath && polls++)
+    page.on('request', count)
+    await page.waitForTimeout(4500)
+    page.off('request', count)
+    expect(polls).toBe(0)
   })
 })

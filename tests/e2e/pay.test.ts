@@ -83,6 +83,12 @@ describe('paying in Telegram: the Russian customer', () => {
     await frame.waitForSelector('[data-testid="pay-note"][role="alert"]:has-text("Оплата не прошла")')
     expect(await frame.textContent('[data-testid="order-status"]')).toBe('Ждёт оплаты')
     await expect.poll(mainText).toMatch(/^Оплатить · \d/)
+
+    // The server refusing the invoice is shown in words (here played: the window ran out).
+    await page.route('**/api/orders/*/invoice', (route) => route.fulfill({ status: 409, contentType: 'application/json', body: JSON.stringify({ code: 'order_expired', message: 'expired' }) }), { times: 1 })
+    await mainButton().click()
+    await frame.waitForSelector('[data-testid="pay-note"][role="alert"]:has-text("Время на оплату истекло")')
+    expect(await sheet().count()).toBe(0)
   })
 
   it('pays on the second try: the screen turns to paid by itself and the bot confirms in the chat', async () => {

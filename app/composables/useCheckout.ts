@@ -33,11 +33,12 @@ export function useCheckout() {
     if (!o.deliveryZones.some((z) => z.id === f.zoneId)) f.zoneId = o.deliveryZones[0]?.id ?? null
     if (f.addressId !== null && !o.addresses.some((a) => a.id === f.addressId)) f.addressId = null
     if (f.addressId === null && !f.address.text && o.addresses[0]) f.addressId = o.addresses[0].id
-    if (!choices(o).includes(f.paymentMethod)) f.paymentMethod = choices(o)[0] ?? 'cash_on_delivery'
+    // Paying on receipt stays the first choice; paying in Telegram is one tap away.
+    if (!choices(o).includes(f.paymentMethod)) f.paymentMethod = choices(o).find((m) => m !== 'telegram') ?? choices(o)[0] ?? 'cash_on_delivery'
   })
 
-  /** Online payment (Telegram invoices) arrives with its own issue: until then it is not offered. */
-  const choices = (o: CheckoutOptions) => o.paymentMethods.filter((m) => m !== 'telegram')
+  /** What the server allows, paying in Telegram (an invoice opened right after placing) included. */
+  const choices = (o: CheckoutOptions) => o.paymentMethods
   const paymentMethods = computed(() => (options.data.value ? choices(options.data.value) : []))
 
   const delivery = computed(() => {

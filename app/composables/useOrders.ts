@@ -1,3 +1,6 @@
+import type { ShallowRef } from 'vue'
+import { openInvoice, type InvoiceOutcome } from '~/telegram/sdk'
+
 /** The customer's orders, newest first. */
 export function useOrderList() {
   const api = useApi()
@@ -24,4 +27,77 @@ export function useOrder(id: () => string) {
     }
   }
   return { ...order, cancelling, cancelError, cancel }
+}
+
+/** The payment window the server gives an order awaiting payment (the fallback when it sends no deadline). */
+const PAYMENT_WINDOW_MS = 30 * 60_000
+const POLL_MS = 2000
+
+/**
+ * Paying an order awaiting payment in Telegram: asks the server for the invoice link, opens it with
+ * Telegram's invoice sheet and reacts to how it was closed. While the order awaits payment (within
+ * its payment window) the order is re-read every 2 s, so the bot's confirmation shows up by itself.
+ */
+export function useOrderPayment(order: ShallowRef<OrderDetail | null>, id: () => string) {
+  const api = useApi()
+  const haptics = useHaptics()
+  const paying = ref(false)
+  const outcome = ref<InvoiceOutcome | null>(null)
+  const payError = shallowRef<ApiError | null>(null)
+  const now = ref(Date.now())
+  const awaiting = computed(() => order.value?.status === 'awaiting_payment')
+  const payBefore = computed(() => {
+    const o = order.value
+    if (!o) return 0
+    return o.reservedUntil ? new Date(o.reservedUntil).getTime() : new Date(o.createdAt).getTime() + PAYMENT_WINDOW_MS
+  })
+  const minutesLeft = computed(() => Math.max(0, Math.ceil((payBefore.value - now.value) / 60_000)))
+  const path = () => `/api/orders/${encodeURIComponent(id())}`
+
+  /** A quiet re-read: a failed poll keeps what is on screen. */
+  async function refresh() {
+    try {
+      const fresh = await api.get<OrderDetail>(path())
+      if (String(fresh.id) === id()) order.value = fresh
+    } catch {
+      // The next poll tries again.
+    }
+  }
+
+  let timer: ReturnType<typeof setInterval> | undefined
+  let polling = false
+  async function tick() {
+    now.value = Date.now()
+    // A little past the window too: the server cancels the order then, and the screen should say so.
+    if (!awaiting.value || polling || now.value > payBefore.value + 2 * POLL_MS) return
+    polling = true
+    await refresh()
+    polling = false
+  }
+  onMounted(() => (timer = setInterval(tick, POLL_MS)))
+  onBeforeUnmount(() => clearInterval(timer))
+
+  async function pay() {
+    if (paying.value || !awaiting.value) return
+    paying.value = true
+    payError.value = null
+    outcome.value = null
+    try {
+      const { link } = await api.post<{ link: string }>(`${path()}/invoice`)
+      const result = await openInvoice(link)
+      outcome.value = result
+      if (result === 'paid') haptics.success()
+      else if (result === 'failed' || result === 'unavailable') haptics.error()
+      await refresh()
+    } catch (e) {
+      payError.value = asApiError(e)
+      haptics.error()
+      // Expired or already paid/cancelled: show the order as it is now.
+      await refresh()
+    } finally {
+      paying.value = false
+    }
+  }
+
+  return { paying, outcome, payError, awaiting, minutesLeft, payBefore, pay }
 }

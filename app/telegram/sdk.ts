@@ -3,7 +3,7 @@
  * the public pages and the admin never download the SDK.
  */
 import {
-  backButton, closingBehavior, hapticFeedback, init, isTMA, mainButton, miniApp, retrieveLaunchParams,
+  backButton, closingBehavior, hapticFeedback, init, invoice, isTMA, mainButton, miniApp, retrieveLaunchParams,
   retrieveRawInitData, secondaryButton, setTargetOrigin, swipeBehavior, themeParams, viewport,
 } from '@tma.js/sdk-vue'
 
@@ -92,5 +92,18 @@ export function guardVerticalSwipes(): () => void {
   return () => {
     observer.disconnect()
     window.removeEventListener('resize', update)
+  }
+}
+
+/** How Telegram closed an invoice; 'unavailable' when this client cannot open invoices at all. */
+export type InvoiceOutcome = 'paid' | 'cancelled' | 'failed' | 'pending' | 'unavailable'
+
+/** Opens a Telegram invoice link (t.me/$slug) and resolves to how the customer closed it; never throws. */
+export async function openInvoice(link: string): Promise<InvoiceOutcome> {
+  if (!invoice.openUrl.isAvailable()) return 'unavailable'
+  try {
+    return await invoice.openUrl(link)
+  } catch {
+    return 'failed'
   }
 }

@@ -5,26 +5,15 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { randomBytes } from 'node:crypto'
-import postgres from 'postgres'
+import { createPostgresDatabase, freePort } from '../tests/helpers/postgres'
 
 export const root = resolve(import.meta.dirname, '..')
 /** PostgreSQL admin URL for the optional PostgreSQL runs (a database per app start is created on it). */
 export const pgAdminUrl = process.env.BENCH_DATABASE_URL || undefined
 
-export function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer()
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolvePort(port))
-    })
-    server.on('error', reject)
-  })
-}
+export { freePort }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
@@ -77,22 +66,7 @@ function spawnProc(args: string[], env: Record<string, string>, port: number): P
 }
 
 /** A fresh, empty PostgreSQL database on BENCH_DATABASE_URL; `drop()` removes it. */
-export async function createPgDatabase(adminUrl: string) {
-  const name = `bench_${process.pid}_${randomBytes(4).toString('hex')}`
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} })
-  await admin.unsafe(`create database ${name}`)
-  await admin.end()
-  const url = new URL(adminUrl)
-  url.pathname = `/${name}`
-  return {
-    url: url.toString(),
-    async drop() {
-      const a = postgres(adminUrl, { max: 1, onnotice: () => {} })
-      await a.unsafe(`drop database if exists ${name} with (force)`)
-      await a.end()
-    },
-  }
-}
+export const createPgDatabase = (adminUrl: string) => createPostgresDatabase(adminUrl, 'bench')
 
 export interface AppOptions {
   env?: Record<string, string>

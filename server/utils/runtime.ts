@@ -7,7 +7,8 @@ import { openDatabase, type DatabaseHandle, type Database } from '../db/client'
 import { JobQueue } from '../jobs/queue'
 import { createBot, type Bot } from '../bot'
 import { registerPaymentHandlers } from '../bot/payments'
-import { ensureSetting } from '../services/settings'
+import { ensureSetting, getSetting } from '../services/settings'
+import { DEMO_BUSINESS } from '../services/demo/seed-data'
 import { seedDemoData, isDatabaseEmpty } from '../services/demo/seed'
 import { createFakeBotApi, type FakeBotApi } from '../telegram/fake-bot-api'
 import { jobDefinitions, configureTelegramJob, retryTelegramUpdatesJob, type JobDeps } from '../jobs'
@@ -79,7 +80,8 @@ async function startServices(config: AppConfig, logger: Logger, metrics: Metrics
     logger.info('sandbox Telegram: fake Bot API running in-process', { apiRoot })
   }
   const webhookSecret = config.telegram.webhookSecret ?? deriveWebhookSecret(token!)
-  const businessName = { ru: 'Кофейня «Зерно»', en: 'Zerno Coffee' }
+  // The name the bot greets with is the one the operator keeps in the business profile.
+  const businessName = (await getSetting<{ name: { ru: string; en: string } }>(db, 'business.profile'))?.name ?? DEMO_BUSINESS.name
   const bot = createBot({ token: token!, apiRoot, publicUrl: config.publicUrl, businessName, logger, db, adminTelegramIds: config.adminTelegramIds })
 
   const queue = new JobQueue<JobDeps>(database, logger)

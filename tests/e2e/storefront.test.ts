@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Frame, Page } from 'playwright-core'
 import { startApp, type RunningApp } from '../helpers/app'
-import { launchBrowser, phoneScreenshot, sandboxLaunch, sandboxMiniApp, seriousA11yViolations } from '../helpers/browser'
+import { launchBrowser, openSandboxPage, phoneScreenshot, plainText, sandboxLaunch, sandboxMiniApp, seriousA11yViolations } from '../helpers/browser'
 
 /**
  * The storefront as a customer uses it in Telegram, through /sandbox in Debian Chromium: catalog,
@@ -15,11 +15,7 @@ let page: Page
 beforeAll(async () => {
   app = await startApp()
   browser = await launchBrowser()
-  const context = await browser.newContext({ viewport: { width: 1280, height: 1100 }, locale: 'en-US' })
-  page = await context.newPage()
-  page.on('pageerror', (error) => console.error('page error:', error.message))
-  await page.goto(`${app.url}/sandbox`)
-  await page.waitForSelector('[data-testid="who"]')
+  page = await openSandboxPage(browser, app.url)
 }, 120_000)
 
 afterAll(async () => {
@@ -27,8 +23,7 @@ afterAll(async () => {
   await app?.stop()
 })
 
-/** Text with the no-break spaces Intl puts into prices made plain. */
-const plain = (s: string | null) => (s ?? '').replace(/[\u00a0\u202f]/g, ' ').trim()
+const plain = plainText
 const mainButton = () => page.locator('[data-testid="tg-main"]')
 const mainText = async () => plain(await mainButton().textContent().catch(() => ''))
 const tileNames = (frame: Frame) => frame.locator('[data-testid="product-grid"] .name').allTextContents()

@@ -70,3 +70,16 @@ export async function phoneScreenshot(page: Page, name: string) {
   mkdirSync(SCREENSHOT_DIR, { recursive: true })
   await page.locator('.phone').screenshot({ path: resolve(SCREENSHOT_DIR, `${name}.png`) })
 }
+
+/** A desktop-sized page on /sandbox with page errors printed, ready to launch the Mini App. */
+export async function openSandboxPage(browser: Browser, appUrl: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 1100 }, locale: 'en-US' })
+  const page = await context.newPage()
+  page.on('pageerror', (error) => console.error('page error:', error.message))
+  await page.goto(`${appUrl}/sandbox`)
+  await page.waitForSelector('[data-testid="who"]')
+  return page
+}
+
+/** Text with the no-break spaces Intl puts into prices made plain. */
+export const plainText = (s: string | null) => (s ?? '').replace(/[\u00a0\u202f]/g, ' ').trim()

@@ -29,6 +29,10 @@ export default defineNuxtConfig({
     },
   },
   experimental: {
+    // Links prefetch their screen's code on touch/hover, not as soon as they are visible: a first
+    // launch on a slow network downloads the first screen only; screens prefetch what comes next
+    // once they have loaded (prefetchScreens).
+    defaults: { nuxtLink: { prefetchOn: { visibility: false, interaction: true } } },
     // The manifest (route rules on the client, "new version" polling) costs ~2 KB gz on every page; we use neither.
     appManifest: false,
   },

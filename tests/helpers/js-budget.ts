@@ -39,11 +39,11 @@ function describeFile(url: string): JsFile {
 
 const isJs = (request: Request) => new URL(request.url()).pathname.endsWith('.js')
 
-/** Records the JS URLs requested by `page` (all frames, or one frame picked by `inFrame`). */
-function recordScripts(page: Page, inFrame?: (request: Request) => boolean) {
+/** Records the JS URLs requested by `page`. */
+function recordScripts(page: Page) {
   const urls: string[] = []
   page.on('request', (request) => {
-    if (isJs(request) && (!inFrame || inFrame(request)) && !urls.includes(request.url())) urls.push(request.url())
+    if (isJs(request) && !urls.includes(request.url())) urls.push(request.url())
   })
   return urls
 }
@@ -61,23 +61,44 @@ function total(urls: string[], laterUrls: string[] = []): JsBudget {
 
 /**
  * The Mini App's first launch as Telegram does it: `/sandbox` (our Telegram stand-in) opens
- * `/app#tgWebAppData=...` in its frame. Counts every script the frame requests until the home
- * screen shows the signed-in greeting; the sandbox page's own scripts are not counted.
+ * `/app#tgWebAppData=...` in its frame. Counts every script the frame started to download before
+ * the home screen showed the business name and the signed-in greeting (the moment is taken inside
+ * the frame by a MutationObserver, and scripts by the frame's resource timing, so a prefetch that
+ * starts after that moment is never counted by accident); the sandbox page's own scripts are not
+ * counted. Scripts that start later (prefetches of the next screens) are listed apart.
  */
 export async function miniAppFirstScreenJs(browser: Browser, baseUrl: string): Promise<JsBudget> {
   const context = await browser.newContext({ locale: 'ru-RU' })
   try {
+    await context.addInitScript(() => {
+      if (window.parent === window) return
+      const shown = () => {
+        const h1 = document.querySelector('main.screen h1')
+        return Boolean(h1?.textContent?.trim()) && /Здравствуйте, \S/.test(document.body.innerText)
+      }
+      const observer = new MutationObserver(() => {
+        if (!shown()) return
+        ;(window as unknown as { __homeShownAt: number }).__homeShownAt = performance.now()
+        observer.disconnect()
+      })
+      observer.observe(document, { childList: true, subtree: true, characterData: true })
+    })
     const page = await context.newPage()
     await disableCache(page)
-    const urls = recordScripts(page, (request) => request.frame() !== page.mainFrame())
     await page.goto(`${baseUrl}/sandbox`)
     const frame = await (await page.waitForSelector('[data-testid="miniapp-frame"]')).contentFrame()
     if (!frame) throw new Error('no Mini App frame')
-    await frame.waitForSelector('main.screen h1:not(:empty)', { timeout: 30_000 })
-    await frame.waitForFunction(() => /Здравствуйте, \S/.test(document.body.innerText), undefined, { timeout: 30_000 })
-    const counted = [...urls]
-    await page.waitForTimeout(1500)
-    return total(counted, urls.slice(counted.length))
+    await frame.waitForFunction(() => (window as unknown as { __homeShownAt?: number }).__homeShownAt, undefined, { timeout: 30_000 })
+    await page.waitForTimeout(2000)
+    const { shownAt, scripts } = await frame.evaluate(() => ({
+      shownAt: (window as unknown as { __homeShownAt: number }).__homeShownAt,
+      scripts: performance
+        .getEntriesByType('resource')
+        .filter((e) => new URL(e.name).pathname.endsWith('.js'))
+        .map((e) => ({ url: e.name, startTime: e.startTime })),
+    }))
+    const unique = (list: typeof scripts) => [...new Set(list.map((s) => s.url))]
+    return total(unique(scripts.filter((s) => s.startTime <= shownAt)), unique(scripts.filter((s) => s.startTime > shownAt)))
   } finally {
     await context.close()
   }

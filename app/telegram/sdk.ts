@@ -11,6 +11,7 @@ export { backButton, closingBehavior, hapticFeedback, mainButton, secondaryButto
 
 export interface TelegramLaunch {
   initDataRaw: string
+  userId: number | null
   startParam: string | null
   languageCode: string | null
   authDate: Date | null
@@ -60,17 +61,17 @@ export async function startTelegram(): Promise<TelegramLaunch | null> {
   secondaryButton.mount.ifAvailable()
   closingBehavior.mount()
   swipeBehavior.mount.ifAvailable()
-  try {
-    // Asks Telegram for safe areas and the viewport; a client that never answers must not block the app.
-    await viewport.mount({ timeout: 2000 })
-    viewport.bindCssVars(viewportVarName)
-  } catch {
-    // CSS falls back to env(safe-area-inset-*) and 100dvh.
-  }
+  // Asks Telegram for the viewport and safe areas without waiting for the answer: the first screen
+  // never waits on the client (CSS uses env(safe-area-inset-*) and 100dvh until the values arrive).
+  viewport
+    .mount({ timeout: 5000 })
+    .then(() => viewport.bindCssVars(viewportVarName))
+    .catch(() => {})
   miniApp.ready()
   const data = launch.tgWebAppData
   return {
     initDataRaw,
+    userId: data?.user?.id ?? null,
     startParam: launch.tgWebAppStartParam ?? data?.start_param ?? null,
     languageCode: data?.user?.language_code ?? null,
     authDate: data?.auth_date ?? null,

@@ -35,6 +35,10 @@ function untilOnline(): Promise<void> {
   return new Promise((resolve) => window.addEventListener('online', () => resolve(), { once: true }))
 }
 
+const inFlight = ref(0)
+/** Whether any API request is under way (the shell starts non-urgent work once the first screen's are done). */
+export const apiBusy = computed(() => inFlight.value > 0)
+
 /**
  * The one client for the Mini App API: adds `Authorization: tma <initDataRaw>`, turns failures into
  * ApiError, and retries safe (GET) requests with backoff on network errors and 408/429/5xx.
@@ -44,16 +48,21 @@ export function useApi() {
   async function request<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<T> {
     const headers: Record<string, string> = { ...extraHeaders, ...(session.initDataRaw ? { Authorization: `tma ${session.initDataRaw}` } : {}) }
     const attempts = method === 'GET' ? RETRY_DELAYS_MS.length + 1 : 1
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await $fetch<T>(path, { method, headers, body: body as Record<string, unknown> | undefined, retry: 0 })
-      } catch (raw) {
-        const error = toApiError(raw)
-        const retriable = error.code === 'network' || RETRIABLE.has(error.status)
-        if (!retriable || attempt >= attempts) throw error
-        await untilOnline()
-        await sleep(RETRY_DELAYS_MS[attempt - 1]!)
+    inFlight.value++
+    try {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await $fetch<T>(path, { method, headers, body: body as Record<string, unknown> | undefined, retry: 0 })
+        } catch (raw) {
+          const error = toApiError(raw)
+          const retriable = error.code === 'network' || RETRIABLE.has(error.status)
+          if (!retriable || attempt >= attempts) throw error
+          await untilOnline()
+          await sleep(RETRY_DELAYS_MS[attempt - 1]!)
+        }
       }
+    } finally {
+      inFlight.value--
     }
   }
   return {

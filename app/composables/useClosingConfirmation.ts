@@ -1,12 +1,13 @@
 import type { Ref } from 'vue'
-import { closingBehavior } from '~/telegram/sdk'
+import { telegram } from '~/telegram'
 
-/** Telegram asks "close anyway?" while `unsaved` is true on this screen. */
+/** Telegram asks "close anyway?" while `unsaved` is true on this screen (from when the SDK has started). */
 export function useClosingConfirmation(unsaved: Ref<boolean>) {
   const set = (on: boolean) => {
-    if (!closingBehavior.isMounted()) return
-    if (on !== closingBehavior.isConfirmationEnabled()) (on ? closingBehavior.enableConfirmation : closingBehavior.disableConfirmation)()
+    const closing = telegram.value?.closingBehavior
+    if (!closing?.isMounted()) return
+    if (on !== closing.isConfirmationEnabled()) (on ? closing.enableConfirmation : closing.disableConfirmation)()
   }
-  watch(unsaved, set, { immediate: true })
+  watch([unsaved, telegram], () => set(unsaved.value), { immediate: true })
   onBeforeUnmount(() => set(false))
 }

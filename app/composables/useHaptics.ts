@@ -1,11 +1,12 @@
-import { hapticFeedback } from '~/telegram/sdk'
+import { telegram } from '~/telegram'
 
-/** Telegram haptics for the moments that matter: add to cart, success, error. Silent where unsupported. */
+/** Telegram haptics for the moments that matter: add to cart, success, error. Silent where unsupported or before the SDK has started. */
 export function useHaptics() {
+  const haptics = () => telegram.value?.hapticFeedback
   return {
-    addedToCart: () => void hapticFeedback.impactOccurred.ifAvailable('medium'),
-    success: () => void hapticFeedback.notificationOccurred.ifAvailable('success'),
-    error: () => void hapticFeedback.notificationOccurred.ifAvailable('error'),
-    selection: () => void hapticFeedback.selectionChanged.ifAvailable(),
+    addedToCart: () => void haptics()?.impactOccurred.ifAvailable('medium'),
+    success: () => void haptics()?.notificationOccurred.ifAvailable('success'),
+    error: () => void haptics()?.notificationOccurred.ifAvailable('error'),
+    selection: () => void haptics()?.selectionChanged.ifAvailable(),
   }
 }

@@ -1,5 +1,6 @@
 import type { ShallowRef } from 'vue'
-import { openInvoice, type InvoiceOutcome } from '~/telegram/sdk'
+import { startSdk, telegram } from '~/telegram'
+import type { InvoiceOutcome } from '~/telegram/sdk'
 
 /** The customer's orders, newest first. */
 export function useOrderList() {
@@ -84,7 +85,9 @@ export function useOrderPayment(order: ShallowRef<OrderDetail | null>, id: () =>
     outcome.value = null
     try {
       const { link } = await api.post<{ link: string }>(`${path()}/invoice`)
-      const result = await openInvoice(link)
+      // A pay tap right at launch may come before the SDK has started: wait for it.
+      const sdk = telegram.value ?? ((await startSdk()) && telegram.value)
+      const result: InvoiceOutcome = sdk ? await sdk.openInvoice(link) : 'unavailable'
       outcome.value = result
       if (result === 'paid') haptics.success()
       else if (result === 'failed' || result === 'unavailable') haptics.error()

@@ -1,3 +1,4 @@
+import type { ShallowRef } from 'vue'
 import type { BusinessProfile } from '~/components/home/BusinessCard.vue'
 
 /** Public (SEO) pages speak Russian by default; `?lang=en` is the English version of the same URL. */
@@ -32,6 +33,20 @@ const TEXT = {
 } satisfies Record<string, Localized>
 
 /**
+ * Data for a public page, fetched while it renders on the server. These pages ship no JavaScript,
+ * so there is nothing to hydrate: plain $fetch (not useFetch) also keeps useFetch out of the Mini
+ * App's first download. A 404 from the API is null (the page answers with its own 404); any other
+ * failure is the page's error.
+ */
+export async function publicFetch<T>(url: string, query?: Record<string, string | number>): Promise<Readonly<ShallowRef<T | null>>> {
+  const data = await useRequestFetch()<T>(url, { query }).catch((error: { response?: { status?: number } }) => {
+    if (error?.response?.status === 404) return null
+    throw error
+  })
+  return shallowRef(data as T | null)
+}
+
+/**
  * What every public page needs: the language, absolute URLs (canonical, hreflang, Open Graph),
  * the business profile and deep links into the Mini App. Call with `await` at the top of setup.
  */
@@ -41,7 +56,7 @@ export async function usePublicSite() {
   // PUBLIC_URL is the address search engines and Telegram know us by (not the Host header a proxy may rewrite).
   const siteUrl = useState('public-site-url', () => (import.meta.server ? process.env.PUBLIC_URL || useRequestURL().origin : window.location.origin).replace(/\/+$/, ''))
   const event = useRequestEvent()
-  const { data: business } = await useFetch<BusinessInfo>('/api/business', { key: 'public-business' })
+  const business = await publicFetch<BusinessInfo>('/api/business')
 
   const l = (text: Localized | null | undefined) => (text ? text[lang.value] || text.ru : '')
   const t = (key: keyof typeof TEXT) => TEXT[key][lang.value]

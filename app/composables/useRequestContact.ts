@@ -1,20 +1,22 @@
-import { requestContact } from '@tma.js/sdk-vue'
+import { telegram } from '~/telegram'
 
 /**
  * The phone number through Telegram's requestContact. Clients that do not support it, a refusal,
- * or no answer within 15 s give null: the field stays editable, typing always works.
+ * no answer within 15 s, or a tap before the SDK has started give null: the field stays editable,
+ * typing always works.
  */
 export function useRequestContact() {
   const asking = ref(false)
   const available = computed(() => {
     try {
-      return requestContact.isAvailable()
+      return telegram.value?.requestContact.isAvailable() ?? false
     } catch {
       return false
     }
   })
   async function ask(): Promise<string | null> {
-    if (!available.value) return null
+    const requestContact = telegram.value?.requestContact
+    if (!requestContact || !available.value) return null
     asking.value = true
     try {
       const result = await Promise.race([requestContact({ timeout: 15_000 }), new Promise<null>((resolve) => setTimeout(() => resolve(null), 15_500))])

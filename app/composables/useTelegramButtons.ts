@@ -1,5 +1,5 @@
 import type { MaybeRefOrGetter } from 'vue'
-import { mainButton, secondaryButton } from '~/telegram/sdk'
+import { telegram, withTelegram, type TelegramSdk } from '~/telegram'
 
 /** One of Telegram's bottom buttons as a screen wants it. */
 export interface BottomButton {
@@ -16,7 +16,8 @@ let owner = 0
 /**
  * Drives Telegram's Main and Secondary buttons for the screen that calls it: text, progress,
  * enabled, visible follow the getters; the buttons hide when the screen goes away (unless the
- * next screen has taken them over already).
+ * next screen has taken them over already). Before the SDK has started there are no buttons yet:
+ * they appear with the screen's state as soon as it has.
  */
 export function useTelegramButtons(spec: { main?: MaybeRefOrGetter<BottomButton | null>; secondary?: MaybeRefOrGetter<BottomButton | null> }) {
   const id = ++owner
@@ -26,28 +27,35 @@ export function useTelegramButtons(spec: { main?: MaybeRefOrGetter<BottomButton 
   const offs: (() => void)[] = []
 
   function apply() {
-    if (current !== owner) return
+    const sdk = telegram.value
+    if (!sdk || current !== owner) return
     const m = main.value
-    if (mainButton.isMounted()) {
-      mainButton.setParams(m ? { text: m.text, isVisible: m.visible ?? true, isEnabled: (m.enabled ?? true) && !m.progress, isLoaderVisible: m.progress ?? false } : { isVisible: false })
+    if (sdk.mainButton.isMounted()) {
+      sdk.mainButton.setParams(m ? { text: m.text, isVisible: m.visible ?? true, isEnabled: (m.enabled ?? true) && !m.progress, isLoaderVisible: m.progress ?? false } : { isVisible: false })
     }
     const s = secondary.value
-    if (secondaryButton.isMounted()) {
-      secondaryButton.setParams(s ? { text: s.text, isVisible: s.visible ?? true, isEnabled: (s.enabled ?? true) && !s.progress, isLoaderVisible: s.progress ?? false, position: 'top' } : { isVisible: false })
+    if (sdk.secondaryButton.isMounted()) {
+      sdk.secondaryButton.setParams(s ? { text: s.text, isVisible: s.visible ?? true, isEnabled: (s.enabled ?? true) && !s.progress, isLoaderVisible: s.progress ?? false, position: 'top' } : { isVisible: false })
     }
   }
+  function listen(sdk: TelegramSdk) {
+    if (sdk.mainButton.isMounted()) offs.push(sdk.mainButton.onClick(() => main.value?.enabled !== false && !main.value?.progress && main.value?.onClick()))
+    if (sdk.secondaryButton.isMounted()) offs.push(sdk.secondaryButton.onClick(() => secondary.value?.enabled !== false && !secondary.value?.progress && secondary.value?.onClick()))
+    apply()
+  }
 
+  let unmounted = false
   onMounted(() => {
     current = owner = id
-    if (mainButton.isMounted()) offs.push(mainButton.onClick(() => main.value?.enabled !== false && !main.value?.progress && main.value?.onClick()))
-    if (secondaryButton.isMounted()) offs.push(secondaryButton.onClick(() => secondary.value?.enabled !== false && !secondary.value?.progress && secondary.value?.onClick()))
-    apply()
+    withTelegram((sdk) => !unmounted && listen(sdk))
   })
   watch([main, secondary], apply, { deep: true })
   onBeforeUnmount(() => {
+    unmounted = true
     offs.forEach((off) => off())
-    if (owner !== id) return
-    if (mainButton.isMounted()) mainButton.setParams({ isVisible: false })
-    if (secondaryButton.isMounted()) secondaryButton.setParams({ isVisible: false })
+    const sdk = telegram.value
+    if (owner !== id || !sdk) return
+    if (sdk.mainButton.isMounted()) sdk.mainButton.setParams({ isVisible: false })
+    if (sdk.secondaryButton.isMounted()) sdk.secondaryButton.setParams({ isVisible: false })
   })
 }

@@ -1,13 +1,13 @@
 /**
- * The only module that talks to @tma.js/sdk-vue. It is imported from Mini App route chunks only, so
- * the public pages and the admin never download the SDK.
+ * The only module that talks to @tma.js/sdk-vue. Loaded by `~/telegram` (dynamic import) once the
+ * Mini App's first screen has painted; public pages and the admin never download it.
  */
 import {
-  backButton, closingBehavior, hapticFeedback, init, invoice, isTMA, mainButton, miniApp, retrieveLaunchParams,
+  backButton, closingBehavior, hapticFeedback, init, invoice, isTMA, mainButton, miniApp, requestContact, retrieveLaunchParams,
   retrieveRawInitData, secondaryButton, setTargetOrigin, swipeBehavior, themeParams, viewport,
 } from '@tma.js/sdk-vue'
 
-export { backButton, closingBehavior, hapticFeedback, mainButton, secondaryButton, swipeBehavior, themeParams }
+export { backButton, closingBehavior, hapticFeedback, mainButton, requestContact, secondaryButton, swipeBehavior, themeParams }
 
 export interface TelegramLaunch {
   initDataRaw: string

@@ -24,12 +24,13 @@ afterAll(async () => {
 })
 
 describe('JavaScript budgets', () => {
-  it('loads the Telegram SDK on the Mini App, and counts it in the first-launch figure', async () => {
+  it('shows the Mini App home screen before the Telegram SDK loads, and loads the SDK right after', async () => {
     const budget = await miniAppFirstScreenJs(browser, app.url)
     console.log(formatBudget('/app first launch (until the home screen)', budget, 90))
     expect(budget.files.length).toBeGreaterThan(2)
-    // The figure must include the Telegram SDK: a launch without it never reaches the home screen.
-    expect(budget.files.some((f) => f.telegram), 'the Telegram SDK is among the counted files').toBe(true)
+    // The first screen renders from the launch URL; the SDK (~25 KB gz) starts once its requests are done.
+    expect(budget.files.filter((f) => f.telegram), 'the Telegram SDK is not on the first screen').toEqual([])
+    expect(budget.later.some((f) => f.telegram), 'the Telegram SDK loads after the first screen').toBe(true)
   }, 60_000)
 
   for (const path of ['/', '/catalog', '/product/flat-white']) {

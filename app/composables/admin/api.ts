@@ -1,3 +1,4 @@
+import { launchFromUrl } from '~/telegram'
 import type { ApiErrorBody } from '#shared/errors'
 import { useSessionStore } from '~/stores/session'
 
@@ -23,20 +24,14 @@ export const setCsrfToken = (token: string | null) => (auth.csrfToken = token)
 
 /**
  * Inside Telegram (launch params in the URL or the Mini App already started in this tab) the admin
- * speaks with `Authorization: tma <initData>`; on a desktop with the cookie session. The SDK is only
- * downloaded when launch params are present, so desktop operators never load it.
+ * speaks with `Authorization: tma <initData>`; on a desktop with the cookie session. The admin never
+ * downloads the Telegram SDK.
  */
 export async function detectTelegramInitData(): Promise<string | null> {
   const fromMiniApp = useSessionStore().initDataRaw
   if (fromMiniApp) return (auth.initDataRaw = fromMiniApp)
-  const launched = /tgWebAppData=/.test(window.location.hash + window.location.search)
-  if (!launched) return null
-  try {
-    const sdk = await import('@tma.js/sdk-vue')
-    auth.initDataRaw = sdk.isTMA() ? (sdk.retrieveRawInitData() ?? null) : null
-  } catch {
-    auth.initDataRaw = null
-  }
+  // The server checks the signature on every request: the launch URL is all the admin needs.
+  auth.initDataRaw = launchFromUrl()?.initDataRaw ?? null
   return auth.initDataRaw
 }
 

@@ -89,7 +89,8 @@ export async function resolveShippingOption(db: DbOrTx, order: { itemsTotalMinor
 /** Telegram's ShippingOption: title from the zone (with its time), one price line. */
 export function toTelegramShippingOption(option: ShippingOptionQuote, lang: Lang) {
   const eta = lang === 'ru' ? `~${option.zone.etaMinutes} мин` : `~${option.zone.etaMinutes} min`
-  return { id: option.id, title: `${option.zone.name[lang]}, ${eta}`, prices: [{ label: lang === 'ru' ? 'Доставка' : 'Delivery', amount: option.priceMinor }] }
+  const label = option.priceMinor === 0 ? (lang === 'ru' ? 'Доставка бесплатно' : 'Free delivery') : lang === 'ru' ? 'Доставка' : 'Delivery'
+  return { id: option.id, title: `${option.zone.name[lang]}, ${eta}`, prices: [{ label, amount: option.priceMinor }] }
 }
 
 /** One line for the courier and the operator, from Telegram's address fields. */

@@ -34,6 +34,7 @@ export const ERROR_CODES = {
   cart_changed: { status: 409, description: 'Prices or availability changed since the cart was seen; `details` lists the lines. Show them, then accept the new prices.' },
   below_minimum_order: { status: 409, description: 'The order is below the minimum for the chosen delivery zone; `details.minOrderMinor`.' },
   payment_method_unavailable: { status: 409, description: 'The business does not accept this payment method.' },
+  delivery_method_unavailable: { status: 409, description: 'Delivery to an address given in Telegram is off, or needs paying in Telegram with a card (not Stars).' },
   invalid_transition: { status: 409, description: 'The order cannot move to that status from its current one; `details.allowed` lists where it can go.' },
   order_not_payable: { status: 409, description: 'The order is not waiting for payment (already paid, cancelled or paid on delivery).' },
   order_expired: { status: 409, description: 'The time to pay the order ran out and its items were released; place it again.' },

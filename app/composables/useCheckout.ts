@@ -23,6 +23,17 @@ export function useCheckout() {
   const placing = ref(false)
   const placeError = shallowRef<ApiError | null>(null)
   const fieldErrors = ref<Partial<Record<CheckoutField, true>>>({})
+  const cartApi = useCart()
+  const cart = cartApi.cart
+
+  /** Courier to an address typed in Telegram's payment form: offered by the business, for card payments (never Stars). */
+  const telegramShipping = computed(() => !!options.data.value?.telegramShipping && cart.value?.currency !== 'XTR')
+  watch(
+    () => form.value.method,
+    (method) => {
+      if (method === 'telegram_shipping') form.value.paymentMethod = 'telegram'
+    },
+  )
 
   // Sensible first choices once the options are known; the customer's own choices are kept.
   watch(options.data, (o) => {
@@ -34,15 +45,17 @@ export function useCheckout() {
     if (f.addressId !== null && !o.addresses.some((a) => a.id === f.addressId)) f.addressId = null
     if (f.addressId === null && !f.address.text && o.addresses[0]) f.addressId = o.addresses[0].id
     // Paying on receipt stays the first choice; paying in Telegram is one tap away.
+    if (f.method === 'telegram_shipping' && !telegramShipping.value) f.method = 'pickup'
     if (!choices(o).includes(f.paymentMethod)) f.paymentMethod = choices(o).find((m) => m !== 'telegram') ?? choices(o)[0] ?? 'cash_on_delivery'
   })
 
-  /** What the server allows, paying in Telegram (an invoice opened right after placing) included. */
-  const choices = (o: CheckoutOptions) => o.paymentMethods
+  /** What the server allows, paying in Telegram (an invoice opened right after placing) included; only that when Telegram collects the address. */
+  const choices = (o: CheckoutOptions) => (form.value.method === 'telegram_shipping' ? o.paymentMethods.filter((m) => m === 'telegram') : o.paymentMethods)
   const paymentMethods = computed(() => (options.data.value ? choices(options.data.value) : []))
 
   const delivery = computed(() => {
     const f = form.value
+    if (f.method === 'telegram_shipping') return { method: 'telegram_shipping' as const }
     if (f.method === 'pickup') return { method: 'pickup' as const, pickupPointId: f.pickupPointId ?? 0 }
     const saved = options.data.value?.addresses.find((a) => a.id === f.addressId)
     const typed = Object.fromEntries(Object.entries(f.address).filter(([, v]) => v.trim())) as typeof f.address
@@ -62,14 +75,12 @@ export function useCheckout() {
     if ((d.method === 'pickup' && !d.pickupPointId) || (d.method === 'courier' && !d.zoneId)) return
     const id = ++quoteSeq
     try {
-      const q = await api.post<Quote>('/api/checkout/quote', { delivery: d.method === 'pickup' ? d : { ...d, address: QUOTE_ADDRESS } })
+      const q = await api.post<Quote>('/api/checkout/quote', { delivery: d.method === 'courier' ? { ...d, address: QUOTE_ADDRESS } : d })
       if (id === quoteSeq) (quote.value = q), (quoteError.value = null)
     } catch (e) {
       if (id === quoteSeq) quoteError.value = asApiError(e)
     }
   }
-  const cartApi = useCart()
-  const cart = cartApi.cart
   watch(() => [form.value.method, form.value.pickupPointId, form.value.zoneId, cart.value?.itemsTotalMinor, cart.value?.count], requote)
   onMounted(requote)
 
@@ -113,5 +124,5 @@ export function useCheckout() {
     }
   }
 
-  return { form, draft, options, paymentMethods, quote, quoteError, zone, belowMinimum, placing, placeError, fieldErrors, place, requote }
+  return { form, draft, options, paymentMethods, telegramShipping, quote, quoteError, zone, belowMinimum, placing, placeError, fieldErrors, place, requote }
 }

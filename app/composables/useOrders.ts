@@ -33,6 +33,8 @@ export function useOrder(id: () => string) {
 /** The payment window the server gives an order awaiting payment (the fallback when it sends no deadline). */
 const PAYMENT_WINDOW_MS = 30 * 60_000
 const POLL_MS = 2000
+/** After Telegram said paid or pending, how long the Pay button stays away while the bot confirms (a second payment would only be refunded). */
+const CONFIRMING_MS = 3 * 60_000
 
 /**
  * Paying an order awaiting payment in Telegram: asks the server for the invoice link, opens it with
@@ -44,6 +46,7 @@ export function useOrderPayment(order: ShallowRef<OrderDetail | null>, id: () =>
   const haptics = useHaptics()
   const paying = ref(false)
   const outcome = ref<InvoiceOutcome | null>(null)
+  const outcomeAt = ref(0)
   const payError = shallowRef<ApiError | null>(null)
   const now = ref(Date.now())
   const awaiting = computed(() => order.value?.status === 'awaiting_payment')
@@ -52,6 +55,8 @@ export function useOrderPayment(order: ShallowRef<OrderDetail | null>, id: () =>
     if (!o) return 0
     return o.reservedUntil ? new Date(o.reservedUntil).getTime() : new Date(o.createdAt).getTime() + PAYMENT_WINDOW_MS
   })
+  /** Telegram took the money (or is still taking it): the order turns paid when the bot confirms. */
+  const confirming = computed(() => awaiting.value && (outcome.value === 'paid' || outcome.value === 'pending') && now.value - outcomeAt.value < CONFIRMING_MS)
   const minutesLeft = computed(() => Math.max(0, Math.ceil((payBefore.value - now.value) / 60_000)))
   const path = () => `/api/orders/${encodeURIComponent(id())}`
 
@@ -89,6 +94,7 @@ export function useOrderPayment(order: ShallowRef<OrderDetail | null>, id: () =>
       const sdk = telegram.value ?? ((await startSdk()) && telegram.value)
       const result: InvoiceOutcome = sdk ? await sdk.openInvoice(link) : 'unavailable'
       outcome.value = result
+      outcomeAt.value = Date.now()
       if (result === 'paid') haptics.success()
       else if (result === 'failed' || result === 'unavailable') haptics.error()
       await refresh()
@@ -102,5 +108,5 @@ export function useOrderPayment(order: ShallowRef<OrderDetail | null>, id: () =>
     }
   }
 
-  return { paying, outcome, payError, awaiting, minutesLeft, payBefore, pay }
+  return { paying, outcome, payError, awaiting, confirming, minutesLeft, payBefore, pay }
 }

@@ -3,7 +3,8 @@ import { useSessionStore } from './session'
 
 /** What the customer typed on the checkout screen: nothing here comes from the server. */
 export interface CheckoutDraft {
-  method: 'pickup' | 'courier'
+  /** `telegram_shipping`: a courier to the address typed in Telegram's payment form (paid in Telegram). */
+  method: 'pickup' | 'courier' | 'telegram_shipping'
   pickupPointId: number | null
   zoneId: number | null
   /** A saved address picked from the list, or null for the typed one below. */

@@ -28,6 +28,8 @@ export interface TransactionPartnerUser { type: 'user'; transaction_type: 'invoi
 export interface StarTransaction { id: string; amount: number; date: number; source?: TransactionPartnerUser; receiver?: TransactionPartnerUser }
 export interface WebhookInfo { url: string; secret_token?: string; max_connections: number; allowed_updates?: string[] }
 export interface PaymentInput { currency: string; total_amount: number; invoice_payload: string; [extra: string]: unknown }
+export interface ShippingAddressInput { country_code: string; state: string; city: string; street_line1: string; street_line2: string; post_code: string }
+export interface ShippingOptionAnswer { id: string; title: string; prices: LabeledPrice[] }
 export interface SuccessfulPaymentInput extends PaymentInput { telegram_payment_charge_id: string; provider_payment_charge_id: string }
 
 class ApiError extends Error { constructor(readonly error: BotApiError) { super(error.description) } }
@@ -54,6 +56,8 @@ export class FakeBotApi {
   readonly calls: FakeBotApiCall[] = []
   readonly invoices = new Map<string, FakeInvoice>()
   readonly transactions: StarTransaction[] = []
+  /** What the bot answered to each shipping query (the options Telegram would then show), by query id. */
+  readonly shippingAnswers = new Map<string, { ok: boolean; shipping_options?: ShippingOptionAnswer[]; error_message?: string }>()
   apiRoot = ''
   webhook: WebhookInfo | undefined
   /** Builders of realistic updates; ids come from `nextUpdateId()`. */
@@ -73,6 +77,9 @@ export class FakeBotApi {
     },
     preCheckoutQuery: (from: User, query: PaymentInput): Update.PreCheckoutQueryUpdate =>
       ({ update_id: this.nextUpdateId(), pre_checkout_query: { id: this.queryId(from), from, ...query } }),
+    /** Telegram asks where a flexible invoice goes (`is_flexible` + `need_shipping_address`). */
+    shippingQuery: (from: User, query: { invoice_payload: string; shipping_address: ShippingAddressInput }): Update.ShippingQueryUpdate =>
+      ({ update_id: this.nextUpdateId(), shipping_query: { id: this.queryId(from), from, ...query } }),
     successfulPayment: (from: User, payment: SuccessfulPaymentInput): Update.MessageUpdate<Message.SuccessfulPaymentMessage> =>
       this.userUpdate(from, { successful_payment: payment }) as Update.MessageUpdate<Message.SuccessfulPaymentMessage>,
     /** Bot API 7.10+: what the bot receives after refundStarPayment (not in Telegraf 4.16 types). */
@@ -144,7 +151,13 @@ export class FakeBotApi {
     sendDocument: (p) => this.sendFile(p, 'document'),
     answerCallbackQuery: (p) => str(p.callback_query_id) !== '' || bad('query is too old and response timeout expired or query ID is invalid'),
     answerPreCheckoutQuery: (p) => this.answerQuery(p, str(p.pre_checkout_query_id)),
-    answerShippingQuery: (p) => this.answerQuery(p, str(p.shipping_query_id), true),
+    answerShippingQuery: (p) => {
+      this.answerQuery(p, str(p.shipping_query_id), true)
+      const options = p.shipping_options as ShippingOptionAnswer[] | undefined
+      if (yes(p.ok) && (options!.length === 0 || options!.some((o) => !str(o?.id) || !str(o?.title) || !Array.isArray(o?.prices) || o.prices.some((x) => !Number.isInteger(Number(x?.amount)))))) bad('SHIPPING_OPTIONS_INVALID')
+      this.shippingAnswers.set(str(p.shipping_query_id), { ok: yes(p.ok), shipping_options: options, error_message: p.error_message == null ? undefined : str(p.error_message) })
+      return true
+    },
     createInvoiceLink: (p) => {
       const invoice = this.validateInvoice(p)
       this.invoices.set(invoice.slug, invoice)

@@ -21,6 +21,8 @@ export const CheckoutSchema = z.object({
   delivery: z.discriminatedUnion('method', [
     z.object({ method: z.literal('pickup'), pickupPointId: z.number().int().positive() }),
     z.object({ method: z.literal('courier'), zoneId: z.number().int().positive(), address: AddressSchema }),
+    /** Courier to the address typed in Telegram's payment form: paid in Telegram, priced in shipping_query. */
+    z.object({ method: z.literal('telegram_shipping') }),
   ]),
   contact: z.object({ name: z.string().trim().min(1).max(100), phone: PhoneSchema }),
   comment: z.string().trim().max(500).optional(),

@@ -27,11 +27,53 @@ export const SandboxCallbackBody = z.object({
   data: z.string().min(1).max(64),
 })
 
+/** Telegram's ShippingAddress as the payment sheet's address form fills it. */
+export const SandboxShippingAddress = z.object({
+  country_code: z.string().trim().regex(/^[A-Za-z]{2}$/, 'two letters, e.g. RU').transform((v) => v.toUpperCase()),
+  state: z.string().trim().max(100).default(''),
+  city: z.string().trim().min(1, 'Enter the city').max(100),
+  street_line1: z.string().trim().min(1, 'Enter the street and house').max(200),
+  street_line2: z.string().trim().max(200).default(''),
+  post_code: z.string().trim().max(20).default(''),
+})
+
+const link = z.string().min(1).max(512)
+
+export const SandboxInvoiceParams = z.object({ slug: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) })
+
+/** The sheet's address form: a shipping_query through the webhook; answers with the bot's options or its refusal. */
+export const SandboxShippingBody = z.object({ person, link, address: SandboxShippingAddress })
+
 export const SandboxInvoicePayBody = z.object({
   person,
-  link: z.string().min(1).max(512),
-  outcome: z.enum(['paid', 'cancelled', 'failed']),
+  link,
+  /** `pending`: Telegram's "payment is being processed": successful_payment follows a few seconds later. */
+  outcome: z.enum(['paid', 'cancelled', 'failed', 'pending']),
+  /** For invoices that need a shipping address: the answered shipping query and the option picked from it. */
+  shipping: z.object({ queryId: z.string().min(1).max(64), optionId: z.string().min(1).max(64), address: SandboxShippingAddress }).optional(),
 })
+
+export type SandboxPayShipping = NonNullable<z.input<typeof SandboxInvoicePayBody>['shipping']>
+export type SandboxPayOutcome = z.input<typeof SandboxInvoicePayBody>['outcome']
+
+/** An invoice as the payment sheet shows it. */
+export interface SandboxInvoice {
+  title: string
+  description: string
+  currency: string
+  totalAmount: number
+  prices: { label: string; amount: number }[]
+  needShippingAddress: boolean
+  isFlexible: boolean
+}
+
+/** The bot's answer to the sheet's shipping query. */
+export interface SandboxShippingAnswer {
+  queryId: string
+  ok: boolean
+  options: { id: string; title: string; prices: { label: string; amount: number }[] }[]
+  error: string | null
+}
 
 /** One message in the sandbox chat pane (what the bot sent, or what the person wrote). */
 export interface SandboxChatMessage {

@@ -82,6 +82,7 @@ beforeAll(async () => {
       PUBLIC_URL,
       SESSION_SECRET: 'admin-ui-session-secret-'.padEnd(48, 'x'),
       ADMIN_TELEGRAM_IDS: String(OWNER.id),
+      PAYMENT_PROVIDER_TOKEN: '381764678:TEST:100500',
     },
   })
   await api('/api/me', { user: OWNER })
@@ -181,6 +182,24 @@ describe('/admin in the browser', () => {
     await row.getByRole('button', { name: 'Details' }).click()
     await page.getByText('"Бариста начал готовить"').first().waitFor()
     expect(await page.locator('[data-testid="audit-table"]').textContent()).toContain(`order #${orderId}`)
+  })
+
+  it("shows the address a customer typed in Telegram's payment form on the order detail", async () => {
+    const product = (await api('/api/catalog/products/brazil-cerrado')).body
+    await api('/api/cart/items', { method: 'POST', user: CUSTOMER, body: { productId: product.id, quantity: 1 } })
+    const checkout = { delivery: { method: 'telegram_shipping' }, contact: { name: 'Мария Котова', phone: '+7 900 555-12-34' }, paymentMethod: 'telegram' }
+    const order = (await api('/api/orders', { method: 'POST', user: CUSTOMER, body: checkout, headers: { 'idempotency-key': `admin-ui-ship-${Date.now()}` } })).body
+    const zone = (await api('/api/checkout/options', { user: CUSTOMER })).body.deliveryZones.find((z: { slug: string }) => z.slug === 'center')
+    const address = { country_code: 'RU', state: '', city: 'Москва', street_line1: 'ул. Покровка, 17', street_line2: 'кв. 5', post_code: '101000' }
+    const paid = { currency: 'RUB', total_amount: order.totalMinor + 19000, invoice_payload: `order:${order.id}`, shipping_option_id: `zone-${zone.id}`, order_info: { shipping_address: address } }
+    const update = fake.updates.successfulPayment({ ...CUSTOMER, is_bot: false }, { ...paid, telegram_payment_charge_id: `admin-ui-ship-${order.id}`, provider_payment_charge_id: 'prov-admin-ui' })
+    await fetch(`${app.url}/api/telegram/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET }, body: JSON.stringify(update) })
+    await eventually(async () => (await api(`/api/admin/orders/${order.id}`, { user: OWNER })).body.status === 'paid', 15_000)
+    await page.goto(`${app.url}/admin/orders/${order.id}`)
+    await page.getByRole('heading', { name: `Order ${order.number}` }).waitFor()
+    expect(await page.getByTestId('order-delivery').textContent()).toContain(`Courier to the address from Telegram, zone #${zone.id}`)
+    expect(await page.getByTestId('order-address').textContent()).toBe('ул. Покровка, 17, кв. 5, Москва, 101000, RU')
+    await checkScreen('order-telegram-shipping')
   })
 
   it('edits a product price entered in rubles; the server gets kopecks and the audit shows it', async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Frame, Page } from 'playwright-core'
 import { startApp, type RunningApp } from '../helpers/app'
-import { launchBrowser, openSandboxPage, phoneScreenshot, plainText, sandboxLaunch, seriousA11yViolations } from '../helpers/browser'
+import { launchBrowser, openSandboxPage, phoneScreenshot, plainText, sandboxLaunch, SCREENSHOT_DIR, seriousA11yViolations } from '../helpers/browser'
 
 /**
  * Paying in Telegram, through /sandbox in Debian Chromium: the Russian customer checks out with
@@ -105,5 +105,69 @@ describe('paying in Telegram: the Russian customer', () => {
     await page.waitForTimeout(4500)
     page.off('request', count)
     expect(polls).toBe(0)
+  })
+})
+
+describe("paying with the address typed in Telegram's form: the English customer", () => {
+  let frame: Frame
+  const fillAddress = async (address: Record<string, string>) => {
+    for (const [name, value] of Object.entries(address)) await sheet().locator(`input[name="${name}"]`).fill(value)
+    await sheet().locator('button.ask').click()
+  }
+
+  it('checks out with «Address in Telegram»: the sheet asks for the address, and the bot refuses one outside the zones', async () => {
+    frame = await sandboxLaunch(page, { person: 'customer_en', theme: 'light', startParam: 'product_brazil-cerrado' })
+    await page.waitForSelector('[data-testid="tg-main"]:has-text("Add to cart")')
+    await mainButton().click()
+    await page.waitForSelector('[data-testid="tg-secondary"]')
+    await page.click('[data-testid="tg-secondary"]')
+    await frame.waitForSelector('[data-testid="cart-line"]')
+    await mainButton().click()
+    await frame.waitForSelector('h1:has-text("Checkout")')
+    await frame.fill('[data-testid="contact-phone"]', '+44 20 7946 0958')
+    await frame.click('[data-testid="delivery-telegram-shipping"]')
+    await frame.waitForSelector('text=payment form')
+    // Only paying in Telegram is offered with it; the delivery price is set in the form.
+    await expect.poll(async () => frame.locator('input[name="payment"]').count()).toBe(1)
+    await expect.poll(mainText).toMatch(/^Place order · /)
+    await phoneScreenshot(page, 'pay-shipping-checkout-en-light')
+    await mainButton().click()
+    await sheet().waitFor({ timeout: 20_000 })
+    await sheet().locator('[data-testid="shipping-form"]').waitFor()
+    expect(await sheet().locator('button.pay').isDisabled()).toBe(true)
+    await fillAddress({ country_code: 'RU', city: 'Saint Petersburg', post_code: '191186', street_line1: '1 Nevsky Prospekt' })
+    await sheet().locator('[data-testid="shipping-error"]:has-text("do not deliver")').waitFor({ timeout: 15_000 })
+    expect(await sheet().locator('button.pay').isDisabled()).toBe(true)
+    await page.screenshot({ path: `${SCREENSHOT_DIR}/pay-shipping-refused-en.png` })
+  })
+
+  it('offers the zone price for a central Moscow address and adds it to the total', async () => {
+    await fillAddress({ country_code: 'RU', city: 'Moscow', post_code: '101000', street_line1: '17 Pokrovka St', street_line2: 'flat 5' })
+    const option = sheet().locator('[data-testid="shipping-options"] label')
+    await option.first().waitFor({ timeout: 15_000 })
+    expect(await option.count()).toBe(1)
+    expect(plain(await option.first().textContent())).toMatch(/Centre.*190/)
+    expect(plain(await sheet().locator('[data-testid="sheet-total"]').textContent())).toMatch(/1,180/)
+    await page.screenshot({ path: `${SCREENSHOT_DIR}/pay-shipping-options-en.png` })
+  })
+
+  it('a pending payment shows the pending message while the screen keeps following the order', async () => {
+    await sheet().locator('button.pending').click()
+    await sheet().waitFor({ state: 'detached', timeout: 15_000 })
+    await frame.waitForSelector('[data-testid="pay-note"]:has-text("being confirmed")')
+    expect(await frame.textContent('[data-testid="order-status"]')).toBe('Awaiting payment')
+    // Telegram is still taking the money: no second Pay button meanwhile, and the screen keeps re-reading the order.
+    await expect.poll(() => mainButton().isVisible()).toBe(false)
+    const orderPath = new URL(frame.url()).pathname.replace('/app/', '/api/')
+    await page.waitForRequest((r) => r.method() === 'GET' && new URL(r.url()).pathname === orderPath, { timeout: 5000 })
+    await phoneScreenshot(page, 'pay-pending-en-light')
+  })
+
+  it('ends paid by itself, with the delivery price in the total and the address from the form on the order', async () => {
+    await frame.waitForSelector('[data-testid="order-status"]:has-text("Paid")', { timeout: 20_000 })
+    expect(plain(await frame.textContent('[data-testid="order-receive"]'))).toBe('17 Pokrovka St, flat 5, Moscow, 101000, RU')
+    expect(plain(await frame.textContent('.items .total'))).toMatch(/1,180/)
+    await page.locator('[data-testid="chat-message"].bot', { hasText: /paid/i }).first().waitFor({ timeout: 20_000 })
+    await phoneScreenshot(page, 'pay-shipping-paid-en-light')
   })
 })

@@ -27,8 +27,8 @@ const api = async (path: string, init: RequestInit & { user?: InitUser } = {}) =
 }
 const deliver = (update: unknown) => fetch(`${app.url}/api/telegram/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET }, body: JSON.stringify(update) })
 
-/** A customer orders products (slug -> quantity) for pickup, paying in Telegram; returns the order and its invoice. */
-async function orderAndInvoice(user: InitUser, lines: Record<string, number> = { 'ethiopia-yirgacheffe': 1 }) {
+/** A customer orders products (slug -> quantity) for pickup (or another delivery), paying in Telegram; returns the order and its invoice. */
+async function orderAndInvoice(user: InitUser, lines: Record<string, number> = { 'ethiopia-yirgacheffe': 1 }, delivery?: Record<string, unknown>) {
   for (const [slug, quantity] of Object.entries(lines)) {
     const product = (await api(`/api/catalog/products/${slug}`)).body
     const added = await api('/api/cart/items', { method: 'POST', user, body: JSON.stringify({ productId: product.id, quantity }) })
@@ -39,7 +39,7 @@ async function orderAndInvoice(user: InitUser, lines: Record<string, number> = {
     method: 'POST',
     user,
     headers: { 'idempotency-key': `pay-${user.id}-${Date.now()}` },
-    body: JSON.stringify({ delivery: { method: 'pickup', pickupPointId: options.pickupPoints[0].id }, contact: { name: 'Мария', phone: '+79001234567' }, paymentMethod: 'telegram' }),
+    body: JSON.stringify({ delivery: delivery ?? { method: 'pickup', pickupPointId: options.pickupPoints[0].id }, contact: { name: 'Мария', phone: '+79001234567' }, paymentMethod: 'telegram' }),
   })
   expect(order.status).toBe(201)
   const invoice = await api(`/api/orders/${order.body.id}/invoice`, { method: 'POST', user })
@@ -47,7 +47,7 @@ async function orderAndInvoice(user: InitUser, lines: Record<string, number> = {
   return { order: order.body, invoice: invoice.body }
 }
 
-async function preCheckout(user: InitUser & { is_bot: false }, payload: { currency: string; total_amount: number; invoice_payload: string }) {
+async function preCheckout(user: InitUser & { is_bot: false }, payload: { currency: string; total_amount: number; invoice_payload: string; [extra: string]: unknown }) {
   const update = fake.updates.preCheckoutQuery(user, payload)
   expect((await deliver(update)).status).toBe(200)
   const answer = await fake.waitFor('answerPreCheckoutQuery', (p) => p.pre_checkout_query_id === update.pre_checkout_query.id, 10_000)
@@ -219,6 +219,127 @@ describe('reports', () => {
     const csv = await fetch(`${app.url}/api/admin/payments/export.csv`, { headers: tmaHeaders(owner, fake.token) })
     expect(csv.headers.get('content-type')).toContain('text/csv')
     expect((await csv.text()).split('\r\n')[0]).toContain('telegram_payment_charge_id')
+  })
+})
+
+describe("shipping address in Telegram's payment form", () => {
+  const centre = { country_code: 'RU', state: '', city: 'Москва', street_line1: 'ул. Покровка, 17', street_line2: 'кв. 5', post_code: '101000' }
+  const moscow = { country_code: 'RU', state: '', city: 'москва', street_line1: 'Дербеневская наб., 7', street_line2: '', post_code: '115114' }
+  const piter = { country_code: 'RU', state: '', city: 'Санкт-Петербург', street_line1: 'Невский пр., 1', street_line2: '', post_code: '191186' }
+  const telegramShipping = { method: 'telegram_shipping' }
+
+  async function shippingQuery(user: InitUser & { is_bot: false }, orderId: number, address: typeof centre) {
+    const update = fake.updates.shippingQuery(user, { invoice_payload: `order:${orderId}`, shipping_address: address })
+    expect((await deliver(update)).status).toBe(200)
+    const answer = await fake.waitFor('answerShippingQuery', (p) => p.shipping_query_id === update.shipping_query.id, 10_000)
+    return { update, answer: answer.params as { ok: boolean; shipping_options?: { id: string; title: string; prices: { label: string; amount: number }[] }[]; error_message?: string } }
+  }
+  const zoneOption = async (slug: string) => {
+    const zone = (await api('/api/checkout/options', { user: owner })).body.deliveryZones.find((z: { slug: string }) => z.slug === slug)
+    return `zone-${zone.id}`
+  }
+
+  it('is offered at checkout; the order has no address yet and its invoice asks Telegram for one', async () => {
+    const maria = newCustomer()
+    expect((await api('/api/checkout/options', { user: maria })).body.telegramShipping).toBe(true)
+    const { order } = await orderAndInvoice(maria, { 'ethiopia-yirgacheffe': 1 }, telegramShipping)
+    expect(order).toMatchObject({ status: 'awaiting_payment', deliveryMethod: 'telegram_shipping', address: null, deliveryMinor: 0, totalMinor: 129000 })
+    const created = fake.callsOf('createInvoiceLink').at(-1)!.params
+    expect(created).toMatchObject({ payload: `order:${order.id}`, need_shipping_address: true, is_flexible: true })
+    // Not with payment on delivery, and never for Telegram Stars.
+    const product = (await api('/api/catalog/products/brazil-cerrado')).body
+    await api('/api/cart/items', { method: 'POST', user: maria, body: JSON.stringify({ productId: product.id, quantity: 1 }) })
+    const onDelivery = await api('/api/orders', { method: 'POST', user: maria, headers: { 'idempotency-key': `cod-${maria.id}` }, body: JSON.stringify({ delivery: telegramShipping, contact: { name: 'Мария', phone: '+79001234567' }, paymentMethod: 'cash_on_delivery' }) })
+    expect(onDelivery).toMatchObject({ status: 409, body: { code: 'delivery_method_unavailable' } })
+  })
+
+  it('answers shipping_query with options priced from the zones for the address, free from the threshold', async () => {
+    const maria = newCustomer()
+    const { order } = await orderAndInvoice(maria, { 'ethiopia-yirgacheffe': 1 }, telegramShipping)
+    const inCentre = await shippingQuery(maria, order.id, centre)
+    expect(inCentre.answer.ok).toBe(true)
+    expect(inCentre.answer.shipping_options).toEqual([{ id: await zoneOption('center'), title: expect.stringContaining('Центр'), prices: [{ label: 'Доставка', amount: 19000 }] }])
+    // Elsewhere in Moscow (the city matches, the central post codes do not): the Third Ring zone.
+    const inMoscow = await shippingQuery(maria, order.id, moscow)
+    expect(inMoscow.answer.shipping_options).toEqual([expect.objectContaining({ id: await zoneOption('ttk'), prices: [{ label: 'Доставка', amount: 29000 }] })])
+    // 2 x 1 290 ₽ = 2 580 ₽: over both free-delivery thresholds.
+    const sasha = newCustomer()
+    const big = await orderAndInvoice(sasha, { 'ethiopia-yirgacheffe': 2 }, telegramShipping)
+    const free = await shippingQuery(sasha, big.order.id, centre)
+    expect(free.answer.shipping_options![0]!.prices).toEqual([{ label: 'Доставка бесплатно', amount: 0 }])
+  })
+
+  it('refuses in words, in the customer language, outside all zones and below a zone minimum', async () => {
+    const maria = newCustomer()
+    const { order } = await orderAndInvoice(maria, { 'ethiopia-yirgacheffe': 1 }, telegramShipping)
+    const outside = await shippingQuery(maria, order.id, piter)
+    expect(outside.answer).toMatchObject({ ok: false, error_message: expect.stringContaining('не доставляем') })
+    const emma = { ...newCustomer(), first_name: 'Emma', language_code: 'en' }
+    const small = await orderAndInvoice(emma, { croissant: 1 }, telegramShipping)
+    const below = await shippingQuery(emma, small.order.id, centre)
+    expect(below.answer).toMatchObject({ ok: false, error_message: expect.stringMatching(/starts from .*500/) })
+    // Somebody else's invoice, or a pickup order: no options either.
+    expect((await shippingQuery(newCustomer(), order.id, centre)).answer.ok).toBe(false)
+    const pickup = await orderAndInvoice(maria)
+    expect((await shippingQuery(maria, pickup.order.id, centre)).answer.ok).toBe(false)
+  })
+
+  it('a repeated shipping_query update is answered once; a new query for the same address gets the same options', async () => {
+    const maria = newCustomer()
+    const { order } = await orderAndInvoice(maria, { 'ethiopia-yirgacheffe': 1 }, telegramShipping)
+    const update = fake.updates.shippingQuery(maria, { invoice_payload: `order:${order.id}`, shipping_address: centre })
+    const answers = await Promise.all([deliver(update), deliver(update)])
+    expect(answers.map((r) => r.status)).toEqual([200, 200])
+    const first = await fake.waitFor('answerShippingQuery', (p) => p.shipping_query_id === update.shipping_query.id, 10_000)
+    await new Promise((r) => setTimeout(r, 1000))
+    expect(fake.callsOf('answerShippingQuery').filter((c) => c.params.shipping_query_id === update.shipping_query.id)).toHaveLength(1)
+    const again = await shippingQuery(maria, order.id, centre)
+    expect(again.answer.shipping_options).toEqual(first.params.shipping_options)
+    expect((await api(`/api/orders/${order.id}`, { user: maria })).body).toMatchObject({ status: 'awaiting_payment', totalMinor: 129000, address: null })
+  })
+
+  it('pre-checkout re-prices the chosen option for the address and refuses a tampered total or option', async () => {
+    const maria = newCustomer()
+    const { order } = await orderAndInvoice(maria, { 'ethiopia-yirgacheffe': 1 }, telegramShipping)
+    const centreOption = await zoneOption('center')
+    const base = { currency: 'RUB', invoice_payload: `order:${order.id}`, order_info: { shipping_address: centre } }
+    // Without the delivery price, with no option, with an option not offered for this address, with another address.
+    expect(await preCheckout(maria, { ...base, total_amount: 129000, shipping_option_id: centreOption })).toMatchObject({ ok: false, error_message: expect.stringContaining('Сумма изменилась') })
+    expect(await preCheckout(maria, { ...base, total_amount: 148000 })).toMatchObject({ ok: false, error_message: expect.stringContaining('способ доставки недоступен') })
+    expect((await preCheckout(maria, { ...base, total_amount: 158000, shipping_option_id: await zoneOption('ttk') })).ok).toBe(false)
+    expect((await preCheckout(maria, { ...base, total_amount: 148000, shipping_option_id: centreOption, order_info: { shipping_address: piter } })).ok).toBe(false)
+    expect((await preCheckout(maria, { ...base, total_amount: 148000, shipping_option_id: 'zone-999999' })).ok).toBe(false)
+    expect(await preCheckout(maria, { ...base, total_amount: 148000, shipping_option_id: centreOption })).toMatchObject({ ok: true })
+  })
+
+  it('the payment stores the address, the option and the delivery price on the order; the operator sees the address', async () => {
+    const maria = newCustomer()
+    const { order } = await orderAndInvoice(maria, { 'ethiopia-yirgacheffe': 1 }, telegramShipping)
+    const centreOption = await zoneOption('center')
+    const paid = { currency: 'RUB', total_amount: 148000, invoice_payload: `order:${order.id}`, shipping_option_id: centreOption, order_info: { shipping_address: centre } }
+    expect((await preCheckout(maria, paid)).ok).toBe(true)
+    const update = fake.updates.successfulPayment(maria, { ...paid, telegram_payment_charge_id: `ship-${order.id}`, provider_payment_charge_id: `prov-ship-${order.id}` })
+    await Promise.all([deliver(update), deliver(update)])
+    const detail = await eventually(async () => {
+      const res = await api(`/api/orders/${order.id}`, { user: maria })
+      return res.body.status === 'paid' ? res.body : false
+    }, 15_000)
+    expect(detail).toMatchObject({ itemsTotalMinor: 129000, deliveryMinor: 19000, totalMinor: 148000, shippingOptionId: centreOption, shippingAddress: centre, address: { text: 'ул. Покровка, 17, кв. 5, Москва, 101000, RU' } })
+    const admin = await api(`/api/admin/orders/${order.id}`, { user: owner })
+    expect(admin.body).toMatchObject({ status: 'paid', deliveryMethod: 'telegram_shipping', totalMinor: 148000, shippingAddress: centre, address: { text: expect.stringContaining('Покровка') } })
+    const payments = await api(`/api/admin/payments?orderId=${order.id}`, { user: owner })
+    expect(payments.body.items).toHaveLength(1)
+    expect(payments.body.items[0]).toMatchObject({ amountMinor: 148000, flag: null })
+  })
+
+  it('a payment whose total does not match the order plus the chosen option is kept and flagged, the order stays unpaid', async () => {
+    const maria = newCustomer()
+    const { order } = await orderAndInvoice(maria, { 'ethiopia-yirgacheffe': 1 }, telegramShipping)
+    const paid = { currency: 'RUB', total_amount: 129000, invoice_payload: `order:${order.id}`, shipping_option_id: await zoneOption('center'), order_info: { shipping_address: centre } }
+    await deliver(fake.updates.successfulPayment(maria, { ...paid, telegram_payment_charge_id: `short-${order.id}`, provider_payment_charge_id: 'prov-short' }))
+    const flagged = await eventually(async () => (await api(`/api/admin/payments?orderId=${order.id}&flagged=true`, { user: owner })).body.items[0], 15_000)
+    expect(flagged).toMatchObject({ flag: 'amount_mismatch', amountMinor: 129000 })
+    expect((await api(`/api/orders/${order.id}`, { user: maria })).body).toMatchObject({ status: 'awaiting_payment', address: null })
   })
 })
 

@@ -16,10 +16,13 @@ export interface AdminOrder {
   deliveryMinor: number
   discountMinor: number
   totalMinor: number
-  deliveryMethod: 'pickup' | 'courier'
+  deliveryMethod: 'pickup' | 'courier' | 'telegram_shipping'
   pickupPointId: number | null
   deliveryZoneId: number | null
   address: { text: string; apartment?: string; entrance?: string; floor?: string; comment?: string } | null
+  /** Telegram-shipping orders, once paid: the address as typed in Telegram's payment form. */
+  shippingAddress: { country_code: string; state: string; city: string; street_line1: string; street_line2: string; post_code: string } | null
+  shippingOptionId: string | null
   contactName: string
   contactPhone: string
   comment: string | null

@@ -8,7 +8,19 @@ export const ORDER_STATUSES = ['new', 'awaiting_payment', 'paid', 'in_progress',
 export type OrderStatus = (typeof ORDER_STATUSES)[number]
 export const PAYMENT_METHODS = ['telegram', 'cash_on_delivery', 'card_on_delivery'] as const
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number]
-export type DeliveryMethod = 'pickup' | 'courier'
+/** `telegram_shipping`: a courier to the address the customer gives in Telegram's payment form (priced by zone in `shipping_query`). */
+export const DELIVERY_METHODS = ['pickup', 'courier', 'telegram_shipping'] as const
+export type DeliveryMethod = (typeof DELIVERY_METHODS)[number]
+
+/** Telegram's ShippingAddress, as the customer typed it in the payment form. */
+export interface TelegramShippingAddress {
+  country_code: string
+  state: string
+  city: string
+  street_line1: string
+  street_line2: string
+  post_code: string
+}
 
 /** Selected option values of a cart line or order line: option key -> value. */
 export type SelectedOptions = Record<string, string>
@@ -52,7 +64,11 @@ export const pickupPoints = pgTable(
   (t) => [uniqueIndex('pickup_points_slug_idx').on(t.slug)],
 )
 
-/** Courier delivery priced per zone, free from a threshold. */
+/**
+ * Courier delivery priced per zone, free from a threshold. For addresses typed in Telegram's payment
+ * form a zone covers post codes starting with one of `postCodePrefixes` and the `cities` listed
+ * (within `countryCode` when set); see `zonesForAddress` for the rule.
+ */
 export const deliveryZones = pgTable(
   'delivery_zones',
   {
@@ -65,6 +81,10 @@ export const deliveryZones = pgTable(
     minOrderMinor: integer('min_order_minor').notNull().default(0),
     etaMinutes: integer('eta_minutes').notNull(),
     isActive: boolean('is_active').notNull().default(true),
+    /** ISO 3166-1 alpha-2; null: any country. */
+    countryCode: char('country_code', { length: 2 }),
+    cities: jsonb('cities').$type<string[]>().notNull().default([]),
+    postCodePrefixes: jsonb('post_code_prefixes').$type<string[]>().notNull().default([]),
     ...timestamps,
   },
   (t) => [uniqueIndex('delivery_zones_slug_idx').on(t.slug), check('delivery_zones_price_check', sql`${t.priceMinor} >= 0`)],
@@ -112,6 +132,9 @@ export const orders = pgTable(
     pickupPointId: integer('pickup_point_id').references(() => pickupPoints.id, { onDelete: 'restrict' }),
     deliveryZoneId: integer('delivery_zone_id').references(() => deliveryZones.id, { onDelete: 'restrict' }),
     address: jsonb('address').$type<SavedAddress>(),
+    /** `telegram_shipping`: the address from the payment form and the option chosen there, stored with the payment. */
+    shippingAddress: jsonb('shipping_address').$type<TelegramShippingAddress>(),
+    shippingOptionId: text('shipping_option_id'),
     contactName: text('contact_name').notNull(),
     contactPhone: text('contact_phone').notNull(),
     comment: text('comment'),
@@ -131,7 +154,11 @@ export const orders = pgTable(
     index('orders_reserved_idx').on(t.reservedUntil).where(sql`${t.status} in ('new', 'awaiting_payment') and ${t.stockReleasedAt} is null`),
     check('orders_status_check', sql`${t.status} in ('new', 'awaiting_payment', 'paid', 'in_progress', 'ready', 'shipped', 'done', 'cancelled', 'refunded')`),
     check('orders_total_check', sql`${t.totalMinor} = ${t.itemsTotalMinor} + ${t.deliveryMinor} - ${t.discountMinor} and ${t.totalMinor} >= 0`),
-    check('orders_delivery_check', sql`(${t.deliveryMethod} = 'pickup' and ${t.pickupPointId} is not null) or (${t.deliveryMethod} = 'courier' and ${t.deliveryZoneId} is not null and ${t.address} is not null)`),
+    // A Telegram-shipping order learns its address and zone with the payment: once paid it has them.
+    check(
+      'orders_delivery_check',
+      sql`(${t.deliveryMethod} = 'pickup' and ${t.pickupPointId} is not null) or (${t.deliveryMethod} = 'courier' and ${t.deliveryZoneId} is not null and ${t.address} is not null) or (${t.deliveryMethod} = 'telegram_shipping' and ${t.pickupPointId} is null and (${t.status} in ('awaiting_payment', 'cancelled') or (${t.deliveryZoneId} is not null and ${t.shippingAddress} is not null and ${t.address} is not null)))`,
+    ),
   ],
 )
 

@@ -54,9 +54,13 @@ export const DEMO_PICKUP_POINTS = [
   { slug: 'sretenka', name: { ru: 'Окно выдачи на Сретенке', en: 'Sretenka pickup window' }, address: { ru: 'ул. Сретенка, 24', en: '24 Sretenka St' }, hours: { ru: 'Пн–Пт 8:00–20:00', en: 'Mon–Fri 8 am – 8 pm' } },
 ]
 
+/**
+ * For addresses typed in Telegram's payment form: central Moscow post codes (101xxx-109xxx) are the
+ * centre zone, the rest of Moscow the Third Ring zone; anywhere else is refused.
+ */
 export const DEMO_DELIVERY_ZONES = [
-  { slug: 'center', name: { ru: 'Центр (до 3 км)', en: 'Centre (up to 3 km)' }, description: { ru: 'Внутри Садового кольца', en: 'Inside the Garden Ring' }, priceMinor: 19000, freeFromMinor: 150000, minOrderMinor: 50000, etaMinutes: 40 },
-  { slug: 'ttk', name: { ru: 'До ТТК (до 7 км)', en: 'Up to the Third Ring (7 km)' }, description: { ru: 'Между Садовым кольцом и ТТК', en: 'Between the Garden Ring and the Third Ring' }, priceMinor: 29000, freeFromMinor: 250000, minOrderMinor: 80000, etaMinutes: 60 },
+  { slug: 'center', name: { ru: 'Центр (до 3 км)', en: 'Centre (up to 3 km)' }, description: { ru: 'Внутри Садового кольца', en: 'Inside the Garden Ring' }, priceMinor: 19000, freeFromMinor: 150000, minOrderMinor: 50000, etaMinutes: 40, countryCode: 'RU', cities: [], postCodePrefixes: ['101', '103', '105', '107', '109'] },
+  { slug: 'ttk', name: { ru: 'До ТТК (до 7 км)', en: 'Up to the Third Ring (7 km)' }, description: { ru: 'Между Садовым кольцом и ТТК', en: 'Between the Garden Ring and the Third Ring' }, priceMinor: 29000, freeFromMinor: 250000, minOrderMinor: 80000, etaMinutes: 60, countryCode: 'RU', cities: ['Москва', 'Moscow'], postCodePrefixes: [] },
 ]
 
 export const DEMO_CATEGORIES: DemoCategory[] = [

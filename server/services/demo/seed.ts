@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm'
 import type { DbOrTx, Database } from '../../db/client'
 import { bookingResourceServices, bookingResources, bookingServices, categories, deliveryZones, pickupPoints, products, userRoles, users } from '../../db/schema'
 import { ensureSetting, setSetting } from '../settings'
+import { TELEGRAM_SHIPPING_SETTING } from '../orders/shipping'
 import { DEMO_BUSINESS, DEMO_CATEGORIES, DEMO_DELIVERY_ZONES, DEMO_PEOPLE, DEMO_PICKUP_POINTS, DEMO_PRODUCTS, DEMO_RESOURCES, DEMO_SERVICES } from './seed-data'
 
 /** True on a brand-new installation: nothing in the catalog and no seed recorded. */
@@ -57,6 +58,8 @@ export async function seedDemoData(db: Database) {
     if (roles.length) await tx.insert(userRoles).values(roles).onConflictDoNothing()
 
     await ensureSetting(tx, 'business.profile', () => DEMO_BUSINESS)
+    // The demo shows off Telegram's own address form for courier orders paid in Telegram.
+    await ensureSetting(tx, TELEGRAM_SHIPPING_SETTING, () => true)
     await setSetting(tx, 'demo.seeded_at', new Date().toISOString())
     return { categories: DEMO_CATEGORIES.length, products: DEMO_PRODUCTS.length, services: DEMO_SERVICES.length, resources: DEMO_RESOURCES.length, people: DEMO_PEOPLE.length }
   })

@@ -4,7 +4,7 @@ import { AdminLinkSchema, AdminUsersQuerySchema, GrantRoleSchema, UpdateMeSchema
 import { CategoryInputSchema, CategoryPatchSchema, IdParamsSchema, ProductInputSchema, ProductListQuerySchema, ProductPatchSchema, ProductSlugParamsSchema, StockAdjustmentSchema } from '#shared/schemas/catalog'
 import { AddToCartSchema, AdminOrdersQuerySchema, CartLineParamsSchema, CartLineUpdateSchema, CheckoutQuoteSchema, CheckoutSchema, OrderParamsSchema, OrderStatusChangeSchema } from '#shared/schemas/orders'
 import { AdminPaymentsQuerySchema, PaymentsReportQuerySchema, RefundSchema } from '#shared/schemas/payments'
-import { SandboxCallbackBody, SandboxChatMessageBody, SandboxChatQuery, SandboxInvoicePayBody, SandboxLaunchQuery } from '#shared/schemas/sandbox'
+import { SandboxCallbackBody, SandboxChatMessageBody, SandboxChatQuery, SandboxInvoiceParams, SandboxInvoicePayBody, SandboxLaunchQuery, SandboxShippingBody } from '#shared/schemas/sandbox'
 import type { ErrorCode } from '#shared/errors'
 import type { Permission } from '#shared/permissions'
 
@@ -68,7 +68,7 @@ export const ROUTES: RouteDoc[] = [
   { method: 'post', path: '/api/cart/accept-prices', tag: 'cart', summary: 'Accept changed prices before checkout', auth: tma },
   { method: 'get', path: '/api/checkout/options', tag: 'orders', summary: 'Pickup points, courier zones, saved addresses, payment methods', auth: tma },
   { method: 'post', path: '/api/checkout/quote', tag: 'orders', summary: 'What the order costs with this delivery', auth: tma, body: CheckoutQuoteSchema, errors: ['not_found', 'below_minimum_order'] },
-  { method: 'post', path: '/api/orders', tag: 'orders', summary: 'Place an order from the cart (201; a retry with the same key answers 200 with the same order)', auth: tma, body: CheckoutSchema, idempotencyKey: 'required', errors: ['cart_empty', 'cart_changed', 'out_of_stock', 'below_minimum_order', 'payment_method_unavailable'] },
+  { method: 'post', path: '/api/orders', tag: 'orders', summary: 'Place an order from the cart (201; a retry with the same key answers 200 with the same order)', auth: tma, body: CheckoutSchema, idempotencyKey: 'required', errors: ['cart_empty', 'cart_changed', 'out_of_stock', 'below_minimum_order', 'payment_method_unavailable', 'delivery_method_unavailable'] },
   { method: 'get', path: '/api/orders', tag: 'orders', summary: "The customer's orders", auth: tma },
   { method: 'get', path: '/api/orders/{id}', tag: 'orders', summary: 'One order with lines and status timeline', auth: tma, params: OrderParamsSchema, errors: ['not_found'] },
   { method: 'post', path: '/api/orders/{id}/cancel', tag: 'orders', summary: 'Cancel an order nobody has started on', auth: tma, params: OrderParamsSchema, errors: ['not_found', 'invalid_transition'] },
@@ -103,7 +103,9 @@ export const ROUTES: RouteDoc[] = [
   { method: 'get', path: '/api/sandbox/chat', tag: 'sandbox', summary: 'What the bot sent to a demo person', auth: pub, query: SandboxChatQuery, errors: ['not_found'] },
   { method: 'post', path: '/api/sandbox/chat', tag: 'sandbox', summary: 'A demo person writes to the bot (through the webhook)', auth: pub, body: SandboxChatMessageBody, errors: ['not_found'] },
   { method: 'post', path: '/api/sandbox/callback', tag: 'sandbox', summary: 'A demo person presses an inline button', auth: pub, body: SandboxCallbackBody, errors: ['not_found'] },
-  { method: 'post', path: '/api/sandbox/invoices/pay', tag: 'sandbox', summary: 'Pay, cancel or fail an invoice like the Telegram payment sheet', auth: pub, body: SandboxInvoicePayBody, errors: ['not_found'] },
+  { method: 'get', path: '/api/sandbox/invoices/{slug}', tag: 'sandbox', summary: 'An invoice link as the payment sheet shows it (amounts, shipping address needed)', auth: pub, params: SandboxInvoiceParams, errors: ['not_found'] },
+  { method: 'post', path: '/api/sandbox/invoices/shipping', tag: 'sandbox', summary: "Send a shipping address from the payment sheet: the bot's delivery options or its refusal", auth: pub, body: SandboxShippingBody, errors: ['not_found'] },
+  { method: 'post', path: '/api/sandbox/invoices/pay', tag: 'sandbox', summary: 'Pay, cancel, fail or leave pending an invoice like the Telegram payment sheet', auth: pub, body: SandboxInvoicePayBody, errors: ['not_found'] },
   { method: 'get', path: '/api/openapi.json', tag: 'operations', summary: 'This document', auth: pub },
   { method: 'get', path: '/api/docs', tag: 'operations', summary: 'A readable page of this document', auth: pub, produces: 'text/html' },
 ]

@@ -14,6 +14,8 @@ export function toOrderDto(o: OrderRow) {
     pickupPointId: o.pickupPointId,
     deliveryZoneId: o.deliveryZoneId,
     address: o.address,
+    shippingAddress: o.shippingAddress,
+    shippingOptionId: o.shippingOptionId,
     contactName: o.contactName,
     contactPhone: o.contactPhone,
     comment: o.comment,

@@ -2,10 +2,11 @@ import { randomInt } from 'node:crypto'
 import { and, asc, desc, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm'
 import type { Database, DbOrTx } from '../../db/client'
 import { deliveryZones, orderItems, orderStatusHistory, orders, pickupPoints, products, userAddresses } from '../../db/schema'
-import type { OrderStatus, PaymentMethod, SavedAddress } from '../../db/schema/orders'
+import type { OrderStatus, PaymentMethod, SavedAddress, TelegramShippingAddress } from '../../db/schema/orders'
 import type { AdminOrdersQuery, CheckoutInput } from '#shared/schemas/orders'
 import { DomainError } from '../../utils/errors'
 import { clearCart, getCart } from '../cart'
+import { shippingAddressText } from './shipping'
 
 /** How long stock stays reserved for an order paid through Telegram. */
 export const PAYMENT_WINDOW_MINUTES = 30
@@ -56,10 +57,11 @@ export async function quoteCheckout(db: DbOrTx, userId: number, input: Pick<Chec
     const [zone] = await db.select().from(deliveryZones).where(and(eq(deliveryZones.id, input.delivery.zoneId), eq(deliveryZones.isActive, true)))
     if (!zone) throw new DomainError('not_found', 'No such delivery zone')
     deliveryMinor = deliveryPrice(zone, cart.itemsTotalMinor)
-  } else {
+  } else if (input.delivery.method === 'pickup') {
     const [point] = await db.select({ id: pickupPoints.id }).from(pickupPoints).where(and(eq(pickupPoints.id, input.delivery.pickupPointId), eq(pickupPoints.isActive, true)))
     if (!point) throw new DomainError('not_found', 'No such pickup point')
   }
+  // telegram_shipping: delivery is priced in Telegram's form once the address is known.
   return { cart, deliveryMinor, totalMinor: cart.itemsTotalMinor + deliveryMinor }
 }
 
@@ -85,15 +87,22 @@ const isUniqueViolation = (error: unknown, index: string) => {
  * server, stock taken with a conditional decrement (never below zero, whatever the concurrency),
  * cart cleared. The same Idempotency-Key returns the same order instead of a second one.
  */
-export async function createOrder(db: Database, userId: number, input: CheckoutInput, idempotencyKey: string, options: { allowedPaymentMethods: readonly PaymentMethod[] }) {
+export async function createOrder(db: Database, userId: number, input: CheckoutInput, idempotencyKey: string, options: { allowedPaymentMethods: readonly PaymentMethod[]; telegramShipping?: boolean }) {
   const existing = await findOrderByIdempotencyKey(db, userId, idempotencyKey)
   if (existing) return { order: existing, created: false }
   if (!options.allowedPaymentMethods.includes(input.paymentMethod)) throw new DomainError('payment_method_unavailable', 'This payment method is not available', 409)
+  if (input.delivery.method === 'telegram_shipping' && (!options.telegramShipping || input.paymentMethod !== 'telegram')) {
+    throw new DomainError('delivery_method_unavailable', 'Delivery to an address given in Telegram is only available when paying in Telegram, if the business offers it', 409)
+  }
   try {
     const order = await db.transaction(async (tx) => {
       const quote = await quoteCheckout(tx, userId, input)
       const { cart } = quote
       if (cart.lines.length === 0) throw new DomainError('cart_empty', 'The cart is empty', 409)
+      // Telegram collects shipping addresses for card payments only, never for Stars.
+      if (input.delivery.method === 'telegram_shipping' && cart.currency === 'XTR') {
+        throw new DomainError('delivery_method_unavailable', 'Telegram Stars payments cannot carry a shipping address', 409)
+      }
       const blocking = cart.lines.filter((l) => l.problems.length > 0)
       if (blocking.length) {
         throw new DomainError('cart_changed', 'Some items changed: check the cart before ordering', 409, blocking.map((l) => ({ lineId: l.id, slug: l.slug, problems: l.problems, available: l.available, unitPriceMinor: l.unitPriceMinor })))
@@ -207,6 +216,28 @@ export async function transitionOrder(tx: DbOrTx, orderId: number, to: OrderStat
   if (to === 'cancelled' && before.status !== 'shipped') await releaseStock(tx, after)
   await tx.insert(orderStatusHistory).values({ orderId, fromStatus: before.status, toStatus: to, actorKind: actor.kind, actorId: actor.id ?? null, note: note ?? null })
   return { before, after }
+}
+
+/**
+ * A `telegram_shipping` order learns where it goes with its payment: Telegram's address, the chosen
+ * option and its zone, and the delivery price, which the total then includes. Call inside the
+ * payment's transaction, before marking the order paid.
+ */
+export async function applyTelegramShipping(tx: DbOrTx, orderId: number, shipping: { address: TelegramShippingAddress; optionId: string; zoneId: number; priceMinor: number }) {
+  const [after] = await tx
+    .update(orders)
+    .set({
+      shippingAddress: shipping.address,
+      shippingOptionId: shipping.optionId,
+      deliveryZoneId: shipping.zoneId,
+      address: { text: shippingAddressText(shipping.address) },
+      deliveryMinor: shipping.priceMinor,
+      totalMinor: sql`${orders.itemsTotalMinor} + ${shipping.priceMinor} - ${orders.discountMinor}`,
+    })
+    .where(and(eq(orders.id, orderId), eq(orders.deliveryMethod, 'telegram_shipping'), eq(orders.status, 'awaiting_payment')))
+    .returning()
+  if (!after) throw new DomainError('conflict', 'The order changed meanwhile; reload it', 409)
+  return after
 }
 
 /** Cancels unpaid orders whose payment window ended and gives their stock back. Safe to run anywhere, any time. */

@@ -2,7 +2,9 @@ import { and, desc, eq, sql } from 'drizzle-orm'
 import type { Database, DbOrTx, Transaction } from '../../db/client'
 import { orderItems, orders, payments, refunds, type PaymentFlag, type PaymentProvider } from '../../db/schema'
 import { DomainError } from '../../utils/errors'
-import { transitionOrder } from '../orders'
+import type { TelegramShippingAddress } from '../../db/schema/orders'
+import { applyTelegramShipping, transitionOrder } from '../orders'
+import { quoteShipping, resolveShippingOption, shippingRefusalMessage, toTelegramShippingOption } from '../orders/shipping'
 
 /** What goes into the invoice payload (1-128 bytes) and comes back in pre-checkout and success. */
 export const invoicePayload = (orderId: number) => `order:${orderId}`
@@ -38,14 +40,24 @@ export async function buildInvoice(db: DbOrTx, orderId: number, userId: number, 
       ]
   return {
     order,
-    invoice: { title, description: description || title, payload: invoicePayload(order.id), provider_token: stars ? '' : options.providerToken, currency: order.currency, prices },
+    invoice: {
+      title,
+      description: description || title,
+      payload: invoicePayload(order.id),
+      provider_token: stars ? '' : options.providerToken,
+      currency: order.currency,
+      prices,
+      // Telegram asks for the address and sends shipping_query; the contact was given in the app.
+      ...(order.deliveryMethod === 'telegram_shipping' && { need_shipping_address: true, is_flexible: true }),
+    },
   }
 }
 
-export type PreCheckoutRefusal = 'unknown_order' | 'wrong_user' | 'not_payable' | 'expired' | 'currency_mismatch' | 'amount_mismatch'
+export type PreCheckoutRefusal = 'unknown_order' | 'wrong_user' | 'not_payable' | 'expired' | 'currency_mismatch' | 'amount_mismatch' | 'shipping_invalid'
+type OrderRow = typeof orders.$inferSelect
 
-/** Telegram asks "may this be paid?": the answer comes from the order as stored, within Telegram's 10 s. */
-export async function checkPreCheckout(db: DbOrTx, query: { fromId: number; currency: string; totalAmount: number; invoicePayload: string }): Promise<{ ok: true; orderId: number } | { ok: false; reason: PreCheckoutRefusal }> {
+/** The order an invoice payload names, if this customer may pay it now (shared by shipping and pre-checkout queries). */
+async function payableOrder(db: DbOrTx, query: { fromId: number; invoicePayload: string }): Promise<{ ok: true; order: OrderRow } | { ok: false; reason: 'unknown_order' | 'wrong_user' | 'not_payable' | 'expired' }> {
   const orderId = parseInvoicePayload(query.invoicePayload)
   if (orderId === undefined) return { ok: false, reason: 'unknown_order' }
   const [order] = await db.select().from(orders).where(eq(orders.id, orderId))
@@ -54,9 +66,44 @@ export async function checkPreCheckout(db: DbOrTx, query: { fromId: number; curr
   if (order.status !== 'awaiting_payment' || order.stockReleasedAt) return { ok: false, reason: 'not_payable' }
   // A little margin: the payment must complete while the stock is still held.
   if (!order.reservedUntil || order.reservedUntil.getTime() - 15_000 <= Date.now()) return { ok: false, reason: 'expired' }
+  return { ok: true, order }
+}
+
+/**
+ * Telegram asks "where can this go, at what price?" (`shipping_query`, invoices with `is_flexible`):
+ * options from the stored zones for the typed address, or a refusal to show in the payment form.
+ */
+export async function checkShippingQuery(db: DbOrTx, query: { fromId: number; invoicePayload: string; address: TelegramShippingAddress }) {
+  const payable = await payableOrder(db, query)
+  if (!payable.ok) return { ok: false as const, message: (lang: Lang) => PRE_CHECKOUT_MESSAGES[payable.reason][lang] }
+  const { order } = payable
+  if (order.deliveryMethod !== 'telegram_shipping') return { ok: false as const, message: (lang: Lang) => PRE_CHECKOUT_MESSAGES.shipping_invalid[lang] }
+  const quote = await quoteShipping(db, order, query.address)
+  if (!quote.ok) return { ok: false as const, reason: quote.reason, message: (lang: Lang) => shippingRefusalMessage(quote, order.currency, lang) }
+  return { ok: true as const, orderId: order.id, options: (lang: Lang) => quote.options.map((o) => toTelegramShippingOption(o, lang)) }
+}
+
+/**
+ * Telegram asks "may this be paid?": the answer comes from the order as stored, within Telegram's
+ * 10 s. For a Telegram-shipping order the total must be the order plus the chosen option, priced
+ * again here from the zones for the address in `order_info`.
+ */
+export async function checkPreCheckout(
+  db: DbOrTx,
+  query: { fromId: number; currency: string; totalAmount: number; invoicePayload: string; shippingOptionId?: string; shippingAddress?: TelegramShippingAddress },
+): Promise<{ ok: true; orderId: number } | { ok: false; reason: PreCheckoutRefusal }> {
+  const payable = await payableOrder(db, query)
+  if (!payable.ok) return payable
+  const { order } = payable
   if (order.currency !== query.currency) return { ok: false, reason: 'currency_mismatch' }
-  if (order.totalMinor !== query.totalAmount) return { ok: false, reason: 'amount_mismatch' }
-  return { ok: true, orderId }
+  let expected = order.totalMinor
+  if (order.deliveryMethod === 'telegram_shipping') {
+    const option = await resolveShippingOption(db, order, query.shippingOptionId, query.shippingAddress)
+    if (!option) return { ok: false, reason: 'shipping_invalid' }
+    expected += option.priceMinor
+  }
+  if (expected !== query.totalAmount) return { ok: false, reason: 'amount_mismatch' }
+  return { ok: true, orderId: order.id }
 }
 
 export const PRE_CHECKOUT_MESSAGES: Record<PreCheckoutRefusal, Record<Lang, string>> = {
@@ -66,6 +113,7 @@ export const PRE_CHECKOUT_MESSAGES: Record<PreCheckoutRefusal, Record<Lang, stri
   expired: { ru: 'Время на оплату истекло, товары вернулись на склад. Оформите заказ заново.', en: 'The time to pay has run out and the items were released. Please order again.' },
   currency_mismatch: { ru: 'Валюта счёта не совпадает с заказом. Откройте оплату из приложения заново.', en: 'The invoice currency does not match the order. Open the payment from the app again.' },
   amount_mismatch: { ru: 'Сумма изменилась. Откройте оплату из приложения заново.', en: 'The amount has changed. Open the payment from the app again.' },
+  shipping_invalid: { ru: 'Этот способ доставки недоступен для указанного адреса. Выберите адрес и доставку заново.', en: 'This delivery option is not available for the address given. Choose the address and delivery again.' },
 }
 
 export interface SuccessfulPaymentInput {
@@ -75,6 +123,9 @@ export interface SuccessfulPaymentInput {
   invoicePayload: string
   telegramPaymentChargeId: string
   providerPaymentChargeId?: string
+  /** Telegram-shipping invoices: the option chosen and the address typed in the payment form. */
+  shippingOptionId?: string
+  shippingAddress?: TelegramShippingAddress
   raw: Record<string, unknown>
 }
 
@@ -111,9 +162,14 @@ export async function recordSuccessfulPayment(db: Database, input: SuccessfulPay
       .returning({ id: payments.id })
     if (!inserted) return { status: 'duplicate' } as const
 
+    // A Telegram-shipping order not yet shipped-to costs its items plus the chosen option, priced again now.
+    const unshipped = order?.deliveryMethod === 'telegram_shipping' && !order.shippingAddress
+    const shipping = unshipped ? await resolveShippingOption(tx, order, input.shippingOptionId, input.shippingAddress) : undefined
+    const expectedTotal = order ? order.totalMinor + (shipping?.priceMinor ?? 0) : 0
     let flag: PaymentFlag | undefined
     if (!order) flag = 'order_not_payable'
-    else if (order.currency !== input.currency || order.totalMinor !== input.totalAmount) flag = 'amount_mismatch'
+    else if (order.currency !== input.currency || expectedTotal !== input.totalAmount) flag = 'amount_mismatch'
+    else if (unshipped && !shipping) flag = 'amount_mismatch'
     else if (order.status === 'cancelled') flag = 'order_cancelled'
     else if (order.status !== 'awaiting_payment') flag = 'order_already_paid'
 
@@ -122,6 +178,7 @@ export async function recordSuccessfulPayment(db: Database, input: SuccessfulPay
       await tx.update(payments).set({ flag }).where(eq(payments.id, inserted.id))
       result = { status: 'flagged', paymentId: inserted.id, orderId: order?.id ?? null, flag }
     } else {
+      if (shipping) await applyTelegramShipping(tx, order!.id, { address: input.shippingAddress!, optionId: shipping.id, zoneId: shipping.zone.id, priceMinor: shipping.priceMinor })
       await transitionOrder(tx, order!.id, 'paid', { kind: 'system' }, `Paid in Telegram (${input.telegramPaymentChargeId})`)
       result = { status: 'paid', paymentId: inserted.id, orderId: order!.id }
     }

@@ -6,12 +6,13 @@
 import { randomBytes } from 'node:crypto'
 import type { User } from 'telegraf/types'
 import type { AppServices } from '../../utils/runtime'
-import type { FakeBotApi } from '../../telegram/fake-bot-api'
+import type { z } from 'zod'
+import type { FakeBotApi, PaymentInput } from '../../telegram/fake-bot-api'
 import { DomainError } from '../../utils/errors'
 import { signInitData } from '../auth/init-data'
 import { DEMO_PEOPLE } from '../demo/seed-data'
 import { TELEGRAM_THEMES, type SandboxTheme } from './theme'
-import type { SandboxChatMessage, SandboxLaunch, SandboxPerson } from '#shared/schemas/sandbox'
+import type { SandboxChatMessage, SandboxInvoice, SandboxLaunch, SandboxPerson, SandboxShippingAddress, SandboxShippingAnswer } from '#shared/schemas/sandbox'
 
 /** The Mini Apps API version and platform the sandbox claims to be (Bot API 8.0 features: fullscreen, safe areas). */
 export const SANDBOX_VERSION = '8.0'
@@ -106,17 +107,67 @@ export async function pressInlineButton(fake: FakeBotApi, key: SandboxPerson, me
 }
 
 const PRE_CHECKOUT_TIMEOUT_MS = 10_000
+const SHIPPING_TIMEOUT_MS = 10_000
+/** How long a `pending` payment stays pending before Telegram reports it paid. */
+export const PENDING_PAYMENT_DELAY_MS = 4000
+
+type ShippingAddress = z.output<typeof SandboxShippingAddress>
+const yes = (v: unknown) => v === true || v === 'true'
+
+function findInvoice(fake: FakeBotApi, link: string) {
+  const invoice = fake.getInvoice(link)
+  if (!invoice) throw new DomainError('not_found', 'No such invoice link', 404)
+  return invoice
+}
+
+/** The invoice as the payment sheet shows it: amounts, and whether Telegram would ask for an address. */
+export function describeInvoice(fake: FakeBotApi, link: string): SandboxInvoice {
+  const invoice = findInvoice(fake, link)
+  return {
+    title: invoice.title,
+    description: invoice.description,
+    currency: invoice.currency,
+    totalAmount: invoice.total_amount,
+    prices: invoice.prices.map((p) => ({ label: String(p.label), amount: Number(p.amount) })),
+    needShippingAddress: yes(invoice.params.need_shipping_address),
+    isFlexible: yes(invoice.params.is_flexible),
+  }
+}
+
+/** The sheet's address form: Telegram sends shipping_query to the bot and shows what it answers (within 10 s). */
+export async function askShipping(fake: FakeBotApi, key: SandboxPerson, link: string, address: ShippingAddress): Promise<SandboxShippingAnswer> {
+  const invoice = findInvoice(fake, link)
+  if (!yes(invoice.params.is_flexible)) throw new DomainError('validation_failed', 'This invoice does not ask for a shipping address', 400)
+  const update = fake.updates.shippingQuery(telegramUser(key), { invoice_payload: invoice.payload, shipping_address: address })
+  const answered = fake.waitFor('answerShippingQuery', (p) => String(p.shipping_query_id) === update.shipping_query.id, SHIPPING_TIMEOUT_MS)
+  await deliver(fake, update)
+  const call = await answered.catch(() => undefined)
+  const answer = fake.shippingAnswers.get(update.shipping_query.id)
+  if (!call || !answer) return { queryId: update.shipping_query.id, ok: false, options: [], error: 'The bot did not answer the shipping query within 10 seconds' }
+  return { queryId: update.shipping_query.id, ok: answer.ok, options: answer.shipping_options ?? [], error: answer.ok ? null : (answer.error_message ?? null) }
+}
+
+type Shipping = { queryId: string; optionId: string; address: ShippingAddress }
 
 /**
  * Plays Telegram's payment sheet: for "paid", a pre_checkout_query through the webhook, then
- * (if the bot said ok within 10 s) successful_payment. Returns what openInvoice resolves with.
+ * (if the bot said ok within 10 s) successful_payment; "pending" answers at once and sends
+ * successful_payment a few seconds later. A flexible invoice is paid with an option the bot
+ * offered for the address, its price added to the total as Telegram does. Returns what
+ * openInvoice resolves with.
  */
-export async function payInvoice(fake: FakeBotApi, key: SandboxPerson, link: string, outcome: 'paid' | 'cancelled' | 'failed') {
-  const invoice = fake.getInvoice(link)
-  if (!invoice) throw new DomainError('not_found', 'No such invoice link', 404)
-  if (outcome !== 'paid') return { status: outcome, reason: null as string | null }
+export async function payInvoice(fake: FakeBotApi, key: SandboxPerson, link: string, outcome: 'paid' | 'cancelled' | 'failed' | 'pending', shipping?: Shipping) {
+  const invoice = findInvoice(fake, link)
+  if (outcome === 'cancelled' || outcome === 'failed') return { status: outcome, reason: null as string | null }
   const from = telegramUser(key)
-  const query = { currency: invoice.currency, total_amount: invoice.total_amount, invoice_payload: invoice.payload }
+  const query: PaymentInput = { currency: invoice.currency, total_amount: invoice.total_amount, invoice_payload: invoice.payload }
+  if (yes(invoice.params.is_flexible)) {
+    const option = shipping && fake.shippingAnswers.get(shipping.queryId)?.shipping_options?.find((o) => o.id === shipping.optionId)
+    if (!shipping || !option) return { status: 'failed' as const, reason: 'Choose a shipping address and a delivery option first' }
+    query.total_amount += option.prices.reduce((sum, p) => sum + Number(p.amount), 0)
+    query.shipping_option_id = option.id
+    query.order_info = { shipping_address: shipping.address }
+  }
   const update = fake.updates.preCheckoutQuery(from, query)
   const answered = fake.waitFor('answerPreCheckoutQuery', (p) => String(p.pre_checkout_query_id) === update.pre_checkout_query.id, PRE_CHECKOUT_TIMEOUT_MS)
   await deliver(fake, update)
@@ -126,8 +177,16 @@ export async function payInvoice(fake: FakeBotApi, key: SandboxPerson, link: str
   if (!ok) return { status: 'failed' as const, reason: String(answer.params.error_message ?? 'Declined by the bot') }
   const chargeId = `${invoice.currency === 'XTR' ? 'stxn' : 'tg'}_${randomBytes(12).toString('hex')}`
   const payment = { ...query, telegram_payment_charge_id: chargeId, provider_payment_charge_id: invoice.currency === 'XTR' ? '' : `sandbox_${randomBytes(8).toString('hex')}` }
-  if (invoice.currency === 'XTR') fake.recordStarPayment(from.id, chargeId, invoice.total_amount, { user: from, invoice_payload: invoice.payload })
-  await deliver(fake, fake.updates.successfulPayment(from, payment))
+  const succeed = async () => {
+    if (invoice.currency === 'XTR') fake.recordStarPayment(from.id, chargeId, query.total_amount, { user: from, invoice_payload: invoice.payload })
+    await deliver(fake, fake.updates.successfulPayment(from, payment))
+  }
+  if (outcome === 'pending') {
+    // The provider confirms later; the Mini App shows "being confirmed" and follows the order meanwhile.
+    setTimeout(() => void succeed().catch(() => undefined), PENDING_PAYMENT_DELAY_MS).unref?.()
+    return { status: 'pending' as const, reason: null }
+  }
+  await succeed()
   return { status: 'paid' as const, reason: null }
 }
 

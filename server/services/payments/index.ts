@@ -2,7 +2,7 @@ import { and, desc, eq, sql } from 'drizzle-orm'
 import type { Database, DbOrTx, Transaction } from '../../db/client'
 import { orderItems, orders, payments, refunds, type PaymentFlag, type PaymentProvider } from '../../db/schema'
 import { DomainError } from '../../utils/errors'
-import { transitionOrder } from '../orders'
+import { ordersByIds, transitionOrder } from '../orders'
 
 /** What goes into the invoice payload (1-128 bytes) and comes back in pre-checkout and success. */
 export const invoicePayload = (orderId: number) => `order:${orderId}`
@@ -212,11 +212,18 @@ export async function recordRefundedPayment(db: Database, input: { telegramPayme
   })
 }
 
+/** A payment with its refunds and the order it paid for (number, status and the customer's contact, for operators). */
 export async function getPayment(db: DbOrTx, paymentId: number) {
   const [payment] = await db.select().from(payments).where(eq(payments.id, paymentId))
   if (!payment) throw new DomainError('not_found', 'No such payment')
   const refundRows = await db.select().from(refunds).where(eq(refunds.paymentId, paymentId)).orderBy(refunds.id)
-  return { ...payment, refunds: refundRows }
+  const [order] = payment.orderId ? await ordersByIds(db, [payment.orderId]) : []
+  return {
+    ...payment,
+    orderNumber: order?.number ?? null,
+    order: order ? { id: order.id, number: order.number, status: order.status, contactName: order.contactName, contactPhone: order.contactPhone } : null,
+    refunds: refundRows,
+  }
 }
 
 export async function paymentsForOrder(db: DbOrTx, orderId: number) {

@@ -274,6 +274,8 @@ describe('/admin payments in the browser', () => {
     expect(await page.locator('[data-testid="chart-counts"] table th[scope="col"]').allTextContents()).toEqual(['Day', 'Card (payment provider)', 'Telegram Stars'])
     await page.getByTestId('reconciliation').getByText('has not run yet').waitFor()
     await checkScreen(page, 'payment-reports')
+    await page.getByTestId('reconciliation').scrollIntoViewIfNeeded()
+    await screenshot(page, 'admin-payment-reports-more')
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()])
     expect(download.suggestedFilename()).toMatch(/^payments-\d{4}-\d{2}-\d{2}\.csv$/)

@@ -185,7 +185,12 @@ describe('/admin payments in the browser', () => {
     await page.getByRole('button', { name: 'Search', exact: true }).click()
     await page.waitForURL(/q=card-/)
     await expect.poll(() => rows().count()).toBe(1)
-    expect(await rows().first().getByRole('link', { name: cardOrder.number }).getAttribute('href')).toBe(`/admin/orders/${cardOrder.id}`)
+    await rows().first().getByRole('link', { name: cardOrder.number }).click()
+    await page.waitForURL(`${app.url}/admin/orders/${cardOrder.id}`)
+    // And back: the order links to its payments.
+    await page.getByRole('link', { name: 'Payments for this order' }).click()
+    await page.waitForURL(/\/admin\/payments\?q=/)
+    await expect.poll(() => rows().count()).toBe(2)
   })
 
   it('shows a Stars payment with Telegram’s payload, and refunds it once even after a lost connection', async () => {

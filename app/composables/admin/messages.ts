@@ -305,7 +305,7 @@ const ru = {
   'reports.net': 'Итого за вычетом возвратов',
   'reports.totals': 'Итоги за период',
   'reports.currency': 'Валюта',
-  'reports.stars': 'звёзды Telegram',
+  'reports.stars': 'Звёзды Telegram',
   'reports.day': 'День',
   'reports.revenuePerDay': 'Выручка и возвраты по дням, {currency}',
   'reports.countsPerDay': 'Число платежей по дням и способам',

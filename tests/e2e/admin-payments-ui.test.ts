@@ -213,8 +213,20 @@ describe('/admin payments in the browser', () => {
     await dialog.locator('textarea[name="reason"]').fill('Урок перенесли')
     await checkScreen(page, 'payment-refund')
 
-    // The first attempt reaches the server but its answer is lost on the way back.
+    // First Telegram refuses: the operator reads why, and the next attempt is a new request (new key).
     const keys: string[] = []
+    await page.route('**/api/admin/payments/*/refund', async (route) => {
+      keys.push(route.request().headers()['idempotency-key']!)
+      await route.continue()
+    })
+    fake.failNext('refundStarPayment', { error_code: 400, description: 'Bad Request: BALANCE_TOO_LOW' })
+    await dialog.getByTestId('refund-submit').click()
+    await page.getByTestId('confirm-ok').click()
+    await dialog.getByTestId('refund-error').getByText('The refund did not go through (Telegram refused the refund: Bad Request: BALANCE_TOO_LOW)').waitFor()
+    await page.getByTestId('refunds-table').locator('tr[data-refund-status="failed"]').waitFor()
+    await page.unrouteAll()
+
+    // Then the attempt reaches the server but its answer is lost on the way back.
     await page.route('**/api/admin/payments/*/refund', async (route) => {
       keys.push(route.request().headers()['idempotency-key']!)
       await route.fetch()
@@ -232,17 +244,19 @@ describe('/admin payments in the browser', () => {
     await page.getByTestId('confirm-ok').click()
     await toast('Refunded: 250 Stars')
     await page.unrouteAll()
-    expect(keys).toHaveLength(2)
-    expect(keys[1]).toBe(keys[0])
+    expect(keys).toHaveLength(3)
+    expect(keys[1]).not.toBe(keys[0])
+    expect(keys[2]).toBe(keys[1])
 
     await expect.poll(() => page.getByTestId('payment-status').first().textContent()).toBe('Refunded')
-    expect(await page.getByTestId('refunds-table').locator('tbody tr').count()).toBe(1)
+    expect(await page.getByTestId('refunds-table').locator('tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-refund-status')))).toEqual(['failed', 'succeeded'])
     expect(await page.getByTestId('refunds-table').textContent()).toContain('Урок перенесли')
     expect(await page.getByTestId('refund-open').count()).toBe(0)
-    expect(fake.callsOf('refundStarPayment').filter((c) => c.params.telegram_payment_charge_id === starsCharge())).toHaveLength(1)
+    // Telegram was asked twice: the refused call and the one refund; the retry after the lost answer asked nothing.
+    expect(fake.callsOf('refundStarPayment').filter((c) => c.params.telegram_payment_charge_id === starsCharge())).toHaveLength(2)
     const stored = (await api(`/api/admin/payments/${paymentId}`, { user: OWNER })).body
     expect(stored).toMatchObject({ status: 'refunded', refundedMinor: 250 })
-    expect(stored.refunds).toHaveLength(1)
+    expect(stored.refunds.map((r: { status: string }) => r.status)).toEqual(['failed', 'succeeded'])
     await checkScreen(page, 'payment-refunded')
   })
 

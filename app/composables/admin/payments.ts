@@ -63,11 +63,20 @@ export function useAdminPayment(id: Ref<number>) {
       loading.value = false
     }
   }
-  /** Throws AdminApiError; resolves with the refund as the server stored it (a repeated key returns the first outcome). */
+  /**
+   * Throws AdminApiError; resolves with the refund as the server stored it (a repeated key returns
+   * the first outcome). Whenever the server answered, the payment is reloaded: a refused refund shows
+   * up in its refunds too.
+   */
   async function refund(input: RefundInput, idempotencyKey: string) {
-    const result = await api.post<{ refund: { status: 'pending' | 'succeeded' | 'failed'; error: string | null } }>(`/api/admin/payments/${id.value}/refund`, input, { 'Idempotency-Key': idempotencyKey })
-    await load()
-    return result.refund
+    try {
+      const result = await api.post<{ refund: { status: 'pending' | 'succeeded' | 'failed'; error: string | null } }>(`/api/admin/payments/${id.value}/refund`, input, { 'Idempotency-Key': idempotencyKey })
+      await load()
+      return result.refund
+    } catch (e) {
+      if ((e as AdminApiError).code !== 'network') await load()
+      throw e
+    }
   }
   return { payment, loading, error, load, refund }
 }

@@ -17,6 +17,8 @@ export const AdminPaymentsQuerySchema = z.object({
   status: z.enum(['succeeded', 'partially_refunded', 'refunded']).optional(),
   flagged: boolParam.optional(),
   orderId: z.coerce.number().int().positive().optional(),
+  /** An order number or a charge id (Telegram's or the provider's), matched exactly. */
+  q: z.string().trim().min(1).max(100).optional(),
   from: z.coerce.date().optional(),
   to: z.coerce.date().optional(),
   before: z.coerce.number().int().positive().optional(),

@@ -77,7 +77,7 @@ export function useAdminApi() {
   }
   return {
     get: <T>(path: string, query?: Query) => request<T>('GET', path, { query }),
-    post: <T>(path: string, body?: unknown) => request<T>('POST', path, { body }),
+    post: <T>(path: string, body?: unknown, headers?: Record<string, string>) => request<T>('POST', path, { body, headers }),
     patch: <T>(path: string, body?: unknown) => request<T>('PATCH', path, { body }),
     del: <T>(path: string) => request<T>('DELETE', path),
     /** Sends a file's text as the raw body (CSV import). */

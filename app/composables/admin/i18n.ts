@@ -28,7 +28,10 @@ export function useAdminI18n() {
   }
   /** Adopt the signed-in user's locale unless the operator chose one in this browser. */
   const adoptUserLocale = (userLocale: AdminLocale) => !localStorage.getItem(STORAGE_KEY) && setLocale(userLocale, false)
-  const money = (minor: number, currency = 'RUB') => new Intl.NumberFormat(locale.value, { style: 'currency', currency, minimumFractionDigits: minor % 100 === 0 ? 0 : 2 }).format(minor / 100)
+  /** Telegram Stars (XTR) have no minor unit and no ISO symbol: "250 Stars" / "250 звёзд". */
+  const stars = (n: number) => t(`money.stars.${new Intl.PluralRules(locale.value).select(n)}` as AdminMessageKey, { n: new Intl.NumberFormat(locale.value).format(n) })
+  const money = (minor: number, currency = 'RUB') =>
+    currency === 'XTR' ? stars(minor) : new Intl.NumberFormat(locale.value, { style: 'currency', currency, minimumFractionDigits: minor % 100 === 0 ? 0 : 2 }).format(minor / 100)
   const dateTime = (value: string | Date) => new Intl.DateTimeFormat(locale.value, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(value))
   /** A server error in the operator's language when we know its code, else the server's own message. */
   const errorText = (error: unknown) => {

@@ -73,3 +73,65 @@ export interface ImportResult {
   errors: { row: number; field: string; message: string }[]
 }
 export type { Role }
+
+export type PaymentProvider = 'telegram_provider' | 'telegram_stars'
+export type PaymentStatus = 'succeeded' | 'partially_refunded' | 'refunded'
+export const PAYMENT_STATUSES: PaymentStatus[] = ['succeeded', 'partially_refunded', 'refunded']
+export type PaymentFlag = 'order_not_payable' | 'amount_mismatch' | 'order_cancelled' | 'order_already_paid'
+export interface AdminPayment {
+  id: number
+  orderId: number | null
+  orderNumber: string | null
+  userId: number
+  provider: PaymentProvider
+  currency: string
+  amountMinor: number
+  refundedMinor: number
+  status: PaymentStatus
+  /** Set when the payment could not apply to its order: the operator should look at it (usually refund). */
+  flag: PaymentFlag | null
+  telegramPaymentChargeId: string
+  providerPaymentChargeId: string | null
+  createdAt: string
+}
+export interface AdminRefund {
+  id: number
+  amountMinor: number
+  reason: string
+  status: 'pending' | 'succeeded' | 'failed'
+  providerReference: string | null
+  actorId: number | null
+  error: string | null
+  completedAt: string | null
+  createdAt: string
+}
+export interface AdminPaymentDetail extends AdminPayment {
+  raw: Record<string, unknown>
+  refunds: AdminRefund[]
+  order: { id: number; number: string; status: OrderStatus; contactName: string; contactPhone: string } | null
+}
+export interface PaymentsPage {
+  items: AdminPayment[]
+  nextBefore: number | null
+}
+export interface PaymentsReport {
+  from: string
+  to: string
+  timezone: string
+  days: { day: string; provider: PaymentProvider; currency: string; payments: number; amountMinor: number; refundedMinor: number; refunds: number }[]
+  totals: Record<string, { payments: number; amountMinor: number; refundedMinor: number; refunds: number }>
+}
+export interface StarReconciliation {
+  id: number
+  checkedFrom: string
+  telegramCount: number
+  ourCount: number
+  differences: { kind: string; chargeId: string; telegramAmount?: number; ourAmount?: number }[]
+  createdAt: string
+}
+/** One coloured series of a bar chart: a value per label. */
+export interface ChartSeries {
+  name: string
+  color: string
+  values: number[]
+}

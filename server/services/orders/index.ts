@@ -264,6 +264,12 @@ export async function ordersByIds(db: DbOrTx, ids: number[]) {
   return ids.length ? db.select().from(orders).where(inArray(orders.id, ids)) : []
 }
 
+/** The id of the order with exactly this number (case-insensitive), for other modules' search boxes. */
+export async function orderIdByNumber(db: DbOrTx, number: string) {
+  const [row] = await db.select({ id: orders.id }).from(orders).where(sql`upper(${orders.number}) = upper(${number})`).limit(1)
+  return row?.id
+}
+
 /** Operators' order list: filter by status and dates, search by number, phone or name, newest first. */
 export async function listOrdersForAdmin(db: DbOrTx, query: AdminOrdersQuery) {
   const filters = []

@@ -1,9 +1,11 @@
 import type { payments } from '../../db/schema'
 
-export function toPaymentDto(p: typeof payments.$inferSelect) {
+/** A payment as the admin API shows it (without the raw payload, which only the detail carries). */
+export function toPaymentDto(p: typeof payments.$inferSelect & { orderNumber?: string | null }) {
   return {
     id: p.id,
     orderId: p.orderId,
+    orderNumber: p.orderNumber ?? null,
     userId: p.userId,
     provider: p.provider,
     currency: p.currency,

@@ -3,7 +3,7 @@ import type { Database, DbOrTx, Transaction } from '../../db/client'
 import { orderItems, orders, payments, refunds, type PaymentFlag, type PaymentProvider } from '../../db/schema'
 import { DomainError } from '../../utils/errors'
 import type { TelegramShippingAddress } from '../../db/schema/orders'
-import { applyTelegramShipping, transitionOrder } from '../orders'
+import { applyTelegramShipping, ordersByIds, transitionOrder } from '../orders'
 import { quoteShipping, resolveShippingOption, shippingRefusalMessage, toTelegramShippingOption } from '../orders/shipping'
 
 /** What goes into the invoice payload (1-128 bytes) and comes back in pre-checkout and success. */
@@ -269,11 +269,18 @@ export async function recordRefundedPayment(db: Database, input: { telegramPayme
   })
 }
 
+/** A payment with its refunds and the order it paid for (number, status and the customer's contact, for operators). */
 export async function getPayment(db: DbOrTx, paymentId: number) {
   const [payment] = await db.select().from(payments).where(eq(payments.id, paymentId))
   if (!payment) throw new DomainError('not_found', 'No such payment')
   const refundRows = await db.select().from(refunds).where(eq(refunds.paymentId, paymentId)).orderBy(refunds.id)
-  return { ...payment, refunds: refundRows }
+  const [order] = payment.orderId ? await ordersByIds(db, [payment.orderId]) : []
+  return {
+    ...payment,
+    orderNumber: order?.number ?? null,
+    order: order ? { id: order.id, number: order.number, status: order.status, contactName: order.contactName, contactPhone: order.contactPhone } : null,
+    refunds: refundRows,
+  }
 }
 
 export async function paymentsForOrder(db: DbOrTx, orderId: number) {

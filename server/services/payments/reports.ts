@@ -1,14 +1,20 @@
-import { and, desc, eq, gte, isNotNull, lt, sql, type SQL } from 'drizzle-orm'
+import { and, desc, eq, gte, isNotNull, lt, or, sql, type SQL } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client'
 import { payments, refunds } from '../../db/schema'
 import type { AdminPaymentsQuery } from '#shared/schemas/payments'
 import { toCsv } from '../catalog/csv'
+import { orderIdByNumber, ordersByIds } from '../orders'
 
 const rowsOf = <T>(result: unknown): T[] => (Array.isArray(result) ? result : (result as { rows: T[] }).rows)
 
 /** Payments for operators, newest first, with the filters of the payments screen. */
-export async function listPayments(db: DbOrTx, query: AdminPaymentsQuery) {
+async function selectPayments(db: DbOrTx, query: AdminPaymentsQuery) {
   const filters: SQL[] = []
+  if (query.q) {
+    // One box for what an operator has at hand: the order number from the customer, or a charge id from Telegram or the provider.
+    const orderId = await orderIdByNumber(db, query.q)
+    filters.push(or(eq(payments.telegramPaymentChargeId, query.q), eq(payments.providerPaymentChargeId, query.q), ...(orderId ? [eq(payments.orderId, orderId)] : []))!)
+  }
   if (query.provider) filters.push(eq(payments.provider, query.provider))
   if (query.status) filters.push(eq(payments.status, query.status))
   if (query.flagged) filters.push(isNotNull(payments.flag))
@@ -23,6 +29,13 @@ export async function listPayments(db: DbOrTx, query: AdminPaymentsQuery) {
     .orderBy(desc(payments.id))
     .limit(query.limit + 1)
   return { items: rows.slice(0, query.limit), nextBefore: rows.length > query.limit ? rows[query.limit - 1]!.id : null }
+}
+
+/** One page of the payments screen, each payment with its order's number. */
+export async function listPayments(db: DbOrTx, query: AdminPaymentsQuery) {
+  const { items, nextBefore } = await selectPayments(db, query)
+  const numbers = new Map((await ordersByIds(db, [...new Set(items.flatMap((p) => (p.orderId ? [p.orderId] : [])))])).map((o) => [o.id, o.number]))
+  return { items: items.map((p) => ({ ...p, orderNumber: p.orderId ? (numbers.get(p.orderId) ?? null) : null })), nextBefore }
 }
 
 export interface DailyRevenue {
@@ -82,7 +95,7 @@ export async function paymentsReport(db: DbOrTx, range: { from: Date; to: Date }
 }
 
 export async function exportPaymentsCsv(db: DbOrTx, query: AdminPaymentsQuery) {
-  const { items } = await listPayments(db, { ...query, limit: 50_000 })
+  const { items } = await selectPayments(db, { ...query, limit: 50_000 })
   return toCsv([
     ['id', 'created_at', 'order_id', 'user_id', 'provider', 'currency', 'amount', 'refunded', 'status', 'flag', 'telegram_payment_charge_id', 'provider_payment_charge_id'],
     ...items.map((p) => [p.id, p.createdAt.toISOString(), p.orderId, p.userId, p.provider, p.currency, p.currency === 'XTR' ? p.amountMinor : (p.amountMinor / 100).toFixed(2), p.currency === 'XTR' ? p.refundedMinor : (p.refundedMinor / 100).toFixed(2), p.status, p.flag, p.telegramPaymentChargeId, p.providerPaymentChargeId]),

@@ -103,7 +103,8 @@ export type InvoiceOutcome = 'paid' | 'cancelled' | 'failed' | 'pending' | 'unav
 export async function openInvoice(link: string): Promise<InvoiceOutcome> {
   if (!invoice.openUrl.isAvailable()) return 'unavailable'
   try {
-    return await invoice.openUrl(link)
+    const status: string = await invoice.openUrl(link)
+    return status === 'paid' || status === 'cancelled' || status === 'pending' ? status : 'failed'
   } catch {
     return 'failed'
   }

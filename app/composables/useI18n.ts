@@ -1,25 +1,52 @@
-import ru, { type Messages } from '~/i18n/ru'
+import ru, { type FirstMessages } from '~/i18n/ru'
+import type { MoreMessages } from '~/i18n/ru.more'
 
 export type Locale = 'ru' | 'en'
 export const LOCALES: readonly Locale[] = ['ru', 'en']
-/**
- * Russian (the default and the fallback) ships with the app; other dictionaries load when a
- * person's locale needs them, so nobody downloads a language they do not read (JS budget).
- */
-const dictionaries = shallowReactive<Partial<Record<Locale, Messages>>>({ ru })
-const loaders: Record<Exclude<Locale, 'ru'>, () => Promise<{ default: Messages }>> = { en: () => import('~/i18n/en') }
-const loading = new Map<Locale, Promise<void>>()
 
-/** Loads a locale's dictionary (once); `t()` falls back to Russian until it is there. */
-export function loadLocale(locale: Locale): Promise<void> {
-  if (dictionaries[locale]) return Promise.resolve()
-  if (!loading.has(locale)) {
-    loading.set(locale, loaders[locale as Exclude<Locale, 'ru'>]().then(
-      (m) => void (dictionaries[locale] = m.default),
-      () => void loading.delete(locale),
+/** Both halves of a locale: sections present in both (errors, cart, orders) are merged. */
+type Merge<A, B> = {
+  [K in keyof A | keyof B]: K extends keyof A ? (K extends keyof B ? A[K] & B[K] : A[K]) : K extends keyof B ? B[K] : never
+}
+export type Messages = Merge<FirstMessages, MoreMessages>
+type Part = 'first' | 'more'
+type Dictionary = Record<string, unknown>
+
+/**
+ * Dictionaries come in two parts per locale (JS budget): `first` (what the first screen needs;
+ * Russian, the default and the fallback, ships with the app) and `more` (every other screen and
+ * the sandbox), loaded after the first screen has painted or before another screen opens
+ * (`loadMoreMessages`). Nobody downloads a language they do not read.
+ */
+const loaded = shallowReactive<Record<Locale, Partial<Record<Part, Dictionary>>>>({ ru: { first: ru }, en: {} })
+const loaders: Record<Locale, Partial<Record<Part, () => Promise<{ default: Dictionary }>>>> = {
+  ru: { more: () => import('~/i18n/ru.more') },
+  en: { first: () => import('~/i18n/en'), more: () => import('~/i18n/en.more') },
+}
+const loading = new Map<string, Promise<void>>()
+let moreWanted = false
+
+function loadPart(locale: Locale, part: Part): Promise<void> {
+  if (loaded[locale][part]) return Promise.resolve()
+  const key = `${locale}:${part}`
+  if (!loading.has(key)) {
+    loading.set(key, loaders[locale][part]!().then(
+      (m) => void (loaded[locale] = { ...loaded[locale], [part]: m.default }),
+      () => void loading.delete(key),
     ))
   }
-  return loading.get(locale)!
+  return loading.get(key)!
+}
+
+/** Loads a locale's dictionary (once; with its second part once that is wanted); `t()` falls back to Russian meanwhile. */
+export function loadLocale(locale: Locale): Promise<void> {
+  return Promise.all([loadPart(locale, 'first'), moreWanted ? loadPart(locale, 'more') : undefined]).then(() => {})
+}
+
+/** Loads every screen's strings for `locale` (and Russian, the fallback). */
+export function loadMoreMessages(locale: Locale): Promise<void> {
+  moreWanted = true
+  return Promise.all([loadPart('ru', 'more'), loadLocale(locale)]).then(() => {})
 }
 
 /** Dotted paths to every string in the dictionaries, e.g. `errors.auth_expired.title`. */
@@ -33,23 +60,27 @@ export function toLocale(code: string | null | undefined): Locale {
   return code?.toLowerCase().startsWith('ru') ? 'ru' : 'en'
 }
 
-function lookup(messages: Messages, key: string): string | undefined {
+function lookupIn(messages: Dictionary | undefined, key: string): string | undefined {
   let node: unknown = messages
   for (const part of key.split('.')) node = (node as Record<string, unknown> | undefined)?.[part]
   return typeof node === 'string' ? node : undefined
+}
+/** A string from the locale's loaded parts. */
+function lookup(locale: Locale, key: string): string | undefined {
+  const parts = loaded[locale]
+  return lookupIn(parts.first, key) ?? lookupIn(parts.more, key)
 }
 
 /** A tiny typed i18n: `t('home.greeting', { name })`, money and dates through Intl for the current locale. */
 export function useI18n() {
   const locale = useState<Locale>('locale', () => 'ru')
   function t(key: MessageKey, params?: Record<string, string | number>): string {
-    const messages = dictionaries[locale.value]
-    if (!messages) void loadLocale(locale.value)
-    const text = (messages && lookup(messages, key)) ?? lookup(ru, key) ?? key
+    if (!loaded[locale.value].first) void loadLocale(locale.value)
+    const text = lookup(locale.value, key) ?? lookup('ru', key) ?? key
     return params ? text.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`)) : text
   }
   /** Whether a key exists (error codes from the server may be new to this client). */
-  const has = (key: string) => lookup(dictionaries[locale.value] ?? ru, key) !== undefined
+  const has = (key: string) => (lookup(locale.value, key) ?? lookup('ru', key)) !== undefined
   const money = (minor: number, currency: string) =>
     new Intl.NumberFormat(locale.value, { style: 'currency', currency, minimumFractionDigits: minor % 100 === 0 ? 0 : 2 }).format(minor / 100)
   const date = (value: Date | number, options: Intl.DateTimeFormatOptions = { dateStyle: 'long', timeStyle: 'short' }) =>

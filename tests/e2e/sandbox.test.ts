@@ -236,6 +236,19 @@ describe('safe areas and fullscreen (phone with a notch)', () => {
     const sent = await page.locator('.events li.sent code').allTextContents()
     expect(sent).toEqual(expect.arrayContaining(['fullscreen_changed', 'safe_area_changed', 'content_safe_area_changed', 'viewport_changed']))
   })
+
+  it('keeps room for Telegram\'s controls before the insets arrive when launched in fullscreen', async () => {
+    // Opened straight from a fullscreen launch URL with no Telegram to answer: the insets never come,
+    // as in the moment before the SDK has loaded. env(safe-area-inset-*) is all Chromium can say (0).
+    const launch = await (await fetch(`${app.url}/api/sandbox/launch?person=customer_en`)).json()
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'en-US' })
+    await phone.goto(`${app.url}/app#${launch.hash}&tgWebAppFullscreen=1`)
+    await phone.waitForSelector('main.screen h1')
+    expect(await phone.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--tg-safe-area-inset-top'))).toBe('')
+    expect(await phone.evaluate(() => getComputedStyle(document.querySelector('.tma')!).paddingTop)).toBe('46px')
+    expect(await phone.evaluate(() => document.querySelector('h1')!.getBoundingClientRect().top)).toBeGreaterThan(46)
+    await phone.close()
+  })
 })
 
 describe('outside Telegram', () => {

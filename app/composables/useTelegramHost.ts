@@ -1,4 +1,5 @@
 import type { Ref } from 'vue'
+import { sandboxInsets, type SandboxDevice } from '~/utils/sandbox-device'
 
 /** A bottom button as the Mini App asked Telegram to draw it (web_app_setup_main_button & co). */
 export interface HostButton {
@@ -10,8 +11,6 @@ export interface HostButton {
   progress: boolean
 }
 type Payload = Record<string, unknown>
-type Safe = { top: number; bottom: number; left: number; right: number }
-const NO_INSETS: Safe = { top: 0, bottom: 0, left: 0, right: 0 }
 const hidden = (): HostButton => ({ visible: false, active: true, text: '', progress: false })
 
 function toButton(p: Payload): HostButton {
@@ -28,7 +27,10 @@ function toButton(p: Payload): HostButton {
 /**
  * Plays the Telegram client for a Mini App in an iframe, over the web platform's postMessage
  * bridge: the frame posts `{eventType, eventData}` to its parent; we answer with events posted to
- * the frame's window. Buttons, back, theme, viewport, safe areas, closing, swipes, invoices.
+ * the frame's window. Buttons, back, theme, viewport, safe areas, fullscreen, closing, swipes, invoices.
+ * The device and fullscreen mode are the sandbox's to switch (or the app's, for fullscreen): every
+ * change reaches the frame as Telegram sends it (fullscreen_changed, safe_area_changed,
+ * content_safe_area_changed, then viewport_changed once the frame has its new size).
  */
 export function useTelegramHost(frame: Ref<HTMLIFrameElement | null>, options: { themeParams: () => Record<string, string>; onInvoice: (slug: string) => void }) {
   const main = ref<HostButton>(hidden())
@@ -37,17 +39,30 @@ export function useTelegramHost(frame: Ref<HTMLIFrameElement | null>, options: {
   const closingConfirmation = ref(false)
   const verticalSwipes = ref(true)
   const closed = ref(false)
-  const events = ref<{ at: number; name: string; detail: string }[]>([])
+  const events = ref<{ id: number; sent: boolean; name: string; detail: string }[]>([])
+  const device = ref<SandboxDevice>('plain')
+  const fullscreen = ref(false)
+  const bottomBar = computed(() => main.value.visible || secondary.value.visible)
+  const insets = computed(() => sandboxInsets(device.value, fullscreen.value, bottomBar.value))
+  let logged = 0
 
   function send(eventType: string, eventData?: unknown) {
-    frame.value?.contentWindow?.postMessage(JSON.stringify({ eventType, eventData }), window.location.origin)
+    if (!frame.value?.contentWindow) return
+    log(eventType, eventData, true)
+    frame.value.contentWindow.postMessage(JSON.stringify({ eventType, eventData }), window.location.origin)
   }
-  function log(name: string, data?: unknown) {
-    events.value = [{ at: Date.now(), name, detail: data === undefined ? '' : JSON.stringify(data) }, ...events.value].slice(0, 40)
+  function log(name: string, data: unknown, sent = false) {
+    events.value = [{ id: ++logged, sent, name, detail: data === undefined ? '' : JSON.stringify(data) }, ...events.value].slice(0, 40)
   }
   function viewportSize() {
     const f = frame.value
     return { height: f?.clientHeight ?? 0, width: f?.clientWidth ?? 0, is_expanded: true, is_state_stable: true }
+  }
+  function setFullscreen(on: boolean) {
+    if (on && fullscreen.value) return send('fullscreen_failed', { error: 'ALREADY_FULLSCREEN' })
+    // Exiting while not in fullscreen still answers, so the app's request settles.
+    if (on === fullscreen.value) return send('fullscreen_changed', { is_fullscreen: on })
+    fullscreen.value = on
   }
 
   const handlers: Record<string, (p: Payload) => void> = {
@@ -58,10 +73,10 @@ export function useTelegramHost(frame: Ref<HTMLIFrameElement | null>, options: {
     web_app_setup_swipe_behavior: (p) => (verticalSwipes.value = p.allow_vertical_swipe !== false),
     web_app_request_theme: () => send('theme_changed', { theme_params: options.themeParams() }),
     web_app_request_viewport: () => send('viewport_changed', viewportSize()),
-    web_app_request_safe_area: () => send('safe_area_changed', NO_INSETS),
-    web_app_request_content_safe_area: () => send('content_safe_area_changed', NO_INSETS),
-    web_app_request_fullscreen: () => send('fullscreen_changed', { is_fullscreen: true }),
-    web_app_exit_fullscreen: () => send('fullscreen_changed', { is_fullscreen: false }),
+    web_app_request_safe_area: () => send('safe_area_changed', insets.value.safeArea),
+    web_app_request_content_safe_area: () => send('content_safe_area_changed', insets.value.contentSafeArea),
+    web_app_request_fullscreen: () => setFullscreen(true),
+    web_app_exit_fullscreen: () => setFullscreen(false),
     web_app_open_invoice: (p) => options.onInvoice(String(p.slug)),
     web_app_close: () => (closed.value = true),
     web_app_open_link: (p) => void window.open(String(p.url), '_blank', 'noopener'),
@@ -82,6 +97,22 @@ export function useTelegramHost(frame: Ref<HTMLIFrameElement | null>, options: {
     handlers[message.eventType]?.(data)
   }
   onMounted(() => window.addEventListener('message', onMessage))
+  // Told only when something changed, in Telegram's order: the mode, then the insets it brings.
+  watch(fullscreen, (is_fullscreen) => send('fullscreen_changed', { is_fullscreen }))
+  watch(() => JSON.stringify(insets.value.safeArea), () => send('safe_area_changed', insets.value.safeArea))
+  watch(() => JSON.stringify(insets.value.contentSafeArea), () => send('content_safe_area_changed', insets.value.contentSafeArea))
+  // The frame's size follows the device, the mode and Telegram's bars: each new size is a viewport_changed.
+  watch(frame, (element, _, onCleanup) => {
+    if (!element) return
+    let last = `${element.clientWidth}x${element.clientHeight}`
+    const observer = new ResizeObserver(() => {
+      const size = `${element.clientWidth}x${element.clientHeight}`
+      if (size !== last) send('viewport_changed', viewportSize())
+      last = size
+    })
+    observer.observe(element)
+    onCleanup(() => observer.disconnect())
+  })
   onBeforeUnmount(() => window.removeEventListener('message', onMessage))
 
   /** A fresh frame: forget what the previous launch asked for. */
@@ -96,7 +127,7 @@ export function useTelegramHost(frame: Ref<HTMLIFrameElement | null>, options: {
   }
 
   return {
-    main, secondary, back, closingConfirmation, verticalSwipes, closed, events, reset,
+    main, secondary, back, closingConfirmation, verticalSwipes, closed, events, reset, device, fullscreen, bottomBar,
     pressMain: () => main.value.active && !main.value.progress && send('main_button_pressed'),
     pressSecondary: () => secondary.value.active && !secondary.value.progress && send('secondary_button_pressed'),
     pressBack: () => send('back_button_pressed'),

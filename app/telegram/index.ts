@@ -96,3 +96,12 @@ export function paintThemeFromUrl(): void {
     if (typeof value === 'string' && /^#[0-9a-f]{3,8}$/i.test(value)) style.setProperty(`--tg-theme-${key.replace(/_/g, '-')}`, value)
   }
 }
+
+/**
+ * Marks `<html data-tg-fullscreen>` when Telegram opened the app in fullscreen (`tgWebAppFullscreen=1`),
+ * so the first screen keeps room for Telegram's floating controls before the SDK reports the real
+ * insets; the SDK keeps the mark in step with fullscreen changes from then on.
+ */
+export function markFullscreenFromUrl(): void {
+  document.documentElement.toggleAttribute('data-tg-fullscreen', launchFragment().get('tgWebAppFullscreen') === '1')
+}

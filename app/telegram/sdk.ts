@@ -65,7 +65,12 @@ export async function startTelegram(): Promise<TelegramLaunch | null> {
   // never waits on the client (CSS uses env(safe-area-inset-*) and 100dvh until the values arrive).
   viewport
     .mount({ timeout: 5000 })
-    .then(() => viewport.bindCssVars(viewportVarName))
+    .then(() => {
+      viewport.bindCssVars(viewportVarName)
+      const markFullscreen = () => document.documentElement.toggleAttribute('data-tg-fullscreen', viewport.isFullscreen())
+      markFullscreen()
+      viewport.isFullscreen.sub(markFullscreen)
+    })
     .catch(() => {})
   miniApp.ready()
   const data = launch.tgWebAppData

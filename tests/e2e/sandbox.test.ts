@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, Frame, Page } from 'playwright-core'
 import { startApp, type RunningApp } from '../helpers/app'
-import { SCREENSHOT_DIR, launchBrowser, sandboxLaunch, screenshot, seriousA11yViolations } from '../helpers/browser'
+import { SCREENSHOT_DIR, launchBrowser, phoneScreenshot, sandboxLaunch, screenshot, seriousA11yViolations } from '../helpers/browser'
 import { resolve } from 'node:path'
 import { mkdirSync } from 'node:fs'
 
@@ -145,6 +145,109 @@ describe('sandbox', () => {
     await frame.waitForSelector('text=Здравствуйте, Олег!')
     await frame.click('a[href="/app/account"]')
     await frame.waitForSelector('text=Оператор')
+  })
+})
+
+/** The insets the Mini App got from the sandbox, as the CSS variables the SDK binds. */
+const insetVars = (frame: Frame) =>
+  frame.evaluate(() => {
+    const style = getComputedStyle(document.documentElement)
+    const names = ['safe-area-inset-top', 'safe-area-inset-bottom', 'content-safe-area-inset-top', 'content-safe-area-inset-bottom']
+    return Object.fromEntries(names.map((name) => [name, style.getPropertyValue(`--tg-${name}`).trim()]))
+  })
+const insets = (safeTop: number, safeBottom: number, contentTop: number) => ({
+  'safe-area-inset-top': `${safeTop}px`,
+  'safe-area-inset-bottom': `${safeBottom}px`,
+  'content-safe-area-inset-top': `${contentTop}px`,
+  'content-safe-area-inset-bottom': '0px',
+})
+const top = (frame: Frame, selector: string) => frame.evaluate((s) => document.querySelector(s)!.getBoundingClientRect().top, selector)
+const fullscreenMark = (frame: Frame) => frame.evaluate(() => document.documentElement.hasAttribute('data-tg-fullscreen'))
+
+describe('safe areas and fullscreen (phone with a notch)', () => {
+  // Status bar 47 and home indicator 34 (SANDBOX_DEVICES.notch); Telegram's controls 46 in fullscreen.
+  it('keeps the home screen clear of the notch and of Telegram\'s controls in fullscreen', async () => {
+    await page.goto(`${app.url}/sandbox?device=notch&fullscreen=1`)
+    await page.waitForSelector('[data-testid="who"]')
+    const frame = await launch({ person: 'customer_en' })
+    const src = await page.getAttribute('[data-testid="miniapp-frame"]', 'src')
+    expect(src).toContain('tgWebAppFullscreen=1')
+    expect(src).toContain('tgWebAppPlatform=ios')
+    // Home shows the Main button: Telegram's bottom bar keeps the home indicator off the app.
+    await expect.poll(() => insetVars(frame), { timeout: 10_000 }).toEqual(insets(47, 0, 46))
+    expect(await fullscreenMark(frame)).toBe(true)
+    expect(await top(frame, 'main.screen')).toBeGreaterThanOrEqual(47 + 46)
+    expect(await top(frame, 'h1')).toBeGreaterThan(47 + 46)
+    await phoneScreenshot(page, 'miniapp-home-notch-fullscreen-en')
+    expect(await seriousA11yViolations(frame)).toEqual([])
+  })
+
+  it('keeps a scrolled screen\'s sticky bar under the controls and its end above the home indicator', async () => {
+    const frame = await miniApp()
+    await frame.click('a[href="/app/catalog"]')
+    await frame.waitForSelector('[data-testid="product-grid"]')
+    // No bottom bar on the catalog while the cart is empty: the home indicator is over the app now.
+    await expect.poll(() => insetVars(frame)).toEqual(insets(47, 34, 46))
+    await frame.evaluate(() => window.scrollTo(0, 600))
+    await expect.poll(() => frame.evaluate(() => window.scrollY)).toBeGreaterThan(0)
+    expect(await top(frame, '.top')).toBe(47 + 46)
+    await phoneScreenshot(page, 'miniapp-catalog-scrolled-notch-fullscreen-en')
+    // Scrolled to the very end (the catalog loads more as it nears it), the screen stops above the home indicator.
+    const scrollToEnd = () => frame.evaluate(() => {
+      window.scrollTo(0, document.documentElement.scrollHeight)
+      return document.documentElement.scrollHeight
+    })
+    let height = 0
+    for (let i = 0; i < 10 && height !== (height = await scrollToEnd()); i++) await page.waitForTimeout(700)
+    const gap = await frame.evaluate(() => document.documentElement.scrollHeight - (document.querySelector('main.screen')!.getBoundingClientRect().bottom + window.scrollY))
+    expect(gap).toBeGreaterThanOrEqual(34 - 0.5)
+    await phoneScreenshot(page, 'miniapp-catalog-end-notch-fullscreen-en')
+    expect(await seriousA11yViolations(frame)).toEqual([])
+  })
+
+  it('tells the app when the device or fullscreen changes: a plain device has no insets', async () => {
+    const frame = await miniApp()
+    await frame.evaluate(() => window.scrollTo(0, 0))
+    const viewportMatchesFrame = async () => {
+      const frameHeight = await page.$eval('[data-testid="miniapp-frame"]', (f) => (f as HTMLIFrameElement).clientHeight)
+      return (await frame.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--tg-viewport-height').trim())) === `${frameHeight}px`
+    }
+    await page.selectOption('[data-testid="device"]', 'plain')
+    // Telegram's controls still float over the app in fullscreen, whatever the device.
+    await expect.poll(() => insetVars(frame)).toEqual(insets(0, 0, 46))
+    await page.uncheck('[data-testid="fullscreen"]')
+    await expect.poll(() => insetVars(frame)).toEqual(insets(0, 0, 0))
+    await expect.poll(() => fullscreenMark(frame)).toBe(false)
+    await expect.poll(viewportMatchesFrame).toBe(true)
+    expect(await top(frame, 'main.screen')).toBe(0)
+
+    // Back to the notch outside fullscreen: Telegram's header is below the status bar, the home indicator over the app.
+    await page.selectOption('[data-testid="device"]', 'notch')
+    await expect.poll(() => insetVars(frame)).toEqual(insets(0, 34, 0))
+    await expect.poll(viewportMatchesFrame).toBe(true)
+    await phoneScreenshot(page, 'miniapp-catalog-notch-en')
+
+    // The app asks for fullscreen itself (web_app_request_fullscreen): the sandbox enters it and says so.
+    await frame.evaluate(() => window.parent.postMessage(JSON.stringify({ eventType: 'web_app_request_fullscreen', eventData: {} }), window.location.origin))
+    await expect.poll(() => page.isChecked('[data-testid="fullscreen"]')).toBe(true)
+    await expect.poll(() => insetVars(frame)).toEqual(insets(47, 34, 46))
+    await expect.poll(() => fullscreenMark(frame)).toBe(true)
+    await expect.poll(viewportMatchesFrame).toBe(true)
+    const sent = await page.locator('.events li.sent code').allTextContents()
+    expect(sent).toEqual(expect.arrayContaining(['fullscreen_changed', 'safe_area_changed', 'content_safe_area_changed', 'viewport_changed']))
+  })
+
+  it('keeps room for Telegram\'s controls before the insets arrive when launched in fullscreen', async () => {
+    // Opened straight from a fullscreen launch URL with no Telegram to answer: the insets never come,
+    // as in the moment before the SDK has loaded. env(safe-area-inset-*) is all Chromium can say (0).
+    const launch = await (await fetch(`${app.url}/api/sandbox/launch?person=customer_en`)).json()
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'en-US' })
+    await phone.goto(`${app.url}/app#${launch.hash}&tgWebAppFullscreen=1`)
+    await phone.waitForSelector('main.screen h1')
+    expect(await phone.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--tg-safe-area-inset-top'))).toBe('')
+    expect(await phone.evaluate(() => getComputedStyle(document.querySelector('.tma')!).paddingTop)).toBe('46px')
+    expect(await phone.evaluate(() => document.querySelector('h1')!.getBoundingClientRect().top)).toBeGreaterThan(46)
+    await phone.close()
   })
 })
 

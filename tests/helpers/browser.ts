@@ -6,10 +6,13 @@ const root = resolve(import.meta.dirname, '../..')
 /** Screenshots CI keeps as artifacts (gitignored). */
 export const SCREENSHOT_DIR = resolve(root, 'tests/artifacts/screenshots')
 
+/** The Chromium every browser test and bench starts: Debian's, or `CHROMIUM_PATH`. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+
 /** Debian's Chromium, headless, with nothing that phones home. */
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: CHROMIUM_PATH,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   })
 }

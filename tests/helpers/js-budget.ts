@@ -70,14 +70,12 @@ function total(urls: string[], laterUrls: string[] = []): JsBudget {
 export async function miniAppFirstScreenJs(browser: Browser, baseUrl: string): Promise<JsBudget> {
   const context = await browser.newContext({ locale: 'ru-RU' })
   try {
+    // No named functions inside: tsx (the bench) compiles them to `__name(...)` calls, which the page lacks.
     await context.addInitScript(() => {
       if (window.parent === window) return
-      const shown = () => {
-        const h1 = document.querySelector('main.screen h1')
-        return Boolean(h1?.textContent?.trim()) && /Здравствуйте, \S/.test(document.body.innerText)
-      }
       const observer = new MutationObserver(() => {
-        if (!shown()) return
+        const h1 = document.querySelector('main.screen h1')
+        if (!h1?.textContent?.trim() || !/Здравствуйте, \S/.test(document.body.innerText)) return
         ;(window as unknown as { __homeShownAt: number }).__homeShownAt = performance.now()
         observer.disconnect()
       })

@@ -50,11 +50,13 @@ export default defineNuxtConfig({
   hooks: {
     // The Mini App's first screen in one chunk (client build only): fewer, better-compressed files
     // on a first launch than the bundler's split into a dozen small shared chunks.
-    'vite:extendConfig'(config, { isClient }) {
+    'vite:extendConfig'(viteConfig, { isClient }) {
       if (!isClient) return
-      const output = (config.build ??= {}).rollupOptions ??= {}
-      ;(output as { output?: object }).output = {
-        ...((output as { output?: object }).output ?? {}),
+      // Nuxt hands the config over typed read-only; extending it here is what the hook is for.
+      const build = ((viteConfig as { build?: { rollupOptions?: { output?: object } } }).build ??= {})
+      const rollupOptions = (build.rollupOptions ??= {})
+      rollupOptions.output = {
+        ...rollupOptions.output,
         codeSplitting: {
           groups: [
             {

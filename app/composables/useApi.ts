@@ -52,7 +52,7 @@ export function useApi() {
     try {
       for (let attempt = 1; ; attempt++) {
         try {
-          return await $fetch<T>(path, { method, headers, body: body as Record<string, unknown> | undefined, retry: 0 })
+          return await $fetch<T, string>(path, { method, headers, body: body as Record<string, unknown> | undefined, retry: 0 })
         } catch (raw) {
           const error = toApiError(raw)
           const retriable = error.code === 'network' || RETRIABLE.has(error.status)

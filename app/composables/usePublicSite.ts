@@ -94,7 +94,8 @@ export async function usePublicSite() {
       description: meta.description,
       ogTitle: meta.title,
       ogDescription: meta.description,
-      ogType: meta.type ?? 'website',
+      // Open Graph's `product` type (read by VK and Facebook catalogs) is missing from Unhead's union.
+      ogType: (meta.type ?? 'website') as 'website',
       ogUrl: absolute(meta.path),
       ogSiteName: l(business.value?.profile.name),
       ogLocale: lang.value === 'en' ? 'en_US' : 'ru_RU',

@@ -85,8 +85,7 @@ describe('sandbox', () => {
   })
 
   it('draws the Main and Secondary buttons, and Main and Back presses navigate', async () => {
-    await page.selectOption('[data-testid="person"]', 'customer')
-    const frame = await miniApp()
+    const frame = await launch({ person: 'customer' })
     await frame.waitForSelector('text=Здравствуйте, Мария!')
     await page.waitForSelector('[data-testid="tg-main"]:has-text("Открыть меню")')
     await page.waitForSelector('[data-testid="tg-secondary"]:has-text("Записаться")')

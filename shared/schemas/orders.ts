@@ -67,11 +67,15 @@ export type AdminOrdersQuery = z.output<typeof AdminOrdersQuerySchema>
 
 const money = z.number().int().min(0).max(100_000_000)
 const localizedOptional = z.object({ ru: z.string().trim().max(500), en: z.string().trim().max(500) })
-/** Lists typed one per line or comma-separated in the form arrive as arrays: trimmed, blanks and repeats dropped. */
+/** Lists typed one per line or comma-separated in the form arrive as arrays: trimmed, blanks and repeats (any case) dropped; matching ignores case too. */
 const wordList = (item: z.ZodString, max: number) =>
   z
     .array(z.string())
-    .transform((list) => [...new Set(list.map((s) => s.trim().replace(/\s+/g, ' ')).filter(Boolean))])
+    .transform((list) => {
+      const seen = new Map<string, string>()
+      for (const s of list.map((v) => v.trim().replace(/\s+/g, ' ')).filter(Boolean)) if (!seen.has(s.toLowerCase())) seen.set(s.toLowerCase(), s)
+      return [...seen.values()]
+    })
     .pipe(z.array(item).max(max))
 
 /** POST /api/admin/delivery/zones — prices in minor units (kopecks); cities and post codes match addresses typed in Telegram's payment form. */

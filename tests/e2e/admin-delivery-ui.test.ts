@@ -197,6 +197,11 @@ describe('/admin/delivery in the browser', () => {
     await page.getByTestId('shipping-warning').waitFor()
     expect(await page.getByTestId('shipping-warning').textContent()).toContain('refuse delivery to every address')
     await checkScreen('delivery-warning')
+    // The same screen in Russian, the operators' usual language.
+    await page.getByLabel('Language').selectOption('ru')
+    await page.getByRole('heading', { name: 'Доставка и самовывоз' }).waitFor()
+    expect(await page.getByTestId('shipping-warning').textContent()).toContain('откажет в доставке на любой адрес')
+    await checkScreen('delivery-ru')
     expect(pageErrors).toEqual([])
   })
 })

@@ -64,7 +64,7 @@ export type ProductInput = z.output<typeof ProductInputSchema>
  * A PATCH changes only the fields it carries: the create schema's defaults must not fill in the
  * rest (they would silently reset images, options or visibility).
  */
-function withoutDefaults<Shape extends z.ZodRawShape>(shape: Shape) {
+export function withoutDefaults<Shape extends z.ZodRawShape>(shape: Shape) {
   return Object.fromEntries(Object.entries(shape).map(([key, field]) => [key, field instanceof z.ZodDefault ? field.unwrap() : field])) as {
     [K in keyof Shape]: Shape[K] extends z.ZodDefault<infer Inner> ? Inner : Shape[K]
   }

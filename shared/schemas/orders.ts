@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { SelectedOptionsSchema } from './catalog'
+import { LocalizedTextSchema, SelectedOptionsSchema, withoutDefaults } from './catalog'
 
 export const AddressSchema = z.object({
   text: z.string().trim().min(5, 'Enter the street and house').max(300),
@@ -64,3 +64,64 @@ export const AdminOrdersQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(50),
 })
 export type AdminOrdersQuery = z.output<typeof AdminOrdersQuerySchema>
+
+const money = z.number().int().min(0).max(100_000_000)
+const localizedOptional = z.object({ ru: z.string().trim().max(500), en: z.string().trim().max(500) })
+/** Lists typed one per line or comma-separated in the form arrive as arrays: trimmed, blanks and repeats (any case) dropped; matching ignores case too. */
+const wordList = (item: z.ZodString, max: number) =>
+  z
+    .array(z.string())
+    .transform((list) => {
+      const seen = new Map<string, string>()
+      for (const s of list.map((v) => v.trim().replace(/\s+/g, ' ')).filter(Boolean)) if (!seen.has(s.toLowerCase())) seen.set(s.toLowerCase(), s)
+      return [...seen.values()]
+    })
+    .pipe(z.array(item).max(max))
+
+/** POST /api/admin/delivery/zones — prices in minor units (kopecks); cities and post codes match addresses typed in Telegram's payment form. */
+export const DeliveryZoneInputSchema = z
+  .object({
+    slug: z.string().trim().min(1).max(80).regex(/^[a-z0-9-]+$/, 'letters, digits and dashes only').optional(),
+    name: LocalizedTextSchema,
+    description: localizedOptional.default({ ru: '', en: '' }),
+    priceMinor: money,
+    freeFromMinor: money.nullable().default(null),
+    minOrderMinor: money.default(0),
+    etaMinutes: z.number().int().min(1).max(10_080).default(60),
+    isActive: z.boolean().default(true),
+    countryCode: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .regex(/^[A-Z]{2}$/, 'two letters, ISO 3166-1 (RU, KZ, ...)')
+      .nullable()
+      .default(null),
+    cities: wordList(z.string().min(1).max(80, 'at most 80 characters per city'), 200).default([]),
+    postCodePrefixes: wordList(z.string().regex(/^[A-Za-z0-9 -]{1,10}$/, 'a post code or its start: letters, digits, up to 10'), 200).default([]),
+  })
+  .refine((v) => v.freeFromMinor === null || v.freeFromMinor > 0, { message: 'free delivery threshold must be above zero (leave it empty for none)', path: ['freeFromMinor'] })
+export type DeliveryZoneInput = z.output<typeof DeliveryZoneInputSchema>
+export const DeliveryZonePatchSchema = z
+  .object(withoutDefaults(DeliveryZoneInputSchema.shape))
+  .partial()
+  .refine((p) => Object.keys(p).length > 0, 'nothing to change')
+  .refine((p) => p.freeFromMinor === undefined || p.freeFromMinor === null || p.freeFromMinor > 0, { message: 'free delivery threshold must be above zero (leave it empty for none)', path: ['freeFromMinor'] })
+export type DeliveryZonePatch = z.output<typeof DeliveryZonePatchSchema>
+
+/** POST /api/admin/delivery/pickup-points */
+export const PickupPointInputSchema = z.object({
+  slug: z.string().trim().min(1).max(80).regex(/^[a-z0-9-]+$/, 'letters, digits and dashes only').optional(),
+  name: LocalizedTextSchema,
+  address: z.object({ ru: z.string().trim().min(1).max(300), en: z.string().trim().min(1).max(300) }),
+  hours: LocalizedTextSchema,
+  isActive: z.boolean().default(true),
+})
+export type PickupPointInput = z.output<typeof PickupPointInputSchema>
+export const PickupPointPatchSchema = z
+  .object(withoutDefaults(PickupPointInputSchema.shape))
+  .partial()
+  .refine((p) => Object.keys(p).length > 0, 'nothing to change')
+export type PickupPointPatch = z.output<typeof PickupPointPatchSchema>
+
+/** PATCH /api/admin/delivery/settings */
+export const DeliverySettingsPatchSchema = z.object({ telegramShipping: z.boolean() })

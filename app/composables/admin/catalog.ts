@@ -2,7 +2,7 @@ import { useAdminApi, type AdminApiError } from './api'
 import type { AdminCategory, AdminProduct, ImportResult } from './types'
 
 /** A list loaded from one admin endpoint, with loading and error state and a reload. */
-function useList<T>(path: string) {
+export function useList<T>(path: string) {
   const api = useAdminApi()
   const items = ref<T[]>([]) as Ref<T[]>
   const loading = ref(false)

@@ -135,3 +135,32 @@ export interface ChartSeries {
   color: string
   values: number[]
 }
+
+/** A courier zone as /api/admin/delivery/zones shows it (money in minor units). */
+export interface AdminDeliveryZone {
+  id: number
+  slug: string
+  name: { ru: string; en: string }
+  description: { ru: string; en: string }
+  priceMinor: number
+  freeFromMinor: number | null
+  minOrderMinor: number
+  etaMinutes: number
+  isActive: boolean
+  countryCode: string | null
+  cities: string[]
+  postCodePrefixes: string[]
+}
+export interface AdminPickupPoint {
+  id: number
+  slug: string
+  name: { ru: string; en: string }
+  address: { ru: string; en: string }
+  hours: { ru: string; en: string }
+  isActive: boolean
+}
+export interface AdminDeliverySettings {
+  telegramShipping: boolean
+  /** A provider token (or the sandbox): without it Telegram cannot take cards, so the switch has no effect. */
+  cardPayments: boolean
+}

@@ -2,7 +2,7 @@ import type { z } from 'zod'
 import { AuditQuerySchema } from '#shared/schemas/audit'
 import { AdminLinkSchema, AdminUsersQuerySchema, GrantRoleSchema, UpdateMeSchema, UserIdParamsSchema, UserRoleParamsSchema } from '#shared/schemas/auth'
 import { CategoryInputSchema, CategoryPatchSchema, IdParamsSchema, ProductInputSchema, ProductListQuerySchema, ProductPatchSchema, ProductSlugParamsSchema, StockAdjustmentSchema } from '#shared/schemas/catalog'
-import { AddToCartSchema, AdminOrdersQuerySchema, CartLineParamsSchema, CartLineUpdateSchema, CheckoutQuoteSchema, CheckoutSchema, OrderParamsSchema, OrderStatusChangeSchema } from '#shared/schemas/orders'
+import { AddToCartSchema, AdminOrdersQuerySchema, DeliverySettingsPatchSchema, DeliveryZoneInputSchema, DeliveryZonePatchSchema, PickupPointInputSchema, PickupPointPatchSchema, CartLineParamsSchema, CartLineUpdateSchema, CheckoutQuoteSchema, CheckoutSchema, OrderParamsSchema, OrderStatusChangeSchema } from '#shared/schemas/orders'
 import { AdminPaymentsQuerySchema, PaymentsReportQuerySchema, RefundSchema } from '#shared/schemas/payments'
 import { SandboxCallbackBody, SandboxChatMessageBody, SandboxChatQuery, SandboxInvoiceParams, SandboxInvoicePayBody, SandboxLaunchQuery, SandboxShippingBody } from '#shared/schemas/sandbox'
 import type { ErrorCode } from '#shared/errors'
@@ -92,6 +92,14 @@ export const ROUTES: RouteDoc[] = [
   { method: 'get', path: '/api/admin/catalog/categories', tag: 'admin', summary: 'Every category, hidden ones too', auth: staff('catalog.write') },
   { method: 'post', path: '/api/admin/catalog/categories', tag: 'admin', summary: 'Create a category (audited)', auth: staff('catalog.write'), body: CategoryInputSchema, errors: ['conflict'] },
   { method: 'patch', path: '/api/admin/catalog/categories/{id}', tag: 'admin', summary: 'Edit a category (audited)', auth: staff('catalog.write'), params: IdParamsSchema, body: CategoryPatchSchema, errors: ['not_found'] },
+  { method: 'get', path: '/api/admin/delivery/zones', tag: 'admin', summary: 'Every courier zone, inactive ones too (prices in minor units)', auth: staff('settings.write') },
+  { method: 'post', path: '/api/admin/delivery/zones', tag: 'admin', summary: 'Create a courier zone: price, free-from, minimum, cities and post-code prefixes for Telegram-typed addresses (audited)', auth: staff('settings.write'), body: DeliveryZoneInputSchema, errors: ['conflict'] },
+  { method: 'patch', path: '/api/admin/delivery/zones/{id}', tag: 'admin', summary: 'Edit a courier zone; `isActive: false` takes it off checkout, zones are never deleted (audited)', auth: staff('settings.write'), params: IdParamsSchema, body: DeliveryZonePatchSchema, errors: ['not_found', 'conflict'] },
+  { method: 'get', path: '/api/admin/delivery/pickup-points', tag: 'admin', summary: 'Every pickup point, inactive ones too', auth: staff('settings.write') },
+  { method: 'post', path: '/api/admin/delivery/pickup-points', tag: 'admin', summary: 'Create a pickup point (audited)', auth: staff('settings.write'), body: PickupPointInputSchema, errors: ['conflict'] },
+  { method: 'patch', path: '/api/admin/delivery/pickup-points/{id}', tag: 'admin', summary: 'Edit a pickup point; `isActive: false` takes it off checkout (audited)', auth: staff('settings.write'), params: IdParamsSchema, body: PickupPointPatchSchema, errors: ['not_found', 'conflict'] },
+  { method: 'get', path: '/api/admin/delivery/settings', tag: 'admin', summary: "Whether Telegram collects the address in its payment form, and whether card payments are configured", auth: staff('settings.write') },
+  { method: 'patch', path: '/api/admin/delivery/settings', tag: 'admin', summary: "Turn Telegram's address collection on or off (audited as `setting.update`)", auth: staff('settings.write'), body: DeliverySettingsPatchSchema },
   { method: 'get', path: '/api/admin/payments', tag: 'admin', summary: 'Payments with filters (method, status, flagged, order, dates) and search by order number or charge id', auth: staff('payments.read'), query: AdminPaymentsQuerySchema },
   { method: 'get', path: '/api/admin/payments/{id}', tag: 'admin', summary: "A payment with Telegram's raw payload, its refunds and its order", auth: staff('payments.read'), params: IdParamsSchema, errors: ['not_found'] },
   { method: 'post', path: '/api/admin/payments/{id}/refund', tag: 'admin', summary: 'Refund (Stars via Telegram; cards recorded with the provider reference); audited', auth: staff('payments.refund'), params: IdParamsSchema, body: RefundSchema, idempotencyKey: 'required', errors: ['already_refunded', 'partial_refund_unavailable', 'refund_failed', 'conflict'] },

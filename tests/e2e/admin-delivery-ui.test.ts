@@ -1,0 +1,207 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { createFakeBotApi, type FakeBotApi } from '../../server/telegram/fake-bot-api'
+import { startApp, type RunningApp } from '../helpers/app'
+import { eventually } from '../helpers/eventually'
+import { launchBrowser, plainText, screenshot, seriousA11yViolations } from '../helpers/browser'
+import { tmaHeaders, type InitUser } from '../helpers/telegram-users'
+
+/**
+ * /admin delivery settings against the built app: the API (validation, audit, who may change it),
+ * then an owner in Debian Chromium who edits a zone's price and cities and lets Telegram collect the
+ * address, and the Mini App's checkout options that follow at once.
+ */
+const SECRET = 'admin-delivery-webhook-secret-0123456789'
+const PUBLIC_URL = 'https://shop.example.com'
+const OWNER: InitUser = { id: 882_000_001, first_name: 'Алексей', last_name: 'Зернов', language_code: 'en' }
+const MANAGER: InitUser = { id: 882_000_003, first_name: 'Ольга', last_name: 'Менеджер', language_code: 'en' }
+const CUSTOMER: InitUser = { id: 882_000_002, first_name: 'Мария', last_name: 'Котова', language_code: 'ru' }
+
+type Zone = { id: number; slug: string; priceMinor: number; cities: string[]; postCodePrefixes: string[]; isActive: boolean }
+let fake: FakeBotApi
+let app: RunningApp
+let browser: Browser
+let context: BrowserContext
+let page: Page
+const pageErrors: string[] = []
+
+const api = async (path: string, init: { method?: string; user?: InitUser; body?: unknown } = {}) => {
+  const res = await fetch(`${app.url}${path}`, {
+    method: init.method ?? 'GET',
+    headers: { 'content-type': 'application/json', ...(init.user ? tmaHeaders(init.user, fake.token) : {}) },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  })
+  return { status: res.status, body: await res.json() }
+}
+const zoneBySlug = async (slug: string): Promise<Zone> => (await api('/api/admin/delivery/zones', { user: OWNER })).body.items.find((z: Zone) => z.slug === slug)
+
+async function askBotForAdminLink(user: InitUser) {
+  const toUser = () => fake.callsOf('sendMessage').filter((c) => Number(c.params.chat_id) === user.id)
+  const before = toUser().length
+  const res = await fetch(`${app.url}/api/telegram/webhook`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
+    body: JSON.stringify(fake.updates.command({ ...user, is_bot: false }, '/admin')),
+  })
+  expect(res.status).toBe(200)
+  const sent = await eventually(() => toUser()[before], 15_000)
+  const link = /https?:\/\/\S+\/admin\/login\?token=[A-Za-z0-9_-]+/.exec(`${sent.params.text} ${JSON.stringify(sent.params.reply_markup ?? '')}`)?.[0]
+  expect(link).toBeTruthy()
+  return link!.replace(PUBLIC_URL, app.url)
+}
+
+async function checkScreen(name: string) {
+  await page.waitForLoadState('networkidle')
+  await screenshot(page, `admin-${name}`)
+  const violations = await seriousA11yViolations(page)
+  expect(violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`), name).toEqual([])
+}
+const toast = (text: string | RegExp) => page.locator('[role="status"] .toast', { hasText: text }).first().waitFor()
+
+beforeAll(async () => {
+  fake = createFakeBotApi()
+  await fake.listen()
+  app = await startApp({
+    env: {
+      TELEGRAM_BOT_TOKEN: fake.token,
+      TELEGRAM_API_ROOT: fake.apiRoot,
+      TELEGRAM_WEBHOOK_SECRET: SECRET,
+      TELEGRAM_UPDATES: 'webhook',
+      PUBLIC_URL,
+      SESSION_SECRET: 'admin-delivery-session-secret-'.padEnd(48, 'x'),
+      PAYMENT_PROVIDER_TOKEN: '381764678:TEST:100500',
+      ADMIN_TELEGRAM_IDS: String(OWNER.id),
+    },
+  })
+  for (const user of [OWNER, MANAGER, CUSTOMER]) expect((await api('/api/me', { user })).status).toBe(200)
+  expect((await api(`/api/admin/users/${MANAGER.id}/roles`, { method: 'POST', user: OWNER, body: { role: 'manager' } })).status).toBe(200)
+  browser = await launchBrowser()
+  context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' })
+  page = await context.newPage()
+  page.on('pageerror', (error) => pageErrors.push(error.message))
+}, 180_000)
+
+afterAll(async () => {
+  await browser?.close()
+  await app?.stop()
+  await fake?.close()
+})
+
+describe('delivery settings API', () => {
+  it('creates and edits zones with audited before/after, and refuses bad input with field details', async () => {
+    const created = await api('/api/admin/delivery/zones', {
+      method: 'POST',
+      user: OWNER,
+      body: { name: { ru: 'Химки', en: 'Khimki' }, priceMinor: 45000, minOrderMinor: 100000, countryCode: 'ru', cities: ['Химки'], postCodePrefixes: ['1414'] },
+    })
+    expect(created.status).toBe(201)
+    expect(created.body).toMatchObject({ countryCode: 'RU', cities: ['Химки'], freeFromMinor: null, isActive: true })
+
+    const bad = await api('/api/admin/delivery/zones', { method: 'POST', user: OWNER, body: { name: { ru: 'Х', en: 'X' }, priceMinor: 12.5, countryCode: 'Russia', postCodePrefixes: ['1 4!'] } })
+    expect(bad.status).toBe(400)
+    expect(bad.body.code).toBe('validation_failed')
+    expect(bad.body.details.map((d: { path: string }) => d.path).sort()).toEqual(['countryCode', 'postCodePrefixes.0', 'priceMinor'])
+    expect((await api('/api/admin/delivery/zones', { method: 'POST', user: OWNER, body: { slug: 'center', name: { ru: 'Ц', en: 'C' }, priceMinor: 1 } })).body.code).toBe('conflict')
+    expect((await api('/api/admin/delivery/zones/999999', { method: 'PATCH', user: OWNER, body: { priceMinor: 1 } })).status).toBe(404)
+    expect((await api(`/api/admin/delivery/zones/${created.body.id}`, { method: 'PATCH', user: OWNER, body: {} })).status).toBe(400)
+
+    // Deactivated rather than deleted: the customer no longer sees it, the log keeps both sides.
+    const off = await api(`/api/admin/delivery/zones/${created.body.id}`, { method: 'PATCH', user: OWNER, body: { isActive: false, priceMinor: 47000 } })
+    expect(off.status).toBe(200)
+    expect((await api('/api/checkout/options', { user: CUSTOMER })).body.deliveryZones.map((z: Zone) => z.id)).not.toContain(created.body.id)
+    const audit = (await api(`/api/admin/audit?entityType=delivery_zone&entityId=${created.body.id}`, { user: OWNER })).body.items
+    expect(audit.map((a: { action: string }) => a.action)).toEqual(['delivery_zone.update', 'delivery_zone.create'])
+    expect(audit[0]).toMatchObject({ actorId: OWNER.id, before: { priceMinor: 45000, isActive: true }, after: { priceMinor: 47000, isActive: false } })
+  })
+
+  it('creates and edits pickup points, audited', async () => {
+    const point = await api('/api/admin/delivery/pickup-points', { method: 'POST', user: OWNER, body: { name: { ru: 'Арбат', en: 'Arbat' }, address: { ru: 'Арбат, 10', en: '10 Arbat St' }, hours: { ru: '8–22', en: '8am–10pm' } } })
+    expect(point.status).toBe(201)
+    expect((await api('/api/checkout/options', { user: CUSTOMER })).body.pickupPoints.map((p: { id: number }) => p.id)).toContain(point.body.id)
+    const closed = await api(`/api/admin/delivery/pickup-points/${point.body.id}`, { method: 'PATCH', user: OWNER, body: { isActive: false } })
+    expect(closed.body).toMatchObject({ isActive: false, hours: { ru: '8–22' } })
+    expect((await api('/api/admin/delivery/pickup-points/1', { method: 'PATCH', user: OWNER, body: { address: { ru: '', en: 'x' } } })).body.code).toBe('validation_failed')
+    const audit = (await api(`/api/admin/audit?entityType=pickup_point&entityId=${point.body.id}`, { user: OWNER })).body.items
+    expect(audit[0]).toMatchObject({ action: 'pickup_point.update', before: { isActive: true }, after: { isActive: false } })
+  })
+
+  it('switches Telegram address collection, audited as a setting; a manager may read orders but not change delivery', async () => {
+    expect((await api('/api/admin/delivery/settings', { user: OWNER })).body).toEqual({ telegramShipping: true, cardPayments: true })
+    expect((await api('/api/admin/delivery/settings', { method: 'PATCH', user: OWNER, body: { telegramShipping: 'yes' } })).status).toBe(400)
+    expect((await api('/api/admin/delivery/settings', { method: 'PATCH', user: OWNER, body: { telegramShipping: false } })).body).toEqual({ telegramShipping: false })
+    expect((await api('/api/checkout/options', { user: CUSTOMER })).body.telegramShipping).toBe(false)
+    const audit = (await api('/api/admin/audit?action=setting.update', { user: OWNER })).body.items
+    expect(audit[0]).toMatchObject({ entityType: 'setting', entityId: 'orders.telegram_shipping', before: { value: true }, after: { value: false } })
+
+    for (const [method, path] of [['GET', '/api/admin/delivery/zones'], ['PATCH', '/api/admin/delivery/settings'], ['POST', '/api/admin/delivery/pickup-points']] as const) {
+      const refused = await api(path, { method, user: MANAGER, body: method === 'GET' ? undefined : { telegramShipping: true } })
+      expect(refused.status, path).toBe(403)
+      expect(refused.body.code).toBe('forbidden')
+    }
+    expect((await api('/api/admin/delivery/zones', { user: CUSTOMER })).status).toBe(403)
+    expect((await api('/api/admin/delivery/settings', { method: 'PATCH', body: { telegramShipping: true } })).status).toBe(401)
+  })
+})
+
+describe('/admin/delivery in the browser', () => {
+  it('the owner edits a zone’s price and cities, turns on Telegram’s address form, and checkout follows', async () => {
+    const ttk = await zoneBySlug('ttk')
+    expect(ttk).toMatchObject({ priceMinor: 29000, cities: ['Москва', 'Moscow'] })
+    await page.goto(await askBotForAdminLink(OWNER))
+    await page.waitForURL(`${app.url}/admin`)
+    await page.getByRole('link', { name: 'Delivery', exact: true }).click()
+    await page.waitForURL(`${app.url}/admin/delivery`)
+    const zoneRow = page.getByTestId('zones-table').locator('tr', { hasText: 'Up to the Third Ring' })
+    await expect.poll(async () => plainText(await zoneRow.textContent())).toContain('290')
+    const toggle = page.getByRole('switch', { name: 'Telegram collects the address in the payment form' })
+    expect(await toggle.isChecked()).toBe(false)
+    await checkScreen('delivery')
+
+    await zoneRow.getByRole('button', { name: /Edit/ }).click()
+    const form = page.getByTestId('zone-form')
+    // The form checks before sending: a price that is not a number and a bad post code are named.
+    await form.locator('input[name="price"]').fill('3 10,5x')
+    await form.getByRole('button', { name: 'Save' }).click()
+    await form.getByText('Enter an amount in rubles').waitFor()
+    await form.locator('input[name="price"]').fill('310')
+    await form.locator('textarea[name="post_codes"]').fill('124, 12#')
+    await form.getByRole('button', { name: 'Save' }).click()
+    await form.getByText('Not a post code: “12#”').waitFor()
+    await checkScreen('delivery-zone-dialog')
+    await form.locator('textarea[name="post_codes"]').fill('')
+    await form.locator('textarea[name="cities"]').fill('Москва\nMoscow, Зеленоград')
+    await form.getByRole('button', { name: 'Save' }).click()
+    await toast('Saved')
+    await expect.poll(async () => plainText(await zoneRow.textContent())).toContain('310')
+    expect(plainText(await zoneRow.textContent())).toContain('Москва, Moscow, Зеленоград')
+
+    await toggle.check()
+    await toast('Telegram now collects the address')
+    expect(await page.getByTestId('shipping-warning').count()).toBe(0)
+    await checkScreen('delivery-on')
+
+    // The Mini App's checkout sees the new price and the new way to give an address.
+    const options = (await api('/api/checkout/options', { user: CUSTOMER })).body
+    expect(options.telegramShipping).toBe(true)
+    expect(options.deliveryZones.find((z: Zone) => z.id === ttk.id)).toMatchObject({ priceMinor: 31000, cities: ['Москва', 'Moscow', 'Зеленоград'] })
+    const audit = (await api(`/api/admin/audit?entityType=delivery_zone&entityId=${ttk.id}`, { user: OWNER })).body.items
+    expect(audit[0]).toMatchObject({ action: 'delivery_zone.update', actorVia: 'session', before: { priceMinor: 29000 }, after: { priceMinor: 31000 } })
+  })
+
+  it('warns when the switch is on but no active zone could match a typed address', async () => {
+    for (const slug of ['center', 'ttk']) {
+      const zone = await zoneBySlug(slug)
+      expect((await api(`/api/admin/delivery/zones/${zone.id}`, { method: 'PATCH', user: OWNER, body: { cities: [], postCodePrefixes: [] } })).status).toBe(200)
+    }
+    await page.reload()
+    await page.getByTestId('shipping-warning').waitFor()
+    expect(await page.getByTestId('shipping-warning').textContent()).toContain('refuse delivery to every address')
+    await checkScreen('delivery-warning')
+    // The same screen in Russian, the operators' usual language.
+    await page.getByLabel('Language').selectOption('ru')
+    await page.getByRole('heading', { name: 'Доставка и самовывоз' }).waitFor()
+    expect(await page.getByTestId('shipping-warning').textContent()).toContain('откажет в доставке на любой адрес')
+    await checkScreen('delivery-ru')
+    expect(pageErrors).toEqual([])
+  })
+})

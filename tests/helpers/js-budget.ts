@@ -72,12 +72,10 @@ export async function miniAppFirstScreenJs(browser: Browser, baseUrl: string): P
   try {
     await context.addInitScript(() => {
       if (window.parent === window) return
-      const shown = () => {
-        const h1 = document.querySelector('main.screen h1')
-        return Boolean(h1?.textContent?.trim()) && /Здравствуйте, \S/.test(document.body.innerText)
-      }
+      // No named function in here: tsx (the benches) wraps those in esbuild's `__name()`, which the page lacks.
       const observer = new MutationObserver(() => {
-        if (!shown()) return
+        const h1 = document.querySelector('main.screen h1')
+        if (!h1?.textContent?.trim() || !/Здравствуйте, \S/.test(document.body.innerText)) return
         ;(window as unknown as { __homeShownAt: number }).__homeShownAt = performance.now()
         observer.disconnect()
       })

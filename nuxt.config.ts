@@ -1,5 +1,10 @@
 // One deployable: public SEO pages (SSR), the Mini App under /app and the admin under /admin
 // (both client-only), and the Nitro API. See ../shared/DESIGN.md.
+
+/** Seconds a public page may be old: browsers, CDNs and each replica's page cache alike. */
+const PUBLIC_PAGE_MAX_AGE = 60
+const PUBLIC_PAGE_CACHE_CONTROL = `public, max-age=${PUBLIC_PAGE_MAX_AGE}, stale-while-revalidate=300`
+
 export default defineNuxtConfig({
   compatibilityDate: '2026-11-01',
   modules: ['@pinia/nuxt'],
@@ -12,8 +17,25 @@ export default defineNuxtConfig({
     '/sandbox/**': { ssr: false },
     // Public SEO pages: plain server-rendered HTML with no JavaScript at all (links only, nothing to
     // hydrate), cacheable by browsers and CDNs for a minute and served stale while revalidating for
-    // five; no in-process cache (fresh prices and stock after at most a minute, no per-replica copies).
-    ...Object.fromEntries(['/', '/catalog', '/catalog/**', '/product/**'].map((path) => [path, { noScripts: true, headers: { 'Cache-Control': 'public, max-age=60, stale-while-revalidate=300' } }])),
+    // five. Each replica also keeps the rendered page for 60 s (Nitro's route-rule cache, in memory,
+    // server/plugins/page-cache.ts): a burst of visitors or a crawl costs one render per URL a minute.
+    // - Key: the full URL with its query (`?lang=en` is its own entry) plus the Host and
+    //   X-Forwarded-Proto headers (the canonical URL falls back to them when PUBLIC_URL is unset).
+    //   The render sees no other request header: no cookie, so nothing user-specific can be cached.
+    // - Fresh: `swr: false`, an entry older than 60 s is rendered again before it is served (with
+    //   `swr: true` Nitro keeps serving the old page when the new render fails: a hidden product
+    //   would stay up as 200 forever). Errors (404 for an unknown product or category) are never
+    //   cached, and their page says `no-store` ('/__nuxt_error' below).
+    // - Edits: /admin catalog writes empty this replica's page cache at once; other replicas, stock
+    //   sold through orders and the CDN/browser copies catch up within the same 60 s.
+    // - Nitro writes its own Cache-Control on cached pages; the plugin puts the one below back.
+    ...Object.fromEntries(['/', '/catalog', '/catalog/**', '/product/**'].map((path) => [path, {
+      noScripts: true,
+      headers: { 'Cache-Control': PUBLIC_PAGE_CACHE_CONTROL },
+      cache: { maxAge: PUBLIC_PAGE_MAX_AGE, swr: false, varies: ['host', 'x-forwarded-proto'] },
+    }])),
+    // Error pages (rendered through /__nuxt_error) are never stored by browsers or CDNs.
+    '/__nuxt_error': { headers: { 'Cache-Control': 'no-store' } },
   },
   app: {
     head: {
@@ -46,6 +68,9 @@ export default defineNuxtConfig({
     compressPublicAssets: { gzip: true, brotli: true },
     // Migrations ship beside .output (see Dockerfile); these packages load WASM/extension files at run time.
     externals: { inline: [] },
+    // The public page cache (route rules above) lives in memory: at most 1,000 pages and 32 MB per
+    // replica, least recently used out first, so odd query strings cannot grow it without bound.
+    storage: { cache: { driver: 'lru-cache', max: 1000, maxSize: 32 * 1024 * 1024 } },
   },
   hooks: {
     // The Mini App's first screen in one chunk (client build only): fewer, better-compressed files

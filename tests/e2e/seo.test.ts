@@ -32,6 +32,7 @@ function jsonLd(html: string): Record<string, any>[] {
   return [...html.matchAll(/<script type="application\/ld\+json">([\s\S]*?)<\/script>/g)].map((m) => JSON.parse(m[1]!))
 }
 const byType = (html: string, type: string) => jsonLd(html).find((b) => b['@type'] === type)
+const decimal = (minor: number) => (minor / 100).toFixed(2)
 
 describe('public pages', () => {
   it('renders the landing in Russian with business facts, canonical, hreflang and Organization', async () => {
@@ -111,6 +112,89 @@ describe('public pages', () => {
     expect(res.headers.get('cache-control')).toMatch(/no-(store|cache)/) // never cached by browsers or CDNs
     expect(html).toContain(path.includes('lang=en') ? 'href="/catalog?lang=en"' : 'href="/catalog"')
     expect(html).toContain('noindex')
+  })
+
+  describe('page cache (one render per page per minute and replica)', () => {
+    /** How many times the product API was called by page renders so far (from /metrics): one per render of a product page. */
+    async function productRenders(slug: string) {
+      await page(`/product/${slug}`) // warm (or reuse) the cache entry for this language first
+      const metrics = await (await fetch(`${app.url}/metrics`)).text()
+      const line = metrics.split('\n').find((l) => l.startsWith('http_request_duration_seconds_count{method="GET",route="/api/catalog/products/:slug",status="200"}'))
+      return Number(line?.split(' ').at(-1) ?? 0)
+    }
+
+    it('serves the second request for a product page from the cache, with the same headers and bytes', async () => {
+      const first = await page('/product/americano')
+      const rendersBefore = await productRenders('americano')
+      const second = await page('/product/americano')
+      expect(second.res.status).toBe(200)
+      expect(await productRenders('americano')).toBe(rendersBefore) // no new render: no API call behind it
+      expect(second.html).toBe(first.html)
+      expect(second.res.headers.get('etag')).toBe(first.res.headers.get('etag'))
+      expect(second.res.headers.get('last-modified')).toBe(first.res.headers.get('last-modified'))
+      // The header the route rule promises browsers and CDNs, not Nitro's own; per request, not cached.
+      expect(second.res.headers.get('cache-control')).toBe('public, max-age=60, stale-while-revalidate=300')
+      expect(second.res.headers.get('x-request-id')).not.toBe(first.res.headers.get('x-request-id'))
+      expect(second.res.headers.get('set-cookie')).toBeNull()
+      // The sandbox deep link is still the product's own.
+      expect(attr(second.html, /<a class="button" href="([^"]+)" data-testid="open-in-telegram"/)).toBe('/sandbox?startapp=product_americano')
+      // A conditional request is answered 304 with the same Cache-Control.
+      const again = await fetch(`${app.url}/product/americano`, { headers: { 'If-None-Match': first.res.headers.get('etag')! } })
+      expect(again.status).toBe(304)
+      expect(again.headers.get('cache-control')).toBe('public, max-age=60, stale-while-revalidate=300')
+    })
+
+    it('keeps Russian and English apart (the query is part of the key)', async () => {
+      for (let i = 0; i < 2; i++) {
+        const ru = await page('/product/americano')
+        const en = await page('/product/americano?lang=en')
+        expect(ru.html).toContain('<html  lang="ru"')
+        expect(en.html).toContain('<html  lang="en"')
+        expect(link(en.html, 'canonical')).toBe(`${app.url}/product/americano?lang=en`)
+        expect(link(ru.html, 'canonical')).toBe(`${app.url}/product/americano`)
+        expect(ru.res.headers.get('etag')).not.toBe(en.res.headers.get('etag'))
+      }
+    })
+
+    it('keeps a 404 a 404 on repeat, never cached', async () => {
+      for (let i = 0; i < 3; i++) {
+        const { res } = await page('/product/no-such-thing-either')
+        expect(res.status).toBe(404)
+        expect(res.headers.get('cache-control')).toBe('no-store')
+        expect(res.headers.get('etag')).toBeNull()
+      }
+    })
+
+    it('does not cache the Mini App, the admin, the sandbox or the API', async () => {
+      for (const path of ['/app', '/admin', '/sandbox', '/api/catalog/categories']) {
+        const res = await fetch(app.url + path, { headers: { Accept: 'text/html' } })
+        expect(res.status, path).toBe(200)
+        expect(res.headers.get('last-modified'), path).toBeNull() // Nitro's cache adds it to every cached answer
+        expect(res.headers.get('cache-control') ?? '', path).not.toContain('stale-while-revalidate=300')
+      }
+    })
+
+    it('shows an admin price change and a hidden product at once (the write empties the page cache)', async () => {
+      const launch = await (await fetch(`${app.url}/api/sandbox/launch?person=owner`)).json()
+      const admin = { authorization: `tma ${launch.initData}`, 'content-type': 'application/json' }
+      const product = await (await fetch(`${app.url}/api/catalog/products/cheesecake`)).json()
+      const price = async (path: string) => byType((await page(path)).html, 'Product')?.offers.price
+      expect(await price('/product/cheesecake')).toBe(decimal(product.priceMinor))
+      expect(await price('/product/cheesecake?lang=en')).toBe(decimal(product.priceMinor)) // both cached now
+      const patch = (body: object) => fetch(`${app.url}/api/admin/catalog/products/${product.id}`, { method: 'PATCH', headers: admin, body: JSON.stringify(body) })
+      try {
+        expect((await patch({ priceMinor: product.priceMinor + 1500 })).status).toBe(200)
+        expect(await price('/product/cheesecake')).toBe(decimal(product.priceMinor + 1500))
+        expect(await price('/product/cheesecake?lang=en')).toBe(decimal(product.priceMinor + 1500))
+        expect((await page('/catalog/desserts')).html).toContain('href="/product/cheesecake"')
+        expect((await patch({ isActive: false })).status).toBe(200)
+        expect((await page('/product/cheesecake')).res.status).toBe(404)
+        expect((await page('/catalog/desserts')).html).not.toContain('href="/product/cheesecake"')
+      } finally {
+        expect((await patch({ priceMinor: product.priceMinor, isActive: true })).status).toBe(200)
+      }
+      expect(await price('/product/cheesecake')).toBe(decimal(product.priceMinor))
+    })
   })
 
   it('lists the public pages in the sitemap', async () => {

@@ -251,6 +251,8 @@ describe('/admin payments in the browser', () => {
     await expect.poll(() => page.getByTestId('payment-status').first().textContent()).toBe('Refunded')
     expect(await page.getByTestId('refunds-table').locator('tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-refund-status')))).toEqual(['failed', 'succeeded'])
     expect(await page.getByTestId('refunds-table').textContent()).toContain('Урок перенесли')
+    // Who refunded, by name.
+    expect(await page.getByTestId('refunds-table').textContent()).toContain('Алексей Зернов')
     expect(await page.getByTestId('refund-open').count()).toBe(0)
     // Telegram was asked twice: the refused call and the one refund; the retry after the lost answer asked nothing.
     expect(fake.callsOf('refundStarPayment').filter((c) => c.params.telegram_payment_charge_id === starsCharge())).toHaveLength(2)

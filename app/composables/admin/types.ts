@@ -101,6 +101,8 @@ export interface AdminRefund {
   status: 'pending' | 'succeeded' | 'failed'
   providerReference: string | null
   actorId: number | null
+  /** The staff member's name as Telegram gave it; null for a refund Telegram reported itself. */
+  actorName: string | null
   error: string | null
   completedAt: string | null
   createdAt: string

@@ -1,6 +1,6 @@
 import { and, desc, eq, sql } from 'drizzle-orm'
 import type { Database, DbOrTx, Transaction } from '../../db/client'
-import { orderItems, orders, payments, refunds, type PaymentFlag, type PaymentProvider } from '../../db/schema'
+import { orderItems, orders, payments, refunds, users, type PaymentFlag, type PaymentProvider } from '../../db/schema'
 import { DomainError } from '../../utils/errors'
 import type { TelegramShippingAddress } from '../../db/schema/orders'
 import { applyTelegramShipping, ordersByIds, transitionOrder } from '../orders'
@@ -273,7 +273,15 @@ export async function recordRefundedPayment(db: Database, input: { telegramPayme
 export async function getPayment(db: DbOrTx, paymentId: number) {
   const [payment] = await db.select().from(payments).where(eq(payments.id, paymentId))
   if (!payment) throw new DomainError('not_found', 'No such payment')
-  const refundRows = await db.select().from(refunds).where(eq(refunds.paymentId, paymentId)).orderBy(refunds.id)
+  // Who refunded, by name (a refund Telegram reported itself has no actor).
+  const refundRows = (
+    await db
+      .select({ refund: refunds, firstName: users.firstName, lastName: users.lastName })
+      .from(refunds)
+      .leftJoin(users, eq(users.telegramId, refunds.actorId))
+      .where(eq(refunds.paymentId, paymentId))
+      .orderBy(refunds.id)
+  ).map(({ refund, firstName, lastName }) => ({ ...refund, actorName: firstName ? [firstName, lastName].filter(Boolean).join(' ') : null }))
   const [order] = payment.orderId ? await ordersByIds(db, [payment.orderId]) : []
   return {
     ...payment,

@@ -44,6 +44,7 @@ const more = {
     already_refunded: { title: 'This payment is already refunded', action: 'Refresh the payment screen.' },
     partial_refund_unavailable: { title: 'Stars are refunded in full only', action: 'Refund the whole payment.' },
     refund_failed: { title: 'Telegram refused the refund', action: 'Nothing changed. Try again later or contact Telegram support.' },
+    telegram_unavailable: { title: 'Telegram did not answer', action: 'Nothing changed. Try again a little later.' },
     // Commerce and admin codes (storefront branch).
     csrf_failed: { title: 'Your session is out of date', action: 'Reload the page and repeat the action.' },
     login_link_invalid: { title: 'Unknown sign-in link', action: 'Ask the bot for a new one with /admin.' },

@@ -42,6 +42,7 @@ const more = {
     already_refunded: { title: 'Платёж уже возвращён', action: 'Обновите экран платежа.' },
     partial_refund_unavailable: { title: 'Звёзды возвращаются только целиком', action: 'Верните всю сумму платежа.' },
     refund_failed: { title: 'Telegram не принял возврат', action: 'Ничего не изменилось. Попробуйте позже или напишите в поддержку Telegram.' },
+    telegram_unavailable: { title: 'Telegram не ответил', action: 'Ничего не изменилось. Повторите чуть позже.' },
     // Commerce and admin codes (storefront branch).
     csrf_failed: { title: 'Сессия устарела', action: 'Обновите страницу и повторите действие.' },
     login_link_invalid: { title: 'Ссылка для входа не найдена', action: 'Попросите у бота новую командой /admin.' },

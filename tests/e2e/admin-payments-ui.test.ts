@@ -294,6 +294,22 @@ describe('/admin payments in the browser', () => {
     // The same numbers as a table for screen readers.
     expect(await page.locator('[data-testid="chart-counts"] table th[scope="col"]').allTextContents()).toEqual(['Day', 'Card (payment provider)', 'Telegram Stars'])
     await page.getByTestId('reconciliation').getByText('has not run yet').waitFor()
+
+    // "Check now": our books agree with Telegram's Star transactions (the refund included).
+    await page.getByTestId('reconcile-run').click()
+    await page.getByTestId('reconcile-ok').waitFor()
+    // Telegram failing is said in words, and stores nothing.
+    fake.failNext('getStarTransactions', { error_code: 500, description: 'Internal Server Error' })
+    await page.getByTestId('reconcile-run').click()
+    await page.getByTestId('reconciliation').getByText('Telegram did not answer').waitFor()
+    // A Stars payment Telegram has and we don't is listed as a difference.
+    fake.recordStarPayment(CUSTOMER.id, 'stars-unknown-to-us', 75)
+    await page.getByTestId('reconcile-run').click()
+    const differences = page.getByTestId('reconcile-differences')
+    await differences.waitFor()
+    expect(await differences.textContent()).toContain('stars-unknown-to-us')
+    expect(await differences.textContent()).toContain('75 Stars')
+    expect((await api('/api/admin/payments/reconciliations', { user: OWNER })).body.items).toHaveLength(2)
     await checkScreen(page, 'payment-reports')
     await page.getByTestId('reconciliation').scrollIntoViewIfNeeded()
     await screenshot(page, 'admin-payment-reports-more')

@@ -118,5 +118,19 @@ export function useStarReconciliations() {
       loading.value = false
     }
   }
-  return { items, loading, error, load }
+  /** Runs the check now (besides the daily job); the new report goes on top. */
+  const running = ref(false)
+  const runError = ref<AdminApiError | null>(null)
+  async function runNow() {
+    running.value = true
+    runError.value = null
+    try {
+      items.value = [await api.post<StarReconciliation>('/api/admin/payments/reconciliations'), ...items.value]
+    } catch (e) {
+      runError.value = e as AdminApiError
+    } finally {
+      running.value = false
+    }
+  }
+  return { items, loading, error, load, running, runError, runNow }
 }

@@ -106,6 +106,7 @@ export const ROUTES: RouteDoc[] = [
   { method: 'get', path: '/api/admin/payments/report', tag: 'admin', summary: 'Revenue, payments and refunds per day and method', auth: staff('reports.read'), query: PaymentsReportQuerySchema },
   { method: 'get', path: '/api/admin/payments/export.csv', tag: 'admin', summary: 'Payments as CSV', auth: staff('payments.read'), query: AdminPaymentsQuerySchema, produces: 'text/csv' },
   { method: 'get', path: '/api/admin/payments/reconciliations', tag: 'admin', summary: 'Stars reconciliation reports', auth: staff('payments.read') },
+  { method: 'post', path: '/api/admin/payments/reconciliations', tag: 'admin', summary: 'Run the Stars reconciliation now and return its report (3 a minute per operator)', auth: staff('payments.read'), errors: ['telegram_unavailable', 'rate_limited'] },
   // Sandbox (only without a real bot token)
   { method: 'get', path: '/api/sandbox/launch', tag: 'sandbox', summary: 'Signed launch parameters for a demo person', auth: pub, query: SandboxLaunchQuery, errors: ['not_found'] },
   { method: 'get', path: '/api/sandbox/chat', tag: 'sandbox', summary: 'What the bot sent to a demo person', auth: pub, query: SandboxChatQuery, errors: ['not_found'] },

@@ -2,6 +2,7 @@ import { and, eq, gte, sql } from 'drizzle-orm'
 import type { Bot } from '../../bot'
 import type { Database } from '../../db/client'
 import { payments, refunds, starReconciliations } from '../../db/schema'
+import { DomainError } from '../../utils/errors'
 
 interface StarTransaction {
   id: string
@@ -12,6 +13,15 @@ interface StarTransaction {
 }
 
 const PAGE = 100
+
+/** One page of the bot's Star transactions; Telegram failing is `telegram_unavailable` (nothing stored). */
+async function starTransactions(bot: Pick<Bot, 'telegram'>, offset: number): Promise<{ transactions: StarTransaction[] }> {
+  try {
+    return (await bot.telegram.callApi('getStarTransactions' as never, { offset, limit: PAGE } as never)) as unknown as { transactions: StarTransaction[] }
+  } catch (error) {
+    throw new DomainError('telegram_unavailable', `getStarTransactions failed: ${(error as Error).message}`)
+  }
+}
 const WINDOW_DAYS = 30
 
 /**
@@ -24,7 +34,7 @@ export async function reconcileStars(db: Database, bot: Pick<Bot, 'telegram'>) {
   const incoming = new Map<string, number>()
   const outgoing = new Map<string, number>()
   for (let offset = 0; offset < 100_000; offset += PAGE) {
-    const page = (await bot.telegram.callApi('getStarTransactions' as never, { offset, limit: PAGE } as never)) as unknown as { transactions: StarTransaction[] }
+    const page = await starTransactions(bot, offset)
     for (const t of page.transactions) {
       if (t.date * 1000 < since.getTime()) continue
       if (t.source) incoming.set(t.id, (incoming.get(t.id) ?? 0) + t.amount)
@@ -32,10 +42,18 @@ export async function reconcileStars(db: Database, bot: Pick<Bot, 'telegram'>) {
     }
     if (page.transactions.length < PAGE) break
   }
+  // A join, not a correlated subquery: in a one-table select drizzle writes columns unqualified, and
+  // inside a subquery on refunds an unqualified "id" is the refund's own (every refund counted as 0).
   const ours = await db
-    .select({ chargeId: payments.telegramPaymentChargeId, amount: payments.amountMinor, refunded: sql<number>`coalesce((select sum(${refunds.amountMinor}) from ${refunds} where ${refunds.paymentId} = ${payments.id} and ${refunds.status} = 'succeeded'), 0)::int` })
+    .select({
+      chargeId: payments.telegramPaymentChargeId,
+      amount: payments.amountMinor,
+      refunded: sql<number>`coalesce(sum(${refunds.amountMinor}) filter (where ${refunds.status} = 'succeeded'), 0)::int`,
+    })
     .from(payments)
+    .leftJoin(refunds, eq(refunds.paymentId, payments.id))
     .where(and(eq(payments.provider, 'telegram_stars'), gte(payments.createdAt, since)))
+    .groupBy(payments.id)
   const differences: { kind: string; chargeId: string; telegramAmount?: number; ourAmount?: number }[] = []
   const ourIds = new Set(ours.map((p) => p.chargeId))
   for (const p of ours) {

@@ -1,7 +1,7 @@
 import { Telegraf } from 'telegraf'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DatabaseHandle } from '../../../../server/db/client'
-import { payments, users } from '../../../../server/db/schema'
+import { payments, refunds, users } from '../../../../server/db/schema'
 import { reconcileStars } from '../../../../server/services/payments/reconcile'
 import { createFakeBotApi, type FakeBotApi } from '../../../../server/telegram/fake-bot-api'
 import { createTestDatabase, engine } from '../../../helpers/db'
@@ -47,5 +47,22 @@ describe(`Stars reconciliation on ${engine}`, () => {
       ]),
     )
     expect(report.differences).toHaveLength(3)
+  })
+
+  it('matches refunds: one refunded on both sides agrees; one Telegram refunded but we did not is a difference', async () => {
+    const [refundedBoth, refundedThere] = await handle.db.insert(payments).values([starPayment('refunded-both', 200), starPayment('refunded-there', 40)]).returning()
+    await handle.db.insert(refunds).values([
+      { paymentId: refundedBoth!.id, amountMinor: 200, reason: 'customer asked', status: 'succeeded', idempotencyKey: 'reconcile-test-1' },
+      { paymentId: refundedBoth!.id, amountMinor: 200, reason: 'first try', status: 'failed', idempotencyKey: 'reconcile-test-0' },
+    ])
+    for (const [charge, amount] of [['refunded-both', 200], ['refunded-there', 40]] as const) {
+      fake.recordStarPayment(42, charge, amount)
+      await bot.telegram.callApi('refundStarPayment' as never, { user_id: 42, telegram_payment_charge_id: charge } as never)
+    }
+    const report = await reconcileStars(handle.db, bot)
+    const about = (charge: string) => (report.differences as { chargeId: string }[]).filter((d) => d.chargeId === charge)
+    expect(about('refunded-both')).toEqual([])
+    expect(about('refunded-there')).toEqual([{ kind: 'refund_mismatch', chargeId: 'refunded-there', telegramAmount: 40, ourAmount: 0 }])
+    expect(refundedThere).toBeTruthy()
   })
 })

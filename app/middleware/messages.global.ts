@@ -1,3 +1,5 @@
+import type { Locale } from '~/composables/useI18n'
+
 /**
  * Every Mini App screen but home, and the sandbox, needs the second half of the dictionary
  * (see useI18n): it is loaded before such a screen opens, so nothing shows a raw key. Home loads
@@ -8,7 +10,7 @@ export default defineNuxtRouteMiddleware(async (to) => {
   if (import.meta.server) return
   const needsMore = (to.path.startsWith('/app/') && to.path !== '/app/') || to.path === '/sandbox'
   if (!needsMore) return
-  const locale = useState<'ru' | 'en'>('locale', () => 'ru')
+  const locale = useState<Locale>('locale', () => 'ru')
   const { loadMoreMessages } = await import('~/composables/useI18n')
   await loadMoreMessages(locale.value).catch(() => {})
 })

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { createFakeBotApi, type FakeBotApi } from '../../server/telegram/fake-bot-api'
 import { startApp, type RunningApp } from '../helpers/app'
-import { eventually } from '../helpers/eventually'
-import { launchBrowser, plainText, screenshot, seriousA11yViolations } from '../helpers/browser'
+import { launchBrowser, plainText } from '../helpers/browser'
 import { tmaHeaders, type InitUser } from '../helpers/telegram-users'
+import { adminLinkFromBot, adminToast, expectAdminScreen } from '../helpers/admin'
 
 /**
  * /admin delivery settings against the built app: the API (validation, audit, who may change it),
@@ -35,28 +35,10 @@ const api = async (path: string, init: { method?: string; user?: InitUser; body?
 }
 const zoneBySlug = async (slug: string): Promise<Zone> => (await api('/api/admin/delivery/zones', { user: OWNER })).body.items.find((z: Zone) => z.slug === slug)
 
-async function askBotForAdminLink(user: InitUser) {
-  const toUser = () => fake.callsOf('sendMessage').filter((c) => Number(c.params.chat_id) === user.id)
-  const before = toUser().length
-  const res = await fetch(`${app.url}/api/telegram/webhook`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
-    body: JSON.stringify(fake.updates.command({ ...user, is_bot: false }, '/admin')),
-  })
-  expect(res.status).toBe(200)
-  const sent = await eventually(() => toUser()[before], 15_000)
-  const link = /https?:\/\/\S+\/admin\/login\?token=[A-Za-z0-9_-]+/.exec(`${sent.params.text} ${JSON.stringify(sent.params.reply_markup ?? '')}`)?.[0]
-  expect(link).toBeTruthy()
-  return link!.replace(PUBLIC_URL, app.url)
-}
+const askBotForAdminLink = (user: InitUser) => adminLinkFromBot({ appUrl: app.url, fake, secret: SECRET, publicUrl: PUBLIC_URL }, user)
 
-async function checkScreen(name: string) {
-  await page.waitForLoadState('networkidle')
-  await screenshot(page, `admin-${name}`)
-  const violations = await seriousA11yViolations(page)
-  expect(violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`), name).toEqual([])
-}
-const toast = (text: string | RegExp) => page.locator('[role="status"] .toast', { hasText: text }).first().waitFor()
+const checkScreen = (name: string) => expectAdminScreen(page, name)
+const toast = (text: string | RegExp) => adminToast(page, text)
 
 beforeAll(async () => {
   fake = createFakeBotApi()

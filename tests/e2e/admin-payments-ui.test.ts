@@ -4,8 +4,9 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { createFakeBotApi, type FakeBotApi } from '../../server/telegram/fake-bot-api'
 import { startApp, type RunningApp } from '../helpers/app'
 import { eventually } from '../helpers/eventually'
-import { launchBrowser, screenshot, seriousA11yViolations } from '../helpers/browser'
+import { launchBrowser, screenshot } from '../helpers/browser'
 import { tmaHeaders, type InitUser } from '../helpers/telegram-users'
+import { adminLinkFromBot, adminToast, expectAdminScreen } from '../helpers/admin'
 
 /**
  * The /admin payments screens in Debian Chromium: payments made through the real webhook against the
@@ -73,24 +74,11 @@ async function pay(order: Order, charge: string) {
 }
 
 /** Sends /admin to the bot as `user` and returns the one-time sign-in link, pointed at the local app. */
-async function askBotForAdminLink(user: InitUser) {
-  const toUser = () => fake.callsOf('sendMessage').filter((c) => Number(c.params.chat_id) === user.id)
-  const before = toUser().length
-  await deliver(fake.updates.command({ ...user, is_bot: false }, '/admin'))
-  // Other messages (the flagged-payment alert to the owner) may arrive meanwhile: look for the link itself.
-  const linkIn = (c: { params: Record<string, unknown> }) => /https?:\/\/\S+\/admin\/login\?token=[A-Za-z0-9_-]+/.exec(`${c.params.text} ${JSON.stringify(c.params.reply_markup ?? '')}`)?.[0]
-  const link = await eventually(() => toUser().slice(before).map(linkIn).find(Boolean), 15_000)
-  return link!.replace(PUBLIC_URL, app.url)
-}
+const askBotForAdminLink = (user: InitUser) => adminLinkFromBot({ appUrl: app.url, fake, secret: SECRET, publicUrl: PUBLIC_URL }, user)
 
-async function checkScreen(target: Page, name: string) {
-  await target.waitForLoadState('networkidle')
-  await screenshot(target, `admin-${name}`)
-  const violations = await seriousA11yViolations(target)
-  expect(violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`), name).toEqual([])
-}
+const checkScreen = expectAdminScreen
 
-const toast = (text: string | RegExp) => page.locator('[role="status"] .toast', { hasText: text }).first().waitFor()
+const toast = (text: string | RegExp) => adminToast(page, text)
 const rows = () => page.locator('[data-testid="payments-table"] tbody tr')
 
 beforeAll(async () => {

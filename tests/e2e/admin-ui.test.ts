@@ -3,8 +3,9 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { createFakeBotApi, type FakeBotApi } from '../../server/telegram/fake-bot-api'
 import { startApp, type RunningApp } from '../helpers/app'
 import { eventually } from '../helpers/eventually'
-import { launchBrowser, screenshot, seriousA11yViolations } from '../helpers/browser'
+import { launchBrowser } from '../helpers/browser'
 import { tmaHeaders, type InitUser } from '../helpers/telegram-users'
+import { adminLinkFromBot, adminToast, expectAdminScreen } from '../helpers/admin'
 
 /**
  * The /admin area in Debian Chromium against the built app and a fake Bot API: an owner asks the
@@ -45,30 +46,11 @@ async function placeOrder() {
 }
 
 /** Sends /admin to the bot through the webhook as `user` and returns the sign-in link the bot answered with. */
-async function askBotForAdminLink(user: InitUser) {
-  const toUser = () => fake.callsOf('sendMessage').filter((c) => Number(c.params.chat_id) === user.id)
-  const before = toUser().length
-  const res = await fetch(`${app.url}/api/telegram/webhook`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
-    body: JSON.stringify(fake.updates.command({ ...user, is_bot: false }, '/admin')),
-  })
-  expect(res.status).toBe(200)
-  const sent = await eventually(() => toUser()[before], 15_000)
-  const link = /https?:\/\/\S+\/admin\/login\?token=[A-Za-z0-9_-]+/.exec(`${sent.params.text} ${JSON.stringify(sent.params.reply_markup ?? '')}`)?.[0]
-  expect(link).toBeTruthy()
-  // The link names PUBLIC_URL (a public https host); the browser reaches the same app on its local port.
-  return link!.replace(PUBLIC_URL, app.url)
-}
+const askBotForAdminLink = (user: InitUser) => adminLinkFromBot({ appUrl: app.url, fake, secret: SECRET, publicUrl: PUBLIC_URL }, user)
 
-async function checkScreen(name: string) {
-  await page.waitForLoadState('networkidle')
-  await screenshot(page, `admin-${name}`)
-  const violations = await seriousA11yViolations(page)
-  expect(violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`), name).toEqual([])
-}
+const checkScreen = (name: string) => expectAdminScreen(page, name)
 
-const toast = (text: string | RegExp) => page.locator('[role="status"] .toast', { hasText: text }).first().waitFor()
+const toast = (text: string | RegExp) => adminToast(page, text)
 
 beforeAll(async () => {
   fake = createFakeBotApi()

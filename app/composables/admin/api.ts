@@ -101,3 +101,32 @@ export function useAdminApi() {
     },
   }
 }
+
+/**
+ * Server data for an admin screen from one request: `load()` (again at will) with loading and error
+ * state; `data` can also be set by the caller (e.g. from a write's answer).
+ */
+export function useAdminLoader<T>(request: () => Promise<T>, initial: T) {
+  const data = ref(initial) as Ref<T>
+  const loading = ref(false)
+  const error = ref<AdminApiError | null>(null)
+  async function load() {
+    loading.value = true
+    error.value = null
+    try {
+      data.value = await request()
+    } catch (e) {
+      error.value = e as AdminApiError
+    } finally {
+      loading.value = false
+    }
+  }
+  return { data, loading, error, load }
+}
+
+/** A list loaded from one admin endpoint (`{ items }`), with loading and error state and a reload. */
+export function useList<T>(path: string) {
+  const api = useAdminApi()
+  const { data: items, ...state } = useAdminLoader(async () => (await api.get<{ items: T[] }>(path)).items, [] as T[])
+  return { items, ...state }
+}

@@ -1,25 +1,5 @@
-import { useAdminApi, type AdminApiError } from './api'
+import { useAdminApi, useList } from './api'
 import type { AdminCategory, AdminProduct, ImportResult } from './types'
-
-/** A list loaded from one admin endpoint, with loading and error state and a reload. */
-export function useList<T>(path: string) {
-  const api = useAdminApi()
-  const items = ref<T[]>([]) as Ref<T[]>
-  const loading = ref(false)
-  const error = ref<AdminApiError | null>(null)
-  async function load() {
-    loading.value = true
-    error.value = null
-    try {
-      items.value = (await api.get<{ items: T[] }>(path)).items
-    } catch (e) {
-      error.value = e as AdminApiError
-    } finally {
-      loading.value = false
-    }
-  }
-  return { items, loading, error, load }
-}
 
 /** Every product, hidden ones included. */
 export const useAdminProducts = () => useList<AdminProduct>('/api/admin/catalog/products')

@@ -1,6 +1,6 @@
 import { DeliveryZoneInputSchema } from '#shared/schemas/orders'
 import { useAdminApi } from './api'
-import { useList } from './catalog'
+import { useList } from './api'
 import { minorToRubles, rublesToMinor } from './money'
 import type { AdminDeliverySettings, AdminDeliveryZone, AdminPickupPoint } from './types'
 

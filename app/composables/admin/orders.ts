@@ -1,4 +1,4 @@
-import { useAdminApi, type AdminApiError } from './api'
+import { useAdminApi, useAdminLoader, type AdminApiError } from './api'
 import type { AdminOrderDetail, OrderStatus, OrdersPage } from './types'
 
 export interface OrderFilters {
@@ -56,20 +56,7 @@ export function useAdminOrders(filters: Ref<OrderFilters>, pageSize = 25) {
 /** One order and its status changes. */
 export function useAdminOrder(id: Ref<number>) {
   const api = useAdminApi()
-  const order = ref<AdminOrderDetail | null>(null)
-  const loading = ref(false)
-  const error = ref<AdminApiError | null>(null)
-  async function load() {
-    loading.value = true
-    error.value = null
-    try {
-      order.value = await api.get<AdminOrderDetail>(`/api/admin/orders/${id.value}`)
-    } catch (e) {
-      error.value = e as AdminApiError
-    } finally {
-      loading.value = false
-    }
-  }
+  const { data: order, loading, error, load } = useAdminLoader(() => api.get<AdminOrderDetail>(`/api/admin/orders/${id.value}`), null as AdminOrderDetail | null)
   /** Throws AdminApiError (e.g. invalid_transition with the server's message) for the caller to show. */
   async function changeStatus(status: OrderStatus, note: string) {
     order.value = await api.post<AdminOrderDetail>(`/api/admin/orders/${id.value}/status`, { status, note: note.trim() || undefined })

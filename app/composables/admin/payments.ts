@@ -1,4 +1,4 @@
-import { useAdminApi, type AdminApiError } from './api'
+import { useAdminApi, useAdminLoader, useList, type AdminApiError } from './api'
 import { dayAfter, dayStart } from './orders'
 import type { AdminPaymentDetail, PaymentProvider, PaymentStatus, PaymentsPage, PaymentsReport, StarReconciliation } from './types'
 
@@ -49,20 +49,7 @@ export interface RefundInput {
 /** One payment with its raw payload and refunds; `refund` sends the key the caller keeps per attempt. */
 export function useAdminPayment(id: Ref<number>) {
   const api = useAdminApi()
-  const payment = ref<AdminPaymentDetail | null>(null)
-  const loading = ref(false)
-  const error = ref<AdminApiError | null>(null)
-  async function load() {
-    loading.value = true
-    error.value = null
-    try {
-      payment.value = await api.get<AdminPaymentDetail>(`/api/admin/payments/${id.value}`)
-    } catch (e) {
-      error.value = e as AdminApiError
-    } finally {
-      loading.value = false
-    }
-  }
+  const { data: payment, loading, error, load } = useAdminLoader(() => api.get<AdminPaymentDetail>(`/api/admin/payments/${id.value}`), null as AdminPaymentDetail | null)
   /**
    * Throws AdminApiError; resolves with the refund as the server stored it (a repeated key returns
    * the first outcome). Whenever the server answered, the payment is reloaded: a refused refund shows
@@ -84,40 +71,17 @@ export function useAdminPayment(id: Ref<number>) {
 /** Revenue, counts and refunds per day and method for a date range (`YYYY-MM-DD`, both days included). */
 export function useAdminPaymentsReport(range: Ref<{ from: string; to: string }>) {
   const api = useAdminApi()
-  const report = ref<PaymentsReport | null>(null)
-  const loading = ref(false)
-  const error = ref<AdminApiError | null>(null)
-  async function load() {
-    loading.value = true
-    error.value = null
-    try {
-      report.value = await api.get<PaymentsReport>('/api/admin/payments/report', { from: dayStart(range.value.from), to: dayAfter(range.value.to) })
-    } catch (e) {
-      error.value = e as AdminApiError
-    } finally {
-      loading.value = false
-    }
-  }
+  const { data: report, loading, error, load } = useAdminLoader(
+    () => api.get<PaymentsReport>('/api/admin/payments/report', { from: dayStart(range.value.from), to: dayAfter(range.value.to) }),
+    null as PaymentsReport | null,
+  )
   return { report, loading, error, load }
 }
 
 /** The latest Stars reconciliation reports (newest first). */
 export function useStarReconciliations() {
   const api = useAdminApi()
-  const items = ref<StarReconciliation[]>([])
-  const loading = ref(false)
-  const error = ref<AdminApiError | null>(null)
-  async function load() {
-    loading.value = true
-    error.value = null
-    try {
-      items.value = (await api.get<{ items: StarReconciliation[] }>('/api/admin/payments/reconciliations')).items
-    } catch (e) {
-      error.value = e as AdminApiError
-    } finally {
-      loading.value = false
-    }
-  }
+  const { items, loading, error, load } = useList<StarReconciliation>('/api/admin/payments/reconciliations')
   /** Runs the check now (besides the daily job); the new report goes on top. */
   const running = ref(false)
   const runError = ref<AdminApiError | null>(null)

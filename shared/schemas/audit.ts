@@ -18,10 +18,14 @@ export type AuditQuery = z.infer<typeof AuditQuerySchema>
 export interface AuditItem {
   id: number
   actorId: number | null
+  /** The actor's name as Telegram gives it now; null for the system, a visitor or someone unknown. */
+  actorName: string | null
   actorVia: string
   action: string
   entityType: string
   entityId: string | null
+  /** For entries about a user (roles, sign-ins): that person's name. */
+  subjectName: string | null
   before: unknown
   after: unknown
   requestId: string | null

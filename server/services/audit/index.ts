@@ -2,6 +2,7 @@ import { and, desc, eq, gte, lt, lte, type SQL } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client'
 import { auditEntries } from '../../db/schema'
 import type { AuditItem, AuditPage, AuditQuery } from '#shared/schemas/audit'
+import { displayNames } from '../auth/names'
 
 export type ActorVia = 'tma' | 'session' | 'bot' | 'system' | 'anonymous'
 
@@ -53,7 +54,7 @@ function filters(query: Omit<AuditQuery, 'limit' | 'cursor'> & { cursor?: string
 }
 
 type AuditRow = typeof auditEntries.$inferSelect
-const toItem = (row: AuditRow): AuditItem => ({
+const toItem = (row: AuditRow): Omit<AuditItem, 'actorName' | 'subjectName'> => ({
   id: row.id,
   actorId: row.actorId,
   actorVia: row.actorVia,
@@ -67,11 +68,22 @@ const toItem = (row: AuditRow): AuditItem => ({
   createdAt: row.createdAt.toISOString(),
 })
 
-/** Newest first; `nextCursor` continues after the last item (ids only grow, so pages never shift). */
+/**
+ * Newest first; `nextCursor` continues after the last item (ids only grow, so pages never shift).
+ * Each entry names its actor, and the person it is about when that is a user, as they are called
+ * now (the log keeps ids; names are read at display time from the auth module).
+ */
 export async function listAudit(db: DbOrTx, query: AuditQuery): Promise<AuditPage> {
   const rows = await db.select().from(auditEntries).where(filters(query)).orderBy(desc(auditEntries.id)).limit(query.limit + 1)
   const page = rows.slice(0, query.limit)
-  return { items: page.map(toItem), nextCursor: rows.length > query.limit ? String(page.at(-1)!.id) : null }
+  const userIds = (row: AuditRow) => [row.actorId, row.entityType === 'user' && /^\d{1,18}$/.test(row.entityId ?? '') ? Number(row.entityId) : null]
+  const names = await displayNames(db, page.flatMap(userIds).filter((id): id is number => id !== null))
+  const items = page.map((row) => ({
+    ...toItem(row),
+    actorName: row.actorId === null ? null : (names.get(row.actorId) ?? null),
+    subjectName: row.entityType === 'user' ? (names.get(Number(row.entityId)) ?? null) : null,
+  }))
+  return { items, nextCursor: rows.length > query.limit ? String(page.at(-1)!.id) : null }
 }
 
 /** Most rows one CSV export holds; narrow the filters for more. */

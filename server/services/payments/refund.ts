@@ -33,7 +33,7 @@ export async function refundPayment(deps: { db: Database; bot: Pick<Bot, 'telegr
       entityType: 'payment',
       entityId: paymentId,
       before: { status: payment.status, refundedMinor: payment.refundedMinor },
-      after: { status: done.payment?.status, refundedMinor: done.payment?.refundedMinor, amountMinor: refund.amountMinor, reason: refund.reason, providerReference: refund.providerReference, orderRefunded: done.orderRefunded },
+      after: { status: done.payment?.status, refundedMinor: done.payment?.refundedMinor, amountMinor: refund.amountMinor, currency: payment.currency, reason: refund.reason, providerReference: refund.providerReference, orderRefunded: done.orderRefunded },
     })
   })
   return { refund: { ...refund, status: 'succeeded' as const }, repeated: false, payment: await getPayment(deps.db, paymentId) }

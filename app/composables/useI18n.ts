@@ -9,7 +9,8 @@ type Merge<A, B> = {
   [K in keyof A | keyof B]: K extends keyof A ? (K extends keyof B ? A[K] & B[K] : A[K]) : K extends keyof B ? B[K] : never
 }
 export type Messages = Merge<FirstMessages, MoreMessages>
-type Part = 'first' | 'more'
+/** `admin`: the staff screens' strings, added by /admin itself (`addMessages`), read as `admin.…` keys. */
+type Part = 'first' | 'more' | 'admin'
 type Dictionary = Record<string, unknown>
 
 /**
@@ -31,11 +32,16 @@ function loadPart(locale: Locale, part: Part): Promise<void> {
   const key = `${locale}:${part}`
   if (!loading.has(key)) {
     loading.set(key, loaders[locale][part]!().then(
-      (m) => void (loaded[locale] = { ...loaded[locale], [part]: m.default }),
+      (m) => addMessages(locale, part, m.default),
       () => void loading.delete(key),
     ))
   }
   return loading.get(key)!
+}
+
+/** Adds a part of a locale's dictionary (the admin brings its own, so the Mini App never ships it). */
+export function addMessages(locale: Locale, part: Part, messages: Dictionary): void {
+  loaded[locale] = { ...loaded[locale], [part]: messages }
 }
 
 /** Loads a locale's dictionary (once; with its second part once that is wanted); `t()` falls back to Russian meanwhile. */
@@ -50,7 +56,7 @@ export function loadMoreMessages(locale: Locale): Promise<void> {
 }
 
 /** Dotted paths to every string in the dictionaries, e.g. `errors.auth_expired.title`. */
-type Paths<T, P extends string = ''> = {
+export type Paths<T, P extends string = ''> = {
   [K in keyof T & string]: T[K] extends string ? `${P}${K}` : Paths<T[K], `${P}${K}.`>
 }[keyof T & string]
 export type MessageKey = Paths<Messages>
@@ -67,8 +73,10 @@ function lookupIn(messages: Dictionary | undefined, key: string): string | undef
 }
 /** A string from the locale's loaded parts. */
 function lookup(locale: Locale, key: string): string | undefined {
-  const parts = loaded[locale]
-  return lookupIn(parts.first, key) ?? lookupIn(parts.more, key)
+  for (const part of Object.values(loaded[locale])) {
+    const text = lookupIn(part, key)
+    if (text !== undefined) return text
+  }
 }
 
 /** A tiny typed i18n: `t('home.greeting', { name })`, money and dates through Intl for the current locale. */

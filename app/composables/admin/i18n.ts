@@ -1,41 +1,67 @@
-import { ADMIN_MESSAGES, type AdminMessageKey } from './messages'
-import type { AdminApiError } from './api'
+import type { AdminMessages } from '~/i18n/admin.ru'
+import { addMessages, toLocale, useI18n, type Locale, type MessageKey, type Paths } from '~/composables/useI18n'
+import type { ApiError } from '~/composables/useApi'
 
-export type AdminLocale = 'ru' | 'en'
+export type AdminMessageKey = Paths<AdminMessages>
+
+/** The staff member's explicit choice in this browser (beats their Telegram language). */
 const STORAGE_KEY = 'admin.locale'
-
-/** Russian for ru*, English otherwise. */
-export const toAdminLocale = (code: string | null | undefined): AdminLocale => (code?.toLowerCase().startsWith('ru') ? 'ru' : 'en')
-
-/** The operator's explicit choice (kept in this browser) beats the detected locale. */
-function initialLocale(): AdminLocale {
-  const saved = localStorage.getItem(STORAGE_KEY)
-  return saved === 'ru' || saved === 'en' ? saved : toAdminLocale(navigator.language)
+const DICTIONARIES: Record<Locale, () => Promise<{ default: AdminMessages }>> = {
+  ru: () => import('~/i18n/admin.ru'),
+  en: () => import('~/i18n/admin.en'),
 }
+const loading = new Map<Locale, Promise<void>>()
 
-/** The admin's i18n: `t(key, params)`, money in minor units and dates through Intl, a locale switch. */
+/** Adds /admin's strings for `locale` to the app's dictionaries (once), under `admin.`. */
+function loadAdminPart(locale: Locale): Promise<void> {
+  if (!loading.has(locale)) {
+    const load = DICTIONARIES[locale]().then((m) => addMessages(locale, 'admin', { admin: m.default }))
+    loading.set(locale, load.catch(() => void loading.delete(locale)))
+  }
+  return loading.get(locale)!
+}
+/** /admin's strings in `locale` and in Russian (the fallback for anything missing). */
+export const loadAdminMessages = (locale: Locale) => Promise.all([loadAdminPart('ru'), loadAdminPart(locale)]).then(() => {})
+
+function savedLocale(): Locale | null {
+  try {
+    const saved = localStorage.getItem(STORAGE_KEY)
+    return saved === 'ru' || saved === 'en' ? saved : null
+  } catch {
+    return null
+  }
+}
+/** What /admin speaks before it knows who signed in: the saved choice, else the browser's language. */
+export const initialAdminLocale = (): Locale => savedLocale() ?? toLocale(navigator.language)
+
+/**
+ * The admin's view of the one i18n (`useI18n`): the same locale and dictionaries, keys under
+ * `admin.`, plus money in minor units (Telegram Stars included) and dates through Intl.
+ */
 export function useAdminI18n() {
-  const locale = useState<AdminLocale>('admin-locale', initialLocale)
-  const t = (key: AdminMessageKey, params?: Record<string, string | number>) => {
-    const text = ADMIN_MESSAGES[locale.value][key] ?? key
-    return params ? text.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`)) : text
-  }
-  const has = (key: string): key is AdminMessageKey => key in ADMIN_MESSAGES[locale.value]
-  function setLocale(next: AdminLocale, remember = true) {
+  const base = useI18n()
+  const { locale } = base
+  const t = (key: AdminMessageKey, params?: Record<string, string | number>) => base.t(`admin.${key}` as MessageKey, params)
+  const has = (key: string): key is AdminMessageKey => base.has(`admin.${key}`)
+  async function setLocale(next: Locale, remember = true) {
+    await loadAdminMessages(next)
     locale.value = next
-    document.documentElement.lang = next
-    if (remember) localStorage.setItem(STORAGE_KEY, next)
+    if (remember) {
+      try {
+        localStorage.setItem(STORAGE_KEY, next)
+      } catch {}
+    }
   }
-  /** Adopt the signed-in user's locale unless the operator chose one in this browser. */
-  const adoptUserLocale = (userLocale: AdminLocale) => !localStorage.getItem(STORAGE_KEY) && setLocale(userLocale, false)
+  /** The signed-in user's language, unless the staff member chose one in this browser. */
+  const adoptUserLocale = (userLocale: Locale) => (savedLocale() ? Promise.resolve() : setLocale(userLocale, false))
   /** Telegram Stars (XTR) have no minor unit and no ISO symbol: "250 Stars" / "250 звёзд". */
   const stars = (n: number) => t(`money.stars.${new Intl.PluralRules(locale.value).select(n)}` as AdminMessageKey, { n: new Intl.NumberFormat(locale.value).format(n) })
   const money = (minor: number, currency = 'RUB') =>
     currency === 'XTR' ? stars(minor) : new Intl.NumberFormat(locale.value, { style: 'currency', currency, minimumFractionDigits: minor % 100 === 0 ? 0 : 2 }).format(minor / 100)
   const dateTime = (value: string | Date) => new Intl.DateTimeFormat(locale.value, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(value))
-  /** A server error in the operator's language when we know its code, else the server's own message. */
+  /** A server error in the staff member's language when we know its code, else the server's own message. */
   const errorText = (error: unknown) => {
-    const e = error as Partial<AdminApiError>
+    const e = error as Partial<ApiError>
     const key = `errors.${e.code}`
     return has(key) ? t(key) : (e.message ?? String(error))
   }

@@ -1,168 +1,42 @@
-/** Shapes of admin API answers as the UI reads them (the server's DTOs; request bodies use #shared/schemas). */
-import type { Role } from '#shared/permissions'
-import type { OrderStatusChangeSchema } from '#shared/schemas/orders'
-import type { ProductOptionSchema } from '#shared/schemas/catalog'
-import type { z } from 'zod'
+/**
+ * Names for the admin API's answers, read from the server routes themselves (Nitro's typed routes),
+ * and the value lists from the shared contracts: nothing here is written by hand, so nothing drifts.
+ */
+import type { InternalApi } from 'nitropack/types'
+import { OrderStatusChangeSchema } from '#shared/schemas/orders'
+import { AdminPaymentsQuerySchema } from '#shared/schemas/payments'
 
-export type OrderStatus = z.infer<typeof OrderStatusChangeSchema>['status']
-export const ORDER_STATUSES: OrderStatus[] = ['new', 'awaiting_payment', 'paid', 'in_progress', 'ready', 'shipped', 'done', 'cancelled', 'refunded']
+export type OrdersPage = InternalApi['/api/admin/orders']['get']
+export type AdminOrder = OrdersPage['items'][number]
+export type AdminOrderDetail = InternalApi['/api/admin/orders/:id']['get']
+export type OrderStatus = AdminOrder['status']
+export const ORDER_STATUSES = OrderStatusChangeSchema.shape.status.options
 
-export interface AdminOrder {
-  id: number
-  number: string
-  status: OrderStatus
-  currency: string
-  itemsTotalMinor: number
-  deliveryMinor: number
-  discountMinor: number
-  totalMinor: number
-  deliveryMethod: 'pickup' | 'courier' | 'telegram_shipping'
-  pickupPointId: number | null
-  deliveryZoneId: number | null
-  address: { text: string; apartment?: string; entrance?: string; floor?: string; comment?: string } | null
-  /** Telegram-shipping orders, once paid: the address as typed in Telegram's payment form. */
-  shippingAddress: { country_code: string; state: string; city: string; street_line1: string; street_line2: string; post_code: string } | null
-  shippingOptionId: string | null
-  contactName: string
-  contactPhone: string
-  comment: string | null
-  paymentMethod: string
-  createdAt: string
-}
-export interface AdminOrderDetail extends AdminOrder {
-  items: { productId: number | null; name: { ru: string; en: string }; options: { key: string; value: string; name: { ru: string; en: string }; valueName: { ru: string; en: string } }[]; unitPriceMinor: number; quantity: number; totalMinor: number }[]
-  history: { from: OrderStatus | null; to: OrderStatus; actorKind: 'customer' | 'staff' | 'system'; note: string | null; at: string }[]
-  customerTelegramId: number
-  allowedStatuses: OrderStatus[]
-}
-export interface OrdersPage {
-  items: AdminOrder[]
-  nextBefore: number | null
-}
+export type AdminProduct = InternalApi['/api/admin/catalog/products']['get']['items'][number]
+export type ProductOption = AdminProduct['options'][number]
+export type AdminCategory = InternalApi['/api/admin/catalog/categories']['get']['items'][number]
+export type ImportResult = InternalApi['/api/admin/catalog/products/import']['post']
 
-export type ProductOption = z.input<typeof ProductOptionSchema>
-export interface AdminProduct {
-  id: number
-  slug: string
-  categoryId: number
-  name: { ru: string; en: string }
-  description: { ru: string; en: string }
-  priceMinor: number
-  compareAtPriceMinor: number | null
-  currency: string
-  stock: number
-  images: string[]
-  attributes: Record<string, string | string[]>
-  options: ProductOption[]
-  isActive: boolean
-  position: number
-}
-export interface AdminCategory {
-  id: number
-  slug: string
-  parentId: number | null
-  name: { ru: string; en: string }
-  description: { ru: string; en: string } | null
-  position: number
-  isActive: boolean
-}
-export interface ImportResult {
-  created: number
-  updated: number
-  failed: number
-  errors: { row: number; field: string; message: string }[]
-}
-export type { Role }
+export type PaymentsPage = InternalApi['/api/admin/payments']['get']
+export type AdminPayment = PaymentsPage['items'][number]
+export type AdminPaymentDetail = InternalApi['/api/admin/payments/:id']['get']
+export type AdminRefund = AdminPaymentDetail['refunds'][number]
+export type PaymentProvider = AdminPayment['provider']
+export type PaymentStatus = AdminPayment['status']
+export const PAYMENT_STATUSES = AdminPaymentsQuerySchema.shape.status.unwrap().options
+export const PAYMENT_PROVIDERS = AdminPaymentsQuerySchema.shape.provider.unwrap().options
+export type PaymentsReport = InternalApi['/api/admin/payments/report']['get']
+export type StarReconciliation = InternalApi['/api/admin/payments/reconciliations']['get']['items'][number]
 
-export type PaymentProvider = 'telegram_provider' | 'telegram_stars'
-export type PaymentStatus = 'succeeded' | 'partially_refunded' | 'refunded'
-export const PAYMENT_STATUSES: PaymentStatus[] = ['succeeded', 'partially_refunded', 'refunded']
-export type PaymentFlag = 'order_not_payable' | 'amount_mismatch' | 'order_cancelled' | 'order_already_paid'
-export interface AdminPayment {
-  id: number
-  orderId: number | null
-  orderNumber: string | null
-  userId: number
-  provider: PaymentProvider
-  currency: string
-  amountMinor: number
-  refundedMinor: number
-  status: PaymentStatus
-  /** Set when the payment could not apply to its order: the operator should look at it (usually refund). */
-  flag: PaymentFlag | null
-  telegramPaymentChargeId: string
-  providerPaymentChargeId: string | null
-  createdAt: string
-}
-export interface AdminRefund {
-  id: number
-  amountMinor: number
-  reason: string
-  status: 'pending' | 'succeeded' | 'failed'
-  providerReference: string | null
-  actorId: number | null
-  /** The staff member's name as Telegram gave it; null for a refund Telegram reported itself. */
-  actorName: string | null
-  error: string | null
-  completedAt: string | null
-  createdAt: string
-}
-export interface AdminPaymentDetail extends AdminPayment {
-  raw: Record<string, unknown>
-  refunds: AdminRefund[]
-  order: { id: number; number: string; status: OrderStatus; contactName: string; contactPhone: string } | null
-}
-export interface PaymentsPage {
-  items: AdminPayment[]
-  nextBefore: number | null
-}
-export interface PaymentsReport {
-  from: string
-  to: string
-  timezone: string
-  days: { day: string; provider: PaymentProvider; currency: string; payments: number; amountMinor: number; refundedMinor: number; refunds: number }[]
-  totals: Record<string, { payments: number; amountMinor: number; refundedMinor: number; refunds: number }>
-}
-export interface StarReconciliation {
-  id: number
-  checkedFrom: string
-  telegramCount: number
-  ourCount: number
-  differences: { kind: string; chargeId: string; telegramAmount?: number; ourAmount?: number }[]
-  createdAt: string
-}
+export type AdminDeliveryZone = InternalApi['/api/admin/delivery/zones']['get']['items'][number]
+export type AdminPickupPoint = InternalApi['/api/admin/delivery/pickup-points']['get']['items'][number]
+
+export type AdminUserItem = InternalApi['/api/admin/users']['get']['items'][number]
+export type AuditItem = InternalApi['/api/admin/audit']['get']['items'][number]
+
 /** One coloured series of a bar chart: a value per label. */
 export interface ChartSeries {
   name: string
   color: string
   values: number[]
-}
-
-/** A courier zone as /api/admin/delivery/zones shows it (money in minor units). */
-export interface AdminDeliveryZone {
-  id: number
-  slug: string
-  name: { ru: string; en: string }
-  description: { ru: string; en: string }
-  priceMinor: number
-  freeFromMinor: number | null
-  minOrderMinor: number
-  etaMinutes: number
-  isActive: boolean
-  countryCode: string | null
-  cities: string[]
-  postCodePrefixes: string[]
-}
-export interface AdminPickupPoint {
-  id: number
-  slug: string
-  name: { ru: string; en: string }
-  address: { ru: string; en: string }
-  hours: { ru: string; en: string }
-  isActive: boolean
-}
-export interface AdminDeliverySettings {
-  telegramShipping: boolean
-  /** A provider token (or the sandbox): without it Telegram cannot take cards, so the switch has no effect. */
-  cardPayments: boolean
 }

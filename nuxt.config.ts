@@ -89,6 +89,15 @@ export default defineNuxtConfig({
               test: /[\\/]app[\\/](pages[\\/]app(\.vue|[\\/]index\.vue)|components[\\/](shell|home)[\\/]|components[\\/]cart[\\/]CartEntry|composables[\\/](useApi|useI18n|useTelegramButtons|useHaptics|useCart|useOnline|usePrefetchScreens)\.ts|utils[\\/](start-param|storefront)\.ts|i18n[\\/]ru\.ts)/,
               includeDependenciesRecursively: false,
             },
+            // All of /admin in one chunk (pages, layout, kit): its pages' entries in the route table
+            // every page downloads name one file instead of a dozen, and the Mini App's and the
+            // public pages' code never shares a chunk with the admin's. Not the pages' `?macro=true`
+            // halves (their definePageMeta, read by the route table in the entry itself).
+            {
+              name: 'admin',
+              test: /^(?!.*[?&]macro=true).*[\\/]app[\\/](pages[\\/]admin[\\/]|components[\\/]admin[\\/]|composables[\\/]admin[\\/]|layouts[\\/]admin\.vue)/,
+              includeDependenciesRecursively: false,
+            },
           ],
         },
       }

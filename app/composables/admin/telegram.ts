@@ -1,4 +1,3 @@
-import { launchFromUrl } from '~/telegram'
 import { useSessionStore } from '~/stores/session'
 
 /** Where /admin keeps Telegram's launch for a reload inside the WebView (the tab's own storage). */
@@ -22,22 +21,30 @@ function stored(key: string): URLSearchParams | null {
   }
 }
 
+/** The launch URL's fragment as Telegram opened the page (the navigation entry keeps it after the router rewrote the address). */
+function urlLaunch(): URLSearchParams | null {
+  const entry = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined
+  const url = entry?.name ?? window.location.href
+  return new URLSearchParams(url.includes('#') ? url.slice(url.indexOf('#') + 1) : '')
+}
+
+/** A launch's time (init data's `auth_date`), to tell a fresh copy from an older one. */
+const launchedAt = (launch: URLSearchParams | null) => Number(new URLSearchParams(launch?.get('tgWebAppData') ?? '').get('auth_date') ?? 0)
+
 /**
- * Telegram's launch for /admin, in this order: the Mini App already started in this tab (the staff
- * member tapped the admin entry), the launch URL (`#tgWebAppData=…`), or the copy kept for a reload
- * (ours, then the SDK's). Null outside Telegram. The server checks the init data on every request,
- * so nothing here is trusted; the copy is the tab's only (sessionStorage) and expires with the init
- * data itself (INIT_DATA_MAX_AGE).
+ * Telegram's launch for /admin: the Mini App already started in this tab (the staff member tapped
+ * the admin entry), else the newest of the launch URL (`#tgWebAppData=…`) and the copies kept for
+ * a reload (ours, the SDK's). Null outside Telegram. The server checks the init data on every
+ * request, so nothing here is trusted; the copy is the tab's only (sessionStorage) and expires with
+ * the init data itself (INIT_DATA_MAX_AGE).
  */
 export function adminLaunch(): { initDataRaw: string; themeParams: string | null } | null {
   if (!insideTelegram()) return null
   const session = useSessionStore()
-  const fromUrl = launchFromUrl()
-  const copy = stored(OWN_COPY) ?? stored(SDK_COPY)
-  const initDataRaw = session.initDataRaw ?? fromUrl?.initDataRaw ?? copy?.get('tgWebAppData') ?? null
+  const newest = [urlLaunch(), stored(OWN_COPY), stored(SDK_COPY)].filter((l) => l?.get('tgWebAppData')).sort((a, b) => launchedAt(b) - launchedAt(a))[0] ?? null
+  const initDataRaw = session.initDataRaw ?? newest?.get('tgWebAppData') ?? null
   if (!initDataRaw) return null
-  const hash = new URLSearchParams(window.location.hash.slice(1))
-  const themeParams = hash.get('tgWebAppThemeParams') ?? copy?.get('tgWebAppThemeParams') ?? null
+  const themeParams = newest?.get('tgWebAppThemeParams') ?? null
   try {
     sessionStorage.setItem(OWN_COPY, JSON.stringify(new URLSearchParams({ tgWebAppData: initDataRaw, ...(themeParams ? { tgWebAppThemeParams: themeParams } : {}) }).toString()))
   } catch {}

@@ -86,7 +86,7 @@ export default defineNuxtConfig({
           groups: [
             {
               name: 'miniapp-first-screen',
-              test: /[\\/]app[\\/](pages[\\/]app(\.vue|[\\/]index\.vue)|components[\\/](shell|home)[\\/]|components[\\/]cart[\\/]CartEntry|composables[\\/](useApi|useI18n|useTelegramButtons|useHaptics|useCart|useOnline|usePrefetchScreens)\.ts|utils[\\/](start-param|storefront)\.ts|i18n[\\/]ru\.ts)/,
+              test: /[\\/]app[\\/](pages[\\/]app(\.vue|[\\/]index\.vue)|components[\\/](shell|home)[\\/]|components[\\/]cart[\\/]CartEntry|composables[\\/](useApi|useI18n|useTelegramButtons|useHaptics|useCart|useOnline|usePrefetchScreens)\.ts|utils[\\/](start-param|storefront)\.ts|stores[\\/]session\.ts|i18n[\\/]ru\.ts)/,
               includeDependenciesRecursively: false,
             },
             // All of /admin in one chunk (pages, layout, kit): its pages' entries in the route table

@@ -39,30 +39,21 @@ const inFlight = ref(0)
 /** Whether any API request is under way (the shell starts non-urgent work once the first screen's are done). */
 export const apiBusy = computed(() => inFlight.value > 0)
 
-/** What a request carries besides its method and path. */
-export interface ApiRequest {
-  body?: unknown
-  /** Dropped when undefined, null or empty. */
-  query?: Record<string, unknown>
-  headers?: Record<string, string>
-}
-
 /**
- * The one API client, for the Mini App and /admin: `Authorization: tma <initData>` whenever the
- * session has Telegram's launch data (the Mini App, and /admin opened inside Telegram), else the
- * /admin cookie with its CSRF token on writes (`session.csrfToken`); failures become ApiError, and
- * safe (GET) requests are retried with backoff on network errors and 408/429/5xx.
+ * The one API client, for the Mini App and /admin (`useAdminApi` builds on `request`): adds
+ * `Authorization: tma <initDataRaw>` whenever the session has Telegram's launch data, turns failures
+ * into ApiError, and retries safe (GET) requests with backoff on network errors and 408/429/5xx.
  */
 export function useApi() {
   const session = useSessionStore()
-  async function request<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, { body, query, headers }: ApiRequest = {}): Promise<T> {
-    const auth: Record<string, string> = session.initDataRaw ? { Authorization: `tma ${session.initDataRaw}` } : method !== 'GET' && session.csrfToken ? { 'X-CSRF-Token': session.csrfToken } : {}
+  async function request<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<T> {
+    const headers: Record<string, string> = { ...extraHeaders, ...(session.initDataRaw ? { Authorization: `tma ${session.initDataRaw}` } : {}) }
     const attempts = method === 'GET' ? RETRY_DELAYS_MS.length + 1 : 1
     inFlight.value++
     try {
       for (let attempt = 1; ; attempt++) {
         try {
-          return await $fetch<T, string>(path, { method, headers: { ...headers, ...auth }, body: body as Record<string, unknown> | undefined, query: query && Object.fromEntries(Object.entries(query).filter(([, v]) => v != null && v !== '')), retry: 0 })
+          return await $fetch<T, string>(path, { method, headers, body: body as Record<string, unknown> | undefined, retry: 0 })
         } catch (raw) {
           const error = toApiError(raw)
           const retriable = error.code === 'network' || RETRIABLE.has(error.status)
@@ -78,10 +69,10 @@ export function useApi() {
   return {
     request,
     get: <T>(path: string) => request<T>('GET', path),
-    post: <T>(path: string, body?: unknown) => request<T>('POST', path, { body }),
-    patch: <T>(path: string, body?: unknown) => request<T>('PATCH', path, { body }),
+    post: <T>(path: string, body?: unknown) => request<T>('POST', path, body),
+    patch: <T>(path: string, body?: unknown) => request<T>('PATCH', path, body),
     delete: <T>(path: string) => request<T>('DELETE', path),
     /** A POST with extra headers, e.g. `Idempotency-Key` for placing an order. */
-    postWith: <T>(path: string, body: unknown, headers: Record<string, string>) => request<T>('POST', path, { body, headers }),
+    postWith: <T>(path: string, body: unknown, headers: Record<string, string>) => request<T>('POST', path, body, headers),
   }
 }

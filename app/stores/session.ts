@@ -18,15 +18,11 @@ export interface Me {
   startParam: string | null
 }
 
-/**
- * Client-only session: the raw init data for the API (the Mini App, and /admin inside Telegram), who
- * is signed in, and the CSRF token of a desktop /admin cookie session.
- */
+/** Client-only session of the Mini App: the raw init data for the API and who is signed in. */
 export const useSessionStore = defineStore('session', () => {
   const initDataRaw = ref<string | null>(null)
-  const csrfToken = ref<string | null>(null)
   const authDate = ref<Date | null>(null)
   const me = ref<Me | null>(null)
   const displayName = computed(() => (me.value ? [me.value.user.firstName, me.value.user.lastName].filter(Boolean).join(' ') : ''))
-  return { initDataRaw, csrfToken, authDate, me, displayName }
+  return { initDataRaw, authDate, me, displayName }
 })

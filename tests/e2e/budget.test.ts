@@ -33,6 +33,20 @@ describe('JavaScript budgets', () => {
     expect(budget.later.some((f) => f.telegram), 'the Telegram SDK loads after the first screen').toBe(true)
   }, 60_000)
 
+  it('loads none of /admin\'s code or styles on the Mini App and the public pages', async () => {
+    const launch = (await (await fetch(`${app.url}/api/sandbox/launch?person=owner`)).json()) as { hash: string }
+    for (const path of [`/app#${launch.hash}`, '/app/account', '/', '/catalog', '/product/flat-white']) {
+      const page = await browser.newPage()
+      const loaded: string[] = []
+      page.on('response', (res) => /\.(js|css)$/.test(new URL(res.url()).pathname) && loaded.push(res.url()))
+      await page.goto(app.url + path, { waitUntil: 'networkidle' })
+      const admin = []
+      for (const url of loaded) if (/tma:admin-launch|\.adm\b|admin-session/.test(await (await fetch(url)).text())) admin.push(url)
+      expect(admin, path).toEqual([])
+      await page.close()
+    }
+  }, 60_000)
+
   for (const path of ['/', '/catalog', '/product/flat-white']) {
     it(`ships no Telegram SDK and little JS on ${path}`, async () => {
       const budget = await pageJs(browser, app.url + path)

@@ -1,7 +1,7 @@
 import type { Permission } from '#shared/permissions'
 import { ApiError } from '~/composables/useApi'
 import { useSessionStore } from '~/stores/session'
-import { useAdminApi, type AdminResponse } from './api'
+import { setCsrfToken, useAdminApi, type AdminResponse } from './api'
 import { useAdminI18n } from './i18n'
 import { adminLaunch, insideTelegram, paintTelegramTheme } from './telegram'
 
@@ -20,7 +20,7 @@ export function useAdminSession() {
   const { adoptUserLocale } = useAdminI18n()
 
   async function accept(data: AdminSession) {
-    store.csrfToken = data.csrfToken
+    setCsrfToken(data.csrfToken)
     await adoptUserLocale(data.user.locale)
     state.value = { status: 'signed-in', data, error: null }
   }
@@ -54,7 +54,7 @@ export function useAdminSession() {
     try {
       await api.call('/api/auth/logout', { method: 'POST' })
     } finally {
-      store.csrfToken = null
+      setCsrfToken(null)
       state.value = { status: 'signed-out', data: null, error: null }
     }
   }

@@ -3,7 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { createFakeBotApi, type FakeBotApi } from '../../server/telegram/fake-bot-api'
 import { startApp, type RunningApp } from '../helpers/app'
 import { eventually } from '../helpers/eventually'
-import { launchBrowser } from '../helpers/browser'
+import { launchBrowser, plainText } from '../helpers/browser'
 import { tmaHeaders, type InitUser } from '../helpers/telegram-users'
 import { adminLinkFromBot, adminToast, expectAdminScreen } from '../helpers/admin'
 
@@ -161,6 +161,8 @@ describe('/admin in the browser', () => {
     await page.fill('input[name="action"]', 'order.status')
     await page.getByRole('button', { name: 'Apply' }).click()
     const row = page.locator('tr[data-action="order.status"]').first()
+    // The entry reads as a sentence in the admin's language; the raw record is one click away.
+    expect(await row.getByTestId('audit-sentence').textContent()).toBe(`Алексей Зернов moved order ${orderNumber} from “New” to “In progress”. Note: “Бариста начал готовить”.`)
     await row.getByRole('button', { name: 'Details' }).click()
     await page.getByText('"Бариста начал готовить"').first().waitFor()
     expect(await page.locator('[data-testid="audit-table"]').textContent()).toContain(`order #${orderId}`)
@@ -215,6 +217,7 @@ describe('/admin in the browser', () => {
     await page.fill('input[name="action"]', 'product.price')
     await page.getByRole('button', { name: 'Apply' }).click()
     const entry = page.locator('tr[data-action="product.price"]').first()
+    expect(plainText(await entry.getByTestId('audit-sentence').textContent())).toBe('Алексей Зернов changed the price of Cappuccino from RUB 220 to RUB 235.50.')
     await entry.getByRole('button', { name: 'Details' }).click()
     const diff = page.locator('tr.expanded').first()
     await diff.getByText('priceMinor', { exact: true }).waitFor()

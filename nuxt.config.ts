@@ -1,5 +1,5 @@
 // One deployable: public SEO pages (SSR), the Mini App under /app and the admin under /admin
-// (both client-only), and the Nitro API. See ../shared/DESIGN.md.
+// (both client-only), and the Nitro API. See docs/architecture.md.
 
 /** Seconds a public page may be old: browsers, CDNs and each replica's page cache alike. */
 const PUBLIC_PAGE_MAX_AGE = 60

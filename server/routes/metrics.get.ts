@@ -1,4 +1,3 @@
-
 /** Prometheus text exposition: HTTP durations, Telegram intake, queue depth, process metrics. */
 export default defineEventHandler(async (event) => {
   const app = useBootstrap()!

@@ -88,5 +88,3 @@ describe('server architecture', () => {
     expect(violations).toEqual([])
   })
 })
-
-

@@ -6,7 +6,6 @@ import type { AdminPaymentsQuery } from '#shared/schemas/payments'
 import { toCsv } from '../../utils/csv'
 import { orderIdByNumber, ordersByIds } from '../orders'
 
-
 /** Payments for operators, newest first, with the filters of the payments screen. */
 async function selectPayments(db: DbOrTx, query: AdminPaymentsQuery) {
   const filters: SQL[] = []

@@ -72,6 +72,7 @@ const admin = {
     unsupported_media_type: 'Not an image: JPEG, PNG, WebP and GIF are accepted.',
     payload_too_large: 'The file is too large (images up to 5 MB, CSV up to 2 MB).',
     invalid_transition: 'The order cannot move to this status.',
+    refund_required: 'This order was paid in Telegram: refund its payment in Payments to cancel it.',
     rate_limited: 'Too many actions in a row. Wait a little.',
     telegram_unavailable: 'Telegram did not answer. Nothing changed; try again a little later.',
     noAccess: 'Your role has no access to this section.',
@@ -429,6 +430,7 @@ const admin = {
     refunded: 'Refunded',
   },
   paymentFlag: {
+    wrong_user: 'Paid by someone other than the order\'s customer: the order was not marked paid. Check it and refund the payment.',
     order_not_payable: 'No such order: this payment is not attached to anything. It usually needs a refund.',
     amount_mismatch: 'Amount or currency differs from the order, so the order was not marked paid. Check it and refund.',
     order_cancelled: 'The order was already cancelled when the payment arrived. Refund it.',

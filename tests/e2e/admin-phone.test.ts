@@ -3,7 +3,6 @@ import type { Browser, BrowserContext, Frame, Page } from 'playwright-core'
 import { startApp, type RunningApp } from '../helpers/app'
 import { launchBrowser, phoneScreenshot, plainText, sandboxLaunch, seriousA11yViolations } from '../helpers/browser'
 import { callAs, sandboxAdminLink, sandboxBotReady, sandboxOrder, sandboxPerson } from '../helpers/admin'
-import { eventually } from '../helpers/eventually'
 
 /**
  * /admin on a phone inside Telegram, played by the sandbox (the Mini App's 390 px frame with

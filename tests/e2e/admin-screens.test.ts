@@ -17,7 +17,8 @@ let browser: Browser
 let cookies: Cookie[]
 const ids = { order: 0, payment: 0, product: 0 }
 
-type Json = Record<string, any>
+/** Whatever JSON the server answered (as `res.json()` gives it). */
+type Json = ReturnType<typeof JSON.parse>
 const call = (path: string, who: { headers: Record<string, string> }, init?: Parameters<typeof callAs>[3]) => callAs(app.url, who, path, init)
 
 beforeAll(async () => {

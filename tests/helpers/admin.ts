@@ -70,7 +70,8 @@ async function sandboxChat(appUrl: string, person: string): Promise<{ text?: str
 /** Whether the page is wider than the screen (the admin must never scroll sideways on a phone). */
 export const pageOverflow = (page: Page) => page.evaluate(() => document.scrollingElement!.scrollWidth - window.innerWidth)
 
-type Json = Record<string, any>
+/** Whatever JSON the server answered (as `res.json()` gives it). */
+type Json = ReturnType<typeof JSON.parse>
 /** A JSON call as a demo person (headers from `sandboxPerson`); fails the test on anything but 2xx. */
 export async function callAs(appUrl: string, who: { headers: Record<string, string> }, path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Json> {
   const res = await fetch(`${appUrl}${path}`, { method: init.method ?? 'GET', headers: { ...who.headers, ...init.headers }, body: init.body === undefined ? undefined : JSON.stringify(init.body) })

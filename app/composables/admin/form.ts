@@ -28,6 +28,7 @@ export class DraftReader {
     if (minor === null || (minor < 0 && !negative)) this.issue(path, 'form.money')
     return minor ?? empty
   }
+
   /** A list typed one per line or comma-separated (the server trims, drops blanks and repeats). */
   list = (text: string) => text.split(/[,;\n]/).map((s) => s.trim()).filter(Boolean)
   /** Text that is optional in the API: absent when blank. */

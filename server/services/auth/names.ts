@@ -1,6 +1,6 @@
 import { inArray } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client'
-import { users } from '../../db/schema'
+import { users } from '../../db/schema/auth'
 
 /** People's names as Telegram gave them ("Мария Соколова"), by Telegram id, for lists that name who did what. */
 export async function displayNames(db: DbOrTx, telegramIds: readonly number[]): Promise<Map<number, string>> {

@@ -155,7 +155,7 @@ describe('/admin payments in the browser', () => {
   it('lists payments with filters: method, search by charge id, and links to the order', async () => {
     await page.getByRole('link', { name: 'Payments', exact: true }).click()
     await page.waitForURL(`${app.url}/admin/payments`)
-    await expect.poll(() => rows().count()).toBe(3)
+    await expect.poll(() => rows().count(), { timeout: 10_000 }).toBe(3)
     const starsRow = page.locator('tr', { hasText: starsCharge() })
     expect(await starsRow.textContent()).toContain('250 Stars')
     expect(await page.locator('tr', { hasText: `prov-${cardCharge()}` }).count()).toBe(0) // provider ids are on the detail, not the list
@@ -164,21 +164,21 @@ describe('/admin payments in the browser', () => {
 
     await page.selectOption('select[name="provider"]', 'telegram_stars')
     await page.waitForURL(/provider=telegram_stars/)
-    await expect.poll(() => rows().count()).toBe(1)
+    await expect.poll(() => rows().count(), { timeout: 10_000 }).toBe(1)
     expect(await rows().first().textContent()).toContain(starsCharge())
     await page.getByRole('button', { name: 'Reset' }).click()
-    await expect.poll(() => rows().count()).toBe(3)
+    await expect.poll(() => rows().count(), { timeout: 10_000 }).toBe(3)
 
     await page.fill('input[name="q"]', cardCharge())
     await page.getByRole('button', { name: 'Search', exact: true }).click()
     await page.waitForURL(/q=card-/)
-    await expect.poll(() => rows().count()).toBe(1)
+    await expect.poll(() => rows().count(), { timeout: 10_000 }).toBe(1)
     await rows().first().getByRole('link', { name: cardOrder.number }).click()
     await page.waitForURL(`${app.url}/admin/orders/${cardOrder.id}`)
     // And back: the order links to its payments.
     await page.getByRole('link', { name: 'Payments for this order' }).click()
     await page.waitForURL(/\/admin\/payments\?q=/)
-    await expect.poll(() => rows().count()).toBe(2)
+    await expect.poll(() => rows().count(), { timeout: 10_000 }).toBe(2)
   })
 
   it('shows a Stars payment with Telegram’s payload, and refunds it once even after a lost connection', async () => {

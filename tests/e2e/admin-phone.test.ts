@@ -40,6 +40,8 @@ afterAll(async () => {
 async function adminFromMiniApp(person: string, theme: 'light' | 'dark' = 'light'): Promise<Frame> {
   const frame = await sandboxLaunch(page, { person, theme })
   await frame.click('a[href="/app/account"]')
+  await frame.getByTestId('admin-entry').waitFor()
+  await phoneScreenshot(page, `miniapp-account-${person}-admin-entry`)
   await frame.getByTestId('admin-entry').click()
   await frame.waitForURL(/\/admin$/)
   await frame.getByTestId('admin-user').waitFor({ state: 'attached' })

@@ -56,7 +56,8 @@ const adminUser = (frame: Frame) => frame.getByTestId('admin-user').textContent(
 const toast = (frame: Frame, text: string | RegExp) => frame.locator('[role="status"] .toast', { hasText: text }).first().waitFor()
 /** The screen in the phone: a screenshot, no serious axe findings, no sideways scrolling. */
 async function look(frame: Frame, name: string) {
-  await frame.waitForLoadState('networkidle')
+  // Settled: nothing on the screen still loading (the Mini App behind it may still fetch its own things).
+  await frame.waitForFunction(() => !document.querySelector('[aria-busy="true"]'))
   await phoneScreenshot(page, `admin-phone-${name}`)
   expect(await frame.evaluate(() => document.scrollingElement!.scrollWidth - window.innerWidth), name).toBeLessThanOrEqual(0)
   expect((await seriousA11yViolations(frame)).map((v) => `${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), name).toEqual([])

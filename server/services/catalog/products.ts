@@ -4,19 +4,35 @@ import { categories, products, type ProductOption } from '../../db/schema'
 import type { SelectedOptions } from '../../db/schema/orders'
 import type { ProductListQuery } from '#shared/schemas/catalog'
 import { DomainError } from '../../utils/errors'
+import { searchVariants } from './search-variants'
 
 export type ProductRow = typeof products.$inferSelect
 
 /** The text trigram search compares against: both languages, lower-cased (matches products_name_trgm_idx). */
 const nameText = sql`lower((${products.name}->>'ru') || ' ' || (${products.name}->>'en'))`
 
-function searchCondition(q: string): SQL {
-  // Word forms through full-text search in both languages, typos through trigram word similarity.
-  return sql`(${products.search} @@ (websearch_to_tsquery('russian', ${q}) || websearch_to_tsquery('english', ${q})) or ${nameText} %> lower(${q}))`
+/** The query's variants as one tsquery in both languages' word forms. */
+function searchQuery(variants: string[]): SQL {
+  return sql.join(
+    variants.map((v) => sql`websearch_to_tsquery('russian', ${v}) || websearch_to_tsquery('english', ${v})`),
+    sql` || `,
+  )
 }
 
-function searchRank(q: string): SQL<number> {
-  return sql<number>`(ts_rank(${products.search}, websearch_to_tsquery('russian', ${q}) || websearch_to_tsquery('english', ${q})) + word_similarity(lower(${q}), ${nameText}))`
+/**
+ * Word forms through full-text search in both languages, typos through trigram word similarity,
+ * for the query and what it may have meant (other keyboard layout, Russian in Latin letters): each
+ * variant is one more condition on the same two indexes.
+ */
+function searchCondition(variants: string[]): SQL {
+  const similar = variants.map((v) => sql`${nameText} %> ${v}`)
+  return sql`(${products.search} @@ (${searchQuery(variants)}) or ${sql.join(similar, sql` or `)})`
+}
+
+function searchRank(variants: string[]): SQL<number> {
+  const similarity = variants.map((v) => sql`word_similarity(${v}, ${nameText})`)
+  const best = variants.length === 1 ? similarity[0]! : sql`greatest(${sql.join(similarity, sql`, `)})`
+  return sql<number>`(ts_rank(${products.search}, ${searchQuery(variants)}) + ${best})`
 }
 
 interface Cursor {
@@ -45,15 +61,16 @@ export async function listProducts(db: DbOrTx, query: ProductListQuery) {
     if (!category) throw new DomainError('not_found', 'No such category')
     filters.push(sql`${products.categoryId} in (select id from categories where id = ${category.id} or parent_id = ${category.id})`)
   }
-  if (query.q) filters.push(searchCondition(query.q))
+  const variants = query.q ? searchVariants(query.q) : []
+  if (variants.length) filters.push(searchCondition(variants))
   if (query.priceMin !== undefined) filters.push(gte(products.priceMinor, query.priceMin))
   if (query.priceMax !== undefined) filters.push(lte(products.priceMinor, query.priceMax))
   if (query.inStock) filters.push(sql`${products.stock} > 0`)
-  for (const tag of query.tags ?? []) filters.push(sql`${products.attributes}->'tags' ? ${tag}`)
+  for (const tag of query.tags ?? []) filters.push(sql`${products.tags} ? ${tag}`)
 
   const sort = query.q && query.sort === 'popular' ? 'relevance' : query.sort
   const sortValue: SQL<number> =
-    sort === 'relevance' ? searchRank(query.q!) : sort === 'price_asc' || sort === 'price_desc' ? sql<number>`${products.priceMinor}` : sort === 'new' ? sql<number>`extract(epoch from ${products.createdAt})` : sql<number>`${products.position}`
+    sort === 'relevance' ? searchRank(variants) : sort === 'price_asc' || sort === 'price_desc' ? sql<number>`${products.priceMinor}` : sort === 'new' ? sql<number>`extract(epoch from ${products.createdAt})` : sql<number>`${products.position}`
   const descending = sort === 'price_desc' || sort === 'new' || sort === 'relevance'
   const cursor = decodeCursor(query.cursor)
   if (cursor) filters.push(descending ? sql`(${sortValue} < ${cursor.v} or (${sortValue} = ${cursor.v} and ${products.id} > ${cursor.id}))` : sql`(${sortValue}, ${products.id}) > (${cursor.v}, ${cursor.id})`)
@@ -88,7 +105,7 @@ export async function catalogFacets(db: DbOrTx) {
     .select({ min: sql<number>`coalesce(min(${products.priceMinor}), 0)::int`, max: sql<number>`coalesce(max(${products.priceMinor}), 0)::int` })
     .from(products)
     .where(eq(products.isActive, true))
-  const tags = await db.execute<{ tag: string }>(sql`select distinct jsonb_array_elements_text(attributes->'tags') as tag from products where is_active order by 1`)
+  const tags = await db.execute<{ tag: string }>(sql`select distinct jsonb_array_elements_text(tags) as tag from products where is_active order by 1`)
   const tagRows = Array.isArray(tags) ? tags : (tags as unknown as { rows: { tag: string }[] }).rows
   return { priceMin: bounds?.min ?? 0, priceMax: bounds?.max ?? 0, tags: tagRows.map((t) => t.tag) }
 }

@@ -19,6 +19,7 @@ const TEXT = {
   openInSandbox: { ru: 'Открыть в песочнице', en: 'Open in the sandbox' },
   inStock: { ru: 'В наличии', en: 'In stock' },
   outOfStock: { ru: 'Нет в наличии', en: 'Out of stock' },
+  oldPrice: { ru: 'Старая цена', en: 'Was' },
   hours: { ru: 'Часы работы', en: 'Opening hours' },
   address: { ru: 'Адрес', en: 'Address' },
   phone: { ru: 'Телефон', en: 'Phone' },

@@ -180,7 +180,6 @@ const more = {
     end: 'That is all',
     tagNames: { hot: 'Hot', cold: 'Cold', bestseller: 'Bestseller', sweet: 'Sweet', summer: 'Summer', filter: 'For filter', kids: 'For kids', vegetarian: 'Vegetarian', spicy: 'Spicy', light: 'Light', bakery: 'Bakery', nuts: 'With nuts', espresso: 'For espresso', brewing: 'Brewing', gift: 'Gift' },
     attributes: 'Details',
-    attributeNames: { volume: 'Volume', weight: 'Weight', roast: 'Roast', process: 'Process', color: 'Colour', milk: 'Milk' },
     quantity: 'Quantity',
     decrease: 'Fewer',
     increase: 'More',

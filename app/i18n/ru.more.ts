@@ -178,7 +178,6 @@ const more = {
     end: 'Это всё',
     tagNames: { hot: 'Горячее', cold: 'Холодное', bestseller: 'Хит', sweet: 'Сладкое', summer: 'Летнее', filter: 'Для фильтра', kids: 'Детям', vegetarian: 'Вегетарианское', spicy: 'Острое', light: 'Лёгкое', bakery: 'Выпечка', nuts: 'С орехами', espresso: 'Для эспрессо', brewing: 'Заваривание', gift: 'В подарок' },
     attributes: 'Характеристики',
-    attributeNames: { volume: 'Объём', weight: 'Вес', roast: 'Обжарка', process: 'Обработка', color: 'Цвет', milk: 'Молоко' },
     quantity: 'Количество',
     decrease: 'Меньше',
     increase: 'Больше',

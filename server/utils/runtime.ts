@@ -10,6 +10,8 @@ import { registerPaymentHandlers } from '../bot/payments'
 import { ensureSetting, getSetting } from '../services/settings'
 import { DEMO_BUSINESS } from '../services/demo/seed-data'
 import { seedDemoData, isDatabaseEmpty } from '../services/demo/seed'
+import { demoImageAssetKey } from '../services/demo/images'
+import { createFileStore } from '../services/files'
 import { createFakeBotApi, type FakeBotApi } from '../telegram/fake-bot-api'
 import { jobDefinitions, configureTelegramJob, retryTelegramUpdatesJob, type JobDeps } from '../jobs'
 import { startPolling } from '../services/telegram/polling'
@@ -66,7 +68,9 @@ async function startServices(config: AppConfig, logger: Logger, metrics: Metrics
   logger.info('database ready', { kind: database.kind, ms: Date.now() - started })
 
   if (await isDatabaseEmpty(db)) {
-    const counts = await seedDemoData(db)
+    // The pictures ship inside the server bundle (Nitro server assets) and are stored like uploads.
+    const images = { files: createFileStore(config.dataDir), read: (slug: string) => useStorage('assets:server').getItemRaw<Uint8Array>(demoImageAssetKey(slug)) }
+    const counts = await seedDemoData(db, { images })
     logger.info('demo data seeded on first start', counts)
   }
 

@@ -52,7 +52,8 @@ export interface AdminProduct {
   currency: string
   stock: number
   images: string[]
-  attributes: Record<string, string | string[]>
+  attributes: { key: string; name: { ru: string; en: string }; value: { ru: string; en: string } }[]
+  tags: string[]
   options: ProductOption[]
   isActive: boolean
   position: number

@@ -3,7 +3,7 @@ import { z } from 'zod'
 import type { Database, DbOrTx } from '../../db/client'
 import { categories, products } from '../../db/schema'
 import type { CategoryInputSchema, CategoryPatchSchema, ProductInput, ProductPatch } from '#shared/schemas/catalog'
-import { ProductInputSchema } from '#shared/schemas/catalog'
+import { ProductInputSchema, attributeProblems } from '#shared/schemas/catalog'
 import { DomainError } from '../../utils/errors'
 import { parseCsv, toCsv } from './csv'
 
@@ -40,6 +40,9 @@ export async function updateProduct(tx: DbOrTx, id: number, patch: ProductPatch)
   const [before] = await tx.select().from(products).where(eq(products.id, id))
   if (!before) throw new DomainError('not_found', 'No such product')
   if (patch.categoryId) await assertCategory(tx, patch.categoryId)
+  // Attributes and the options that change them are checked together, whichever of the two changes.
+  const problems = attributeProblems(patch.attributes ?? before.attributes, patch.options ?? before.options)
+  if (problems.length) throw new DomainError('validation_failed', problems[0]!.message, 400, problems.map((p) => ({ path: p.path.join('.'), message: p.message })))
   try {
     const [after] = await tx.update(products).set(patch).where(eq(products.id, id)).returning()
     return { before, after: after! }
@@ -92,10 +95,9 @@ const parseMoney = (raw: string) => {
 export async function exportProductsCsv(db: DbOrTx) {
   const [rows, cats] = await Promise.all([listProductsForAdmin(db), db.select({ id: categories.id, slug: categories.slug }).from(categories)])
   const slugOf = new Map(cats.map((c) => [c.id, c.slug]))
-  const tags = (a: Record<string, unknown>) => (Array.isArray(a.tags) ? (a.tags as string[]).join(';') : '')
   return toCsv([
     [...CSV_COLUMNS],
-    ...rows.map((p) => [p.slug, slugOf.get(p.categoryId), p.name.ru, p.name.en, p.description.ru, p.description.en, money(p.priceMinor), money(p.compareAtPriceMinor), p.currency, p.stock, p.isActive ? 'yes' : 'no', tags(p.attributes), p.images.join(';')]),
+    ...rows.map((p) => [p.slug, slugOf.get(p.categoryId), p.name.ru, p.name.en, p.description.ru, p.description.en, money(p.priceMinor), money(p.compareAtPriceMinor), p.currency, p.stock, p.isActive ? 'yes' : 'no', p.tags.join(';'), p.images.join(';')]),
   ])
 }
 
@@ -145,7 +147,7 @@ export async function importProductsCsv(db: Database, text: string) {
         currency: get('currency') || 'RUB',
         stock: stockRaw ? Number(stockRaw) : 0,
         isActive: !active || ['yes', 'true', '1', 'да'].includes(active),
-        attributes: get('tags') ? { tags: get('tags').split(';').map((t) => t.trim()).filter(Boolean) } : {},
+        tags: get('tags').split(';').map((t) => t.trim()).filter(Boolean),
         images: get('images') ? get('images').split(';').map((t) => t.trim()).filter(Boolean) : [],
       })
       if (parsed.success) valid.push({ line, input: parsed.data, stockGiven: Boolean(stockRaw) })
@@ -158,13 +160,13 @@ export async function importProductsCsv(db: Database, text: string) {
   let updated = 0
   await db.transaction(async (tx) => {
     for (const { input, stockGiven } of valid) {
-      const [existing] = await tx.select({ id: products.id, attributes: products.attributes, images: products.images }).from(products).where(eq(products.slug, input.slug))
+      const [existing] = await tx.select({ id: products.id, tags: products.tags, images: products.images }).from(products).where(eq(products.slug, input.slug))
       if (existing) {
-        // Columns the CSV does not carry (options, other attributes) keep their values.
-        const { slug: _slug, stock, options: _options, position: _position, attributes, images, ...patch } = input
+        // Columns the CSV does not carry (options, attributes) keep their values; so do empty tags and images cells.
+        const { slug: _slug, stock, options: _options, position: _position, attributes: _attributes, tags, images, ...patch } = input
         await tx
           .update(products)
-          .set({ ...patch, attributes: { ...existing.attributes, ...attributes }, images: images.length ? images : existing.images, ...(stockGiven ? { stock } : {}) })
+          .set({ ...patch, tags: tags.length ? tags : existing.tags, images: images.length ? images : existing.images, ...(stockGiven ? { stock } : {}) })
           .where(eq(products.id, existing.id))
         updated++
       } else {

@@ -140,7 +140,7 @@ export async function usePublicSite() {
    */
   function notFound(message: string) {
     event?.node.res.setHeader('Cache-Control', 'no-store')
-    return createError({ statusCode: 404, statusMessage: 'Not Found', message, fatal: true })
+    return createError({ statusCode: 404, statusMessage: 'Not Found', message, fatal: true, data: { localized: true } })
   }
 
   return { lang, siteUrl, business, l, t, href, absolute, telegramLink, seo, jsonLd, organization, breadcrumbs, notFound }

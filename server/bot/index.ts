@@ -5,7 +5,7 @@ import type { Database } from '../db/client'
 import { isStaff } from '#shared/permissions'
 import { syncTelegramUser } from '../services/auth/users'
 import { issueAdminLoginLink, ADMIN_LINK_TTL_SECONDS } from '../services/auth/admin-login'
-import { clearBotBlocked } from '../services/auth/users'
+import { chatLocale, clearBotBlocked } from '../services/auth/users'
 import { RATE_LIMITS, hitRateLimits } from '../services/auth/rate-limit'
 
 export interface BotOptions {
@@ -22,7 +22,6 @@ export interface BotOptions {
 }
 
 type Lang = 'ru' | 'en'
-const pickLang = (code?: string): Lang => (code?.toLowerCase().startsWith('ru') ? 'ru' : 'en')
 
 const TEXT = {
   greeting: {
@@ -31,8 +30,10 @@ const TEXT = {
   },
   open: { ru: 'Открыть приложение', en: 'Open the app' },
   help: {
-    ru: 'Команды:\n/start — открыть приложение\n/help — эта подсказка',
-    en: 'Commands:\n/start — open the app\n/help — this help',
+    ru: (name: string) =>
+      `${name} в Telegram. В приложении — меню и заказ с доставкой или самовывозом, оплата прямо в Telegram, запись на мастер-классы и ваши заказы.\n\nКоманды:\n/start — открыть приложение\n/help — эта подсказка`,
+    en: (name: string) =>
+      `${name} in Telegram. The app has the menu, delivery or pickup orders paid right in Telegram, masterclass bookings and your orders.\n\nCommands:\n/start — open the app\n/help — this help`,
   },
   adminRefused: {
     ru: 'Вход в панель управления доступен только сотрудникам. Если вы сотрудник, попросите владельца выдать вам роль.',
@@ -61,18 +62,25 @@ export function miniAppUrl(publicUrl: string, startParam?: string) {
 export function createBot(options: BotOptions) {
   const bot = new Telegraf(options.token, { telegram: { apiRoot: options.apiRoot, webhookReply: false } })
 
+  /** The customer's language: the one picked in the app, else Telegram's. */
+  const langOf = (from: { id: number; language_code?: string }) => chatLocale(options.db, from.id, from.language_code)
+  const openButton = (lang: Lang, startParam?: string) => Markup.inlineKeyboard([Markup.button.webApp(TEXT.open[lang], miniAppUrl(options.publicUrl, startParam))])
+
   bot.start(async (ctx) => {
-    const lang = pickLang(ctx.from.language_code)
+    const lang = await langOf(ctx.from)
     const startParam = ctx.payload || undefined
     // Someone who blocked the bot and came back wants our messages again.
     await clearBotBlocked(options.db, ctx.from.id)
-    await ctx.reply(TEXT.greeting[lang](options.businessName[lang]), Markup.inlineKeyboard([Markup.button.webApp(TEXT.open[lang], miniAppUrl(options.publicUrl, startParam))]))
+    await ctx.reply(TEXT.greeting[lang](options.businessName[lang]), openButton(lang, startParam))
   })
-  bot.help((ctx) => ctx.reply(TEXT.help[pickLang(ctx.from.language_code)]))
+  bot.help(async (ctx) => {
+    const lang = await langOf(ctx.from)
+    await ctx.reply(TEXT.help[lang](options.businessName[lang]), openButton(lang))
+  })
 
   // Desktop sign-in to /admin: a one-time link, sent only to staff, only in the private chat.
   bot.command('admin', async (ctx) => {
-    const lang = pickLang(ctx.from.language_code)
+    const lang = await langOf(ctx.from)
     if (ctx.chat.type !== 'private') return void (await ctx.reply(TEXT.adminPrivateOnly[lang]))
     const from = ctx.from
     const { roles } = await syncTelegramUser(

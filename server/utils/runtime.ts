@@ -7,6 +7,7 @@ import { openDatabase, type DatabaseHandle, type Database } from '../db/client'
 import { JobQueue } from '../jobs/queue'
 import { createBot, type Bot } from '../bot'
 import { registerPaymentHandlers } from '../bot/payments'
+import { registerFallbackReplies } from '../bot/fallback'
 import { ensureSetting, getSetting } from '../services/settings'
 import { DEMO_BUSINESS } from '../services/demo/seed-data'
 import { seedDemoData, isDatabaseEmpty } from '../services/demo/seed'
@@ -93,6 +94,8 @@ async function startServices(config: AppConfig, logger: Logger, metrics: Metrics
   await queue.start()
   await queue.register(jobDefinitions)
   registerPaymentHandlers(bot, { db, queue, logger })
+  // Last: answers whatever no handler above took.
+  registerFallbackReplies(bot, { db, publicUrl: config.publicUrl, businessName })
 
   const inflight = new Set<Promise<unknown>>()
   let stopPolling: (() => Promise<void>) | undefined

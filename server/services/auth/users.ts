@@ -22,6 +22,12 @@ export function resolveLocale(chosen: string | null | undefined, languageCode: s
   return languageCode && RU_FAMILY.test(languageCode) ? 'ru' : 'en'
 }
 
+/** The language to write to a user in: what they picked in the app, else their Telegram language. */
+export async function chatLocale(db: DbOrTx, telegramId: number, languageCode: string | null | undefined): Promise<Locale> {
+  const [row] = await db.select({ locale: users.locale }).from(users).where(eq(users.telegramId, telegramId))
+  return resolveLocale(row?.locale, languageCode)
+}
+
 export function toMeUser(row: UserRow): MeUser {
   return {
     id: row.telegramId,

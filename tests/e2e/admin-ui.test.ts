@@ -148,7 +148,8 @@ describe('/admin in the browser', () => {
     await toast('Status changed: In progress')
     await page.getByTestId('timeline').getByText('Бариста начал готовить').waitFor()
     expect(await page.getByTestId('order-status').textContent()).toBe('In progress')
-    expect(await page.locator('button[data-status]').evaluateAll((b) => b.map((x) => x.getAttribute('data-status')))).toEqual(['ready', 'shipped', 'cancelled'])
+    // A pickup order is ready for pickup next, never handed to a courier.
+    expect(await page.locator('button[data-status]').evaluateAll((b) => b.map((x) => x.getAttribute('data-status')))).toEqual(['ready', 'cancelled'])
     await checkScreen('order')
 
     // Cancelling is destructive: it asks first, and "Cancel" in the dialog changes nothing.

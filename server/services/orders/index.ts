@@ -11,25 +11,38 @@ import { shippingAddressText } from './shipping'
 /** How long stock stays reserved for an order paid through Telegram. */
 export const PAYMENT_WINDOW_MINUTES = 30
 
-/** Which status may follow which. Anything else is refused. */
+/** Which status may follow which for an order a courier takes (`ready`: packed, waiting for the courier). Anything else is refused. */
 export const ORDER_TRANSITIONS: Record<OrderStatus, readonly OrderStatus[]> = {
   new: ['in_progress', 'cancelled'],
   awaiting_payment: ['paid', 'cancelled'],
   paid: ['in_progress', 'refunded'],
   in_progress: ['ready', 'shipped', 'cancelled', 'refunded'],
-  ready: ['done', 'cancelled', 'refunded'],
+  ready: ['shipped', 'done', 'cancelled', 'refunded'],
   shipped: ['done', 'refunded'],
   done: ['refunded'],
   cancelled: [],
   refunded: [],
 }
 
+/** A pickup order is never shipped: it is ready for pickup, then done when the customer takes it. */
+export const PICKUP_TRANSITIONS: Record<OrderStatus, readonly OrderStatus[]> = {
+  ...ORDER_TRANSITIONS,
+  in_progress: ['ready', 'cancelled', 'refunded'],
+  ready: ['done', 'cancelled', 'refunded'],
+  shipped: [],
+}
+
+/** The statuses that may follow this order's, by how it is received. */
+export function orderTransitions(order: Pick<OrderRow, 'status' | 'deliveryMethod'>): readonly OrderStatus[] {
+  return (order.deliveryMethod === 'pickup' ? PICKUP_TRANSITIONS : ORDER_TRANSITIONS)[order.status]
+}
+
 /**
  * What staff may set by hand: everything the machine allows except `paid` and `refunded`, which
  * only the payment flow sets (a successful payment, a refund), so money and status never disagree.
  */
-export function staffTransitions(status: OrderStatus): OrderStatus[] {
-  return ORDER_TRANSITIONS[status].filter((s) => s !== 'paid' && s !== 'refunded')
+export function staffTransitions(order: Pick<OrderRow, 'status' | 'deliveryMethod'>): OrderStatus[] {
+  return orderTransitions(order).filter((s) => s !== 'paid' && s !== 'refunded')
 }
 
 export type Actor = { kind: 'customer' | 'staff' | 'system'; id?: number }
@@ -174,15 +187,16 @@ export async function listSavedAddresses(db: DbOrTx, userId: number) {
   return db.select().from(userAddresses).where(eq(userAddresses.userId, userId)).orderBy(desc(userAddresses.lastUsedAt)).limit(10)
 }
 
-/** An order with its lines and timeline; `userId` scopes it to its owner when given. */
+/** An order with its lines, timeline and pickup point; `userId` scopes it to its owner when given. */
 export async function getOrder(db: DbOrTx, orderId: number, userId?: number) {
   const [order] = await db.select().from(orders).where(userId === undefined ? eq(orders.id, orderId) : and(eq(orders.id, orderId), eq(orders.userId, userId)))
   if (!order) throw new DomainError('not_found', 'No such order')
-  const [items, history] = await Promise.all([
+  const [items, history, points] = await Promise.all([
     db.select().from(orderItems).where(eq(orderItems.orderId, orderId)).orderBy(asc(orderItems.id)),
     db.select().from(orderStatusHistory).where(eq(orderStatusHistory.orderId, orderId)).orderBy(asc(orderStatusHistory.createdAt), asc(orderStatusHistory.id)),
+    order.pickupPointId === null ? [] : db.select({ name: pickupPoints.name, address: pickupPoints.address, hours: pickupPoints.hours }).from(pickupPoints).where(eq(pickupPoints.id, order.pickupPointId)),
   ])
-  return { ...order, items, history }
+  return { ...order, items, history, pickupPoint: points[0] ?? null }
 }
 
 export async function listCustomerOrders(db: DbOrTx, userId: number, limit = 50) {
@@ -204,8 +218,9 @@ async function releaseStock(tx: DbOrTx, order: OrderRow) {
 export async function transitionOrder(tx: DbOrTx, orderId: number, to: OrderStatus, actor: Actor, note?: string) {
   const [before] = await tx.select().from(orders).where(eq(orders.id, orderId))
   if (!before) throw new DomainError('not_found', 'No such order')
-  if (!ORDER_TRANSITIONS[before.status].includes(to)) {
-    throw new DomainError('invalid_transition', `An order that is ${before.status} cannot become ${to}`, 409, { from: before.status, to, allowed: ORDER_TRANSITIONS[before.status] })
+  const allowed = orderTransitions(before)
+  if (!allowed.includes(to)) {
+    throw new DomainError('invalid_transition', `An order that is ${before.status} cannot become ${to}`, 409, { from: before.status, to, allowed })
   }
   const [after] = await tx
     .update(orders)

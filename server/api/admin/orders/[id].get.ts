@@ -10,5 +10,5 @@ export default defineEventHandler(async (event) => {
   const { id } = await getValidatedRouterParams(event, OrderParamsSchema.parse)
   const services = await useServices()
   const order = await getOrder(services.db, id)
-  return { ...toOrderDetailDto(order), customerTelegramId: order.userId, allowedStatuses: staffTransitions(order.status) }
+  return { ...toOrderDetailDto(order), customerTelegramId: order.userId, allowedStatuses: staffTransitions(order) }
 })

@@ -5,7 +5,7 @@ import { deliveryZones, orders, pickupPoints, products, users } from '../../../.
 import { addToCart, getCart, acceptCartPrices } from '../../../../server/services/cart'
 import { listProducts } from '../../../../server/services/catalog/products'
 import { seedDemoData } from '../../../../server/services/demo/seed'
-import { createOrder, getOrder, releaseExpiredReservations, transitionOrder } from '../../../../server/services/orders'
+import { createOrder, getOrder, releaseExpiredReservations, staffTransitions, transitionOrder } from '../../../../server/services/orders'
 import { DomainError } from '../../../../server/utils/errors'
 import { ProductListQuerySchema, type ProductListQuery } from '../../../../shared/schemas/catalog'
 import { CheckoutSchema } from '../../../../shared/schemas/orders'
@@ -181,6 +181,24 @@ describe(`cart and orders on ${engine}`, () => {
     expect(detail.history[1]).toMatchObject({ note: 'Готовим', actorKind: 'staff', actorId: user })
     // Another customer cannot read it.
     await expect(getOrder(handle.db, order.id, 999)).rejects.toMatchObject({ code: 'not_found' })
+  })
+
+  it('never hands a pickup order to a courier: it is ready for pickup, then done; a courier order is shipped', async () => {
+    const user = await customer(1008)
+    await addToCart(handle.db, user, { productId: await productId('americano'), options: {}, quantity: 1 })
+    const { order: pickup } = await createOrder(handle.db, user, pickupCheckout(), 'pickup-machine-1', { allowedPaymentMethods: ALL_METHODS })
+    await handle.db.transaction((tx) => transitionOrder(tx, pickup.id, 'in_progress', { kind: 'staff', id: user }))
+    expect(staffTransitions({ status: 'in_progress', deliveryMethod: 'pickup' })).toEqual(['ready', 'cancelled'])
+    await expect(handle.db.transaction((tx) => transitionOrder(tx, pickup.id, 'shipped', { kind: 'staff', id: user }))).rejects.toMatchObject({ code: 'invalid_transition' })
+    await handle.db.transaction((tx) => transitionOrder(tx, pickup.id, 'ready', { kind: 'staff', id: user }))
+    expect(staffTransitions({ status: 'ready', deliveryMethod: 'pickup' })).toEqual(['done', 'cancelled'])
+    await expect(handle.db.transaction((tx) => transitionOrder(tx, pickup.id, 'shipped', { kind: 'staff', id: user }))).rejects.toMatchObject({ code: 'invalid_transition' })
+    await handle.db.transaction((tx) => transitionOrder(tx, pickup.id, 'done', { kind: 'staff', id: user }))
+    // The order names where it is collected.
+    expect((await getOrder(handle.db, pickup.id)).pickupPoint).toMatchObject({ address: { ru: 'ул. Покровка, 17, стр. 1' }, hours: { ru: 'Ежедневно 8:00–22:00' } })
+
+    expect(staffTransitions({ status: 'in_progress', deliveryMethod: 'courier' })).toEqual(['ready', 'shipped', 'cancelled'])
+    expect(staffTransitions({ status: 'ready', deliveryMethod: 'courier' })).toEqual(['shipped', 'done', 'cancelled'])
   })
 
   it('refuses a payment method the business does not accept', async () => {

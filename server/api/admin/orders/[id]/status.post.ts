@@ -22,5 +22,5 @@ export default defineEventHandler(async (event) => {
   })
   await enqueueOrderNotification(services, id, status)
   const order = await getOrder(services.db, id)
-  return { ...toOrderDetailDto(order), customerTelegramId: order.userId, allowedStatuses: staffTransitions(order.status) }
+  return { ...toOrderDetailDto(order), customerTelegramId: order.userId, allowedStatuses: staffTransitions(order) }
 })

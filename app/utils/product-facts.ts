@@ -1,7 +1,7 @@
 type Text = { ru: string; en: string }
 type Facts = {
   attributes: { key: string; name: Text; value: Text }[]
-  options: { key: string; values: { value: string; attributes?: { key: string; value: Text }[] }[] }[]
+  options: { key: string; values: { value: string; priceDeltaMinor?: number; attributes?: { key: string; value: Text }[] }[] }[]
 }
 
 /**
@@ -24,11 +24,11 @@ export const changesFacts = (option: Facts['options'][number]) => option.values.
  * Every value each fact can take across the options ("250 ml (−30 ₽) / 300 ml / 400 ml (+50 ₽)"),
  * for pages where nothing is chosen yet (the public product page); `extra` labels a value's surcharge.
  */
-export function factRanges(product: Facts & { options: { values: { priceDeltaMinor: number }[] }[] }, lang: keyof Text, extra: (deltaMinor: number) => string = () => '') {
+export function factRanges(product: Facts, lang: keyof Text, extra: (deltaMinor: number) => string = () => '') {
   return product.attributes.map((a) => {
     const values: string[] = []
     for (const option of product.options) {
-      const changes = option.values.map((v) => ({ text: v.attributes?.find((o) => o.key === a.key)?.value[lang], delta: v.priceDeltaMinor }))
+      const changes = option.values.map((v) => ({ text: v.attributes?.find((o) => o.key === a.key)?.value[lang], delta: v.priceDeltaMinor ?? 0 }))
       if (changes.every((c) => c.text === undefined)) continue
       // A value of this option that does not change the fact leaves the product's own.
       for (const c of changes) {

@@ -126,11 +126,14 @@ export const DEMO_RESOURCES = [
   { slug: 'window-table', name: { ru: 'Стол у окна', en: 'Window table' }, workingHours: weekdays('08:00', '22:00'), services: ['table-8'] },
 ]
 
-/** Demo people for the sandbox: one per role the product serves. Ids are outside Telegram's real range. */
+/**
+ * Demo people for the sandbox: one per role the product serves. Ids are outside Telegram's real range;
+ * `phone` is what the sandbox shares when the person accepts requestContact (as Telegram: digits, no "+").
+ */
 export const DEMO_PEOPLE = [
-  { key: 'customer', telegramId: 9_000_000_001, firstName: 'Мария', lastName: 'Соколова', username: 'maria_demo', languageCode: 'ru', roles: [] as const },
-  { key: 'customer_en', telegramId: 9_000_000_002, firstName: 'Emma', lastName: 'Clarke', username: 'emma_demo', languageCode: 'en', roles: [] as const },
-  { key: 'operator', telegramId: 9_000_000_010, firstName: 'Олег', lastName: 'Петров', username: 'oleg_operator', languageCode: 'ru', roles: ['operator'] as const },
-  { key: 'staff', telegramId: 9_000_000_020, firstName: 'Дмитрий', lastName: 'Курьеров', username: 'dmitry_courier', languageCode: 'ru', roles: ['staff'] as const },
-  { key: 'owner', telegramId: 9_000_000_099, firstName: 'Алексей', lastName: 'Зернов', username: 'zerno_owner', languageCode: 'ru', roles: ['owner'] as const },
+  { key: 'customer', telegramId: 9_000_000_001, firstName: 'Мария', lastName: 'Соколова', username: 'maria_demo', languageCode: 'ru', phone: '79161234501', roles: [] as const },
+  { key: 'customer_en', telegramId: 9_000_000_002, firstName: 'Emma', lastName: 'Clarke', username: 'emma_demo', languageCode: 'en', phone: '447700900123', roles: [] as const },
+  { key: 'operator', telegramId: 9_000_000_010, firstName: 'Олег', lastName: 'Петров', username: 'oleg_operator', languageCode: 'ru', phone: '79161234510', roles: ['operator'] as const },
+  { key: 'staff', telegramId: 9_000_000_020, firstName: 'Дмитрий', lastName: 'Курьеров', username: 'dmitry_courier', languageCode: 'ru', phone: '79161234520', roles: ['staff'] as const },
+  { key: 'owner', telegramId: 9_000_000_099, firstName: 'Алексей', lastName: 'Зернов', username: 'zerno_owner', languageCode: 'ru', phone: '79161234599', roles: ['owner'] as const },
 ]

@@ -91,7 +91,7 @@ export async function seedDemoData(db: Database, options: { images?: DemoImages 
 
     await tx
       .insert(users)
-      .values(DEMO_PEOPLE.map(({ key: _key, roles: _roles, ...person }) => ({ ...person, allowsWriteToPm: true })))
+      .values(DEMO_PEOPLE.map(({ key: _key, roles: _roles, phone: _phone, ...person }) => ({ ...person, allowsWriteToPm: true })))
       .onConflictDoNothing({ target: users.telegramId })
     const roles = DEMO_PEOPLE.flatMap((p) => p.roles.map((role) => ({ telegramId: p.telegramId, role })))
     if (roles.length) await tx.insert(userRoles).values(roles).onConflictDoNothing()

@@ -42,7 +42,7 @@ export function formatMoney(minor: number, currency: string, lang: Lang) {
 }
 
 /** Statuses after which a pickup customer is told where and when to come. */
-const PICKUP_REMINDED: readonly OrderStatus[] = ['new', 'awaiting_payment', 'paid', 'ready']
+const PICKUP_REMINDED: readonly OrderStatus[] = ['new', 'paid', 'ready']
 const PICKUP_LINE = { ru: 'Самовывоз', en: 'Pickup' }
 
 type PickupPoint = { name: LocalizedText; address: LocalizedText; hours: LocalizedText }

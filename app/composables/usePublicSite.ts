@@ -135,12 +135,13 @@ export async function usePublicSite() {
 
   /**
    * A real 404 (status, not cached) with our own helpful page, not a soft 404: `throw site.notFound(...)`.
+   * `message` is in the page's language: the error page shows it (status message 'Not Found' marks it as ours).
    * Errors never enter the page cache; the error page itself answers `no-store` (routeRules
    * '/__nuxt_error'), since inside the cached render this header only reaches Nitro's copy.
    */
   function notFound(message: string) {
     event?.node.res.setHeader('Cache-Control', 'no-store')
-    return createError({ statusCode: 404, statusMessage: 'Not Found', message, fatal: true, data: { localized: true } })
+    return createError({ statusCode: 404, statusMessage: 'Not Found', message, fatal: true })
   }
 
   return { lang, siteUrl, business, l, t, href, absolute, telegramLink, seo, jsonLd, organization, breadcrumbs, notFound }

@@ -26,19 +26,3 @@ export const useSessionStore = defineStore('session', () => {
   const displayName = computed(() => (me.value ? [me.value.user.firstName, me.value.user.lastName].filter(Boolean).join(' ') : ''))
   return { initDataRaw, authDate, me, displayName }
 })
-
-/** The locale /api/me returned last for this person, so a saved choice shows from the first frame. */
-const localeKey = (userId: number | null) => `tma:locale:${userId ?? 'anonymous'}`
-export function rememberedLocale(userId: number | null): 'ru' | 'en' | null {
-  try {
-    const value = localStorage.getItem(localeKey(userId))
-    return value === 'ru' || value === 'en' ? value : null
-  } catch {
-    return null
-  }
-}
-export function rememberLocale(userId: number, locale: 'ru' | 'en') {
-  try {
-    localStorage.setItem(localeKey(userId), locale)
-  } catch {}
-}

@@ -4,17 +4,17 @@ import { categories, products, type ProductOption } from '../../db/schema'
 import type { SelectedOptions } from '../../db/schema/orders'
 import type { ProductListQuery } from '#shared/schemas/catalog'
 import { DomainError } from '../../utils/errors'
-import { searchVariants } from './search-variants'
+import { searchVariants, type SearchVariant } from './search-variants'
 
 export type ProductRow = typeof products.$inferSelect
 
 /** The text trigram search compares against: both languages, lower-cased (matches products_name_trgm_idx). */
 const nameText = sql`lower((${products.name}->>'ru') || ' ' || (${products.name}->>'en'))`
 
-/** The query's variants as one tsquery in both languages' word forms. */
-function searchQuery(variants: string[]): SQL {
+/** The query's variants as one tsquery of their word forms. */
+function searchQuery(variants: SearchVariant[]): SQL {
   return sql.join(
-    variants.map((v) => sql`websearch_to_tsquery('russian', ${v}) || websearch_to_tsquery('english', ${v})`),
+    variants.flatMap((v) => v.configs.map((config) => sql`websearch_to_tsquery(${sql.raw(`'${config}'`)}, ${v.text})`)),
     sql` || `,
   )
 }
@@ -22,16 +22,17 @@ function searchQuery(variants: string[]): SQL {
 /**
  * Word forms through full-text search in both languages, typos through trigram word similarity,
  * for the query and what it may have meant (other keyboard layout, Russian in Latin letters): each
- * variant is one more condition on the same two indexes.
+ * variant is one more condition on the same two indexes (a swapped layout gives exact words: full
+ * text only).
  */
-function searchCondition(variants: string[]): SQL {
-  const similar = variants.map((v) => sql`${nameText} %> ${v}`)
+function searchCondition(variants: SearchVariant[]): SQL {
+  const similar = variants.filter((v) => v.fuzzy).map((v) => sql`${nameText} %> ${v.text}`)
   return sql`(${products.search} @@ (${searchQuery(variants)}) or ${sql.join(similar, sql` or `)})`
 }
 
-function searchRank(variants: string[]): SQL<number> {
-  const similarity = variants.map((v) => sql`word_similarity(${v}, ${nameText})`)
-  const best = variants.length === 1 ? similarity[0]! : sql`greatest(${sql.join(similarity, sql`, `)})`
+function searchRank(variants: SearchVariant[]): SQL<number> {
+  const similarity = variants.filter((v) => v.fuzzy).map((v) => sql`word_similarity(${v.text}, ${nameText})`)
+  const best = similarity.length === 1 ? similarity[0]! : sql`greatest(${sql.join(similarity, sql`, `)})`
   return sql<number>`(ts_rank(${products.search}, ${searchQuery(variants)}) + ${best})`
 }
 

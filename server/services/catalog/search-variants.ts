@@ -54,15 +54,28 @@ export function latinToCyrillic(text: string) {
 const hasLatin = (s: string) => /[a-z]/i.test(s)
 const hasCyrillic = (s: string) => /[а-яё]/i.test(s)
 
+/** One way to read the query: the text, its language's word forms, and whether typos in it are likely. */
+export interface SearchVariant {
+  text: string
+  /** Text-search configuration for its word forms: both for what was typed, else its script's own. */
+  configs: readonly ('russian' | 'english')[]
+  /** Matched by trigram similarity too: what was typed and transliterations (approximate by nature); a swapped layout gives the exact word. */
+  fuzzy: boolean
+}
+
 /**
- * The query and what it may have meant, lower-cased, without repeats (at most three strings):
- * Latin input also as the Russian layout and as transliteration; Cyrillic input also as the
- * English layout ("дфееу" is "latte"). Mixed scripts are searched as typed only.
+ * The query and what it may have meant, lower-cased, without repeats (at most three): Latin input
+ * also as the Russian layout and as transliteration; Cyrillic input also as the English layout
+ * ("дфееу" is "latte"). Mixed scripts are searched as typed only.
  */
-export function searchVariants(query: string): string[] {
-  const q = query.trim().toLowerCase()
-  const variants = [q]
-  if (hasLatin(q) && !hasCyrillic(q)) variants.push(swapLayout(q, EN_TO_RU), latinToCyrillic(q))
-  else if (hasCyrillic(q) && !hasLatin(q)) variants.push(swapLayout(q, RU_TO_EN))
-  return [...new Set(variants.map((v) => v.trim()).filter(Boolean))]
+export function searchVariants(query: string): SearchVariant[] {
+  const typed = query.trim().toLowerCase()
+  const variants: SearchVariant[] = [{ text: typed, configs: ['russian', 'english'], fuzzy: true }]
+  if (hasLatin(typed) && !hasCyrillic(typed)) {
+    variants.push({ text: swapLayout(typed, EN_TO_RU), configs: ['russian'], fuzzy: false }, { text: latinToCyrillic(typed), configs: ['russian'], fuzzy: true })
+  } else if (hasCyrillic(typed) && !hasLatin(typed)) {
+    variants.push({ text: swapLayout(typed, RU_TO_EN), configs: ['english'], fuzzy: false })
+  }
+  const seen = new Set<string>()
+  return variants.filter((v) => v.text.trim() && !seen.has(v.text) && seen.add(v.text))
 }

@@ -125,8 +125,8 @@ export const ILLUSTRATIONS: Record<string, Svg> = {
   'latte-raf': scene(
     ...COFFEE,
     glass({ layers: [['#c99c73', 70], ['#dcb48c', 70], ['#ecd6bb', 100]], foam: '#fbf3e8' }) +
-      `<g transform="translate(560 452) rotate(-8)"><path d="M-70 0 Q0 -14 70 0 Q0 8 -70 0Z" fill="#3d2a1a"/><path d="M-60 -2 Q0 -10 60 -2" stroke="#5a3f28" stroke-width="2" fill="none"/></g>` +
-      `<g transform="translate(232 440)">${[0, 72, 144, 216, 288].map((a) => `<ellipse rx="11" ry="24" cy="-20" transform="rotate(${a})" fill="#f6ecc4"/>`).join('')}<circle r="9" fill="#e7c34a"/></g>`,
+    `<g transform="translate(560 452) rotate(-8)"><path d="M-70 0 Q0 -14 70 0 Q0 8 -70 0Z" fill="#3d2a1a"/><path d="M-60 -2 Q0 -10 60 -2" stroke="#5a3f28" stroke-width="2" fill="none"/></g>` +
+    `<g transform="translate(232 440)">${[0, 72, 144, 216, 288].map((a) => `<ellipse rx="11" ry="24" cy="-20" transform="rotate(${a})" fill="#f6ecc4"/>`).join('')}<circle r="9" fill="#e7c34a"/></g>`,
   ),
   americano: scene(...COFFEE, cupOnSaucer({ width: 130, top: 262, cupColor: '#f4f1ec', drink: '#3a2214', art: `<ellipse rx="60" ry="10" fill="#5a3620" opacity=".9"/><ellipse cx="-30" cy="-2" rx="14" ry="4" fill="#d9a273" opacity=".7"/>`, saucer: false }) + steam(400, 226)),
   'espresso-tonic': scene(

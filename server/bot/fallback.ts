@@ -1,9 +1,8 @@
-import { Markup } from 'telegraf'
-import type { Database } from '../db/client'
+import { Markup, type Context } from 'telegraf'
+import type { AppServices } from '../composition-root'
 import { chatLocale } from '../services/auth/users'
-import { miniAppUrl, type Bot } from './index'
-
-type Lang = 'ru' | 'en'
+import { miniAppUrl } from '../services/telegram/links'
+import { businessName } from './start'
 
 const TEXT = {
   reply: {
@@ -21,23 +20,22 @@ const TEXT = {
   open: { ru: 'Открыть приложение', en: 'Open the app' },
 } as const
 
-/** Message kinds a person sends in a chat (service messages such as payments or pins get no answer). */
+/** Message kinds a person sends in a chat (service messages such as pins or a joined member get no answer). */
 const CHAT_KINDS = ['text', 'sticker', 'photo', 'video', 'voice', 'audio', 'document', 'animation', 'video_note', 'location', 'contact'] as const
 
 /**
- * The bot's answer to whatever no other handler took: a short reply in the customer's language (the
- * one picked in the app, else Telegram's) that points to the app. Register it after every other
- * handler. It is its own module on purpose: support conversations (a later module) replace this
- * registration with one that hands the message to an operator.
+ * The bot's answer to whatever no other route took: a short reply in the customer's language (the
+ * one picked in the app, else Telegram's) that points to the app; a shared contact is thanked, an
+ * unknown command points to /help. Routed last in `routeUpdates`. It is its own adapter on purpose:
+ * support conversations (a later module) replace this route with one that hands the message to an
+ * operator.
  */
-export function registerFallbackReplies(bot: Bot, deps: { db: Database; publicUrl: string; businessName: { ru: string; en: string } }) {
-  bot.on('message', async (ctx) => {
-    const message = ctx.message as unknown as Record<string, unknown>
-    if (ctx.chat.type !== 'private' || !CHAT_KINDS.some((kind) => kind in message)) return
-    const lang: Lang = await chatLocale(deps.db, ctx.from.id, ctx.from.language_code)
-    const open = Markup.inlineKeyboard([Markup.button.webApp(TEXT.open[lang], miniAppUrl(deps.publicUrl))])
-    if ('contact' in message) return void (await ctx.reply(TEXT.contact[lang]))
-    if (typeof message.text === 'string' && message.text.startsWith('/')) return void (await ctx.reply(TEXT.unknownCommand[lang], open))
-    await ctx.reply(TEXT.reply[lang](deps.businessName[lang]), open)
-  })
+export async function onOtherMessage(ctx: Context, services: AppServices) {
+  const message = ctx.message as unknown as Record<string, unknown> | undefined
+  if (!message || ctx.chat?.type !== 'private' || !ctx.from || !CHAT_KINDS.some((kind) => kind in message)) return
+  const lang = await chatLocale(services.db, ctx.from.id, ctx.from.language_code)
+  const open = Markup.inlineKeyboard([Markup.button.webApp(TEXT.open[lang], miniAppUrl(services.config.publicUrl))])
+  if ('contact' in message) return void (await ctx.reply(TEXT.contact[lang]))
+  if (typeof message.text === 'string' && message.text.startsWith('/')) return void (await ctx.reply(TEXT.unknownCommand[lang], open))
+  await ctx.reply(TEXT.reply[lang]((await businessName(services))[lang]), open)
 }

@@ -1,5 +1,4 @@
-import { mkdirSync } from 'node:fs'
-import { existsSync } from 'node:fs'
+import { mkdirSync, existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist'

@@ -1,5 +1,4 @@
 import { setResponseHeaders } from 'h3'
-import { useBootstrap } from '../utils/runtime'
 
 /**
  * Security headers on every response. The CSP restricts only framing, <base> and plugins: Telegram's

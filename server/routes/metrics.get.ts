@@ -1,5 +1,3 @@
-import { useBootstrap } from '../utils/runtime'
-
 /** Prometheus text exposition: HTTP durations, Telegram intake, queue depth, process metrics. */
 export default defineEventHandler(async (event) => {
   const app = useBootstrap()!

@@ -1,6 +1,10 @@
 import { z } from 'zod'
 import { LocalizedTextSchema, SelectedOptionsSchema, withoutDefaults } from './catalog'
 
+/** Every status an order can have; `server/services/orders` says which may follow which. */
+export const ORDER_STATUSES = ['new', 'awaiting_payment', 'paid', 'in_progress', 'ready', 'shipped', 'done', 'cancelled', 'refunded'] as const
+export type OrderStatus = (typeof ORDER_STATUSES)[number]
+
 export const AddressSchema = z.object({
   text: z.string().trim().min(5, 'Enter the street and house').max(300),
   apartment: z.string().trim().max(20).optional(),
@@ -45,14 +49,14 @@ export const CartLineParamsSchema = z.object({ id: z.coerce.number().int().posit
 export const CartLineUpdateSchema = z.object({ quantity: z.number().int().min(0).max(99) })
 export const OrderParamsSchema = z.object({ id: z.coerce.number().int().positive() })
 export const OrderStatusChangeSchema = z.object({
-  status: z.enum(['new', 'awaiting_payment', 'paid', 'in_progress', 'ready', 'shipped', 'done', 'cancelled', 'refunded']),
+  status: z.enum(ORDER_STATUSES),
   note: z.string().trim().max(500).optional(),
 })
 
 const statusList = z
   .union([z.string(), z.array(z.string())])
   .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((s) => s.trim()).filter(Boolean))
-  .pipe(z.array(z.enum(['new', 'awaiting_payment', 'paid', 'in_progress', 'ready', 'shipped', 'done', 'cancelled', 'refunded'])).max(9))
+  .pipe(z.array(z.enum(ORDER_STATUSES)).max(ORDER_STATUSES.length))
 
 /** GET /api/admin/orders */
 export const AdminOrdersQuerySchema = z.object({

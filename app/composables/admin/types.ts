@@ -79,7 +79,7 @@ export type { Role }
 export type PaymentProvider = 'telegram_provider' | 'telegram_stars'
 export type PaymentStatus = 'succeeded' | 'partially_refunded' | 'refunded'
 export const PAYMENT_STATUSES: PaymentStatus[] = ['succeeded', 'partially_refunded', 'refunded']
-export type PaymentFlag = 'order_not_payable' | 'amount_mismatch' | 'order_cancelled' | 'order_already_paid'
+export type PaymentFlag = 'order_not_payable' | 'amount_mismatch' | 'order_cancelled' | 'order_already_paid' | 'wrong_user'
 export interface AdminPayment {
   id: number
   orderId: number | null
@@ -122,6 +122,7 @@ export interface PaymentsReport {
   from: string
   to: string
   timezone: string
+  dayList: string[]
   days: { day: string; provider: PaymentProvider; currency: string; payments: number; amountMinor: number; refundedMinor: number; refunds: number }[]
   totals: Record<string, { payments: number; amountMinor: number; refundedMinor: number; refunds: number }>
 }

@@ -1,6 +1,4 @@
-import { useServices } from '../../utils/runtime'
-import { apiError } from '../../utils/errors'
-import { answerContactRequest, requireSandbox } from '../../services/sandbox'
+import { answerContactRequest, requireSandbox } from '#server/services/sandbox'
 import { SandboxContactBody } from '#shared/schemas/sandbox'
 
 const MAX_BODY_BYTES = 1024

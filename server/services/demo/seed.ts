@@ -2,7 +2,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm'
 import type { DbOrTx, Database } from '../../db/client'
 import { bookingResourceServices, bookingResources, bookingServices, categories, deliveryZones, pickupPoints, products, userRoles, users } from '../../db/schema'
 import { ensureSetting, setSetting } from '../settings'
-import { TELEGRAM_SHIPPING_SETTING } from '../orders/shipping'
+import { TELEGRAM_SHIPPING_SETTING } from '../delivery/shipping'
 import type { createFileStore } from '../files'
 import { DEMO_BUSINESS, DEMO_CATEGORIES, DEMO_DELIVERY_ZONES, DEMO_PEOPLE, DEMO_PICKUP_POINTS, DEMO_PRODUCTS, DEMO_RESOURCES, DEMO_SERVICES } from './seed-data'
 

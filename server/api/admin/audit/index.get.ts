@@ -1,7 +1,5 @@
 import { AuditQuerySchema, type AuditPage } from '#shared/schemas/audit'
-import { requireRole } from '../../../utils/auth'
-import { useServices } from '../../../utils/runtime'
-import { listAudit } from '../../../services/audit'
+import { listAudit } from '#server/services/audit'
 
 /** The audit log, newest first, filtered by actor, entity, action and dates; cursor-paginated. */
 export default defineEventHandler(async (event): Promise<AuditPage> => {

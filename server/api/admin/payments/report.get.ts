@@ -1,12 +1,10 @@
-import { useServices } from '../../../utils/runtime'
-import { requireRole } from '../../../utils/auth'
-import { paymentsReport } from '../../../services/payments/reports'
+import { paymentsReport } from '#server/services/payments/reports'
 import { PaymentsReportQuerySchema } from '#shared/schemas/payments'
 
 /** Revenue, payments and refunds per day and method, for the charts in /admin. */
 export default defineEventHandler(async (event) => {
   await requireRole(event, 'reports.read')
-  const range = await getValidatedQuery(event, PaymentsReportQuerySchema.parse)
+  const query = await getValidatedQuery(event, PaymentsReportQuerySchema.parse)
   const services = await useServices()
-  return paymentsReport(services.db, range)
+  return paymentsReport(services.db, query)
 })

@@ -81,7 +81,8 @@ export async function listProducts(db: DbOrTx, query: ProductListQuery) {
     .select({ product: products, sortValue: sql<number>`(${sortValue})::float8`.as('sort_value') })
     .from(products)
     .where(and(...filters))
-    .orderBy(descending ? sql`${sortValue} desc` : sql`${sortValue} asc`, asc(products.id))
+    // By the selected value's name: the (search) expression is sent and evaluated once, not twice.
+    .orderBy(descending ? sql`sort_value desc` : sql`sort_value asc`, asc(products.id))
     .limit(query.limit + 1)
   const page = rows.slice(0, query.limit)
   const last = page.at(-1)

@@ -8,6 +8,8 @@ import { jobWorkers } from './jobs'
 import { createBot, routeUpdates, type Bot } from './bot'
 import { ensureSetting } from './services/settings'
 import { seedDemoData, isDatabaseEmpty } from './services/demo/seed'
+import { demoImageAssetKey } from './services/demo/images'
+import { createFileStore } from './services/files'
 import { createFakeBotApi, type FakeBotApi } from './telegram/fake-bot-api'
 import { configureTelegramJob, retryTelegramUpdatesJob } from './services/telegram/jobs'
 import { startPolling } from './services/telegram/polling'
@@ -68,7 +70,9 @@ export async function startServices(config: AppConfig, logger: Logger, metrics: 
   logger.info('database ready', { kind: database.kind, ms: Date.now() - started })
 
   if (await isDatabaseEmpty(db)) {
-    const counts = await seedDemoData(db)
+    // The pictures ship inside the server bundle (Nitro server assets) and are stored like uploads.
+    const images = { files: createFileStore(config.dataDir), read: (slug: string) => useStorage('assets:server').getItemRaw<Uint8Array>(demoImageAssetKey(slug)) }
+    const counts = await seedDemoData(db, { images })
     logger.info('demo data seeded on first start', counts)
   }
 

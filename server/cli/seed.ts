@@ -1,13 +1,15 @@
 /** `npm run db:seed`: writes the demo business; safe to run again (existing rows are kept). */
 import { openDatabase } from '../db/client'
 import { seedDemoData } from '../services/demo/seed'
+import { demoImagesFromFolder } from '../services/demo/images'
+import { createFileStore } from '../services/files'
 import { ConfigError, loadConfig } from '../utils/config'
 
 try {
   const config = loadConfig()
   const database = await openDatabase(config)
   await database.migrate()
-  const counts = await seedDemoData(database.db)
+  const counts = await seedDemoData(database.db, { images: { files: createFileStore(config.dataDir), read: demoImagesFromFolder() } })
   await database.close()
   console.log(`demo data in place: ${JSON.stringify(counts)}`)
 } catch (error) {

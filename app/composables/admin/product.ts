@@ -13,13 +13,15 @@ export interface ProductDraft {
   price: string
   compareAt: string
   tags: string
+  /** Facts on the card ("Volume: 300 ml"), named and written in both languages. */
+  attributes: { key: string; name: { ru: string; en: string }; value: { ru: string; en: string } }[]
   stock: number | null
   isActive: boolean
-  options: { key: string; name: { ru: string; en: string }; required: boolean; values: { value: string; name: { ru: string; en: string }; delta: string }[] }[]
+  /** `facts`: what a value changes on the card, by attribute key; blank means "as the product". */
+  options: { key: string; name: { ru: string; en: string }; required: boolean; values: { value: string; name: { ru: string; en: string }; delta: string; facts: Record<string, { ru: string; en: string }> }[] }[]
 }
 
 export function draftFrom(p?: AdminProduct | null): ProductDraft {
-  const tags = p?.attributes.tags
   return {
     slug: p?.slug ?? '',
     categoryId: p?.categoryId ?? null,
@@ -27,33 +29,33 @@ export function draftFrom(p?: AdminProduct | null): ProductDraft {
     description: { ...(p?.description ?? { ru: '', en: '' }) },
     price: minorToRubles(p?.priceMinor),
     compareAt: minorToRubles(p?.compareAtPriceMinor),
-    tags: Array.isArray(tags) ? tags.join(', ') : '',
+    tags: (p?.tags ?? []).join(', '),
+    attributes: (p?.attributes ?? []).map((a) => ({ key: a.key, name: { ...a.name }, value: { ...a.value } })),
     stock: p?.stock ?? 0,
     isActive: p?.isActive ?? true,
     options: (p?.options ?? []).map((o: ProductOption) => ({
       key: o.key,
       name: { ...o.name },
       required: o.required ?? false,
-      values: o.values.map((v) => ({ value: v.value, name: { ...v.name }, delta: minorToRubles(v.priceDeltaMinor) })),
+      values: o.values.map((v) => ({ value: v.value, name: { ...v.name }, delta: minorToRubles(v.priceDeltaMinor), facts: Object.fromEntries((v.attributes ?? []).map((a) => [a.key, { ...a.value }])) })),
     })),
   }
 }
 
 /**
  * The product editor on the one form pattern: new (POST) or existing (PATCH) by `product`, money
- * typed in rubles sent in kopecks, fields it does not show (images, position, other attributes) sent
- * back unchanged, checked with the same ProductInputSchema the server uses.
+ * typed in rubles sent in kopecks, the card's facts and what each option value changes in them,
+ * fields it does not show (images, position) sent back unchanged, checked with the same
+ * ProductInputSchema the server uses.
  */
 export function useProductEditor(product: Ref<AdminProduct | null>) {
-  const { t } = useAdminI18n()
+  const { t, locale } = useAdminI18n()
   const api = useAdminApi()
   return useSchemaForm({
     schema: ProductInputSchema,
     draft: () => draftFrom(product.value),
     toBody(d, read) {
       const existing = product.value
-      const tags = read.list(d.tags)
-      const { tags: _old, ...otherAttributes } = existing?.attributes ?? {}
       return {
         slug: d.slug.trim(),
         categoryId: d.categoryId ?? undefined,
@@ -61,12 +63,19 @@ export function useProductEditor(product: Ref<AdminProduct | null>) {
         description: d.description,
         priceMinor: read.money(d.price, 'priceMinor', undefined),
         compareAtPriceMinor: read.money(d.compareAt, 'compareAtPriceMinor', null),
-        attributes: tags.length ? { ...otherAttributes, tags } : otherAttributes,
+        attributes: d.attributes.map((a) => ({ key: a.key.trim(), name: a.name, value: a.value })),
+        tags: read.list(d.tags),
         options: d.options.map((o, i) => ({
           key: o.key.trim(),
           name: o.name,
           required: o.required,
-          values: o.values.map((v, j) => ({ value: v.value.trim(), name: v.name, priceDeltaMinor: read.money(v.delta, `options.${i}.values.${j}.priceDeltaMinor`, 0, { negative: true }) })),
+          values: o.values.map((v, j) => {
+            // Only facts the product still has go out; one written in a single language is an issue, not silently dropped.
+            const facts = d.attributes.filter((a) => v.facts[a.key]?.ru.trim() || v.facts[a.key]?.en.trim())
+            for (const a of facts) if (!v.facts[a.key]!.ru.trim() || !v.facts[a.key]!.en.trim()) read.issue(`options.${i}.values.${j}.attributes`, 'editor.factBothLanguages', { fact: a.name[locale.value] || a.key })
+            const attributes = facts.map((a) => ({ key: a.key.trim(), value: v.facts[a.key]! }))
+            return { value: v.value.trim(), name: v.name, priceDeltaMinor: read.money(v.delta, `options.${i}.values.${j}.priceDeltaMinor`, 0, { negative: true }), ...(attributes.length ? { attributes } : {}) }
+          }),
         })),
         isActive: d.isActive,
         images: existing?.images ?? [],
@@ -76,7 +85,7 @@ export function useProductEditor(product: Ref<AdminProduct | null>) {
         ...(existing ? {} : { stock: d.stock ?? 0 }),
       }
     },
-    messages: { priceMinor: 'editor.badPrice', compareAtPriceMinor: 'editor.badPrice', options: 'editor.badOption', slug: 'form.slug', categoryId: 'form.choose' },
+    messages: { priceMinor: 'editor.badPrice', compareAtPriceMinor: 'editor.badPrice', options: 'editor.badOption', attributes: 'editor.badFact', slug: 'form.slug', categoryId: 'form.choose' },
     send(body, headers) {
       const existing = product.value
       if (!existing) return api.call('/api/admin/catalog/products', { method: 'POST', body, headers })

@@ -1,4 +1,7 @@
-/** `npm run db:seed`: writes the demo business; safe to run again (existing rows are kept). */
+/**
+ * `npm run db:seed`: writes the demo business; safe to run again (existing rows are kept). The demo
+ * people and their roles only in the sandbox (no TELEGRAM_BOT_TOKEN).
+ */
 import { openDatabase } from '../db/client'
 import { seedDemoData } from '../services/demo/seed'
 import { ConfigError, loadConfig } from '../utils/config'
@@ -7,7 +10,7 @@ try {
   const config = loadConfig()
   const database = await openDatabase(config)
   await database.migrate()
-  const counts = await seedDemoData(database.db)
+  const counts = await seedDemoData(database.db, { people: config.telegram.sandbox })
   await database.close()
   console.log(`demo data in place: ${JSON.stringify(counts)}`)
 } catch (error) {

@@ -9,7 +9,7 @@ import { createBot, type Bot } from '../bot'
 import { registerPaymentHandlers } from '../bot/payments'
 import { ensureSetting, getSetting } from '../services/settings'
 import { DEMO_BUSINESS } from '../services/demo/seed-data'
-import { seedDemoData, isDatabaseEmpty } from '../services/demo/seed'
+import { seedDemoData, isDatabaseEmpty, removeSandboxStaffRoles } from '../services/demo/seed'
 import { createFakeBotApi, type FakeBotApi } from '../telegram/fake-bot-api'
 import { jobDefinitions, configureTelegramJob, retryTelegramUpdatesJob, type JobDeps } from '../jobs'
 import { startPolling } from '../services/telegram/polling'
@@ -65,9 +65,17 @@ async function startServices(config: AppConfig, logger: Logger, metrics: Metrics
   const db = database.db
   logger.info('database ready', { kind: database.kind, ms: Date.now() - started })
 
-  if (await isDatabaseEmpty(db)) {
-    const counts = await seedDemoData(db)
+  const sandboxMode = config.telegram.sandbox
+  if (config.publicDemo) {
+    logger.warn('PUBLIC_DEMO: running the sandbox as a public demo; anyone can open it as any demo person, staff actions are refused (demo_read_only)')
+  }
+  if ((sandboxMode || config.demoData) && (await isDatabaseEmpty(db))) {
+    const counts = await seedDemoData(db, { people: sandboxMode })
     logger.info('demo data seeded on first start', counts)
+  }
+  if (!sandboxMode) {
+    const removed = await removeSandboxStaffRoles(db, config.adminTelegramIds)
+    if (removed) logger.warn('removed the staff roles of the sandbox demo people: a real bot is configured', { removed })
   }
 
   let sandbox: FakeBotApi | undefined

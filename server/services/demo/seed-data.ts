@@ -112,7 +112,10 @@ export const DEMO_RESOURCES = [
   { slug: 'window-table', name: { ru: 'Стол у окна', en: 'Window table' }, workingHours: weekdays('08:00', '22:00'), services: ['table-8'] },
 ]
 
-/** Demo people for the sandbox: one per role the product serves. Ids are outside Telegram's real range. */
+/**
+ * Demo people for the sandbox: one per role the product serves. Written only in the sandbox: with a
+ * real bot these ids can be real Telegram users (server/services/demo/seed.ts).
+ */
 export const DEMO_PEOPLE = [
   { key: 'customer', telegramId: 9_000_000_001, firstName: 'Мария', lastName: 'Соколова', username: 'maria_demo', languageCode: 'ru', roles: [] as const },
   { key: 'customer_en', telegramId: 9_000_000_002, firstName: 'Emma', lastName: 'Clarke', username: 'emma_demo', languageCode: 'en', roles: [] as const },

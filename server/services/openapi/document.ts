@@ -55,6 +55,7 @@ function security(route: RouteDoc) {
   if (route.auth.kind === 'tma') return [{ tmaInitData: [] }]
   if (route.auth.kind === 'staff') return [{ tmaInitData: [] }, { adminSession: [] }]
   if (route.auth.kind === 'cookie') return [{ adminSession: [] }]
+  if (route.auth.kind === 'bearer') return [{ metricsToken: [] }]
   return []
 }
 
@@ -93,6 +94,7 @@ export function buildOpenApiDocument(publicUrl: string) {
       securitySchemes: {
         tmaInitData: { type: 'apiKey', in: 'header', name: 'Authorization', description: '`tma <initDataRaw>`: the Mini App launch data, validated with the bot token.' },
         adminSession: { type: 'apiKey', in: 'cookie', name: 'tma_admin', description: 'The /admin session from a one-time link; writes also need `X-CSRF-Token`.' },
+        metricsToken: { type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN, for Prometheus scraping /metrics.' },
       },
       schemas: {
         Error: {

@@ -9,7 +9,7 @@ import type { ErrorCode } from '#shared/errors'
 import type { Permission } from '#shared/permissions'
 
 /** How a route authenticates: none, Mini App initData, staff (initData or /admin cookie) with a permission, or Telegram's secret header. */
-export type RouteAuth = { kind: 'public' } | { kind: 'tma' } | { kind: 'staff'; permission: Permission } | { kind: 'telegram' } | { kind: 'cookie' }
+export type RouteAuth = { kind: 'public' } | { kind: 'tma' } | { kind: 'staff'; permission: Permission } | { kind: 'telegram' } | { kind: 'cookie' } | { kind: 'bearer' }
 
 export interface RouteDoc {
   method: 'get' | 'post' | 'patch' | 'delete'
@@ -42,7 +42,7 @@ export const ROUTES: RouteDoc[] = [
   // Operations
   { method: 'get', path: '/api/health', tag: 'operations', summary: 'Liveness: the process answers', auth: pub },
   { method: 'get', path: '/api/ready', tag: 'operations', summary: 'Readiness: database and queue (503 with the failing check otherwise)', auth: pub, errors: ['not_ready'] },
-  { method: 'get', path: '/metrics', tag: 'operations', summary: 'Prometheus metrics (text exposition format)', auth: pub, produces: 'text/plain' },
+  { method: 'get', path: '/metrics', tag: 'operations', summary: 'Prometheus metrics (text exposition format); `Authorization: Bearer <METRICS_TOKEN>`', auth: { kind: 'bearer' }, produces: 'text/plain', errors: ['auth_missing', 'auth_invalid_token'] },
   { method: 'get', path: '/sitemap.xml', tag: 'operations', summary: 'Sitemap of the public pages', auth: pub, produces: 'application/xml' },
   { method: 'get', path: '/robots.txt', tag: 'operations', summary: 'Rules for search engines', auth: pub, produces: 'text/plain' },
   { method: 'get', path: '/files/{path}', tag: 'operations', summary: 'An uploaded image', auth: pub, produces: 'image/*', errors: ['not_found'] },

@@ -24,6 +24,8 @@ export const ERROR_CODES = {
   not_found: { status: 404, description: 'No such route or resource.' },
   method_not_allowed: { status: 405, description: 'The route exists but not for this HTTP method.' },
   conflict: { status: 409, description: 'The resource changed meanwhile or the request repeats a finished one.' },
+  idempotency_key_reused: { status: 422, description: 'This Idempotency-Key was already used with a different request (other body or path); a new request needs a new key.' },
+  idempotency_key_in_use: { status: 409, description: 'The first request with this Idempotency-Key is still running; retry in a moment.' },
   rate_limited: { status: 429, description: 'Too many requests; wait for Retry-After seconds.' },
   not_ready: { status: 503, description: 'The database or the queue is not available yet.' },
   invalid_options: { status: 400, description: 'A product option or value that the product does not have, or a required option missing.' },

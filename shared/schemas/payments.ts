@@ -1,12 +1,13 @@
 import { z } from 'zod'
+import { idCursor, queryDate, rowIdParam, text } from './common'
 
 /** POST /api/admin/payments/[id]/refund (with an Idempotency-Key header). */
 export const RefundSchema = z.object({
   /** Minor units; the whole remaining amount when absent. Stars payments refund in full only. */
   amountMinor: z.number().int().positive().max(100_000_000).optional(),
-  reason: z.string().trim().min(2).max(300),
+  reason: text().trim().min(2).max(300),
   /** The provider's refund id, required for card payments (they are refunded at the provider). */
-  providerReference: z.string().trim().min(1).max(100).optional(),
+  providerReference: text().trim().min(1).max(100).optional(),
 })
 
 const boolParam = z.union([z.boolean(), z.enum(['true', 'false', '1', '0'])]).transform((v) => v === true || v === 'true' || v === '1')
@@ -16,18 +17,18 @@ export const AdminPaymentsQuerySchema = z.object({
   provider: z.enum(['telegram_provider', 'telegram_stars']).optional(),
   status: z.enum(['succeeded', 'partially_refunded', 'refunded']).optional(),
   flagged: boolParam.optional(),
-  orderId: z.coerce.number().int().positive().optional(),
+  orderId: rowIdParam().optional(),
   /** An order number or a charge id (Telegram's or the provider's), matched exactly. */
-  q: z.string().trim().min(1).max(100).optional(),
-  from: z.coerce.date().optional(),
-  to: z.coerce.date().optional(),
-  before: z.coerce.number().int().positive().optional(),
+  q: text().trim().min(1).max(100).optional(),
+  from: queryDate().optional(),
+  to: queryDate().optional(),
+  before: idCursor().optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 })
 export type AdminPaymentsQuery = z.output<typeof AdminPaymentsQuerySchema>
 
 /** GET /api/admin/payments/report: days in the business's time zone, last 30 days by default. */
 export const PaymentsReportQuerySchema = z
-  .object({ from: z.coerce.date().optional(), to: z.coerce.date().optional() })
+  .object({ from: queryDate().optional(), to: queryDate().optional() })
   .transform((q) => ({ from: q.from ?? new Date(Date.now() - 30 * 24 * 3600 * 1000), to: q.to ?? new Date() }))
   .refine((q) => q.from < q.to && q.to.getTime() - q.from.getTime() <= 366 * 24 * 3600 * 1000, { message: 'from must be before to, at most a year apart', path: ['from'] })

@@ -6,7 +6,7 @@ import { getPayment } from '../services/payments'
 import { reconcileStars } from '../services/payments/reconcile'
 import { findUserWithRoles, listStaffIds, resolveLocale } from '../services/auth/users'
 import { getOrder } from '../services/orders'
-import { formatMoney } from '../services/notifications/order-status'
+import { formatMoney } from '#shared/money'
 import { chatSendBucket } from '../services/notifications/chat'
 
 const FLAG_TEXT = {

@@ -1,5 +1,6 @@
 import { ADMIN_MESSAGES, type AdminMessageKey } from './messages'
 import type { AdminApiError } from './api'
+import { formatMoney } from '#shared/money'
 
 export type AdminLocale = 'ru' | 'en'
 const STORAGE_KEY = 'admin.locale'
@@ -28,10 +29,8 @@ export function useAdminI18n() {
   }
   /** Adopt the signed-in user's locale unless the operator chose one in this browser. */
   const adoptUserLocale = (userLocale: AdminLocale) => !localStorage.getItem(STORAGE_KEY) && setLocale(userLocale, false)
-  /** Telegram Stars (XTR) have no minor unit and no ISO symbol: "250 Stars" / "250 звёзд". */
-  const stars = (n: number) => t(`money.stars.${new Intl.PluralRules(locale.value).select(n)}` as AdminMessageKey, { n: new Intl.NumberFormat(locale.value).format(n) })
-  const money = (minor: number, currency = 'RUB') =>
-    currency === 'XTR' ? stars(minor) : new Intl.NumberFormat(locale.value, { style: 'currency', currency, minimumFractionDigits: minor % 100 === 0 ? 0 : 2 }).format(minor / 100)
+  /** Money through the one shared helper (shared/money.ts): Telegram Stars as "250 ⭐". */
+  const money = (minor: number, currency = 'RUB') => formatMoney(minor, currency, locale.value)
   const dateTime = (value: string | Date) => new Intl.DateTimeFormat(locale.value, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(value))
   /** A server error in the operator's language when we know its code, else the server's own message. */
   const errorText = (error: unknown) => {

@@ -1,9 +1,12 @@
-/** Rubles typed by an operator ("219,90", "1 200", "220") to kopecks; null when it is not a price. */
-export function rublesToMinor(input: string): number | null {
-  const cleaned = input.replace(/[\s\u00a0]/g, '').replace(',', '.')
-  if (!/^-?\d+(\.\d{1,2})?$/.test(cleaned)) return null
-  return Math.round(Number(cleaned) * 100)
-}
+import { editableAmount, parseAmount } from '#shared/money'
 
+/**
+ * Amounts an operator types and edits, in the currency of what is edited (shared/money.ts):
+ * "219,90" -> 21990 for RUB, "250" -> 250 for Telegram Stars.
+ */
+export { editableAmount, parseAmount }
+
+/** Delivery prices are in the business's currency, rubles: "219,90" -> 21990; null when it is not a price. */
+export const rublesToMinor = (input: string) => parseAmount(input, 'RUB')
 /** Kopecks to the decimal an operator edits: 21990 -> "219.90", 22000 -> "220". */
-export const minorToRubles = (minor: number | null | undefined) => (minor === null || minor === undefined ? '' : minor % 100 === 0 ? String(minor / 100) : (minor / 100).toFixed(2))
+export const minorToRubles = (minor: number | null | undefined) => editableAmount(minor, 'RUB')

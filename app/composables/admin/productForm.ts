@@ -1,5 +1,5 @@
 import { ProductInputSchema } from '#shared/schemas/catalog'
-import { minorToRubles, rublesToMinor } from './money'
+import { editableAmount, parseAmount } from './money'
 import type { AdminProduct, ProductOption } from './types'
 
 /** The editor's working copy: money as the decimal strings an operator types, tags as one line. */
@@ -23,8 +23,8 @@ export function draftFrom(p?: AdminProduct): ProductDraft {
     categoryId: p?.categoryId ?? '',
     name: { ...(p?.name ?? { ru: '', en: '' }) },
     description: { ...(p?.description ?? { ru: '', en: '' }) },
-    price: minorToRubles(p?.priceMinor),
-    compareAt: minorToRubles(p?.compareAtPriceMinor),
+    price: editableAmount(p?.priceMinor, p?.currency ?? 'RUB'),
+    compareAt: editableAmount(p?.compareAtPriceMinor, p?.currency ?? 'RUB'),
     tags: Array.isArray(tags) ? tags.join(', ') : '',
     stock: p?.stock ?? 0,
     isActive: p?.isActive ?? true,
@@ -32,7 +32,7 @@ export function draftFrom(p?: AdminProduct): ProductDraft {
       key: o.key,
       name: { ...o.name },
       required: o.required ?? false,
-      values: o.values.map((v) => ({ value: v.value, name: { ...v.name }, delta: minorToRubles(v.priceDeltaMinor) })),
+      values: o.values.map((v) => ({ value: v.value, name: { ...v.name }, delta: editableAmount(v.priceDeltaMinor, p?.currency ?? 'RUB') })),
     })),
   }
 }
@@ -45,16 +45,18 @@ export type DraftIssue = { path: string; message: string }
  */
 export function bodyFrom(draft: ProductDraft, existing: AdminProduct | undefined, badPrice: string): { body?: Record<string, unknown>; issues: DraftIssue[] } {
   const issues: DraftIssue[] = []
-  const priceMinor = rublesToMinor(draft.price)
+  // Amounts are typed in the product's currency: rubles with kopecks, whole Telegram Stars.
+  const currency = existing?.currency ?? 'RUB'
+  const priceMinor = parseAmount(draft.price, currency)
   if (priceMinor === null || priceMinor < 0) issues.push({ path: 'price', message: badPrice })
-  const compareAtPriceMinor = draft.compareAt.trim() ? rublesToMinor(draft.compareAt) : null
+  const compareAtPriceMinor = draft.compareAt.trim() ? parseAmount(draft.compareAt, currency) : null
   if (draft.compareAt.trim() && compareAtPriceMinor === null) issues.push({ path: 'compareAt', message: badPrice })
   const options = draft.options.map((o, i) => ({
     key: o.key.trim(),
     name: o.name,
     required: o.required,
     values: o.values.map((v, j) => {
-      const delta = v.delta.trim() ? rublesToMinor(v.delta) : 0
+      const delta = v.delta.trim() ? parseAmount(v.delta, currency) : 0
       if (delta === null) issues.push({ path: `options.${i}.values.${j}.delta`, message: badPrice })
       return { value: v.value.trim(), name: v.name, priceDeltaMinor: delta ?? 0 }
     }),
@@ -75,7 +77,7 @@ export function bodyFrom(draft: ProductDraft, existing: AdminProduct | undefined
     // so an edit always sends what it does not show, unchanged.
     images: existing?.images ?? [],
     position: existing?.position ?? 0,
-    currency: existing?.currency ?? 'RUB',
+    currency,
     ...(existing ? {} : { stock: draft.stock }),
   }
   const schema = existing ? ProductInputSchema.omit({ stock: true }) : ProductInputSchema

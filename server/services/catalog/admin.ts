@@ -6,6 +6,7 @@ import type { CategoryInputSchema, CategoryPatchSchema, ProductInput, ProductPat
 import { ProductInputSchema } from '#shared/schemas/catalog'
 import { DomainError } from '../../utils/errors'
 import { parseCsv, toCsv } from './csv'
+import { decimalAmount, parseAmount } from '#shared/money'
 
 const isUniqueViolation = (error: unknown) => ((error as { cause?: { code?: string } })?.cause ?? (error as { code?: string }))?.code === '23505'
 
@@ -82,11 +83,11 @@ export async function updateCategory(tx: DbOrTx, id: number, patch: z.output<typ
 
 export const CSV_COLUMNS = ['slug', 'category', 'name_ru', 'name_en', 'description_ru', 'description_en', 'price', 'compare_at_price', 'currency', 'stock', 'active', 'tags', 'images'] as const
 
-const money = (minor: number | null) => (minor === null ? '' : (minor / 100).toFixed(2))
-const parseMoney = (raw: string) => {
-  const cleaned = raw.replace(/\s/g, '').replace(',', '.')
-  if (!/^\d+(\.\d{1,2})?$/.test(cleaned)) return Number.NaN
-  return Math.round(Number(cleaned) * 100)
+/** Prices in the CSV are decimals of the product's currency (shared/money.ts): "219.90" RUB, "250" Stars. */
+const money = (minor: number | null, currency: string) => (minor === null ? '' : decimalAmount(minor, currency))
+const parseMoney = (raw: string, currency: string) => {
+  const minor = parseAmount(raw, currency)
+  return minor === null || minor < 0 ? Number.NaN : minor
 }
 
 export async function exportProductsCsv(db: DbOrTx) {
@@ -95,7 +96,7 @@ export async function exportProductsCsv(db: DbOrTx) {
   const tags = (a: Record<string, unknown>) => (Array.isArray(a.tags) ? (a.tags as string[]).join(';') : '')
   return toCsv([
     [...CSV_COLUMNS],
-    ...rows.map((p) => [p.slug, slugOf.get(p.categoryId), p.name.ru, p.name.en, p.description.ru, p.description.en, money(p.priceMinor), money(p.compareAtPriceMinor), p.currency, p.stock, p.isActive ? 'yes' : 'no', tags(p.attributes), p.images.join(';')]),
+    ...rows.map((p) => [p.slug, slugOf.get(p.categoryId), p.name.ru, p.name.en, p.description.ru, p.description.en, money(p.priceMinor, p.currency), money(p.compareAtPriceMinor, p.currency), p.currency, p.stock, p.isActive ? 'yes' : 'no', tags(p.attributes), p.images.join(';')]),
   ])
 }
 
@@ -125,9 +126,10 @@ export async function importProductsCsv(db: Database, text: string) {
     const rowErrors: CsvRowError[] = []
     const categoryId = cats.get(get('category'))
     if (!categoryId) rowErrors.push({ row: line, field: 'category', message: `unknown category "${get('category')}"` })
-    const price = parseMoney(get('price'))
+    const currency = get('currency').toUpperCase() || 'RUB'
+    const price = parseMoney(get('price'), currency)
     if (Number.isNaN(price)) rowErrors.push({ row: line, field: 'price', message: `not a price: "${get('price')}"` })
-    const compareAt = get('compare_at_price') ? parseMoney(get('compare_at_price')) : null
+    const compareAt = get('compare_at_price') ? parseMoney(get('compare_at_price'), currency) : null
     if (Number.isNaN(compareAt)) rowErrors.push({ row: line, field: 'compare_at_price', message: 'not a price' })
     const stockRaw = get('stock')
     if (stockRaw && !/^\d+$/.test(stockRaw)) rowErrors.push({ row: line, field: 'stock', message: `not a whole number: "${stockRaw}"` })

@@ -1,6 +1,7 @@
 import { Markup } from 'telegraf'
 import type { OrderStatus } from '../../db/schema/orders'
 import { miniAppUrl } from '../../bot'
+import { formatMoney } from '#shared/money'
 
 type Lang = 'ru' | 'en'
 
@@ -32,10 +33,6 @@ const TEXT: Record<Lang, Partial<Record<OrderStatus, (n: string, total: string) 
   },
 }
 
-export function formatMoney(minor: number, currency: string, lang: Lang) {
-  const digits = currency === 'XTR' ? 0 : 2
-  return new Intl.NumberFormat(lang === 'ru' ? 'ru-RU' : 'en-GB', { style: 'currency', currency: currency === 'XTR' ? 'USD' : currency, minimumFractionDigits: minor % 100 === 0 ? 0 : digits }).format(minor / 100)
-}
 
 /** The chat message for a status change, with a button that opens the order in the Mini App. */
 export function orderStatusMessage(order: { id: number; number: string; status: OrderStatus; totalMinor: number; currency: string }, lang: Lang, publicUrl: string) {

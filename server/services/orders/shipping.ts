@@ -10,6 +10,7 @@ import { deliveryZones } from '../../db/schema'
 import type { TelegramShippingAddress } from '../../db/schema/orders'
 import type { AppServices } from '../../utils/runtime'
 import { getSetting } from '../settings'
+import { formatMoney } from '#shared/money'
 
 /** Setting: `true` when the business lets Telegram collect the delivery address (off by default; the demo turns it on). */
 export const TELEGRAM_SHIPPING_SETTING = 'orders.telegram_shipping'
@@ -98,10 +99,6 @@ export function shippingAddressText(address: TelegramShippingAddress) {
   return [address.street_line1, address.street_line2, address.city, address.state, address.post_code, address.country_code].map((s) => s?.trim()).filter(Boolean).join(', ')
 }
 
-const formatMoney = (minor: number, currency: string, lang: Lang) => {
-  const format = new Intl.NumberFormat(lang === 'ru' ? 'ru-RU' : 'en-GB', { style: 'currency', currency })
-  return format.format(minor / 10 ** (format.resolvedOptions().maximumFractionDigits ?? 2))
-}
 
 /** What the customer reads in Telegram's form when delivery to the address is refused. */
 export function shippingRefusalMessage(refusal: { reason: ShippingRefusal; minOrderMinor?: number }, currency: string, lang: Lang) {

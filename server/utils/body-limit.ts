@@ -11,6 +11,9 @@ import { apiError } from './errors'
  * (`bodyLimit` in server/services/openapi/routes.ts, `x-body-limit` in the OpenAPI document).
  */
 
+/** How long a refused body is still drained after the 413 before the socket is closed. */
+const LINGER_MS = 2000
+
 /** What any route accepts unless its entry in ROUTES says otherwise (JSON forms are a few KB). */
 export const DEFAULT_BODY_LIMIT = 100 * 1024
 
@@ -38,16 +41,17 @@ function hasBody(req: IncomingMessage) {
 }
 
 /**
- * Refuses with 413 `payload_too_large` and closes the connection once the answer is out: the rest
- * of the body is never read (a client that keeps sending only fills its own socket buffer).
+ * Refuses with 413 `payload_too_large`. The rest of the body is read and thrown away (never kept)
+ * for at most LINGER_MS after the answer, then the connection is dropped: a client that is still
+ * sending gets to read the 413 instead of a connection reset, and nobody can hold the socket open
+ * by sending forever. The FIN after the answer tells the client not to reuse the connection.
  */
 function tooLarge(event: H3Event, limit: number) {
   const { req, res } = event.node
-  res.setHeader('Connection', 'close')
+  req.resume()
   res.once('finish', () => {
-    // Half-close first so the client can read the 413, then drop the socket for good.
     req.socket.end()
-    setTimeout(() => req.socket.destroy(), 2000).unref()
+    setTimeout(() => req.socket.destroy(), LINGER_MS).unref()
   })
   return apiError('payload_too_large', `The request body is larger than this route accepts (${limit} bytes)`, { limit })
 }
@@ -67,7 +71,6 @@ function readWithin(event: H3Event, limit: number): Promise<Buffer> {
       size += chunk.length
       if (size > limit) {
         cleanup()
-        req.pause()
         chunks.length = 0
         reject(tooLarge(event, limit))
         return

@@ -8,6 +8,12 @@ import { z } from 'zod'
  * (tests/e2e/fuzz.test.ts) sends exactly these values to every route.
  */
 
+// Zod compiles object parsers with `new Function` where it may, and even its probe for that is an
+// eval our Content-Security-Policy forbids in the browser (server/utils/csp.ts): parse without it
+// there. Every client use of zod goes through these shared schemas, so this runs first. The server
+// keeps the compiled fast path.
+if (typeof window !== 'undefined') z.config({ jitless: true })
+
 /** PostgreSQL text and jsonb cannot hold U+0000. */
 const NO_NUL = /^[^\u0000]*$/
 const NUL_MESSAGE = 'must not contain the NUL character'

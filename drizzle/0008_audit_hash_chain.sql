@@ -6,8 +6,10 @@
 -- the append-only triggers are off (ALTER TABLE ... DISABLE TRIGGER, session_replication_role =
 -- replica) breaks the chain at that row: server/services/audit/chain.ts recomputes it with the
 -- same payload expression, in Node, and reports the first bad link.
+-- SECURITY DEFINER: it runs as the table owner (the migration role), so the app's runtime role
+-- needs no right on audit_chain_heads (docs/audit-log.md).
 CREATE OR REPLACE FUNCTION audit_entries_chain_link() RETURNS trigger
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
 DECLARE
   head_seq bigint;
   head_hash text;

@@ -14,12 +14,16 @@ import { z } from 'zod'
 // keeps the compiled fast path.
 if (typeof window !== 'undefined') z.config({ jitless: true })
 
-/** PostgreSQL text and jsonb cannot hold U+0000. */
-const NO_NUL = /^[^\u0000]*$/
-const NUL_MESSAGE = 'must not contain the NUL character'
+/**
+ * PostgreSQL text and jsonb cannot hold U+0000, and jsonb refuses a lone UTF-16 surrogate
+ * (`"\udfff"`, valid JSON but not Unicode): text is anything else, surrogates only in pairs.
+ */
+const STORABLE_TEXT = /^(?:[^\u0000\ud800-\udfff]|[\ud800-\udbff][\udc00-\udfff])*$/
+const STORABLE_MESSAGE = 'must not contain the NUL character or broken Unicode'
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
 
-/** Any text: a string without NUL characters. Chain `.trim().min().max()` as usual. */
-export const text = () => z.string().regex(NO_NUL, NUL_MESSAGE)
+/** Any text: a string without NUL characters or lone surrogates. Chain `.trim().min().max()` as usual. */
+export const text = () => z.string().regex(STORABLE_TEXT, STORABLE_MESSAGE)
 
 /** Largest value of a PostgreSQL `integer` (int4): our row ids and most counters. */
 export const INT4_MAX = 2_147_483_647
@@ -44,10 +48,10 @@ export const queryDate = () =>
     .min(DATE_MIN, 'must be after 1970')
     .max(DATE_MAX, 'must be before the year 10000')
 
-/** True when a value (string, array, object, deeply) holds a NUL character: for payloads checked as a whole (Telegram updates, jsonb). */
-export function containsNul(value: unknown, depth = 0): boolean {
-  if (typeof value === 'string') return value.includes('\u0000')
+/** True when a value (string, array, object, deeply, keys too) holds text PostgreSQL cannot store: for payloads checked as a whole (Telegram updates, jsonb). */
+export function containsUnstorableText(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return UNSTORABLE.test(value)
   if (depth > 64 || value === null || typeof value !== 'object') return false
-  if (Array.isArray(value)) return value.some((item) => containsNul(item, depth + 1))
-  return Object.entries(value).some(([key, item]) => key.includes('\u0000') || containsNul(item, depth + 1))
+  if (Array.isArray(value)) return value.some((item) => containsUnstorableText(item, depth + 1))
+  return Object.entries(value).some(([key, item]) => UNSTORABLE.test(key) || containsUnstorableText(item, depth + 1))
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { startApp, type RunningApp } from '../helpers/app'
-import { launchBrowser, sandboxLaunch } from '../helpers/browser'
+import { launchBrowser, sandboxLaunch, screenshot } from '../helpers/browser'
 
 /**
  * The Content-Security-Policy (server/utils/csp.ts) in Chromium: public pages, the Mini App inside
@@ -89,6 +89,12 @@ describe('Content-Security-Policy in Chromium', () => {
       await page.waitForLoadState('networkidle')
       await page.waitForSelector('h1')
     }
+    // The audit page (the last one) says the log's hash chain verifies.
+    const badge = page.locator('[data-testid="audit-chain"]')
+    await badge.waitFor()
+    expect(await badge.getAttribute('class')).toContain('ok')
+    expect(await badge.textContent()).toMatch(/\d/)
+    await screenshot(page, 'admin-audit-chain-390')
     expect(violations).toEqual([])
     await context.close()
   })

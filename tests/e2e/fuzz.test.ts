@@ -17,7 +17,7 @@ import { operationsOf, requestFor, telegramUpdates, type FuzzRequest, type OpenA
  * different runs: `FUZZ_RUNS=200 FUZZ_SEED=12345 npx vitest run tests/e2e/fuzz.test.ts`
  * (FUZZ_SEED=random picks one and prints it).
  */
-const RUNS = Number(process.env.FUZZ_RUNS ?? 6)
+const RUNS = Number(process.env.FUZZ_RUNS ?? 20)
 const SEED = process.env.FUZZ_SEED === 'random' ? Math.floor(Math.random() * 2 ** 31) : Number(process.env.FUZZ_SEED ?? 20_261_130)
 const SECRET = 'fuzz-webhook-secret-0123456789'
 const OWNERS = Array.from({ length: 8 }, (_, i) => 9_100_000_001 + i)

@@ -40,6 +40,7 @@ export const ERROR_CODES = {
   payment_method_unavailable: { status: 409, description: 'The business does not accept this payment method.' },
   delivery_method_unavailable: { status: 409, description: 'Delivery to an address given in Telegram is off, or needs paying in Telegram with a card (not Stars).' },
   invalid_transition: { status: 409, description: 'The order cannot move to that status from its current one; `details.allowed` lists where it can go.' },
+  refund_required: { status: 409, description: 'The order was paid in Telegram: cancel it by refunding its payment (Payments), which also closes the order.' },
   order_not_payable: { status: 409, description: 'The order is not waiting for payment (already paid, cancelled or paid on delivery).' },
   order_expired: { status: 409, description: 'The time to pay the order ran out and its items were released; place it again.' },
   already_refunded: { status: 409, description: 'The payment has been refunded in full.' },

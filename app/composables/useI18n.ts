@@ -1,9 +1,9 @@
 import ru, { type FirstMessages } from '~/i18n/ru'
 import type { MoreMessages } from '~/i18n/ru.more'
 import { formatMoney } from '#shared/money'
+import { LOCALES, localeOf, type Locale } from '#shared/locale'
 
-export type Locale = 'ru' | 'en'
-export const LOCALES: readonly Locale[] = ['ru', 'en']
+export { LOCALES, type Locale }
 
 /** Both halves of a locale: sections present in both (errors, cart, orders) are merged. */
 type Merge<A, B> = {
@@ -57,9 +57,7 @@ type Paths<T, P extends string = ''> = {
 export type MessageKey = Paths<Messages>
 
 /** Telegram's language_code (or the browser's) to one of our locales: Russian for ru*, English otherwise. */
-export function toLocale(code: string | null | undefined): Locale {
-  return code?.toLowerCase().startsWith('ru') ? 'ru' : 'en'
-}
+export const toLocale = (code: string | null | undefined): Locale => localeOf(code)
 
 function lookupIn(messages: Dictionary | undefined, key: string): string | undefined {
   let node: unknown = messages

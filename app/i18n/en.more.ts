@@ -66,6 +66,7 @@ const more = {
     below_minimum_order: { title: 'Below the minimum order for delivery', action: 'Add a few more items or choose pickup.' },
     payment_method_unavailable: { title: 'This payment method is not available now', action: 'Choose another payment method.' },
     delivery_method_unavailable: { title: 'This delivery option is not available for this order', action: 'Choose pickup or courier delivery with an address.' },
+    refund_required: { title: 'This order is already paid', action: 'To cancel it, message us in the chat and we will refund you.' },
     invalid_transition: { title: 'This order can no longer be changed', action: 'It is already being prepared. Message us in the chat if you need a change.' },
   },
   cart: {

@@ -15,9 +15,6 @@ export type OrderDetail = InternalApi['/api/orders/:id']['get']
 export type OrderStatus = Order['status']
 export type PaymentMethod = CheckoutOptions['paymentMethods'][number]
 
-/** Statuses in which the customer may still cancel (the server checks the same). */
-export const CANCELLABLE: readonly string[] = ['new', 'awaiting_payment']
-
 /**
  * The unit price to show for the chosen options: base plus deltas. Display only: the server prices
  * the cart line itself and never reads this number.

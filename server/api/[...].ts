@@ -1,4 +1,3 @@
-import { apiError } from '../utils/errors'
 
 /** Unknown API paths get a JSON 404 instead of falling through to the page renderer. */
 export default defineEventHandler(() => {

@@ -1,6 +1,6 @@
-import { useServices, type AppServices } from '../utils/runtime'
-import { getSetting } from '../services/settings'
-import { DEMO_BUSINESS } from '../services/demo/seed-data'
+import { useServices, type AppServices } from '#server/utils/runtime'
+import { getSetting } from '#server/services/settings'
+import { DEMO_BUSINESS } from '#server/services/demo/seed-data'
 
 type BusinessProfile = typeof DEMO_BUSINESS
 

@@ -1,6 +1,5 @@
-import { useServices } from '../utils/runtime'
-import { buildOpenApiDocument } from '../services/openapi/document'
-import { renderApiDocs } from '../services/openapi/html'
+import { buildOpenApiDocument } from '#server/services/openapi/document'
+import { renderApiDocs } from '#server/services/openapi/html'
 
 /** A readable page of the OpenAPI document: no scripts, no external assets. */
 export default defineEventHandler(async (event) => {

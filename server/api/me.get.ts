@@ -1,5 +1,4 @@
 import type { MeResponse } from '#shared/schemas/auth'
-import { requireTmaUser } from '../utils/auth'
 
 /** The Mini App user, validated from `Authorization: tma <initData>`, with their roles. */
 export default defineEventHandler(async (event): Promise<MeResponse> => {

@@ -1,7 +1,5 @@
 import { UpdateMeSchema, type MeResponse } from '#shared/schemas/auth'
-import { requireTmaUser } from '../utils/auth'
-import { useServices } from '../utils/runtime'
-import { setUserLocale } from '../services/auth/users'
+import { setUserLocale } from '#server/services/auth/users'
 
 /** Stores the locale the user picked; answers like `GET /api/me`. */
 export default defineEventHandler(async (event): Promise<MeResponse> => {

@@ -1,5 +1,4 @@
-import { useServices } from '../utils/runtime'
-import { buildOpenApiDocument } from '../services/openapi/document'
+import { buildOpenApiDocument } from '#server/services/openapi/document'
 
 let cached: { url: string; doc: ReturnType<typeof buildOpenApiDocument> } | undefined
 

@@ -1,11 +1,14 @@
-import { configureTelegramJob, retryTelegramUpdateJob, retryTelegramUpdatesJob } from './telegram'
-import { pruneAuthJob } from './auth'
-import { releaseExpiredOrdersJob } from './orders'
-import { orderStatusNotificationJob } from './notifications'
-import { paymentFlaggedJob, reconcileStarsJob } from './payments'
+import type { JobWorker } from './queue'
+import type { JobDeps } from '../composition-root'
+import { authWorkers } from './auth'
+import { notificationWorkers } from './notifications'
+import { orderWorkers } from './orders'
+import { paymentWorkers } from './payments'
+import { telegramWorkers } from './telegram'
 
-export type { JobDeps } from './deps'
-export { configureTelegramJob, retryTelegramUpdateJob, retryTelegramUpdatesJob, pruneAuthJob, releaseExpiredOrdersJob, orderStatusNotificationJob, paymentFlaggedJob, reconcileStarsJob }
-
-/** Every job the app runs; the queue creates their queues (and dead-letter queues) on start. */
-export const jobDefinitions = [configureTelegramJob, retryTelegramUpdateJob, retryTelegramUpdatesJob, pruneAuthJob, releaseExpiredOrdersJob, orderStatusNotificationJob, paymentFlaggedJob, reconcileStarsJob]
+/**
+ * Every job the app runs, each declaration with its worker. Only the composition root imports this
+ * list; services enqueue a job through its declaration (`services/<module>/jobs.ts`), which imports
+ * no worker, so nothing imports in a circle.
+ */
+export const jobWorkers: JobWorker<JobDeps>[] = [...telegramWorkers, ...authWorkers, ...orderWorkers, ...notificationWorkers, ...paymentWorkers]

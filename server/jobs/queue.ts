@@ -5,23 +5,44 @@ import type { DatabaseHandle, DbOrTx } from '../db/client'
 import type { Logger } from '../utils/logger'
 
 /**
- * A job type: its queue name, the zod schema its payload must satisfy (checked when enqueued and
- * again when worked, so a payload written by an older release cannot crash a worker silently),
- * queue options (retries, backoff, dead letter) and the handler.
+ * A job type as the rest of the app sees it: its queue name, the zod schema its payload must
+ * satisfy (checked when enqueued and again when worked, so a payload written by an older release
+ * cannot crash a worker silently), queue options (retries, backoff, dead letter) and an optional
+ * schedule. A declaration imports nothing but zod, so any service can enqueue it without pulling
+ * in the worker (and the worker's imports) that handles it.
  */
-export interface JobDefinition<Schema extends z.ZodType, Deps> {
+export interface JobDefinition<Schema extends z.ZodType = z.ZodType> {
   name: string
   schema: Schema
   queue?: Omit<QueueOptions, 'deadLetter'> & { deadLetter?: boolean }
   work?: Pick<WorkOptions, 'batchSize' | 'pollingIntervalSeconds' | 'localConcurrency'>
   /** Cron expression (UTC) when the job runs on a schedule. */
   cron?: string
-  handle(data: z.output<Schema>, deps: Deps & { job: Job<unknown>; logger: Logger }): Promise<void>
 }
 
 /** Declares a job; the identity function exists only to infer the payload type from the schema. */
-export function defineJob<Schema extends z.ZodType, Deps>(definition: JobDefinition<Schema, Deps>) {
+export function defineJob<Schema extends z.ZodType>(definition: JobDefinition<Schema>) {
   return definition
+}
+
+/** What a worker gets besides the payload: the app's dependencies, the pg-boss job and a logger bound to it. */
+export type JobContext<Deps> = Deps & { job: Job<unknown>; logger: Logger }
+
+/** A declared job paired with the function that does it; registered by the composition root. */
+export interface JobWorker<Deps> {
+  definition: JobDefinition
+  handle(data: unknown, context: JobContext<Deps>): Promise<void>
+}
+
+/** Pairs a declaration with its handler (typed by the declaration's schema). */
+export function jobWorker<Schema extends z.ZodType, Deps>(definition: JobDefinition<Schema>, handle: (data: z.output<Schema>, context: JobContext<Deps>) => Promise<void>): JobWorker<Deps> {
+  return { definition, handle: handle as JobWorker<Deps>['handle'] }
+}
+
+/** Enqueueing, as services see it: they never start workers or read queue internals. */
+export interface Enqueuer {
+  enqueue<Schema extends z.ZodType>(definition: JobDefinition<Schema>, data: z.input<Schema>, options?: SendOptions): Promise<string | null>
+  enqueueIn<Schema extends z.ZodType>(tx: DbOrTx, definition: JobDefinition<Schema>, data: z.input<Schema>, options?: SendOptions): Promise<string | null>
 }
 
 const DEFAULT_QUEUE_OPTIONS: QueueOptions = {
@@ -43,9 +64,9 @@ export interface QueueDepth {
 }
 
 /** pg-boss on the app's own database: the embedded PGlite instance or the PostgreSQL server. */
-export class JobQueue<Deps> {
+export class JobQueue implements Enqueuer {
   readonly boss: PgBoss
-  private readonly definitions = new Map<string, JobDefinition<z.ZodType, Deps>>()
+  private readonly definitions = new Map<string, JobDefinition>()
   private started = false
 
   constructor(
@@ -65,7 +86,7 @@ export class JobQueue<Deps> {
   }
 
   /** Creates the queues (and their dead-letter queues) and schedules; workers start only with `work`. */
-  async register(definitions: JobDefinition<z.ZodType, Deps>[]) {
+  async register(definitions: readonly JobDefinition[]) {
     for (const definition of definitions) {
       this.definitions.set(definition.name, definition)
       const { deadLetter = true, ...options } = definition.queue ?? {}
@@ -76,34 +97,48 @@ export class JobQueue<Deps> {
     }
   }
 
-  /** Starts a worker per registered job, handing each job the validated payload and the app's dependencies. */
-  async work(deps: Deps) {
-    for (const definition of this.definitions.values()) {
+  /** Starts a worker per job, handing each job its validated payload and the app's dependencies. */
+  async work<Deps>(workers: readonly JobWorker<Deps>[], deps: Deps) {
+    for (const { definition, handle } of workers) {
+      if (!this.definitions.has(definition.name)) throw new Error(`Job ${definition.name} has a worker but is not registered`)
       await this.boss.work(definition.name, { batchSize: 1, pollingIntervalSeconds: 1, ...definition.work }, async (jobs: Job<unknown>[]) => {
         for (const job of jobs) {
           const logger = this.logger.child({ queue: definition.name, jobId: job.id })
           const data = definition.schema.parse(job.data)
-          await definition.handle(data, { ...deps, job, logger })
+          try {
+            await handle(data, { ...deps, job, logger })
+          } catch (error) {
+            // The partner (Telegram's 429) named when to come back: plan the same job for then
+            // instead of spending a retry on a wait the backoff would guess.
+            const after = (error as { retryAfterSeconds?: unknown })?.retryAfterSeconds
+            if (typeof after !== 'number') throw error
+            logger.info('rescheduled: asked to retry later', { seconds: after })
+            await this.boss.send(definition.name, job.data as object, { startAfter: after })
+          }
         }
       })
     }
   }
 
-  /** Enqueues a job after checking its payload; `singletonKey`/`id` make a retried enqueue harmless. */
-  async enqueue<Schema extends z.ZodType>(definition: JobDefinition<Schema, Deps>, data: z.input<Schema>, options: SendOptions = {}) {
+  private payload<Schema extends z.ZodType>(definition: JobDefinition<Schema>, data: z.input<Schema>) {
     if (!this.definitions.has(definition.name)) throw new Error(`Job ${definition.name} is not registered`)
-    const payload = definition.schema.parse(data) as object
-    return this.boss.send(definition.name, payload, options)
+    return definition.schema.parse(data) as object
+  }
+
+  /**
+   * Enqueues on its own, outside any transaction: for work that is not the consequence of a write
+   * (start-up chores, a retry of a job). A write's follow-ups go through `enqueueIn`.
+   */
+  async enqueue<Schema extends z.ZodType>(definition: JobDefinition<Schema>, data: z.input<Schema>, options: SendOptions = {}) {
+    return this.boss.send(definition.name, this.payload(definition, data), options)
   }
 
   /**
    * Enqueues inside the caller's transaction (a transactional outbox): the job exists if and only
    * if the change that caused it was committed.
    */
-  async enqueueIn<Schema extends z.ZodType>(tx: DbOrTx, definition: JobDefinition<Schema, Deps>, data: z.input<Schema>, options: SendOptions = {}) {
-    if (!this.definitions.has(definition.name)) throw new Error(`Job ${definition.name} is not registered`)
-    const payload = definition.schema.parse(data) as object
-    return this.boss.send(definition.name, payload, { ...options, db: fromDrizzle(tx as never, sql as never) })
+  async enqueueIn<Schema extends z.ZodType>(tx: DbOrTx, definition: JobDefinition<Schema>, data: z.input<Schema>, options: SendOptions = {}) {
+    return this.boss.send(definition.name, this.payload(definition, data), { ...options, db: fromDrizzle(tx as never, sql as never) })
   }
 
   /** Depth per queue, for /metrics and /api/ready; reads pg-boss's own counters. */

@@ -1,4 +1,3 @@
-import { requireRole } from '../utils/auth'
 
 /**
  * Defence in depth for /api/admin/**: nobody without a staff role reaches an admin handler, even

@@ -1,4 +1,3 @@
-import { useServices } from '../utils/runtime'
 
 /** The /sandbox page exists only in sandbox mode: with a real bot token it answers 404 like any unknown page. */
 export default defineEventHandler(async (event) => {

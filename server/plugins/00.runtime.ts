@@ -1,7 +1,6 @@
 import { getHeader, getRequestHeader, setResponseHeader } from 'h3'
 import { randomUUID } from 'node:crypto'
-import { ConfigError, loadConfig } from '../utils/config'
-import { bootstrap, shutdown } from '../utils/runtime'
+import { ConfigError, loadConfig } from '#server/utils/config'
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
 

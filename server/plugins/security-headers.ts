@@ -1,6 +1,4 @@
 import { setResponseHeader, setResponseHeaders } from 'h3'
-import { useBootstrap } from '../utils/runtime'
-import { contentSecurityPolicy, inlineScriptHashes } from '../utils/csp'
 
 /**
  * Security headers on every response: the Content-Security-Policy of server/utils/csp.ts (each

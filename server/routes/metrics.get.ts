@@ -1,6 +1,4 @@
 import { timingSafeEqual } from 'node:crypto'
-import { apiError } from '../utils/errors'
-import { useBootstrap } from '../utils/runtime'
 
 const matches = (received: string, expected: string) => {
   const a = Buffer.from(received)

@@ -1,4 +1,3 @@
-import { useServices } from '../utils/runtime'
 
 /** Search engines may read the public pages; the Mini App, admin, sandbox and API are not for them. */
 export default defineEventHandler(async (event) => {

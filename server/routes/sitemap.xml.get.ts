@@ -1,5 +1,4 @@
-import { useServices } from '../utils/runtime'
-import { sitemapEntries } from '../services/catalog/sitemap'
+import { sitemapEntries } from '#server/services/catalog/sitemap'
 
 const escapeXml = (s: string) => s.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!)
 

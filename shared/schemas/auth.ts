@@ -2,8 +2,9 @@ import { z } from 'zod'
 import { text } from './common'
 import { ROLES, type Role } from '../permissions'
 
-export const LOCALES = ['ru', 'en'] as const
-export type Locale = (typeof LOCALES)[number]
+import { LOCALES, type Locale } from '../locale'
+
+export { LOCALES, type Locale }
 
 /** The user as `GET /api/me` returns it: Telegram's fields plus the locale the app speaks to them in. */
 export interface MeUser {

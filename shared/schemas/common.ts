@@ -12,7 +12,7 @@ import { z } from 'zod'
 // eval our Content-Security-Policy forbids in the browser (server/utils/csp.ts): parse without it
 // there. Every client use of zod goes through these shared schemas, so this runs first. The server
 // keeps the compiled fast path.
-if (typeof window !== 'undefined') z.config({ jitless: true })
+if (typeof (globalThis as { window?: unknown }).window !== 'undefined') z.config({ jitless: true })
 
 /**
  * PostgreSQL text and jsonb cannot hold U+0000, and jsonb refuses a lone UTF-16 surrogate

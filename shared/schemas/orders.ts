@@ -2,6 +2,10 @@ import { z } from 'zod'
 import { idCursor, queryDate, rowId, rowIdParam, text } from './common'
 import { LocalizedTextSchema, SelectedOptionsSchema, withoutDefaults } from './catalog'
 
+/** Every status an order can have; `server/services/orders` says which may follow which. */
+export const ORDER_STATUSES = ['new', 'awaiting_payment', 'paid', 'in_progress', 'ready', 'shipped', 'done', 'cancelled', 'refunded'] as const
+export type OrderStatus = (typeof ORDER_STATUSES)[number]
+
 export const AddressSchema = z.object({
   text: text().trim().min(5, 'Enter the street and house').max(300),
   apartment: text().trim().max(20).optional(),
@@ -46,14 +50,14 @@ export const CartLineParamsSchema = z.object({ id: rowIdParam() })
 export const CartLineUpdateSchema = z.object({ quantity: z.number().int().min(0).max(99) })
 export const OrderParamsSchema = z.object({ id: rowIdParam() })
 export const OrderStatusChangeSchema = z.object({
-  status: z.enum(['new', 'awaiting_payment', 'paid', 'in_progress', 'ready', 'shipped', 'done', 'cancelled', 'refunded']),
+  status: z.enum(ORDER_STATUSES),
   note: text().trim().max(500).optional(),
 })
 
 const statusList = z
   .union([text(), z.array(text())])
   .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((s) => s.trim()).filter(Boolean))
-  .pipe(z.array(z.enum(['new', 'awaiting_payment', 'paid', 'in_progress', 'ready', 'shipped', 'done', 'cancelled', 'refunded'])).max(9))
+  .pipe(z.array(z.enum(ORDER_STATUSES)).max(ORDER_STATUSES.length))
 
 /** GET /api/admin/orders */
 export const AdminOrdersQuerySchema = z.object({

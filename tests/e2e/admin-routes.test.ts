@@ -8,7 +8,7 @@ import { tmaHeaders, type InitUser } from '../helpers/telegram-users'
 
 /**
  * The role matrix over the real list of admin route files: every file under server/api/admin must
- * call `requireRole(event, <permission>)`, and through the running app each role gets in exactly
+ * call `requireRole(event, <permission>)` or `staffContext(event, <permission>)`, and through the running app each role gets in exactly
  * when shared/permissions.ts says so. A route added without a guard fails here.
  */
 const root = resolve(import.meta.dirname, '../..')
@@ -34,7 +34,7 @@ function adminRoutes(): AdminRoute[] {
       .filter((segment) => segment !== 'index')
       .map((segment) => segment.replace(/^\[(\w+)\]$/, (_, param: string) => SAMPLE_PARAMS[param] ?? '1'))
       .join('/')
-    const permission = /requireRole\(event, '([\w.]+)'\)/.exec(source)?.[1] as Permission
+    const permission = /(?:requireRole|staffContext)\(event, '([\w.]+)'\)/.exec(source)?.[1] as Permission
     return { file: relative(root, join(adminDir, file)), method: (method ?? 'get').toUpperCase(), path: `/api/admin/${route}`.replace(/\/$/, ''), permission }
   })
 }

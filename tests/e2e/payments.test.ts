@@ -150,6 +150,34 @@ describe('successful payment', () => {
     await fake.waitFor('sendMessage', (p) => Number(p.chat_id) === owner.id && String(p.text).includes(`Платёж №${flagged.id}`), 15_000)
     await fake.waitFor('sendMessage', (p) => Number(p.chat_id) === maria.id && String(p.text).includes('вернём'), 15_000)
   })
+
+  it('keeps a payment made by someone other than the order\'s customer, flags it, leaves the order unpaid and alerts', async () => {
+    const maria = newCustomer()
+    const stranger = newCustomer()
+    const { order } = await orderAndInvoice(maria)
+    // Pre-checkout refuses the stranger; a successful_payment from them anyway (forged or replayed) must not pay Maria's order.
+    await deliver(paymentUpdate(stranger, order, `stranger-${order.id}`))
+    const flagged = await eventually(async () => {
+      const list = await api(`/api/admin/payments?orderId=${order.id}&flagged=true`, { user: owner })
+      return list.body.items.length === 1 ? list.body.items[0] : false
+    }, 15_000)
+    expect(flagged).toMatchObject({ flag: 'wrong_user', userId: stranger.id })
+    expect((await api(`/api/orders/${order.id}`, { user: maria })).body.status).toBe('awaiting_payment')
+    await fake.waitFor('sendMessage', (p) => Number(p.chat_id) === owner.id && String(p.text).includes(`Платёж №${flagged.id}`) && String(p.text).includes('другой покупатель'), 15_000)
+  })
+
+  it('lets staff cancel an order paid in Telegram only through a refund', async () => {
+    const maria = newCustomer()
+    const { order } = await orderAndInvoice(maria)
+    await preCheckout(maria, { currency: 'RUB', total_amount: order.totalMinor, invoice_payload: `order:${order.id}` })
+    await deliver(paymentUpdate(maria, order, `paid-cancel-${order.id}`))
+    await eventually(async () => (await api(`/api/orders/${order.id}`, { user: maria })).body.status === 'paid', 15_000)
+    const started = await api(`/api/admin/orders/${order.id}/status`, { method: 'POST', user: owner, body: JSON.stringify({ status: 'in_progress' }) })
+    expect(started.body.allowedStatuses).not.toContain('cancelled')
+    const cancelled = await api(`/api/admin/orders/${order.id}/status`, { method: 'POST', user: owner, body: JSON.stringify({ status: 'cancelled' }) })
+    expect(cancelled).toMatchObject({ status: 409, body: { code: 'refund_required' } })
+    expect((await api(`/api/orders/${order.id}`, { user: maria })).body).toMatchObject({ status: 'in_progress', canCancel: false })
+  })
 })
 
 describe('refunds', () => {
@@ -166,12 +194,18 @@ describe('refunds', () => {
     const partial = await refund({ 'idempotency-key': 'refund-card-0003' }, { reason: 'Нет круассана', amountMinor: 10000, providerReference: 'RF-1' })
     expect(partial.status).toBe(201)
     expect(partial.body.payment).toMatchObject({ status: 'partially_refunded', refundedMinor: 10000 })
+    // The customer hears of the partial refund in their language, once.
+    const partialMessages = () => fake.callsOf('sendMessage').filter((c) => Number(c.params.chat_id) === maria.id && /Мы вернули 100\s₽ по заказу/.test(String(c.params.text)))
+    await eventually(() => partialMessages().length === 1, 15_000)
     const again = await refund({ 'idempotency-key': 'refund-card-0003' }, { reason: 'Нет круассана', amountMinor: 10000, providerReference: 'RF-1' })
     expect(again.status).toBe(200)
     expect(again.body.payment.refundedMinor).toBe(10000)
     const rest = await refund({ 'idempotency-key': 'refund-card-0004' }, { reason: 'Отмена', providerReference: 'RF-2' })
     expect(rest.body.payment).toMatchObject({ status: 'refunded', refundedMinor: order.totalMinor })
     expect((await api(`/api/orders/${order.id}`, { user: maria })).body.status).toBe('refunded')
+    // The rest closes the order: its "refunded" message tells the customer (and the partial one is not repeated).
+    await fake.waitFor('sendMessage', (p) => Number(p.chat_id) === maria.id && String(p.text).includes('оформлен возврат'), 15_000)
+    expect(partialMessages()).toHaveLength(1)
     const audit = await api('/api/admin/audit?action=payment.refund', { user: owner })
     expect(audit.body.items.filter((a: { entityId: string }) => a.entityId === String(payment.id))).toHaveLength(2)
   })

@@ -77,7 +77,7 @@ export type { Role }
 export type PaymentProvider = 'telegram_provider' | 'telegram_stars'
 export type PaymentStatus = 'succeeded' | 'partially_refunded' | 'refunded'
 export const PAYMENT_STATUSES: PaymentStatus[] = ['succeeded', 'partially_refunded', 'refunded']
-export type PaymentFlag = 'order_not_payable' | 'amount_mismatch' | 'order_cancelled' | 'order_already_paid'
+export type PaymentFlag = 'order_not_payable' | 'amount_mismatch' | 'order_cancelled' | 'order_already_paid' | 'wrong_user'
 export interface AdminPayment {
   id: number
   orderId: number | null

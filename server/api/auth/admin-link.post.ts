@@ -1,7 +1,5 @@
 import { AdminLinkSchema, type AdminSessionResponse } from '#shared/schemas/auth'
-import { RATE_LIMITS, auditContext, clientIp, enforceRateLimit, permissionsOf, startAdminSession } from '../../utils/auth'
-import { useServices } from '../../utils/runtime'
-import { redeemAdminLoginToken } from '../../services/auth/admin-login'
+import { redeemAdminLoginToken } from '#server/services/auth/admin-login'
 
 /** Exchanges a one-time sign-in link from the bot's /admin command for an /admin session cookie. */
 export default defineEventHandler(async (event): Promise<AdminSessionResponse> => {

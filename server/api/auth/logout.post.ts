@@ -1,6 +1,4 @@
-import { auditContext, clearAdminSession, requireActor } from '../../utils/auth'
-import { useServices } from '../../utils/runtime'
-import { revokeAdminSession } from '../../services/auth/admin-login'
+import { revokeAdminSession } from '#server/services/auth/admin-login'
 
 /** Ends the desktop /admin session on every replica (the row is revoked) and clears the cookie. */
 export default defineEventHandler(async (event) => {

@@ -1,5 +1,4 @@
 import type { AdminSessionResponse } from '#shared/schemas/auth'
-import { permissionsOf, requireActor } from '../../utils/auth'
 
 /** Who is signed in to /admin (cookie or initData), their permissions and the CSRF token for cookie writes. */
 export default defineEventHandler(async (event): Promise<AdminSessionResponse> => {

@@ -1,6 +1,4 @@
-import { useServices } from '../../utils/runtime'
-import { requireTmaUser } from '../../utils/auth'
-import { acceptCartPrices } from '../../services/cart'
+import { acceptCartPrices } from '#server/services/cart'
 
 /** The customer saw the changed prices and goes on with them. */
 export default defineEventHandler(async (event) => {

@@ -1,6 +1,4 @@
-import { useServices } from '../../utils/runtime'
-import { requireTmaUser } from '../../utils/auth'
-import { getCart } from '../../services/cart'
+import { getCart } from '#server/services/cart'
 
 /** The customer's cart with current prices and what changed since each line was added. */
 export default defineEventHandler(async (event) => {

@@ -1,6 +1,5 @@
-import { useServices } from '../../utils/runtime'
-import { listCategories } from '../../services/catalog/products'
-import { toCategoryDto } from '../../services/catalog/dto'
+import { listCategories } from '#server/services/catalog/products'
+import { toCategoryDto } from '#server/services/catalog/dto'
 
 /** Public: the category tree as a flat list with parents (the Mini App draws chips from it). */
 export default defineEventHandler(async (event) => {

@@ -1,5 +1,4 @@
-import { useServices } from '../../utils/runtime'
-import { catalogFacets } from '../../services/catalog/products'
+import { catalogFacets } from '#server/services/catalog/products'
 
 /** Public: price bounds and tags for the filter sheet. */
 export default defineEventHandler(async (event) => {

@@ -1,8 +1,7 @@
-import { useServices } from '../../utils/runtime'
-import { requireTmaUser } from '../../utils/auth'
-import { listDeliveryOptions, listSavedAddresses } from '../../services/orders'
-import { allowedPaymentMethods } from '../../services/orders/payment-methods'
-import { telegramShippingAvailable } from '../../services/orders/shipping'
+import { listDeliveryOptions } from '#server/services/delivery'
+import { telegramShippingAvailable } from '#server/services/delivery/shipping'
+import { listSavedAddresses } from '#server/services/account/addresses'
+import { allowedPaymentMethods } from '#server/services/orders/payment-methods'
 
 /**
  * Everything the checkout screen offers: pickup points, courier zones, saved addresses, payment
@@ -11,6 +10,6 @@ import { telegramShippingAvailable } from '../../services/orders/shipping'
 export default defineEventHandler(async (event) => {
   const { user } = await requireTmaUser(event)
   const services = await useServices()
-  const [delivery, addresses] = await Promise.all([listDeliveryOptions(services.db), listSavedAddresses(services.db, user.id)])
-  return { ...delivery, addresses: addresses.map((a) => ({ id: a.id, label: a.label, address: a.address })), paymentMethods: await allowedPaymentMethods(services), telegramShipping: await telegramShippingAvailable(services) }
+  const [delivery, addresses, paymentMethods, telegramShipping] = await Promise.all([listDeliveryOptions(services.db), listSavedAddresses(services.db, user.id), allowedPaymentMethods(services), telegramShippingAvailable(services)])
+  return { ...delivery, addresses: addresses.map((a) => ({ id: a.id, label: a.label, address: a.address })), paymentMethods, telegramShipping }
 })

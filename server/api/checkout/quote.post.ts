@@ -1,6 +1,4 @@
-import { useServices } from '../../utils/runtime'
-import { requireTmaUser } from '../../utils/auth'
-import { quoteCheckout } from '../../services/orders'
+import { quoteCheckout } from '#server/services/orders'
 import { CheckoutQuoteSchema } from '#shared/schemas/orders'
 
 /** What the order costs with this delivery, computed by the server from its own prices. */

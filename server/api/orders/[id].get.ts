@@ -1,7 +1,5 @@
-import { useServices } from '../../utils/runtime'
-import { requireTmaUser } from '../../utils/auth'
-import { getOrder } from '../../services/orders'
-import { toOrderDetailDto } from '../../services/orders/dto'
+import { getOrder } from '#server/services/orders'
+import { toOrderDetailDto } from '#server/services/orders/dto'
 import { OrderParamsSchema } from '#shared/schemas/orders'
 
 /** One of the customer's orders with lines and the status timeline (404 for anybody else's). */

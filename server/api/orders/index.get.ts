@@ -1,7 +1,5 @@
-import { useServices } from '../../utils/runtime'
-import { requireTmaUser } from '../../utils/auth'
-import { listCustomerOrders } from '../../services/orders'
-import { toOrderDto } from '../../services/orders/dto'
+import { listCustomerOrders } from '#server/services/orders'
+import { toOrderDto } from '#server/services/orders/dto'
 
 /** The customer's own orders, newest first. */
 export default defineEventHandler(async (event) => {

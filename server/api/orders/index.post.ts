@@ -1,13 +1,6 @@
-import { useServices } from '../../utils/runtime'
-import { requireTmaUser } from '../../utils/auth'
-import { requireIdempotencyKey } from '../../utils/idempotency'
-import { runIdempotent } from '../../services/idempotency'
-import { createOrder } from '../../services/orders'
-import { allowedPaymentMethods } from '../../services/orders/payment-methods'
-import { telegramShippingAvailable } from '../../services/orders/shipping'
-import { toOrderDto } from '../../services/orders/dto'
-import { enqueueOrderNotification } from '../../jobs/notifications'
-import { releaseExpiredOrdersJob } from '../../jobs'
+import { createOrder } from '#server/services/orders'
+import { toOrderDto } from '#server/services/orders/dto'
+import { runIdempotent } from '#server/services/idempotency'
 import { CheckoutSchema } from '#shared/schemas/orders'
 
 /**
@@ -16,16 +9,10 @@ import { CheckoutSchema } from '#shared/schemas/orders'
  * with a different order answers 422 `idempotency_key_reused`.
  */
 export default defineEventHandler(async (event) => {
-  const { user } = await requireTmaUser(event)
+  const ctx = await customerContext(event)
   const key = requireIdempotencyKey(event)
   const input = await readValidatedBody(event, CheckoutSchema.parse)
-  const services = await useServices()
-  const options = { allowedPaymentMethods: await allowedPaymentMethods(services), telegramShipping: await telegramShippingAvailable(services) }
-  const { value: { order, created } } = await runIdempotent(services.db, { scope: `orders.create:user:${user.id}`, key, request: input }, () => createOrder(services.db, user.id, input, key, options))
-  if (created) {
-    await enqueueOrderNotification(services, order.id, order.status)
-    if (order.reservedUntil) await services.queue.enqueue(releaseExpiredOrdersJob, { orderId: order.id }, { startAfter: new Date(order.reservedUntil.getTime() + 1000) })
-  }
+  const { value: { order, created } } = await runIdempotent(ctx.db, { scope: `orders.create:user:${ctx.actor.userId}`, key, request: input }, () => createOrder(ctx, input, key))
   setResponseStatus(event, created ? 201 : 200)
   return toOrderDto(order)
 })

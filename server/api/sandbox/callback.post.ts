@@ -1,5 +1,4 @@
-import { useServices } from '../../utils/runtime'
-import { pressInlineButton, requireSandbox } from '../../services/sandbox'
+import { pressInlineButton, requireSandbox } from '#server/services/sandbox'
 import { SandboxCallbackBody } from '#shared/schemas/sandbox'
 
 /** The demo person presses an inline button: a callback_query update through the webhook. */

@@ -1,5 +1,4 @@
-import { useServices } from '../../utils/runtime'
-import { chatHistory, requireSandbox } from '../../services/sandbox'
+import { chatHistory, requireSandbox } from '#server/services/sandbox'
 import { SandboxChatQuery } from '#shared/schemas/sandbox'
 
 /** The demo person's chat with the bot: what the bot sent (after edits) and what the person wrote. */

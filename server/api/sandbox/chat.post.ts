@@ -1,5 +1,4 @@
-import { useServices } from '../../utils/runtime'
-import { requireSandbox, sendUserMessage } from '../../services/sandbox'
+import { requireSandbox, sendUserMessage } from '#server/services/sandbox'
 import { SandboxChatMessageBody } from '#shared/schemas/sandbox'
 
 /** The demo person writes to the bot; the update goes through the real webhook route. */

@@ -1,5 +1,4 @@
-import { useServices } from '../../utils/runtime'
-import { launchParams, requireSandbox } from '../../services/sandbox'
+import { launchParams, requireSandbox } from '#server/services/sandbox'
 import { SandboxLaunchQuery } from '#shared/schemas/sandbox'
 
 /** Launch params for the sandbox's Mini App frame: initData signed for a demo person, theme, start param. */

@@ -1,8 +1,6 @@
 import { timingSafeEqual } from 'node:crypto'
-import { useServices } from '../../utils/runtime'
-import { apiError } from '../../utils/errors'
-import { acceptUpdate, handleClaimedUpdate } from '../../services/telegram/intake'
-import { TelegramUpdateSchema } from '../../services/telegram/updates'
+import { acceptUpdate, handleClaimedUpdate } from '#server/services/telegram/intake'
+import { TelegramUpdateSchema } from '#server/services/telegram/updates'
 
 /** Telegram's updates are small; anything larger than this is not from Telegram. */
 const MAX_UPDATE_BYTES = 1024 * 1024

@@ -1,117 +1,15 @@
 import { sql } from 'drizzle-orm'
-import { bigint, boolean, char, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
+import { bigint, char, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
 import { timestamps, type LocalizedText } from './_columns'
 import { users } from './auth'
 import { products } from './catalog'
+import { deliveryZones, pickupPoints, type DeliveryMethod, type TelegramShippingAddress } from './delivery'
+import type { SavedAddress } from './account'
+import { ORDER_STATUSES, type OrderStatus } from '../../../shared/schemas/orders'
 
-export const ORDER_STATUSES = ['new', 'awaiting_payment', 'paid', 'in_progress', 'ready', 'shipped', 'done', 'cancelled', 'refunded'] as const
-export type OrderStatus = (typeof ORDER_STATUSES)[number]
+export { ORDER_STATUSES, type OrderStatus }
 export const PAYMENT_METHODS = ['telegram', 'cash_on_delivery', 'card_on_delivery'] as const
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number]
-/** `telegram_shipping`: a courier to the address the customer gives in Telegram's payment form (priced by zone in `shipping_query`). */
-export const DELIVERY_METHODS = ['pickup', 'courier', 'telegram_shipping'] as const
-export type DeliveryMethod = (typeof DELIVERY_METHODS)[number]
-
-/** Telegram's ShippingAddress, as the customer typed it in the payment form. */
-export interface TelegramShippingAddress {
-  country_code: string
-  state: string
-  city: string
-  street_line1: string
-  street_line2: string
-  post_code: string
-}
-
-/** Selected option values of a cart line or order line: option key -> value. */
-export type SelectedOptions = Record<string, string>
-
-/** The server-side cart: one line per product and option choice, following the user across devices. */
-export const cartItems = pgTable(
-  'cart_items',
-  {
-    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
-    userId: bigint('user_id', { mode: 'number' })
-      .notNull()
-      .references(() => users.telegramId, { onDelete: 'cascade' }),
-    productId: integer('product_id')
-      .notNull()
-      .references(() => products.id, { onDelete: 'cascade' }),
-    options: jsonb('options').$type<SelectedOptions>().notNull().default({}),
-    /** Canonical `key=value;...` of `options`, so the same choice is one line. */
-    optionsKey: text('options_key').notNull().default(''),
-    quantity: integer('quantity').notNull(),
-    /** Unit price when the line was added: a later change is shown to the customer before checkout. */
-    seenUnitPriceMinor: integer('seen_unit_price_minor').notNull(),
-    ...timestamps,
-  },
-  (t) => [
-    uniqueIndex('cart_items_line_idx').on(t.userId, t.productId, t.optionsKey),
-    check('cart_items_quantity_check', sql`${t.quantity} between 1 and 99`),
-  ],
-)
-
-export const pickupPoints = pgTable(
-  'pickup_points',
-  {
-    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
-    slug: text('slug').notNull(),
-    name: jsonb('name').$type<LocalizedText>().notNull(),
-    address: jsonb('address').$type<LocalizedText>().notNull(),
-    hours: jsonb('hours').$type<LocalizedText>().notNull(),
-    isActive: boolean('is_active').notNull().default(true),
-    ...timestamps,
-  },
-  (t) => [uniqueIndex('pickup_points_slug_idx').on(t.slug)],
-)
-
-/**
- * Courier delivery priced per zone, free from a threshold. For addresses typed in Telegram's payment
- * form a zone covers post codes starting with one of `postCodePrefixes` and the `cities` listed
- * (within `countryCode` when set); see `zonesForAddress` for the rule.
- */
-export const deliveryZones = pgTable(
-  'delivery_zones',
-  {
-    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
-    slug: text('slug').notNull(),
-    name: jsonb('name').$type<LocalizedText>().notNull(),
-    description: jsonb('description').$type<LocalizedText>().notNull(),
-    priceMinor: integer('price_minor').notNull(),
-    freeFromMinor: integer('free_from_minor'),
-    minOrderMinor: integer('min_order_minor').notNull().default(0),
-    etaMinutes: integer('eta_minutes').notNull(),
-    isActive: boolean('is_active').notNull().default(true),
-    /** ISO 3166-1 alpha-2; null: any country. */
-    countryCode: char('country_code', { length: 2 }),
-    cities: jsonb('cities').$type<string[]>().notNull().default([]),
-    postCodePrefixes: jsonb('post_code_prefixes').$type<string[]>().notNull().default([]),
-    ...timestamps,
-  },
-  (t) => [uniqueIndex('delivery_zones_slug_idx').on(t.slug), check('delivery_zones_price_check', sql`${t.priceMinor} >= 0`)],
-)
-
-export interface SavedAddress {
-  text: string
-  apartment?: string
-  entrance?: string
-  floor?: string
-  comment?: string
-}
-
-export const userAddresses = pgTable(
-  'user_addresses',
-  {
-    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
-    userId: bigint('user_id', { mode: 'number' })
-      .notNull()
-      .references(() => users.telegramId, { onDelete: 'cascade' }),
-    label: text('label'),
-    address: jsonb('address').$type<SavedAddress>().notNull(),
-    lastUsedAt: timestamp('last_used_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
-    ...timestamps,
-  },
-  (t) => [index('user_addresses_user_idx').on(t.userId, t.lastUsedAt)],
-)
 
 export const orders = pgTable(
   'orders',

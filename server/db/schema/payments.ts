@@ -5,8 +5,8 @@ import { orders } from './orders'
 
 export const PAYMENT_STATUSES = ['succeeded', 'partially_refunded', 'refunded'] as const
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number]
-/** Why an operator must look at a payment: it paid for an order that was no longer payable. */
-export const PAYMENT_FLAGS = ['order_already_paid', 'order_cancelled', 'order_not_payable', 'amount_mismatch'] as const
+/** Why an operator must look at a payment: it paid for an order that was no longer payable, or was paid by someone other than the order's customer. */
+export const PAYMENT_FLAGS = ['order_already_paid', 'order_cancelled', 'order_not_payable', 'amount_mismatch', 'wrong_user'] as const
 export type PaymentFlag = (typeof PAYMENT_FLAGS)[number]
 export type PaymentProvider = 'telegram_provider' | 'telegram_stars'
 

@@ -1,6 +1,4 @@
-import { useServices } from '../../utils/runtime'
-import { apiError } from '../../utils/errors'
-import { createFileStore } from '../../services/files'
+import { createFileStore } from '#server/services/files'
 
 /** Uploaded images; names are random UUIDs, so they can be cached for good. */
 export default defineEventHandler(async (event) => {

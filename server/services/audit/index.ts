@@ -1,7 +1,8 @@
 import { and, desc, eq, gte, lt, lte, type SQL } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client'
-import { auditEntries } from '../../db/schema'
+import { auditEntries } from '../../db/schema/audit'
 import type { AuditItem, AuditPage, AuditQuery } from '#shared/schemas/audit'
+import { toCsv } from '../../utils/csv'
 
 export type ActorVia = 'tma' | 'session' | 'bot' | 'system' | 'anonymous'
 
@@ -78,25 +79,15 @@ export async function listAudit(db: DbOrTx, query: AuditQuery): Promise<AuditPag
 export const AUDIT_EXPORT_MAX_ROWS = 50_000
 const CSV_COLUMNS = ['id', 'createdAt', 'actorId', 'actorVia', 'action', 'entityType', 'entityId', 'before', 'after', 'requestId', 'ip'] as const
 
-/** Quotes a CSV cell; a leading = + - @ is neutralised so spreadsheets never run it as a formula. */
-function csvCell(value: unknown): string {
-  if (value == null) return ''
-  let text = typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value)
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
-}
-
 /** The filtered log as CSV (newest first, at most AUDIT_EXPORT_MAX_ROWS rows), fetched in pages. */
 export async function exportAuditCsv(db: DbOrTx, query: Omit<AuditQuery, 'limit'>): Promise<string> {
-  const lines = [CSV_COLUMNS.join(',')]
+  const rows: unknown[][] = [[...CSV_COLUMNS]]
   let cursor = query.cursor
-  let total = 0
-  while (total < AUDIT_EXPORT_MAX_ROWS) {
+  while (rows.length <= AUDIT_EXPORT_MAX_ROWS) {
     const page = await listAudit(db, { ...query, cursor, limit: 200 })
-    for (const item of page.items) lines.push(CSV_COLUMNS.map((column) => csvCell(item[column])).join(','))
-    total += page.items.length
+    for (const item of page.items) rows.push(CSV_COLUMNS.map((column) => item[column]))
     if (!page.nextCursor) break
     cursor = page.nextCursor
   }
-  return lines.join('\r\n') + '\r\n'
+  return toCsv(rows)
 }

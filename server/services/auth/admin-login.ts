@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { and, eq, gt, isNull, lt, or, sql } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client'
-import { adminLoginTokens, adminSessions } from '../../db/schema'
+import { adminLoginTokens, adminSessions } from '../../db/schema/auth'
 import { isStaff, type Role } from '#shared/permissions'
 import { DomainError } from '../../utils/errors'
 import { recordAudit, type AuditContext } from '../audit'

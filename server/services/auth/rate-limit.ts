@@ -1,6 +1,6 @@
 import { lt, sql } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client'
-import { rateLimits } from '../../db/schema'
+import { rateLimits } from '../../db/schema/auth'
 
 /** The limits the app applies, shared by every replica (counters live in Postgres). */
 export const RATE_LIMITS = {

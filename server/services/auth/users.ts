@@ -1,8 +1,9 @@
 import { and, asc, desc, eq, ilike, inArray, isNotNull, or, sql } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client'
-import { userRoles, users } from '../../db/schema'
+import { userRoles, users } from '../../db/schema/auth'
 import { ROLES, type Role } from '#shared/permissions'
-import type { AdminUserItem, Locale, MeUser } from '#shared/schemas/auth'
+import type { AdminUserItem, MeUser } from '#shared/schemas/auth'
+import { resolveLocale, type Locale } from '#shared/locale'
 import { DomainError } from '../../utils/errors'
 import { recordAudit, type AuditContext } from '../audit'
 import type { TelegramInitUser } from './init-data'
@@ -15,12 +16,6 @@ type UserRow = typeof users.$inferSelect
 export type TelegramProfile = Pick<TelegramInitUser, 'id' | 'firstName' | 'lastName' | 'username' | 'languageCode' | 'photoUrl'> &
   Partial<Pick<TelegramInitUser, 'isPremium' | 'allowsWriteToPm'>>
 
-const RU_FAMILY = /^(ru|uk|be|kk)\b/i
-/** The user's chosen locale, else Russian for ru/uk/be/kk speakers, else English. */
-export function resolveLocale(chosen: string | null | undefined, languageCode: string | null | undefined): Locale {
-  if (chosen === 'ru' || chosen === 'en') return chosen
-  return languageCode && RU_FAMILY.test(languageCode) ? 'ru' : 'en'
-}
 
 export function toMeUser(row: UserRow): MeUser {
   return {
@@ -161,4 +156,17 @@ export async function clearBotBlocked(db: DbOrTx, telegramId: number) {
 export async function listStaffIds(db: DbOrTx, roles: readonly Role[]): Promise<number[]> {
   const rows = await db.selectDistinct({ id: userRoles.telegramId }).from(userRoles).where(inArray(userRoles.role, [...roles]))
   return rows.map((r) => r.id)
+}
+
+/** Whom a chat message goes to: the language to write in, and whether they blocked the bot. Undefined for an unknown user. */
+export async function chatRecipient(db: DbOrTx, telegramId: number): Promise<{ id: number; locale: Locale; blocked: boolean } | undefined> {
+  const [row] = await db.select({ locale: users.locale, languageCode: users.languageCode, blockedBotAt: users.blockedBotAt }).from(users).where(eq(users.telegramId, telegramId))
+  return row && { id: telegramId, locale: resolveLocale(row.locale, row.languageCode), blocked: row.blockedBotAt !== null }
+}
+
+/** Display names by Telegram id ("Мария Иванова"), for lists that show who did something. */
+export async function userNames(db: DbOrTx, telegramIds: readonly number[]): Promise<Map<number, string>> {
+  if (!telegramIds.length) return new Map()
+  const rows = await db.select({ id: users.telegramId, firstName: users.firstName, lastName: users.lastName }).from(users).where(inArray(users.telegramId, [...new Set(telegramIds)]))
+  return new Map(rows.map((r) => [r.id, [r.firstName, r.lastName].filter(Boolean).join(' ')]))
 }

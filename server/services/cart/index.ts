@@ -1,9 +1,9 @@
 import { and, asc, eq, sql } from 'drizzle-orm'
-import type { DbOrTx } from '../../db/client'
-import { cartItems, products } from '../../db/schema'
-import type { SelectedOptions } from '../../db/schema/orders'
+import type { Database, DbOrTx } from '../../db/client'
+import { cartItems, type SelectedOptions } from '../../db/schema/cart'
 import { DomainError } from '../../utils/errors'
 import { optionsKey, priceWithOptions } from '../catalog/products'
+import { productById, productsByIds } from '../catalog/stock'
 
 export const MAX_LINE_QUANTITY = 99
 export const MAX_CART_LINES = 50
@@ -15,14 +15,11 @@ export type CartLineProblem = 'unavailable' | 'insufficient_stock' | 'price_chan
  * and for each line what changed since it was added, so checkout can show it before paying.
  */
 export async function getCart(db: DbOrTx, userId: number) {
-  const rows = await db
-    .select({ line: cartItems, product: products })
-    .from(cartItems)
-    .innerJoin(products, eq(products.id, cartItems.productId))
-    .where(eq(cartItems.userId, userId))
-    .orderBy(asc(cartItems.createdAt), asc(cartItems.id))
+  const cartLines = await db.select().from(cartItems).where(eq(cartItems.userId, userId)).orderBy(asc(cartItems.createdAt), asc(cartItems.id))
+  const productOf = await productsByIds(db, cartLines.map((l) => l.productId))
   let currency: string | undefined
-  const lines = rows.map(({ line, product }) => {
+  const lines = cartLines.map((line) => {
+    const product = productOf.get(line.productId)!
     const problems: CartLineProblem[] = []
     let unitPriceMinor = product.priceMinor
     let options: ReturnType<typeof priceWithOptions>['options'] = []
@@ -62,42 +59,44 @@ export async function getCart(db: DbOrTx, userId: number) {
 }
 export type Cart = Awaited<ReturnType<typeof getCart>>
 
-/** Adds a product (with options) or increases the quantity of the same line; the price is the server's. */
-export async function addToCart(db: DbOrTx, userId: number, input: { productId: number; options: SelectedOptions; quantity: number }) {
-  const [product] = await db.select().from(products).where(eq(products.id, input.productId))
+/**
+ * Adds a product (with options) or increases the quantity of the same line; the price is the
+ * server's. The increment is one statement (insert, or add to the existing line), so two fast taps
+ * never lose one; a result above the stock is rolled back.
+ */
+export async function addToCart(db: Database, userId: number, input: { productId: number; options: SelectedOptions; quantity: number }) {
+  const product = await productById(db, input.productId)
   if (!product || !product.isActive) throw new DomainError('not_found', 'This product is no longer sold')
   const { unitPriceMinor } = priceWithOptions(product, input.options)
   const key = optionsKey(input.options)
-  const [existing] = await db.select({ quantity: cartItems.quantity }).from(cartItems).where(and(eq(cartItems.userId, userId), eq(cartItems.productId, product.id), eq(cartItems.optionsKey, key)))
-  const quantity = Math.min((existing?.quantity ?? 0) + input.quantity, MAX_LINE_QUANTITY)
-  if (quantity > product.stock) throw new DomainError('insufficient_stock', `Only ${product.stock} left`, 409, { available: product.stock })
-  if (!existing) {
-    const [other] = await db
-      .select({ currency: products.currency })
-      .from(cartItems)
-      .innerJoin(products, eq(products.id, cartItems.productId))
-      .where(and(eq(cartItems.userId, userId), sql`${products.currency} <> ${product.currency}`))
-      .limit(1)
-    if (other) throw new DomainError('cart_currency_mismatch', `This item is paid in ${product.currency}, the cart in ${other.currency}: order them separately`, 409)
-    const [{ lines }] = (await db.select({ lines: sql<number>`count(*)::int` }).from(cartItems).where(eq(cartItems.userId, userId))) as [{ lines: number }]
-    if (lines >= MAX_CART_LINES) throw new DomainError('cart_full', `A cart holds at most ${MAX_CART_LINES} lines`, 409)
-  }
-  await db
-    .insert(cartItems)
-    .values({ userId, productId: product.id, options: input.options, optionsKey: key, quantity, seenUnitPriceMinor: unitPriceMinor })
-    .onConflictDoUpdate({ target: [cartItems.userId, cartItems.productId, cartItems.optionsKey], set: { quantity, seenUnitPriceMinor: unitPriceMinor } })
+  await db.transaction(async (tx) => {
+    const lines = await tx.select({ productId: cartItems.productId, optionsKey: cartItems.optionsKey }).from(cartItems).where(eq(cartItems.userId, userId))
+    const isNewLine = !lines.some((l) => l.productId === product.id && l.optionsKey === key)
+    if (isNewLine) {
+      const others = await productsByIds(tx, lines.map((l) => l.productId))
+      const other = [...others.values()].find((p) => p.currency !== product.currency)
+      if (other) throw new DomainError('cart_currency_mismatch', `This item is paid in ${product.currency}, the cart in ${other.currency}: order them separately`, 409)
+      if (lines.length >= MAX_CART_LINES) throw new DomainError('cart_full', `A cart holds at most ${MAX_CART_LINES} lines`, 409)
+    }
+    const [line] = await tx
+      .insert(cartItems)
+      .values({ userId, productId: product.id, options: input.options, optionsKey: key, quantity: Math.min(input.quantity, MAX_LINE_QUANTITY), seenUnitPriceMinor: unitPriceMinor })
+      .onConflictDoUpdate({
+        target: [cartItems.userId, cartItems.productId, cartItems.optionsKey],
+        set: { quantity: sql`least(${cartItems.quantity} + excluded.quantity, ${MAX_LINE_QUANTITY})`, seenUnitPriceMinor: unitPriceMinor },
+      })
+      .returning({ quantity: cartItems.quantity })
+    if (line!.quantity > product.stock) throw new DomainError('insufficient_stock', `Only ${product.stock} left`, 409, { available: product.stock })
+  })
   return getCart(db, userId)
 }
 
 export async function setCartLineQuantity(db: DbOrTx, userId: number, lineId: number, quantity: number) {
   if (quantity === 0) return removeCartLine(db, userId, lineId)
-  const [row] = await db
-    .select({ stock: products.stock })
-    .from(cartItems)
-    .innerJoin(products, eq(products.id, cartItems.productId))
-    .where(and(eq(cartItems.id, lineId), eq(cartItems.userId, userId)))
-  if (!row) throw new DomainError('not_found', 'No such cart line')
-  if (quantity > row.stock) throw new DomainError('insufficient_stock', `Only ${row.stock} left`, 409, { available: row.stock })
+  const [line] = await db.select({ productId: cartItems.productId }).from(cartItems).where(and(eq(cartItems.id, lineId), eq(cartItems.userId, userId)))
+  if (!line) throw new DomainError('not_found', 'No such cart line')
+  const stock = (await productById(db, line.productId))?.stock ?? 0
+  if (quantity > stock) throw new DomainError('insufficient_stock', `Only ${stock} left`, 409, { available: stock })
   await db.update(cartItems).set({ quantity }).where(and(eq(cartItems.id, lineId), eq(cartItems.userId, userId)))
   return getCart(db, userId)
 }

@@ -1,14 +1,21 @@
+/**
+ * The catalog as operators change it in /admin: products, categories, stock, images and CSV. Each
+ * change is one transaction with its audit entry (before and after); the public page cache is
+ * emptied after catalog writes (server/plugins/page-cache.ts).
+ */
 import { and, asc, eq, sql } from 'drizzle-orm'
 import { z } from 'zod'
-import type { Database, DbOrTx } from '../../db/client'
-import { categories, products } from '../../db/schema'
+import type { DbOrTx } from '../../db/client'
+import { isUniqueViolation } from '../../db/results'
+import { categories, products } from '../../db/schema/catalog'
 import type { CategoryInputSchema, CategoryPatchSchema, ProductInput, ProductPatch } from '#shared/schemas/catalog'
 import { ProductInputSchema } from '#shared/schemas/catalog'
 import { DomainError } from '../../utils/errors'
-import { parseCsv, toCsv } from './csv'
+import { parseCsv, toCsv } from '../../utils/csv'
+import { write, type ServiceContext, type WriteContext } from '../context'
+import { createFileStore } from '../files'
+import { toCategoryDto, toProductDto } from './dto'
 import { decimalAmount, parseAmount } from '#shared/money'
-
-const isUniqueViolation = (error: unknown) => ((error as { cause?: { code?: string } })?.cause ?? (error as { code?: string }))?.code === '23505'
 
 async function assertCategory(tx: DbOrTx, id: number) {
   const [row] = await tx.select({ id: categories.id }).from(categories).where(eq(categories.id, id))
@@ -25,60 +32,110 @@ export async function listCategoriesForAdmin(db: DbOrTx) {
   return db.select().from(categories).orderBy(asc(categories.position), asc(categories.id))
 }
 
-export async function createProduct(tx: DbOrTx, input: ProductInput) {
-  await assertCategory(tx, input.categoryId)
-  try {
-    const [row] = await tx.insert(products).values(input).returning()
+const slugTaken = (message: string) => new DomainError('conflict', message, 409, [{ path: 'slug', message: 'taken' }])
+
+/** Adds a product (audited). */
+export async function createProduct(ctx: ServiceContext, input: ProductInput) {
+  return write(ctx, async (w) => {
+    await assertCategory(w.db, input.categoryId)
+    const [row] = await w.db
+      .insert(products)
+      .values(input)
+      .returning()
+      .catch((error) => {
+        throw isUniqueViolation(error) ? slugTaken(`A product with slug "${input.slug}" exists`) : error
+      })
+    await w.audit({ action: 'product.create', entityType: 'product', entityId: row!.id, after: toProductDto(row!) })
     return row!
-  } catch (error) {
-    if (isUniqueViolation(error)) throw new DomainError('conflict', `A product with slug "${input.slug}" exists`, 409, [{ path: 'slug', message: 'taken' }])
-    throw error
-  }
+  })
 }
 
-/** Changes a product; returns before and after for the audit log. Stock changes go through adjustStock. */
-export async function updateProduct(tx: DbOrTx, id: number, patch: ProductPatch) {
-  const [before] = await tx.select().from(products).where(eq(products.id, id))
+async function changeProduct(w: WriteContext, id: number, patch: ProductPatch & { images?: string[] }) {
+  const [before] = await w.db.select().from(products).where(eq(products.id, id)).for('update')
   if (!before) throw new DomainError('not_found', 'No such product')
-  if (patch.categoryId) await assertCategory(tx, patch.categoryId)
-  try {
-    const [after] = await tx.update(products).set(patch).where(eq(products.id, id)).returning()
-    return { before, after: after! }
-  } catch (error) {
-    if (isUniqueViolation(error)) throw new DomainError('conflict', 'That slug is taken', 409, [{ path: 'slug', message: 'taken' }])
-    throw error
-  }
-}
-
-/** Adds or removes stock; never below zero, even against concurrent orders. */
-export async function adjustStock(tx: DbOrTx, id: number, delta: number) {
-  const [before] = await tx.select({ stock: products.stock }).from(products).where(eq(products.id, id))
-  if (!before) throw new DomainError('not_found', 'No such product')
-  const [after] = await tx
+  if (patch.categoryId) await assertCategory(w.db, patch.categoryId)
+  const [after] = await w.db
     .update(products)
-    .set({ stock: sql`${products.stock} + ${delta}` })
-    .where(and(eq(products.id, id), sql`${products.stock} + ${delta} >= 0`))
-    .returning({ stock: products.stock })
-  if (!after) throw new DomainError('insufficient_stock', `Only ${before.stock} in stock`, 409, { available: before.stock })
-  return { before: before.stock, after: after.stock }
-}
-
-export async function createCategory(tx: DbOrTx, input: z.output<typeof CategoryInputSchema>) {
-  try {
-    const [row] = await tx.insert(categories).values(input).returning()
-    return row!
-  } catch (error) {
-    if (isUniqueViolation(error)) throw new DomainError('conflict', `A category with slug "${input.slug}" exists`, 409, [{ path: 'slug', message: 'taken' }])
-    throw error
-  }
-}
-
-export async function updateCategory(tx: DbOrTx, id: number, patch: z.output<typeof CategoryPatchSchema>) {
-  const [before] = await tx.select().from(categories).where(eq(categories.id, id))
-  if (!before) throw new DomainError('not_found', 'No such category')
-  if (patch.parentId === id) throw new DomainError('validation_failed', 'A category cannot be its own parent', 400, [{ path: 'parentId', message: 'self' }])
-  const [after] = await tx.update(categories).set(patch).where(eq(categories.id, id)).returning()
+    .set(patch)
+    .where(eq(products.id, id))
+    .returning()
+    .catch((error) => {
+      throw isUniqueViolation(error) ? slugTaken('That slug is taken') : error
+    })
   return { before, after: after! }
+}
+
+/**
+ * Changes a product (price, texts, options, hide/show), audited with before and after; a price
+ * change is its own action (`product.price`) so it can be found. Stock goes through adjustStock.
+ */
+export async function updateProduct(ctx: ServiceContext, id: number, patch: ProductPatch) {
+  return write(ctx, async (w) => {
+    const { before, after } = await changeProduct(w, id, patch)
+    const action = patch.priceMinor !== undefined && patch.priceMinor !== before.priceMinor ? 'product.price' : 'product.update'
+    await w.audit({ action, entityType: 'product', entityId: id, before: toProductDto(before), after: toProductDto(after) })
+    return after
+  })
+}
+
+/** Most images a product keeps; the oldest fall off when more are added. */
+const MAX_PRODUCT_IMAGES = 12
+
+/** Stores an uploaded image (type checked from its bytes) and appends it to the product's gallery (audited). */
+export async function addProductImage(ctx: ServiceContext, id: number, bytes: Buffer) {
+  const [exists] = await ctx.db.select({ id: products.id }).from(products).where(eq(products.id, id))
+  if (!exists) throw new DomainError('not_found', 'No such product')
+  const image = await createFileStore(ctx.config.dataDir).saveImage('products', bytes)
+  return write(ctx, async (w) => {
+    const [current] = await w.db.select({ images: products.images }).from(products).where(eq(products.id, id)).for('update')
+    if (!current) throw new DomainError('not_found', 'No such product')
+    const { before, after } = await changeProduct(w, id, { images: [...current.images, image.path].slice(-MAX_PRODUCT_IMAGES) })
+    await w.audit({ action: 'product.image', entityType: 'product', entityId: id, before: { images: before.images }, after: { images: after.images } })
+    return { image, product: after }
+  })
+}
+
+/** Adds or removes stock with a reason (audited); never below zero, even against concurrent orders. */
+export async function adjustStock(ctx: ServiceContext, id: number, delta: number, reason: string) {
+  return write(ctx, async (w) => {
+    const [before] = await w.db.select({ stock: products.stock }).from(products).where(eq(products.id, id))
+    if (!before) throw new DomainError('not_found', 'No such product')
+    const [after] = await w.db
+      .update(products)
+      .set({ stock: sql`${products.stock} + ${delta}` })
+      .where(and(eq(products.id, id), sql`${products.stock} + ${delta} >= 0`))
+      .returning({ stock: products.stock })
+    if (!after) throw new DomainError('insufficient_stock', `Only ${before.stock} in stock`, 409, { available: before.stock })
+    await w.audit({ action: 'product.stock', entityType: 'product', entityId: id, before: { stock: before.stock }, after: { stock: after.stock, delta, reason } })
+    return { before: before.stock, after: after.stock }
+  })
+}
+
+/** Adds a category (audited). */
+export async function createCategory(ctx: ServiceContext, input: z.output<typeof CategoryInputSchema>) {
+  return write(ctx, async (w) => {
+    const [row] = await w.db
+      .insert(categories)
+      .values(input)
+      .returning()
+      .catch((error) => {
+        throw isUniqueViolation(error) ? slugTaken(`A category with slug "${input.slug}" exists`) : error
+      })
+    await w.audit({ action: 'category.create', entityType: 'category', entityId: row!.id, after: toCategoryDto(row!) })
+    return row!
+  })
+}
+
+/** Changes a category (audited with before and after). */
+export async function updateCategory(ctx: ServiceContext, id: number, patch: z.output<typeof CategoryPatchSchema>) {
+  if (patch.parentId === id) throw new DomainError('validation_failed', 'A category cannot be its own parent', 400, [{ path: 'parentId', message: 'self' }])
+  return write(ctx, async (w) => {
+    const [before] = await w.db.select().from(categories).where(eq(categories.id, id)).for('update')
+    if (!before) throw new DomainError('not_found', 'No such category')
+    const [after] = await w.db.update(categories).set(patch).where(eq(categories.id, id)).returning()
+    await w.audit({ action: 'category.update', entityType: 'category', entityId: id, before: toCategoryDto(before), after: toCategoryDto(after!) })
+    return after!
+  })
 }
 
 export const CSV_COLUMNS = ['slug', 'category', 'name_ru', 'name_en', 'description_ru', 'description_en', 'price', 'compare_at_price', 'currency', 'stock', 'active', 'tags', 'images'] as const
@@ -111,7 +168,8 @@ export interface CsvRowError {
  * Imports products from CSV: each row is checked on its own; good rows are created or updated by
  * slug, bad rows are reported with line, field and reason and change nothing.
  */
-export async function importProductsCsv(db: Database, text: string) {
+export async function importProductsCsv(ctx: ServiceContext, text: string) {
+  const db = ctx.db
   const table = parseCsv(text)
   const header = (table[0] ?? []).map((h) => h.trim().toLowerCase())
   const missing = ['slug', 'category', 'name_ru', 'name_en', 'price'].filter((c) => !header.includes(c))
@@ -158,19 +216,24 @@ export async function importProductsCsv(db: Database, text: string) {
   })
   let created = 0
   let updated = 0
-  await db.transaction(async (tx) => {
+  // One transaction for the file; one audit entry per product that changed, with before and after.
+  await write(ctx, async (w) => {
     for (const { input, stockGiven } of valid) {
-      const [existing] = await tx.select({ id: products.id, attributes: products.attributes, images: products.images }).from(products).where(eq(products.slug, input.slug))
+      const [existing] = await w.db.select().from(products).where(eq(products.slug, input.slug)).for('update')
       if (existing) {
         // Columns the CSV does not carry (options, other attributes) keep their values.
         const { slug: _slug, stock, options: _options, position: _position, attributes, images, ...patch } = input
-        await tx
+        const [after] = await w.db
           .update(products)
           .set({ ...patch, attributes: { ...existing.attributes, ...attributes }, images: images.length ? images : existing.images, ...(stockGiven ? { stock } : {}) })
           .where(eq(products.id, existing.id))
+          .returning()
+        const [was, now] = [toProductDto(existing), toProductDto(after!)]
+        if (JSON.stringify(was) !== JSON.stringify(now)) await w.audit({ action: 'product.import', entityType: 'product', entityId: existing.id, before: was, after: now })
         updated++
       } else {
-        await tx.insert(products).values(input)
+        const [row] = await w.db.insert(products).values(input).returning()
+        await w.audit({ action: 'product.import', entityType: 'product', entityId: row!.id, after: toProductDto(row!) })
         created++
       }
     }

@@ -1,7 +1,8 @@
 import { and, asc, eq, gte, lte, sql, type SQL } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client'
-import { categories, products, type ProductOption } from '../../db/schema'
-import type { SelectedOptions } from '../../db/schema/orders'
+import { categories, products, type ProductOption } from '../../db/schema/catalog'
+import type { SelectedOptions } from '../../db/schema/cart'
+import { rowsOf } from '../../db/results'
 import type { ProductListQuery } from '#shared/schemas/catalog'
 import { INT4_MAX } from '#shared/schemas/common'
 import { DomainError } from '../../utils/errors'
@@ -94,8 +95,7 @@ export async function catalogFacets(db: DbOrTx) {
     .from(products)
     .where(eq(products.isActive, true))
   const tags = await db.execute<{ tag: string }>(sql`select distinct jsonb_array_elements_text(attributes->'tags') as tag from products where is_active order by 1`)
-  const tagRows = Array.isArray(tags) ? tags : (tags as unknown as { rows: { tag: string }[] }).rows
-  return { priceMin: bounds?.min ?? 0, priceMax: bounds?.max ?? 0, tags: tagRows.map((t) => t.tag) }
+  return { priceMin: bounds?.min ?? 0, priceMax: bounds?.max ?? 0, tags: rowsOf<{ tag: string }>(tags).map((t) => t.tag) }
 }
 
 /**

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client'
-import { categories, products } from '../../db/schema'
+import { categories, products } from '../../db/schema/catalog'
 
 /** Public URLs for the sitemap; only active categories and products. */
 export async function sitemapEntries(db: DbOrTx) {

@@ -3,7 +3,7 @@ import type { DbOrTx, Database } from '../../db/client'
 import { bookingResourceServices, bookingResources, bookingServices, categories, deliveryZones, pickupPoints, products, userRoles, users } from '../../db/schema'
 import { ensureSetting, setSetting } from '../settings'
 import { recordAudit } from '../audit'
-import { TELEGRAM_SHIPPING_SETTING } from '../orders/shipping'
+import { TELEGRAM_SHIPPING_SETTING } from '../delivery/shipping'
 import { DEMO_BUSINESS, DEMO_CATEGORIES, DEMO_DELIVERY_ZONES, DEMO_PEOPLE, DEMO_PICKUP_POINTS, DEMO_PRODUCTS, DEMO_RESOURCES, DEMO_SERVICES } from './seed-data'
 
 /** True on a brand-new installation: nothing in the catalog and no seed recorded. */

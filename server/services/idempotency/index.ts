@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { and, eq, lt, sql } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client'
-import { idempotencyKeys } from '../../db/schema'
+import { idempotencyKeys } from '../../db/schema/idempotency'
 import { DomainError } from '../../utils/errors'
 
 /** How long a key stays bound to its request (and its stored answer). */

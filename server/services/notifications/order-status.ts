@@ -1,9 +1,11 @@
 import { Markup } from 'telegraf'
+import type { Locale } from '#shared/locale'
 import type { OrderStatus } from '../../db/schema/orders'
-import { miniAppUrl } from '../../bot'
+import type { PaymentFlag } from '../../db/schema/payments'
+import { miniAppUrl } from '../telegram/links'
 import { formatMoney } from '#shared/money'
 
-type Lang = 'ru' | 'en'
+type Lang = Locale
 
 /** Statuses a customer hears about in the chat; the rest only show in the order timeline. */
 export const NOTIFIED_STATUSES: readonly OrderStatus[] = ['new', 'awaiting_payment', 'paid', 'in_progress', 'ready', 'shipped', 'done', 'cancelled', 'refunded']
@@ -41,4 +43,38 @@ export function orderStatusMessage(order: { id: number; number: string; status: 
   const text = make(order.number, formatMoney(order.totalMinor, order.currency, lang))
   const button = Markup.button.webApp(lang === 'ru' ? 'Открыть заказ' : 'Open the order', miniAppUrl(publicUrl, `order_${order.id}`))
   return { text, extra: Markup.inlineKeyboard([button]) }
+}
+
+/** The chat message for a refund that did not close the order (a part of a payment, or a payment that never applied). */
+export function refundMessage(refund: { amountMinor: number; payment: { currency: string; orderId: number | null; provider: string }; orderNumber: string | null }, lang: Lang, publicUrl: string) {
+  const amount = formatMoney(refund.amountMinor, refund.payment.currency, lang)
+  const card = refund.payment.provider === 'telegram_provider'
+  const text =
+    lang === 'ru'
+      ? `Мы вернули ${amount}${refund.orderNumber ? ` по заказу ${refund.orderNumber}` : ''}.${card ? ' Деньги придут на карту в течение нескольких дней.' : ''}`
+      : `We have refunded ${amount}${refund.orderNumber ? ` for order ${refund.orderNumber}` : ''}.${card ? ' The money will reach your card within a few days.' : ''}`
+  const button = refund.payment.orderId ? Markup.inlineKeyboard([Markup.button.webApp(lang === 'ru' ? 'Открыть заказ' : 'Open the order', miniAppUrl(publicUrl, `order_${refund.payment.orderId}`))]) : undefined
+  return { text, extra: button }
+}
+
+const FLAG_TEXT: Record<Lang, Record<PaymentFlag, string>> = {
+  ru: { order_already_paid: 'заказ уже был оплачен', order_cancelled: 'заказ был отменён', order_not_payable: 'заказ не найден', amount_mismatch: 'сумма не совпала с заказом', wrong_user: 'заказ оформлял другой покупатель' },
+  en: { order_already_paid: 'the order was already paid', order_cancelled: 'the order had been cancelled', order_not_payable: 'the order was not found', amount_mismatch: 'the amount did not match the order', wrong_user: 'the order belongs to another customer' },
+}
+
+/** What operators and the customer read about a payment that could not apply to its order. */
+export function paymentFlaggedMessages(payment: { id: number; amountMinor: number; currency: string; flag: PaymentFlag | null; orderNumber: string | null }) {
+  const flag = payment.flag ?? 'order_not_payable'
+  const amount = (lang: Lang) => formatMoney(payment.amountMinor, payment.currency, lang)
+  const order = (lang: Lang) => (payment.orderNumber ? (lang === 'ru' ? ` (заказ ${payment.orderNumber})` : ` (order ${payment.orderNumber})`) : '')
+  return {
+    staff: {
+      ru: `⚠️ Платёж №${payment.id} на ${amount('ru')} не применён: ${FLAG_TEXT.ru[flag]}${order('ru')}. Верните его в /admin → Платежи.`,
+      en: `⚠️ Payment #${payment.id} of ${amount('en')} was not applied: ${FLAG_TEXT.en[flag]}${order('en')}. Refund it in /admin → Payments.`,
+    },
+    customer: {
+      ru: `Мы получили платёж на ${amount('ru')}, но ${FLAG_TEXT.ru[flag]}. Мы вернём деньги — напишем, когда это произойдёт.`,
+      en: `We received your payment of ${amount('en')}, but ${FLAG_TEXT.en[flag]}. We will refund it and let you know.`,
+    },
+  }
 }

@@ -1,4 +1,4 @@
-import type { getOrder, OrderRow } from './index'
+import { customerMayCancel, staffTransitions, type OrderDetail, type OrderRow } from './index'
 
 export function toOrderDto(o: OrderRow) {
   return {
@@ -26,10 +26,18 @@ export function toOrderDto(o: OrderRow) {
   }
 }
 
-export function toOrderDetailDto(o: Awaited<ReturnType<typeof getOrder>>) {
+/** An order as its customer sees it in the Mini App, with what they may do next. */
+export function toOrderDetailDto(o: OrderDetail) {
   return {
     ...toOrderDto(o),
+    /** The customer may cancel it themselves now (the rule lives in the orders service). */
+    canCancel: customerMayCancel(o),
     items: o.items.map((i) => ({ productId: i.productId, name: i.name, options: i.options, unitPriceMinor: i.unitPriceMinor, quantity: i.quantity, totalMinor: i.totalMinor })),
     history: o.history.map((h) => ({ from: h.fromStatus, to: h.toStatus, actorKind: h.actorKind, note: h.note, at: h.createdAt })),
   }
+}
+
+/** An order as operators see it in /admin: the customer's Telegram id and the statuses they may set. */
+export function toAdminOrderDto(o: OrderDetail) {
+  return { ...toOrderDetailDto(o), customerTelegramId: o.userId, allowedStatuses: staffTransitions(o) }
 }

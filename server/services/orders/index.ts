@@ -1,12 +1,20 @@
 import { randomInt } from 'node:crypto'
 import { and, asc, desc, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm'
-import type { Database, DbOrTx } from '../../db/client'
-import { deliveryZones, orderItems, orderStatusHistory, orders, pickupPoints, products, userAddresses } from '../../db/schema'
-import type { OrderStatus, PaymentMethod, SavedAddress, TelegramShippingAddress } from '../../db/schema/orders'
+import type { DbOrTx } from '../../db/client'
+import { isUniqueViolation } from '../../db/results'
+import { orderItems, orderStatusHistory, orders, type OrderStatus } from '../../db/schema/orders'
+import type { TelegramShippingAddress } from '../../db/schema/delivery'
 import type { AdminOrdersQuery, CheckoutInput } from '#shared/schemas/orders'
 import { DomainError } from '../../utils/errors'
+import { historyActorKind, write, type ServiceContext, type WriteContext } from '../context'
 import { clearCart, getCart } from '../cart'
-import { shippingAddressText } from './shipping'
+import { returnStock, takeStock } from '../catalog/stock'
+import { activeDeliveryZone, activePickupPoint, deliveryPrice } from '../delivery'
+import { shippingAddressText, telegramShippingAvailable } from '../delivery/shipping'
+import { allowedPaymentMethods } from './payment-methods'
+import { rememberAddress } from '../account/addresses'
+import { orderStatusJobOptions, orderStatusNotificationJob } from '../notifications/jobs'
+import { releaseExpiredOrdersJob } from './jobs'
 
 /** How long stock stays reserved for an order paid through Telegram. */
 export const PAYMENT_WINDOW_MINUTES = 30
@@ -24,43 +32,32 @@ export const ORDER_TRANSITIONS: Record<OrderStatus, readonly OrderStatus[]> = {
   refunded: [],
 }
 
-/**
- * What staff may set by hand: everything the machine allows except `paid` and `refunded`, which
- * only the payment flow sets (a successful payment, a refund), so money and status never disagree.
- */
-export function staffTransitions(status: OrderStatus): OrderStatus[] {
-  return ORDER_TRANSITIONS[status].filter((s) => s !== 'paid' && s !== 'refunded')
-}
+/** Statuses in which the customer may still cancel by themselves: nobody has started on the order. */
+export const CUSTOMER_CANCELLABLE: readonly OrderStatus[] = ['new', 'awaiting_payment']
 
-export type Actor = { kind: 'customer' | 'staff' | 'system'; id?: number }
 export type OrderRow = typeof orders.$inferSelect
 
-/** Delivery cost for a zone: free from the threshold, refused below the zone's minimum. */
-export function deliveryPrice(zone: Pick<typeof deliveryZones.$inferSelect, 'priceMinor' | 'freeFromMinor' | 'minOrderMinor'>, itemsTotalMinor: number) {
-  if (itemsTotalMinor < zone.minOrderMinor) throw new DomainError('below_minimum_order', 'The order is below the minimum for this delivery zone', 409, { minOrderMinor: zone.minOrderMinor })
-  return zone.freeFromMinor !== null && itemsTotalMinor >= zone.freeFromMinor ? 0 : zone.priceMinor
-}
+/** Whether the customer may cancel this order themselves (the Mini App shows the button from this). */
+export const customerMayCancel = (order: Pick<OrderRow, 'status'>) => CUSTOMER_CANCELLABLE.includes(order.status)
 
-export async function listDeliveryOptions(db: DbOrTx) {
-  const [points, zones] = await Promise.all([
-    db.select().from(pickupPoints).where(eq(pickupPoints.isActive, true)).orderBy(asc(pickupPoints.id)),
-    db.select().from(deliveryZones).where(eq(deliveryZones.isActive, true)).orderBy(asc(deliveryZones.priceMinor)),
-  ])
-  return { pickupPoints: points, deliveryZones: zones }
+/** Paid in Telegram: money was taken, so undoing the order means refunding the payment. */
+const paidInTelegram = (order: Pick<OrderRow, 'status' | 'paymentMethod'>) => order.paymentMethod === 'telegram' && !CUSTOMER_CANCELLABLE.includes(order.status)
+
+/**
+ * What staff may set by hand: everything the machine allows except `paid` and `refunded`, which
+ * only the payment flow sets (a successful payment, a refund), and except cancelling an order
+ * paid in Telegram, which goes through a refund, so money and status never disagree.
+ */
+export function staffTransitions(order: Pick<OrderRow, 'status' | 'paymentMethod'>): OrderStatus[] {
+  return ORDER_TRANSITIONS[order.status].filter((s) => s !== 'paid' && s !== 'refunded' && !(s === 'cancelled' && paidInTelegram(order)))
 }
 
 /** What the order would cost now, computed from the server's cart and prices only. */
 export async function quoteCheckout(db: DbOrTx, userId: number, input: Pick<CheckoutInput, 'delivery'>) {
   const cart = await getCart(db, userId)
   let deliveryMinor = 0
-  if (input.delivery.method === 'courier') {
-    const [zone] = await db.select().from(deliveryZones).where(and(eq(deliveryZones.id, input.delivery.zoneId), eq(deliveryZones.isActive, true)))
-    if (!zone) throw new DomainError('not_found', 'No such delivery zone')
-    deliveryMinor = deliveryPrice(zone, cart.itemsTotalMinor)
-  } else if (input.delivery.method === 'pickup') {
-    const [point] = await db.select({ id: pickupPoints.id }).from(pickupPoints).where(and(eq(pickupPoints.id, input.delivery.pickupPointId), eq(pickupPoints.isActive, true)))
-    if (!point) throw new DomainError('not_found', 'No such pickup point')
-  }
+  if (input.delivery.method === 'courier') deliveryMinor = deliveryPrice(await activeDeliveryZone(db, input.delivery.zoneId), cart.itemsTotalMinor)
+  else if (input.delivery.method === 'pickup') await activePickupPoint(db, input.delivery.pickupPointId)
   // telegram_shipping: delivery is priced in Telegram's form once the address is known.
   return { cart, deliveryMinor, totalMinor: cart.itemsTotalMinor + deliveryMinor }
 }
@@ -76,27 +73,28 @@ export async function findOrderByIdempotencyKey(db: DbOrTx, userId: number, key:
   return row
 }
 
-const isUniqueViolation = (error: unknown, index: string) => {
-  const e = error as { code?: string; constraint_name?: string; constraint?: string; message?: string; cause?: unknown }
-  const inner = (e?.cause ?? e) as typeof e
-  return inner?.code === '23505' && (inner.constraint_name === index || inner.constraint === index || String(inner.message).includes(index))
+const customerId = (ctx: ServiceContext) => {
+  if (ctx.actor.kind !== 'customer') throw new DomainError('forbidden', 'Only a customer places and cancels their own orders')
+  return ctx.actor.userId
 }
 
 /**
  * Turns the customer's cart into an order in one transaction: prices and delivery from the
  * server, stock taken with a conditional decrement (never below zero, whatever the concurrency),
- * cart cleared. The same Idempotency-Key returns the same order instead of a second one.
+ * cart cleared, the chat confirmation and (for an order paid in Telegram) the end of its payment
+ * window queued with it. The same Idempotency-Key returns the same order instead of a second one.
  */
-export async function createOrder(db: Database, userId: number, input: CheckoutInput, idempotencyKey: string, options: { allowedPaymentMethods: readonly PaymentMethod[]; telegramShipping?: boolean }) {
-  const existing = await findOrderByIdempotencyKey(db, userId, idempotencyKey)
+export async function createOrder(ctx: ServiceContext, input: CheckoutInput, idempotencyKey: string) {
+  const userId = customerId(ctx)
+  const existing = await findOrderByIdempotencyKey(ctx.db, userId, idempotencyKey)
   if (existing) return { order: existing, created: false }
-  if (!options.allowedPaymentMethods.includes(input.paymentMethod)) throw new DomainError('payment_method_unavailable', 'This payment method is not available', 409)
-  if (input.delivery.method === 'telegram_shipping' && (!options.telegramShipping || input.paymentMethod !== 'telegram')) {
+  if (!(await allowedPaymentMethods(ctx)).includes(input.paymentMethod)) throw new DomainError('payment_method_unavailable', 'This payment method is not available', 409)
+  if (input.delivery.method === 'telegram_shipping' && (input.paymentMethod !== 'telegram' || !(await telegramShippingAvailable(ctx)))) {
     throw new DomainError('delivery_method_unavailable', 'Delivery to an address given in Telegram is only available when paying in Telegram, if the business offers it', 409)
   }
   try {
-    const order = await db.transaction(async (tx) => {
-      const quote = await quoteCheckout(tx, userId, input)
+    const order = await write(ctx, async (w) => {
+      const quote = await quoteCheckout(w.db, userId, input)
       const { cart } = quote
       if (cart.lines.length === 0) throw new DomainError('cart_empty', 'The cart is empty', 409)
       // Telegram collects shipping addresses for card payments only, never for Stars.
@@ -108,19 +106,14 @@ export async function createOrder(db: Database, userId: number, input: CheckoutI
         throw new DomainError('cart_changed', 'Some items changed: check the cart before ordering', 409, blocking.map((l) => ({ lineId: l.id, slug: l.slug, problems: l.problems, available: l.available, unitPriceMinor: l.unitPriceMinor })))
       }
       for (const line of cart.lines) {
-        const taken = await tx
-          .update(products)
-          .set({ stock: sql`${products.stock} - ${line.quantity}` })
-          .where(and(eq(products.id, line.productId), eq(products.isActive, true), sql`${products.stock} >= ${line.quantity}`))
-          .returning({ id: products.id })
-        if (taken.length === 0) throw new DomainError('out_of_stock', 'Someone was faster: an item sold out', 409, [{ slug: line.slug }])
+        if (!(await takeStock(w.db, line.productId, line.quantity))) throw new DomainError('out_of_stock', 'Someone was faster: an item sold out', 409, [{ slug: line.slug }])
       }
       const prepaid = input.paymentMethod === 'telegram'
       const status: OrderStatus = prepaid ? 'awaiting_payment' : 'new'
       const delivery = input.delivery
       let inserted: OrderRow | undefined
       for (let attempt = 0; !inserted && attempt < 5; attempt++) {
-        ;[inserted] = await tx
+        ;[inserted] = await w.db
           .insert(orders)
           .values({
             number: orderNumber(),
@@ -145,33 +138,25 @@ export async function createOrder(db: Database, userId: number, input: CheckoutI
           .returning()
       }
       if (!inserted) throw new Error('could not allocate an order number')
-      await tx.insert(orderItems).values(
+      await w.db.insert(orderItems).values(
         cart.lines.map((l) => ({ orderId: inserted!.id, productId: l.productId, name: l.name, options: l.options, unitPriceMinor: l.unitPriceMinor, quantity: l.quantity, totalMinor: l.totalMinor })),
       )
-      await tx.insert(orderStatusHistory).values({ orderId: inserted.id, fromStatus: null, toStatus: status, actorKind: 'customer', actorId: userId })
-      if (delivery.method === 'courier' && input.saveAddress) await rememberAddress(tx, userId, delivery.address)
-      await clearCart(tx, userId)
+      await w.db.insert(orderStatusHistory).values({ orderId: inserted.id, fromStatus: null, toStatus: status, actorKind: 'customer', actorId: userId })
+      if (delivery.method === 'courier' && input.saveAddress) await rememberAddress(w.db, userId, delivery.address)
+      await clearCart(w.db, userId)
+      await w.enqueue(orderStatusNotificationJob, { orderId: inserted.id, status }, orderStatusJobOptions(inserted.id, status))
+      if (inserted.reservedUntil) await w.enqueue(releaseExpiredOrdersJob, { orderId: inserted.id }, { startAfter: new Date(inserted.reservedUntil.getTime() + 1000) })
       return inserted
     })
     return { order, created: true }
   } catch (error) {
     // A concurrent retry with the same key won the insert: answer with its order.
     if (isUniqueViolation(error, 'orders_idempotency_idx')) {
-      const order = await findOrderByIdempotencyKey(db, userId, idempotencyKey)
+      const order = await findOrderByIdempotencyKey(ctx.db, userId, idempotencyKey)
       if (order) return { order, created: false }
     }
     throw error
   }
-}
-
-async function rememberAddress(tx: DbOrTx, userId: number, address: SavedAddress) {
-  const [same] = await tx.select({ id: userAddresses.id }).from(userAddresses).where(and(eq(userAddresses.userId, userId), sql`${userAddresses.address}->>'text' = ${address.text}`))
-  if (same) await tx.update(userAddresses).set({ address, lastUsedAt: sql`now()` }).where(eq(userAddresses.id, same.id))
-  else await tx.insert(userAddresses).values({ userId, address })
-}
-
-export async function listSavedAddresses(db: DbOrTx, userId: number) {
-  return db.select().from(userAddresses).where(eq(userAddresses.userId, userId)).orderBy(desc(userAddresses.lastUsedAt)).limit(10)
 }
 
 /** An order with its lines and timeline; `userId` scopes it to its owner when given. */
@@ -184,38 +169,94 @@ export async function getOrder(db: DbOrTx, orderId: number, userId?: number) {
   ])
   return { ...order, items, history }
 }
+export type OrderDetail = Awaited<ReturnType<typeof getOrder>>
+
+/** The order row alone (payments check an invoice against it); undefined when there is none. */
+export async function findOrder(db: DbOrTx, orderId: number): Promise<OrderRow | undefined> {
+  const [order] = await db.select().from(orders).where(eq(orders.id, orderId))
+  return order
+}
+
+/** The order row locked until the transaction ends, so a payment and an operator cannot both act on it. */
+export async function lockOrder(w: WriteContext, orderId: number): Promise<OrderRow | undefined> {
+  const [order] = await w.db.select().from(orders).where(eq(orders.id, orderId)).for('update')
+  return order
+}
 
 export async function listCustomerOrders(db: DbOrTx, userId: number, limit = 50) {
   return db.select().from(orders).where(eq(orders.userId, userId)).orderBy(desc(orders.createdAt), desc(orders.id)).limit(limit)
 }
 
-async function releaseStock(tx: DbOrTx, order: OrderRow) {
+async function releaseStock(w: WriteContext, order: OrderRow) {
   if (order.stockReleasedAt) return
-  const items = await tx.select({ productId: orderItems.productId, quantity: orderItems.quantity }).from(orderItems).where(eq(orderItems.orderId, order.id))
-  for (const item of items) await tx.update(products).set({ stock: sql`${products.stock} + ${item.quantity}` }).where(eq(products.id, item.productId))
-  await tx.update(orders).set({ stockReleasedAt: sql`now()` }).where(eq(orders.id, order.id))
+  const items = await w.db.select({ productId: orderItems.productId, quantity: orderItems.quantity }).from(orderItems).where(eq(orderItems.orderId, order.id))
+  for (const item of items) await returnStock(w.db, item.productId, item.quantity)
+  await w.db.update(orders).set({ stockReleasedAt: sql`now()` }).where(eq(orders.id, order.id))
 }
 
 /**
- * Moves an order along the status machine. The UPDATE checks the expected current status, so two
- * operators (or an operator and the expiry job) cannot both act on the same state. Cancelling
- * before shipping returns the stock. Returns before/after for the audit log.
+ * Moves an order along the status machine and tells the customer in the chat (queued in the same
+ * transaction). The UPDATE checks the expected current status, so two operators (or an operator
+ * and the expiry job) cannot both act on the same state. Cancelling before shipping returns the
+ * stock. Returns before and after.
  */
-export async function transitionOrder(tx: DbOrTx, orderId: number, to: OrderStatus, actor: Actor, note?: string) {
-  const [before] = await tx.select().from(orders).where(eq(orders.id, orderId))
+export async function transitionOrder(w: WriteContext, orderId: number, to: OrderStatus, note?: string) {
+  const [before] = await w.db.select().from(orders).where(eq(orders.id, orderId))
   if (!before) throw new DomainError('not_found', 'No such order')
   if (!ORDER_TRANSITIONS[before.status].includes(to)) {
     throw new DomainError('invalid_transition', `An order that is ${before.status} cannot become ${to}`, 409, { from: before.status, to, allowed: ORDER_TRANSITIONS[before.status] })
   }
-  const [after] = await tx
+  const [after] = await w.db
     .update(orders)
     .set({ status: to, ...(to === 'paid' ? { reservedUntil: null } : {}) })
     .where(and(eq(orders.id, orderId), eq(orders.status, before.status)))
     .returning()
   if (!after) throw new DomainError('conflict', 'The order changed meanwhile; reload it', 409)
-  if (to === 'cancelled' && before.status !== 'shipped') await releaseStock(tx, after)
-  await tx.insert(orderStatusHistory).values({ orderId, fromStatus: before.status, toStatus: to, actorKind: actor.kind, actorId: actor.id ?? null, note: note ?? null })
+  if (to === 'cancelled' && before.status !== 'shipped') await releaseStock(w, after)
+  await w.db.insert(orderStatusHistory).values({ orderId, fromStatus: before.status, toStatus: to, actorKind: historyActorKind(w.actor), actorId: w.actor.userId, note: note ?? null })
+  await w.enqueue(orderStatusNotificationJob, { orderId, status: to }, orderStatusJobOptions(orderId, to))
   return { before, after }
+}
+
+/** The customer cancels their own order while nobody has started on it. */
+export async function cancelOrderAsCustomer(ctx: ServiceContext, orderId: number) {
+  const userId = customerId(ctx)
+  return write(ctx, async (w) => {
+    const order = await getOrder(w.db, orderId, userId)
+    if (!customerMayCancel(order)) throw new DomainError('invalid_transition', 'This order is already being prepared; contact support to cancel it', 409, { from: order.status, to: 'cancelled' })
+    return transitionOrder(w, orderId, 'cancelled', 'Cancelled by the customer')
+  })
+}
+
+/** An operator moves the order along (with a note), within `staffTransitions`; audited with before and after. */
+export async function changeOrderStatusAsStaff(ctx: ServiceContext, orderId: number, to: OrderStatus, note?: string) {
+  if (to === 'paid' || to === 'refunded') {
+    throw new DomainError('invalid_transition', 'Paid and refunded follow the payment: refund a payment in Payments', 409, { to })
+  }
+  return write(ctx, async (w) => {
+    const current = await findOrder(w.db, orderId)
+    if (!current) throw new DomainError('not_found', 'No such order')
+    if (to === 'cancelled' && paidInTelegram(current)) {
+      throw new DomainError('refund_required', 'This order was paid in Telegram: refund its payment in Payments, which also closes the order', 409, { from: current.status, to })
+    }
+    const { before, after } = await transitionOrder(w, orderId, to, note)
+    await w.audit({ action: 'order.status', entityType: 'order', entityId: orderId, before: orderAuditView(before), after: { ...orderAuditView(after), note } })
+    return after
+  })
+}
+
+/** What the audit log keeps of an order's change. */
+const orderAuditView = (o: OrderRow) => ({ id: o.id, number: o.number, status: o.status, totalMinor: o.totalMinor, currency: o.currency })
+
+/** A successful payment marks its order paid (inside the payment's transaction). */
+export const markOrderPaid = (w: WriteContext, orderId: number, chargeId: string) => transitionOrder(w, orderId, 'paid', `Paid in Telegram (${chargeId})`)
+
+/** A payment refunded in full closes its order as refunded, unless it is already closed. */
+export async function markOrderRefunded(w: WriteContext, orderId: number, reason: string) {
+  const order = await findOrder(w.db, orderId)
+  if (!order || order.status === 'refunded' || order.status === 'cancelled') return false
+  await transitionOrder(w, orderId, 'refunded', reason)
+  return true
 }
 
 /**
@@ -223,8 +264,8 @@ export async function transitionOrder(tx: DbOrTx, orderId: number, to: OrderStat
  * option and its zone, and the delivery price, which the total then includes. Call inside the
  * payment's transaction, before marking the order paid.
  */
-export async function applyTelegramShipping(tx: DbOrTx, orderId: number, shipping: { address: TelegramShippingAddress; optionId: string; zoneId: number; priceMinor: number }) {
-  const [after] = await tx
+export async function applyTelegramShipping(w: WriteContext, orderId: number, shipping: { address: TelegramShippingAddress; optionId: string; zoneId: number; priceMinor: number }) {
+  const [after] = await w.db
     .update(orders)
     .set({
       shippingAddress: shipping.address,
@@ -241,8 +282,8 @@ export async function applyTelegramShipping(tx: DbOrTx, orderId: number, shippin
 }
 
 /** Cancels unpaid orders whose payment window ended and gives their stock back. Safe to run anywhere, any time. */
-export async function releaseExpiredReservations(db: Database, limit = 100) {
-  const due = await db
+export async function releaseExpiredReservations(ctx: ServiceContext, limit = 100) {
+  const due = await ctx.db
     .select({ id: orders.id })
     .from(orders)
     .where(and(eq(orders.status, 'awaiting_payment'), lt(orders.reservedUntil, sql`now()`), isNull(orders.stockReleasedAt)))
@@ -250,7 +291,7 @@ export async function releaseExpiredReservations(db: Database, limit = 100) {
   const released: number[] = []
   for (const { id } of due) {
     try {
-      await db.transaction((tx) => transitionOrder(tx, id, 'cancelled', { kind: 'system' }, 'Not paid in time'))
+      await write(ctx, (w) => transitionOrder(w, id, 'cancelled', 'Not paid in time'))
       released.push(id)
     } catch (error) {
       // Paid or cancelled meanwhile: nothing to release.

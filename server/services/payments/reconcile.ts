@@ -1,7 +1,7 @@
 import { and, eq, gte, sql } from 'drizzle-orm'
 import type { Bot } from '../../bot'
 import type { Database } from '../../db/client'
-import { payments, refunds, starReconciliations } from '../../db/schema'
+import { payments, refunds, starReconciliations } from '../../db/schema/payments'
 import { DomainError } from '../../utils/errors'
 
 interface StarTransaction {

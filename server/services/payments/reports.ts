@@ -1,11 +1,11 @@
 import { and, desc, eq, gte, isNotNull, lt, or, sql, type SQL } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client'
-import { payments, refunds } from '../../db/schema'
+import { rowsOf } from '../../db/results'
+import { payments, refunds } from '../../db/schema/payments'
 import type { AdminPaymentsQuery } from '#shared/schemas/payments'
-import { toCsv } from '../catalog/csv'
+import { toCsv } from '../../utils/csv'
 import { orderIdByNumber, ordersByIds } from '../orders'
 
-const rowsOf = <T>(result: unknown): T[] => (Array.isArray(result) ? result : (result as { rows: T[] }).rows)
 
 /** Payments for operators, newest first, with the filters of the payments screen. */
 async function selectPayments(db: DbOrTx, query: AdminPaymentsQuery) {

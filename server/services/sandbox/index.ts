@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import type { User } from 'telegraf/types'
-import type { AppServices } from '../../utils/runtime'
+import type { AppServices } from '../../composition-root'
 import type { z } from 'zod'
 import type { FakeBotApi, PaymentInput } from '../../telegram/fake-bot-api'
 import { DomainError } from '../../utils/errors'

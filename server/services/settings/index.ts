@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client'
-import { appSettings } from '../../db/schema'
+import { appSettings } from '../../db/schema/settings'
 
 export async function getSetting<T>(db: DbOrTx, key: string): Promise<T | undefined> {
   const [row] = await db.select({ value: appSettings.value }).from(appSettings).where(eq(appSettings.key, key))

@@ -1,6 +1,6 @@
-import type { AppServices } from '../../utils/runtime'
-import { handleBotUpdate } from '../../bot'
-import { retryTelegramUpdateJob } from '../../jobs'
+import type { Update } from 'telegraf/types'
+import type { AppServices } from '../../composition-root'
+import { retryTelegramUpdateJob } from './jobs'
 import { claimUpdate, runClaimedUpdate, storeAndClaimUpdate, type StoredUpdate, type TelegramUpdate, type UpdateOutcome } from './updates'
 
 type ClaimedUpdate = Pick<StoredUpdate, 'updateId' | 'attempts' | 'payload'>
@@ -17,7 +17,7 @@ export async function acceptUpdate(services: Pick<AppServices, 'db' | 'metrics'>
 
 /** Runs the bot on an update we hold; a failure is recorded and a retry queued for when its backoff ends. */
 export async function handleClaimedUpdate(services: AppServices, claimed: ClaimedUpdate) {
-  const outcome = await runClaimedUpdate(services.db, claimed, (update) => handleBotUpdate(services.bot, update))
+  const outcome = await runClaimedUpdate(services.db, claimed, (update) => services.bot.handleUpdate(update as unknown as Update))
   await recordOutcome(services, claimed.updateId, outcome)
   return outcome.status
 }

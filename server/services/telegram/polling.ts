@@ -1,5 +1,5 @@
 import type { Update } from 'telegraf/types'
-import type { AppServices } from '../../utils/runtime'
+import type { AppServices } from '../../composition-root'
 import { acceptUpdate, handleClaimedUpdate } from './intake'
 import { TelegramUpdateSchema } from './updates'
 

@@ -1,7 +1,7 @@
 import { and, eq, lte, lt, or, sql } from 'drizzle-orm'
 import { z } from 'zod'
 import type { DbOrTx } from '../../db/client'
-import { telegramUpdates } from '../../db/schema'
+import { telegramUpdates } from '../../db/schema/telegram'
 import { containsUnstorableText } from '#shared/schemas/common'
 
 /** After this many failed attempts an update is parked as `failed` for an operator to look at. */

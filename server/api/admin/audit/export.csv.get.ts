@@ -1,7 +1,5 @@
 import { AuditQuerySchema } from '#shared/schemas/audit'
-import { requireRole } from '../../../utils/auth'
-import { useServices } from '../../../utils/runtime'
-import { exportAuditCsv } from '../../../services/audit'
+import { exportAuditCsv } from '#server/services/audit'
 
 /** The filtered audit log as a CSV download (same filters as `GET /api/admin/audit`). */
 export default defineEventHandler(async (event) => {

@@ -1,8 +1,6 @@
 import { AuditQuerySchema, type AuditPage } from '#shared/schemas/audit'
-import { requireRole } from '../../../utils/auth'
-import { useServices } from '../../../utils/runtime'
-import { listAudit } from '../../../services/audit'
-import { verifyAuditChain } from '../../../services/audit/chain'
+import { listAudit } from '#server/services/audit'
+import { verifyAuditChain } from '#server/services/audit/chain'
 
 /** The audit log, newest first, filtered by actor, entity, action and dates; cursor-paginated. The first page says whether the hash chain verifies. */
 export default defineEventHandler(async (event): Promise<AuditPage> => {

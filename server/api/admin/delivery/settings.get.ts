@@ -1,6 +1,4 @@
-import { useServices } from '../../../utils/runtime'
-import { requireRole } from '../../../utils/auth'
-import { getTelegramShippingSetting } from '../../../services/orders/delivery-admin'
+import { getTelegramShippingSetting } from '#server/services/delivery/admin'
 
 /**
  * Delivery switches: whether Telegram collects the address, and whether card payments in Telegram

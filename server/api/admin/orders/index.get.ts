@@ -1,7 +1,5 @@
-import { useServices } from '../../../utils/runtime'
-import { requireRole } from '../../../utils/auth'
-import { listOrdersForAdmin } from '../../../services/orders'
-import { toOrderDto } from '../../../services/orders/dto'
+import { listOrdersForAdmin } from '#server/services/orders'
+import { toOrderDto } from '#server/services/orders/dto'
 import { AdminOrdersQuerySchema } from '#shared/schemas/orders'
 
 /** Orders for operators: filters by status and dates, search by number, phone or name. */

@@ -1,7 +1,5 @@
-import { useServices } from '../../../utils/runtime'
-import { requireRole } from '../../../utils/auth'
-import { getPayment } from '../../../services/payments'
-import { toPaymentDto } from '../../../services/payments/dto'
+import { getPayment } from '#server/services/payments'
+import { toPaymentDto } from '#server/services/payments/dto'
 import { IdParamsSchema } from '#shared/schemas/catalog'
 
 /** One payment with Telegram's raw payload, its refunds and its order. */

@@ -1,6 +1,4 @@
-import { useServices } from '../../../utils/runtime'
-import { requireRole } from '../../../utils/auth'
-import { exportPaymentsCsv } from '../../../services/payments/reports'
+import { exportPaymentsCsv } from '#server/services/payments/reports'
 import { AdminPaymentsQuerySchema } from '#shared/schemas/payments'
 
 /** Payments as CSV with the same filters as the list. */

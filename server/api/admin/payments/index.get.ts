@@ -1,7 +1,5 @@
-import { useServices } from '../../../utils/runtime'
-import { requireRole } from '../../../utils/auth'
-import { listPayments } from '../../../services/payments/reports'
-import { toPaymentDto } from '../../../services/payments/dto'
+import { listPayments } from '#server/services/payments/reports'
+import { toPaymentDto } from '#server/services/payments/dto'
 import { AdminPaymentsQuerySchema } from '#shared/schemas/payments'
 
 /** Payments with filters (method, status, flagged for refund, order, dates), newest first. */

@@ -1,7 +1,5 @@
 import { desc } from 'drizzle-orm'
-import { useServices } from '../../../utils/runtime'
-import { requireRole } from '../../../utils/auth'
-import { starReconciliations } from '../../../db/schema'
+import { starReconciliations } from '#server/db/schema'
 
 /** The latest Stars reconciliation reports (the daily job writes one). */
 export default defineEventHandler(async (event) => {

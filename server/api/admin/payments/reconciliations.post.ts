@@ -1,6 +1,4 @@
-import { useServices } from '../../../utils/runtime'
-import { RATE_LIMITS, enforceRateLimit, requireRole } from '../../../utils/auth'
-import { reconcileStars } from '../../../services/payments/reconcile'
+import { reconcileStars } from '#server/services/payments/reconcile'
 
 /**
  * Runs the Stars reconciliation now (the daily job's check, on an operator's request) and returns

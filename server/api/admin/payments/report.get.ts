@@ -1,6 +1,4 @@
-import { useServices } from '../../../utils/runtime'
-import { requireRole } from '../../../utils/auth'
-import { paymentsReport } from '../../../services/payments/reports'
+import { paymentsReport } from '#server/services/payments/reports'
 import { PaymentsReportQuerySchema } from '#shared/schemas/payments'
 
 /** Revenue, payments and refunds per day and method, for the charts in /admin. */

@@ -1,7 +1,5 @@
 import { AdminUsersQuerySchema, type AdminUserItem } from '#shared/schemas/auth'
-import { requireRole } from '../../../utils/auth'
-import { useServices } from '../../../utils/runtime'
-import { listUsers } from '../../../services/auth/users'
+import { listUsers } from '#server/services/auth/users'
 
 /** Users with their roles, for granting and removing roles in /admin. */
 export default defineEventHandler(async (event): Promise<{ items: AdminUserItem[] }> => {

@@ -1,6 +1,4 @@
-import { useServices } from '../../../utils/runtime'
-import { requireTmaUser } from '../../../utils/auth'
-import { removeCartLine } from '../../../services/cart'
+import { removeCartLine } from '#server/services/cart'
 import { CartLineParamsSchema } from '#shared/schemas/orders'
 
 export default defineEventHandler(async (event) => {

@@ -1,6 +1,4 @@
-import { useServices } from '../../../utils/runtime'
-import { requireTmaUser } from '../../../utils/auth'
-import { setCartLineQuantity } from '../../../services/cart'
+import { setCartLineQuantity } from '#server/services/cart'
 import { CartLineParamsSchema, CartLineUpdateSchema } from '#shared/schemas/orders'
 
 /** Changes a line's quantity (0 removes it). */

@@ -1,6 +1,4 @@
-import { useServices } from '../../../utils/runtime'
-import { requireTmaUser } from '../../../utils/auth'
-import { addToCart } from '../../../services/cart'
+import { addToCart } from '#server/services/cart'
 import { AddToCartSchema } from '#shared/schemas/orders'
 
 /** Adds a product (with options) to the cart; the answer is the whole cart, priced by the server. */

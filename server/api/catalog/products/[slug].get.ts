@@ -1,6 +1,5 @@
-import { useServices } from '../../../utils/runtime'
-import { getProductBySlug } from '../../../services/catalog/products'
-import { toProductDto } from '../../../services/catalog/dto'
+import { getProductBySlug } from '#server/services/catalog/products'
+import { toProductDto } from '#server/services/catalog/dto'
 import { ProductSlugParamsSchema } from '#shared/schemas/catalog'
 
 /** Public: one active product with its options and gallery. */

@@ -1,6 +1,5 @@
-import { useServices } from '../../../utils/runtime'
-import { listProducts } from '../../../services/catalog/products'
-import { toProductDto } from '../../../services/catalog/dto'
+import { listProducts } from '#server/services/catalog/products'
+import { toProductDto } from '#server/services/catalog/dto'
 import { ProductListQuerySchema } from '#shared/schemas/catalog'
 
 /** Public: one page of products with filters, search and a cursor for the next page. */

@@ -1,5 +1,4 @@
-import { useServices } from '../../../utils/runtime'
-import { describeInvoice, requireSandbox } from '../../../services/sandbox'
+import { describeInvoice, requireSandbox } from '#server/services/sandbox'
 import { SandboxInvoiceParams } from '#shared/schemas/sandbox'
 
 /** An invoice link as the payment sheet shows it: title, amounts, and whether it asks for an address. */

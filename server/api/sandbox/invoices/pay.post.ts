@@ -1,5 +1,4 @@
-import { useServices } from '../../../utils/runtime'
-import { payInvoice, requireSandbox } from '../../../services/sandbox'
+import { payInvoice, requireSandbox } from '#server/services/sandbox'
 import { SandboxInvoicePayBody } from '#shared/schemas/sandbox'
 
 /**

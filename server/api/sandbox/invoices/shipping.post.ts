@@ -1,5 +1,4 @@
-import { useServices } from '../../../utils/runtime'
-import { askShipping, requireSandbox } from '../../../services/sandbox'
+import { askShipping, requireSandbox } from '#server/services/sandbox'
 import { SandboxShippingBody } from '#shared/schemas/sandbox'
 
 /** The payment sheet's address form: a shipping_query through the webhook; the bot's options or its refusal. */

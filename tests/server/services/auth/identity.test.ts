@@ -5,20 +5,26 @@ import { adminLoginTokens, auditEntries, userRoles, users } from '../../../../se
 import { findAdminSession, issueAdminLoginLink, redeemAdminLoginToken } from '../../../../server/services/auth/admin-login'
 import { hitRateLimits } from '../../../../server/services/auth/rate-limit'
 import { grantRole, revokeRole } from '../../../../server/services/auth/roles'
-import { LAST_SEEN_REFRESH_MS, listUsers, resolveLocale, syncTelegramUser } from '../../../../server/services/auth/users'
+import { LAST_SEEN_REFRESH_MS, listUsers, syncTelegramUser } from '../../../../server/services/auth/users'
+import { resolveLocale } from '../../../../shared/locale'
+import { loadConfig } from '../../../../server/utils/config'
 import { DomainError } from '../../../../server/utils/errors'
 import { createTestDatabase, engine } from '../../../helpers/db'
+import { createTestServices, type TestServices } from '../../../helpers/context'
 
 let handle: DatabaseHandle
+let services: TestServices
 beforeAll(async () => {
   handle = await createTestDatabase()
+  services = await createTestServices(handle)
 })
 afterAll(async () => {
+  await services?.close()
   await handle?.close()
 })
 
 const profile = (id: number, extra: Record<string, unknown> = {}) => ({ id, firstName: `User ${id}`, languageCode: 'en', isPremium: false, allowsWriteToPm: true, ...extra })
-const actorOf = (id: number, roles: ('owner' | 'admin' | 'manager' | 'operator' | 'staff')[]) => ({ actorId: id, actorVia: 'session' as const, roles, requestId: 'r', ip: '127.0.0.1' })
+const actorOf = (id: number, roles: ('owner' | 'admin' | 'manager' | 'operator' | 'staff')[]) => services.staff(id, roles)
 const codeOf = async (promise: Promise<unknown>) => promise.then(() => 'ok', (error) => (error instanceof DomainError ? error.code : `unexpected: ${error}`))
 const auditCount = async (action: string) => (await handle.db.select({ n: sql<number>`count(*)::int` }).from(auditEntries).where(eq(auditEntries.action, action)))[0]!.n
 
@@ -73,29 +79,29 @@ describe(`roles (${engine})`, () => {
 
   it('owners and admins grant and remove roles, audited in the same transaction', async () => {
     const before = await auditCount('role.grant')
-    expect(await grantRole(handle.db, { actor: actorOf(200, ['owner']), targetId: 201, role: 'admin' })).toEqual(['admin'])
-    expect(await grantRole(handle.db, { actor: actorOf(201, ['admin']), targetId: 202, role: 'operator' })).toEqual(['operator'])
+    expect(await grantRole(actorOf(200, ['owner']), 201, 'admin')).toEqual(['admin'])
+    expect(await grantRole(actorOf(201, ['admin']), 202, 'operator')).toEqual(['operator'])
     // Granting a held role changes nothing and writes nothing.
-    expect(await grantRole(handle.db, { actor: actorOf(201, ['admin']), targetId: 202, role: 'operator' })).toEqual(['operator'])
+    expect(await grantRole(actorOf(201, ['admin']), 202, 'operator')).toEqual(['operator'])
     expect(await auditCount('role.grant')).toBe(before + 2)
-    expect(await revokeRole(handle.db, { actor: actorOf(201, ['admin']), targetId: 202, role: 'operator' })).toEqual([])
+    expect(await revokeRole(actorOf(201, ['admin']), 202, 'operator')).toEqual([])
     const [row] = await handle.db.select().from(auditEntries).where(eq(auditEntries.action, 'role.revoke'))
     expect(row).toMatchObject({ actorId: 201, entityId: '202', before: { roles: ['operator'] }, after: { roles: [] } })
   })
 
   it('only an owner grants or removes owner; others cannot manage roles at all', async () => {
-    expect(await codeOf(grantRole(handle.db, { actor: actorOf(201, ['admin']), targetId: 203, role: 'owner' }))).toBe('forbidden')
-    expect(await codeOf(grantRole(handle.db, { actor: actorOf(203, ['manager']), targetId: 203, role: 'staff' }))).toBe('forbidden')
-    expect(await codeOf(revokeRole(handle.db, { actor: actorOf(201, ['admin']), targetId: 200, role: 'owner' }))).toBe('forbidden')
-    expect(await codeOf(grantRole(handle.db, { actor: actorOf(200, ['owner']), targetId: 999_999, role: 'staff' }))).toBe('not_found')
+    expect(await codeOf(grantRole(actorOf(201, ['admin']), 203, 'owner'))).toBe('forbidden')
+    expect(await codeOf(grantRole(actorOf(203, ['manager']), 203, 'staff'))).toBe('forbidden')
+    expect(await codeOf(revokeRole(actorOf(201, ['admin']), 200, 'owner'))).toBe('forbidden')
+    expect(await codeOf(grantRole(actorOf(200, ['owner']), 999_999, 'staff'))).toBe('not_found')
   })
 
   it('never removes the last owner, even when two owners remove each other at once', async () => {
-    expect(await codeOf(revokeRole(handle.db, { actor: actorOf(200, ['owner']), targetId: 200, role: 'owner' }))).toBe('last_owner')
-    await grantRole(handle.db, { actor: actorOf(200, ['owner']), targetId: 203, role: 'owner' })
+    expect(await codeOf(revokeRole(actorOf(200, ['owner']), 200, 'owner'))).toBe('last_owner')
+    await grantRole(actorOf(200, ['owner']), 203, 'owner')
     const results = await Promise.all([
-      codeOf(revokeRole(handle.db, { actor: actorOf(200, ['owner']), targetId: 203, role: 'owner' })),
-      codeOf(revokeRole(handle.db, { actor: actorOf(203, ['owner']), targetId: 200, role: 'owner' })),
+      codeOf(revokeRole(actorOf(200, ['owner']), 203, 'owner')),
+      codeOf(revokeRole(actorOf(203, ['owner']), 200, 'owner')),
     ])
     expect(results.sort()).toEqual(['last_owner', 'ok'])
     const owners = await handle.db.select().from(userRoles).where(eq(userRoles.role, 'owner'))
@@ -104,8 +110,8 @@ describe(`roles (${engine})`, () => {
 
   it('refuses to remove an owner pinned by ADMIN_TELEGRAM_IDS', async () => {
     const owner = (await handle.db.select().from(userRoles).where(eq(userRoles.role, 'owner')))[0]!.telegramId
-    await grantRole(handle.db, { actor: actorOf(owner, ['owner']), targetId: 202, role: 'owner' })
-    expect(await codeOf(revokeRole(handle.db, { actor: actorOf(202, ['owner']), targetId: owner, role: 'owner', pinnedOwnerIds: [owner] }))).toBe('role_pinned')
+    await grantRole(actorOf(owner, ['owner']), 202, 'owner')
+    expect(await codeOf(revokeRole({ ...actorOf(202, ['owner']), config: loadConfig({ ADMIN_TELEGRAM_IDS: String(owner) }) }, owner, 'owner'))).toBe('role_pinned')
   })
 
   it('reads each user\'s own roles only', async () => {
@@ -165,9 +171,9 @@ describe(`admin sign-in links (${engine})`, () => {
     await handle.db.insert(userRoles).values({ telegramId: 300, role: 'staff' })
     await handle.db.insert(users).values({ telegramId: 399, firstName: 'Owner' })
     await handle.db.insert(userRoles).values({ telegramId: 399, role: 'owner' })
-    await revokeRole(handle.db, { actor: actorOf(399, ['owner']), targetId: 300, role: 'operator' })
+    await revokeRole(actorOf(399, ['owner']), 300, 'operator')
     expect(await findAdminSession(handle.db, signIn.sessionId)).toMatchObject({ roles: ['staff'] })
-    await revokeRole(handle.db, { actor: actorOf(399, ['owner']), targetId: 300, role: 'staff' })
+    await revokeRole(actorOf(399, ['owner']), 300, 'staff')
     // No role left: the session row itself is revoked.
     expect(await findAdminSession(handle.db, signIn.sessionId)).toBeUndefined()
   })

@@ -3,16 +3,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DatabaseHandle } from '../../../../server/db/client'
 import { products } from '../../../../server/db/schema'
 import { adjustStock, exportProductsCsv, importProductsCsv } from '../../../../server/services/catalog/admin'
-import { parseCsv, toCsv } from '../../../../server/services/catalog/csv'
+import { parseCsv, toCsv } from '../../../../server/utils/csv'
 import { seedDemoData } from '../../../../server/services/demo/seed'
 import { createTestDatabase, engine } from '../../../helpers/db'
+import { createTestServices, type TestServices } from '../../../helpers/context'
+import { listAudit } from '../../../../server/services/audit'
 
 let handle: DatabaseHandle
+let services: TestServices
+const OWNER = 9000000099
 beforeAll(async () => {
   handle = await createTestDatabase()
+  services = await createTestServices(handle)
   await seedDemoData(handle.db)
 })
-afterAll(() => handle?.close())
+afterAll(async () => {
+  await services?.close()
+  await handle?.close()
+})
 
 const product = async (slug: string) => (await handle.db.select().from(products).where(eq(products.slug, slug)))[0]
 
@@ -36,7 +44,7 @@ describe(`catalog administration on ${engine}`, () => {
       'BAD SLUG,coffee,Х,X,,,100,1,maybe,',
       'lavender-latte,coffee,Дубль,Duplicate,,,100,1,yes,',
     ].join('\n')
-    const result = await importProductsCsv(handle.db, csv)
+    const result = await importProductsCsv(services.staff(OWNER), csv)
     expect(result).toMatchObject({ created: 1, updated: 1, failed: 4 })
     expect(result.errors).toEqual(
       expect.arrayContaining([
@@ -51,6 +59,12 @@ describe(`catalog administration on ${engine}`, () => {
     // Updated price; stock and the attributes the CSV does not carry are kept.
     expect(americano).toMatchObject({ priceMinor: 18000, stock: 500, attributes: { volume: '300 ml', tags: ['hot'] } })
     expect(await product('bad-price')).toBeUndefined()
+    // Each changed product is its own audit entry, with before and after.
+    const entries = (await listAudit(handle.db, { action: 'product.import', limit: 50 })).items
+    expect(entries).toHaveLength(2)
+    const americanoEntry = entries.find((e) => e.entityId === String(americano!.id))!
+    expect(americanoEntry).toMatchObject({ actorId: OWNER, before: { priceMinor: 17000 }, after: { priceMinor: 18000 } })
+    expect(entries.find((e) => e.entityId !== String(americano!.id))).toMatchObject({ before: null, after: { slug: 'lavender-latte', priceMinor: 31000 } })
   })
 
   it('exports every product, hidden ones too, in a file the importer reads back unchanged', async () => {
@@ -60,8 +74,11 @@ describe(`catalog administration on ${engine}`, () => {
     expect(table[0]).toEqual(['slug', 'category', 'name_ru', 'name_en', 'description_ru', 'description_en', 'price', 'compare_at_price', 'currency', 'stock', 'active', 'tags', 'images'])
     expect(table.find((r) => r[0] === 'sencha')?.[10]).toBe('no')
     const before = await handle.db.select().from(products)
-    const again = await importProductsCsv(handle.db, csv)
+    const auditedBefore = (await listAudit(handle.db, { action: 'product.import', limit: 200 })).items.length
+    const again = await importProductsCsv(services.staff(OWNER), csv)
     expect(again).toMatchObject({ created: 0, failed: 0, updated: before.length })
+    // Nothing changed, so nothing new in the audit log.
+    expect((await listAudit(handle.db, { action: 'product.import', limit: 200 })).items).toHaveLength(auditedBefore)
     const after = await handle.db.select().from(products)
     const strip = (rows: typeof before) => rows.map(({ updatedAt: _u, ...rest }) => rest).sort((a, b) => a.id - b.id)
     expect(strip(after)).toEqual(strip(before))
@@ -69,8 +86,8 @@ describe(`catalog administration on ${engine}`, () => {
 
   it('adjusts stock without ever going below zero', async () => {
     const { id } = (await product('hario-v60'))!
-    expect(await adjustStock(handle.db, id, 5)).toEqual({ before: 8, after: 13 })
-    await expect(adjustStock(handle.db, id, -20)).rejects.toMatchObject({ code: 'insufficient_stock' })
+    expect(await adjustStock(services.staff(OWNER), id, 5, 'delivery')).toEqual({ before: 8, after: 13 })
+    await expect(adjustStock(services.staff(OWNER), id, -20, 'write-off')).rejects.toMatchObject({ code: 'insufficient_stock' })
     expect((await product('hario-v60'))!.stock).toBe(13)
   })
 })

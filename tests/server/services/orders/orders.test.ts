@@ -5,24 +5,30 @@ import { deliveryZones, orders, pickupPoints, products, users } from '../../../.
 import { addToCart, getCart, acceptCartPrices } from '../../../../server/services/cart'
 import { listProducts } from '../../../../server/services/catalog/products'
 import { seedDemoData } from '../../../../server/services/demo/seed'
-import { createOrder, getOrder, releaseExpiredReservations, transitionOrder } from '../../../../server/services/orders'
+import { changeOrderStatusAsStaff, createOrder, getOrder, releaseExpiredReservations } from '../../../../server/services/orders'
+import { setSetting } from '../../../../server/services/settings'
 import { DomainError } from '../../../../server/utils/errors'
 import { ProductListQuerySchema, type ProductListQuery } from '../../../../shared/schemas/catalog'
 import { CheckoutSchema } from '../../../../shared/schemas/orders'
 import { createTestDatabase, engine } from '../../../helpers/db'
+import { createTestServices, type TestServices } from '../../../helpers/context'
 
 let handle: DatabaseHandle
+let services: TestServices
 let pickupId: number
 let zone: typeof deliveryZones.$inferSelect
-const ALL_METHODS = ['telegram', 'cash_on_delivery', 'card_on_delivery'] as const
 
 beforeAll(async () => {
   handle = await createTestDatabase()
-  await seedDemoData(handle.db)
+  services = await createTestServices(handle)
+  await seedDemoData(handle.db, { people: true }) // the demo operator acts below
   pickupId = (await handle.db.select().from(pickupPoints))[0]!.id
   zone = (await handle.db.select().from(deliveryZones).where(eq(deliveryZones.slug, 'center')))[0]!
 })
-afterAll(() => handle?.close())
+afterAll(async () => {
+  await services?.close()
+  await handle?.close()
+})
 
 const query = (q: Partial<ProductListQuery> & Record<string, unknown>) => ProductListQuerySchema.parse(q)
 const slugs = async (q: Record<string, unknown>) => (await listProducts(handle.db, query(q))).items.map((p) => p.slug)
@@ -81,7 +87,7 @@ describe(`cart and orders on ${engine}`, () => {
     expect(cart.lines[0]).toMatchObject({ unitPriceMinor: 22000 + 6000 + 5000, quantity: 2, totalMinor: 66000 })
     await expect(addToCart(handle.db, user, { productId: cappuccino, options: { milk: 'unicorn' }, quantity: 1 })).rejects.toMatchObject({ code: 'invalid_options' })
 
-    const { order } = await createOrder(handle.db, user, { ...pickupCheckout(), ...({ totalMinor: 100 } as object) }, 'key-price-1', { allowedPaymentMethods: ALL_METHODS })
+    const { order } = await createOrder(services.customer(user), { ...pickupCheckout(), ...({ totalMinor: 100 } as object) }, 'key-price-1')
     expect(order).toMatchObject({ itemsTotalMinor: 66000, deliveryMinor: 0, totalMinor: 66000, status: 'new', contactPhone: '+79001234567' })
     expect((await getCart(handle.db, user)).lines).toHaveLength(0)
   })
@@ -93,23 +99,23 @@ describe(`cart and orders on ${engine}`, () => {
     await handle.db.update(products).set({ priceMinor: 21000 }).where(eq(products.id, croissant))
     const cart = await getCart(handle.db, user)
     expect(cart.lines[0]).toMatchObject({ unitPriceMinor: 21000, previousUnitPriceMinor: 19000, problems: ['price_changed'] })
-    await expect(createOrder(handle.db, user, pickupCheckout(), 'key-change-1', { allowedPaymentMethods: ALL_METHODS })).rejects.toMatchObject({ code: 'cart_changed' })
+    await expect(createOrder(services.customer(user), pickupCheckout(), 'key-change-1')).rejects.toMatchObject({ code: 'cart_changed' })
     await acceptCartPrices(handle.db, user)
-    const { order } = await createOrder(handle.db, user, pickupCheckout(), 'key-change-2', { allowedPaymentMethods: ALL_METHODS })
+    const { order } = await createOrder(services.customer(user), pickupCheckout(), 'key-change-2')
     expect(order.totalMinor).toBe(21000)
   })
 
   it('returns the same order for a retried request with the same Idempotency-Key, even concurrently', async () => {
     const user = await customer(1003)
     await addToCart(handle.db, user, { productId: await productId('americano'), options: {}, quantity: 1 })
-    const results = await Promise.all([1, 2, 3].map(() => createOrder(handle.db, user, pickupCheckout(), 'same-key-123', { allowedPaymentMethods: ALL_METHODS }).catch((e) => e)))
+    const results = await Promise.all([1, 2, 3].map(() => createOrder(services.customer(user), pickupCheckout(), 'same-key-123').catch((e) => e)))
     const ok = results.filter((r) => !(r instanceof Error)) as { order: { id: number }; created: boolean }[]
     // Every answer is either the one order, or "cart empty" from a request that ran after it cleared the cart.
     expect(new Set(ok.map((r) => r.order.id)).size).toBe(1)
     expect(ok.filter((r) => r.created)).toHaveLength(1)
     const count = await handle.db.select({ n: sql<number>`count(*)::int` }).from(orders).where(eq(orders.userId, user))
     expect(count[0]!.n).toBe(1)
-    const again = await createOrder(handle.db, user, pickupCheckout(), 'same-key-123', { allowedPaymentMethods: ALL_METHODS })
+    const again = await createOrder(services.customer(user), pickupCheckout(), 'same-key-123')
     expect(again).toMatchObject({ created: false, order: { id: ok[0]!.order.id } })
   })
 
@@ -118,7 +124,7 @@ describe(`cart and orders on ${engine}`, () => {
     await handle.db.update(products).set({ stock: 1 }).where(eq(products.id, roll))
     const buyers = await Promise.all(Array.from({ length: 50 }, (_, i) => customer(2000 + i)))
     for (const user of buyers) await addToCart(handle.db, user, { productId: roll, options: {}, quantity: 1 })
-    const outcomes = await Promise.allSettled(buyers.map((user) => createOrder(handle.db, user, pickupCheckout(), `last-item-${user}`, { allowedPaymentMethods: ALL_METHODS })))
+    const outcomes = await Promise.allSettled(buyers.map((user) => createOrder(services.customer(user), pickupCheckout(), `last-item-${user}`)))
     const won = outcomes.filter((o) => o.status === 'fulfilled')
     const lost = outcomes.filter((o) => o.status === 'rejected') as PromiseRejectedResult[]
     expect(won).toHaveLength(1)
@@ -136,12 +142,12 @@ describe(`cart and orders on ${engine}`, () => {
     const courier = (paymentMethod: 'cash_on_delivery' = 'cash_on_delivery') =>
       CheckoutSchema.parse({ delivery: { method: 'courier', zoneId: zone.id, address: { text: 'ул. Маросейка, 2, кв. 5' } }, contact: { name: 'Мария', phone: '+79001234567' }, paymentMethod })
     await addToCart(handle.db, user, { productId: await productId('americano'), options: {}, quantity: 1 })
-    await expect(createOrder(handle.db, user, courier(), 'courier-1', { allowedPaymentMethods: ALL_METHODS })).rejects.toMatchObject({ code: 'below_minimum_order' })
+    await expect(createOrder(services.customer(user), courier(), 'courier-1')).rejects.toMatchObject({ code: 'below_minimum_order' })
     await addToCart(handle.db, user, { productId: await productId('americano'), options: {}, quantity: 2 })
-    const { order } = await createOrder(handle.db, user, courier(), 'courier-2', { allowedPaymentMethods: ALL_METHODS })
+    const { order } = await createOrder(services.customer(user), courier(), 'courier-2')
     expect(order).toMatchObject({ itemsTotalMinor: 51000, deliveryMinor: zone.priceMinor, totalMinor: 51000 + zone.priceMinor })
     await addToCart(handle.db, user, { productId: await productId('hario-v60'), options: {}, quantity: 1 })
-    const free = await createOrder(handle.db, user, courier(), 'courier-3', { allowedPaymentMethods: ALL_METHODS })
+    const free = await createOrder(services.customer(user), courier(), 'courier-3')
     expect(free.order.deliveryMinor).toBe(0)
   })
 
@@ -150,12 +156,12 @@ describe(`cart and orders on ${engine}`, () => {
     const beans = await productId('colombia-decaf')
     const [before] = await handle.db.select({ stock: products.stock }).from(products).where(eq(products.id, beans))
     await addToCart(handle.db, user, { productId: beans, options: {}, quantity: 3 })
-    const { order } = await createOrder(handle.db, user, pickupCheckout('telegram'), 'unpaid-1', { allowedPaymentMethods: ALL_METHODS })
+    const { order } = await createOrder(services.customer(user), pickupCheckout('telegram'), 'unpaid-1')
     expect(order.status).toBe('awaiting_payment')
     expect((await handle.db.select({ stock: products.stock }).from(products).where(eq(products.id, beans)))[0]!.stock).toBe(before!.stock - 3)
-    expect(await releaseExpiredReservations(handle.db)).not.toContain(order.id)
+    expect(await releaseExpiredReservations(services.system())).not.toContain(order.id)
     await handle.db.update(orders).set({ reservedUntil: sql`now() - interval '1 minute'` }).where(eq(orders.id, order.id))
-    const [first, second] = await Promise.all([releaseExpiredReservations(handle.db), releaseExpiredReservations(handle.db)])
+    const [first, second] = await Promise.all([releaseExpiredReservations(services.system()), releaseExpiredReservations(services.system())])
     expect([...first!, ...second!].filter((id) => id === order.id)).toHaveLength(1)
     expect((await handle.db.select({ stock: products.stock }).from(products).where(eq(products.id, beans)))[0]!.stock).toBe(before!.stock)
     const detail = await getOrder(handle.db, order.id, user)
@@ -166,26 +172,66 @@ describe(`cart and orders on ${engine}`, () => {
     ])
   })
 
-  it('allows only the transitions of the status machine, recording who made each', async () => {
+  it('allows only the transitions of the status machine, recording who made each, and tells the customer of each', async () => {
     const user = await customer(1006)
+    const operator = services.staff(9000000010, ['operator'])
     await addToCart(handle.db, user, { productId: await productId('flat-white'), options: { milk: 'oat' }, quantity: 1 })
-    const { order } = await createOrder(handle.db, user, pickupCheckout(), 'machine-1', { allowedPaymentMethods: ALL_METHODS })
-    await expect(handle.db.transaction((tx) => transitionOrder(tx, order.id, 'done', { kind: 'staff', id: user }))).rejects.toMatchObject({ code: 'invalid_transition' })
-    await expect(handle.db.transaction((tx) => transitionOrder(tx, order.id, 'paid', { kind: 'staff', id: user }))).rejects.toMatchObject({ code: 'invalid_transition' })
-    await handle.db.transaction((tx) => transitionOrder(tx, order.id, 'in_progress', { kind: 'staff', id: user }, 'Готовим'))
-    await handle.db.transaction((tx) => transitionOrder(tx, order.id, 'ready', { kind: 'staff', id: user }))
-    await handle.db.transaction((tx) => transitionOrder(tx, order.id, 'done', { kind: 'staff', id: user }))
-    await expect(handle.db.transaction((tx) => transitionOrder(tx, order.id, 'cancelled', { kind: 'staff', id: user }))).rejects.toMatchObject({ code: 'invalid_transition' })
+    const { order } = await createOrder(services.customer(user), pickupCheckout(), 'machine-1')
+    await expect(changeOrderStatusAsStaff(operator, order.id, 'done')).rejects.toMatchObject({ code: 'invalid_transition' })
+    await expect(changeOrderStatusAsStaff(operator, order.id, 'paid')).rejects.toMatchObject({ code: 'invalid_transition' })
+    await changeOrderStatusAsStaff(operator, order.id, 'in_progress', 'Готовим')
+    await changeOrderStatusAsStaff(operator, order.id, 'ready')
+    await changeOrderStatusAsStaff(operator, order.id, 'done')
+    await expect(changeOrderStatusAsStaff(operator, order.id, 'cancelled')).rejects.toMatchObject({ code: 'invalid_transition' })
     const detail = await getOrder(handle.db, order.id)
     expect(detail.history.map((h) => h.toStatus)).toEqual(['new', 'in_progress', 'ready', 'done'])
-    expect(detail.history[1]).toMatchObject({ note: 'Готовим', actorKind: 'staff', actorId: user })
+    expect(detail.history[1]).toMatchObject({ note: 'Готовим', actorKind: 'staff', actorId: 9000000010 })
+    // Each change queued its chat message in the same transaction (one per status).
+    const messages = (await services.queued('notifications.order-status')).filter((j) => j.data.orderId === order.id)
+    expect(messages.map((j) => j.data.status)).toEqual(['new', 'in_progress', 'ready', 'done'])
     // Another customer cannot read it.
     await expect(getOrder(handle.db, order.id, 999)).rejects.toMatchObject({ code: 'not_found' })
+  })
+
+  it('queues nothing when the change fails: the message exists only if the status changed', async () => {
+    const user = await customer(1008)
+    await addToCart(handle.db, user, { productId: await productId('americano'), options: {}, quantity: 1 })
+    const { order } = await createOrder(services.customer(user), pickupCheckout(), 'rollback-1')
+    await expect(changeOrderStatusAsStaff(services.staff(9000000010, ['operator']), order.id, 'done')).rejects.toMatchObject({ code: 'invalid_transition' })
+    const statuses = (await services.queued('notifications.order-status')).filter((j) => j.data.orderId === order.id).map((j) => j.data.status)
+    expect(statuses).toEqual(['new'])
   })
 
   it('refuses a payment method the business does not accept', async () => {
     const user = await customer(1007)
     await addToCart(handle.db, user, { productId: await productId('americano'), options: {}, quantity: 1 })
-    await expect(createOrder(handle.db, user, pickupCheckout('cash_on_delivery'), 'method-1', { allowedPaymentMethods: ['telegram'] })).rejects.toMatchObject({ code: 'payment_method_unavailable' })
+    await setSetting(handle.db, 'orders.payment_methods', ['telegram'])
+    try {
+      await expect(createOrder(services.customer(user), pickupCheckout('cash_on_delivery'), 'method-1')).rejects.toMatchObject({ code: 'payment_method_unavailable' })
+    } finally {
+      await setSetting(handle.db, 'orders.payment_methods', ['telegram', 'cash_on_delivery', 'card_on_delivery'])
+    }
+  })
+})
+
+describe(`cart concurrency on ${engine}`, () => {
+  it('counts every tap when the same item is added many times at once', async () => {
+    const user = await customer(1100)
+    const americano = await productId('americano')
+    await handle.db.update(products).set({ stock: 500 }).where(eq(products.id, americano))
+    await Promise.all(Array.from({ length: 20 }, () => addToCart(handle.db, user, { productId: americano, options: {}, quantity: 1 })))
+    const cart = await getCart(handle.db, user)
+    expect(cart.lines).toHaveLength(1)
+    expect(cart.lines[0]!.quantity).toBe(20)
+  })
+
+  it('never lets concurrent adds take a line above the stock', async () => {
+    const user = await customer(1101)
+    const croissant = await productId('croissant')
+    await handle.db.update(products).set({ stock: 5 }).where(eq(products.id, croissant))
+    const results = await Promise.allSettled(Array.from({ length: 10 }, () => addToCart(handle.db, user, { productId: croissant, options: {}, quantity: 1 })))
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(5)
+    expect(results.filter((r) => r.status === 'rejected').map((r) => ((r as PromiseRejectedResult).reason as DomainError).code)).toEqual(Array(5).fill('insufficient_stock'))
+    expect((await getCart(handle.db, user)).lines[0]!.quantity).toBe(5)
   })
 })

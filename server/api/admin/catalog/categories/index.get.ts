@@ -1,7 +1,5 @@
-import { useServices } from '../../../../utils/runtime'
-import { requireRole } from '../../../../utils/auth'
-import { listCategoriesForAdmin } from '../../../../services/catalog/admin'
-import { toCategoryDto } from '../../../../services/catalog/dto'
+import { listCategoriesForAdmin } from '#server/services/catalog/admin'
+import { toCategoryDto } from '#server/services/catalog/dto'
 
 /** Every category, hidden ones included, with position and visibility, for the catalog editor. */
 export default defineEventHandler(async (event) => {

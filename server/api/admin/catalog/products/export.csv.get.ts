@@ -1,6 +1,4 @@
-import { useServices } from '../../../../utils/runtime'
-import { requireRole } from '../../../../utils/auth'
-import { exportProductsCsv } from '../../../../services/catalog/admin'
+import { exportProductsCsv } from '#server/services/catalog/admin'
 
 /** The whole catalog as CSV (UTF-8 with BOM, opens in Excel); the importer reads it back. */
 export default defineEventHandler(async (event) => {

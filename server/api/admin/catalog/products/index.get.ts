@@ -1,7 +1,5 @@
-import { useServices } from '../../../../utils/runtime'
-import { requireRole } from '../../../../utils/auth'
-import { listProductsForAdmin } from '../../../../services/catalog/admin'
-import { toProductDto } from '../../../../services/catalog/dto'
+import { listProductsForAdmin } from '#server/services/catalog/admin'
+import { toProductDto } from '#server/services/catalog/dto'
 
 /** Every product, hidden ones included, for the catalog editor. */
 export default defineEventHandler(async (event) => {

@@ -1,20 +1,12 @@
-import { useServices } from '../../../../utils/runtime'
-import { auditContext, requireRole } from '../../../../utils/auth'
-import { createProduct } from '../../../../services/catalog/admin'
-import { toProductDto } from '../../../../services/catalog/dto'
-import { recordAudit } from '../../../../services/audit'
+import { createProduct } from '#server/services/catalog/admin'
+import { toProductDto } from '#server/services/catalog/dto'
 import { ProductInputSchema } from '#shared/schemas/catalog'
 
-/** Creates a product; audited with the full new row. */
+/** Adds a product (audited). */
 export default defineEventHandler(async (event) => {
-  const actor = await requireRole(event, 'catalog.write')
+  const ctx = await staffContext(event, 'catalog.write')
   const input = await readValidatedBody(event, ProductInputSchema.parse)
-  const services = await useServices()
-  const product = await services.db.transaction(async (tx) => {
-    const row = await createProduct(tx, input)
-    await recordAudit(tx, { ...auditContext(event, services, actor), action: 'product.create', entityType: 'product', entityId: row.id, after: toProductDto(row) })
-    return row
-  })
+  const product = await createProduct(ctx, input)
   setResponseStatus(event, 201)
   return toProductDto(product)
 })

@@ -1,6 +1,4 @@
-import { useServices } from '../../../../utils/runtime'
-import { requireRole } from '../../../../utils/auth'
-import { listPickupPointsForAdmin, toPickupPointDto } from '../../../../services/orders/delivery-admin'
+import { listPickupPointsForAdmin, toPickupPointDto } from '#server/services/delivery/admin'
 
 /** Every pickup point, inactive ones too, for the delivery settings screen. */
 export default defineEventHandler(async (event) => {

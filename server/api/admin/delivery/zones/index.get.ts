@@ -1,6 +1,4 @@
-import { useServices } from '../../../../utils/runtime'
-import { requireRole } from '../../../../utils/auth'
-import { listDeliveryZonesForAdmin, toDeliveryZoneDto } from '../../../../services/orders/delivery-admin'
+import { listDeliveryZonesForAdmin, toDeliveryZoneDto } from '#server/services/delivery/admin'
 
 /** Every courier zone, inactive ones too, for the delivery settings screen. */
 export default defineEventHandler(async (event) => {

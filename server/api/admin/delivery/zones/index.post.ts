@@ -1,18 +1,11 @@
-import { useServices } from '../../../../utils/runtime'
-import { auditContext, requireRole } from '../../../../utils/auth'
-import { createDeliveryZone, toDeliveryZoneDto } from '../../../../services/orders/delivery-admin'
-import { recordAudit } from '../../../../services/audit'
+import { createDeliveryZone, toDeliveryZoneDto } from '#server/services/delivery/admin'
 import { DeliveryZoneInputSchema } from '#shared/schemas/orders'
 
+/** Adds a courier zone (price, free-from, minimum, time, and the addresses it covers); audited. */
 export default defineEventHandler(async (event) => {
-  const actor = await requireRole(event, 'settings.write')
+  const ctx = await staffContext(event, 'settings.write')
   const input = await readValidatedBody(event, DeliveryZoneInputSchema.parse)
-  const services = await useServices()
-  const row = await services.db.transaction(async (tx) => {
-    const created = await createDeliveryZone(tx, input)
-    await recordAudit(tx, { ...auditContext(event, services, actor), action: 'delivery_zone.create', entityType: 'delivery_zone', entityId: created.id, after: toDeliveryZoneDto(created) })
-    return created
-  })
+  const zone = await createDeliveryZone(ctx, input)
   setResponseStatus(event, 201)
-  return toDeliveryZoneDto(row)
+  return toDeliveryZoneDto(zone)
 })

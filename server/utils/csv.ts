@@ -1,4 +1,6 @@
 /**
+ * The one CSV reader and writer (catalog import/export, payments and audit exports).
+ *
  * RFC 4180 CSV: quoted fields with commas, quotes ("") and line breaks, CRLF or LF, a UTF-8 BOM
  * (Excel adds one). Also reads `;`-separated files, which Russian Excel writes by default.
  */
@@ -43,10 +45,11 @@ const needsQuotes = /[",;\r\n]|^\s|\s$/
 /** Formula-looking cells are prefixed so a spreadsheet never executes them (CSV injection). */
 const formula = /^[=+\-@\t\r]/
 
-export function toCsv(rows: (string | number | boolean | null | undefined)[][]): string {
-  const cell = (value: string | number | boolean | null | undefined) => {
+/** A spreadsheet-safe CSV (UTF-8 BOM so Excel reads Cyrillic, CRLF); objects are written as JSON. */
+export function toCsv(rows: unknown[][]): string {
+  const cell = (value: unknown) => {
     if (value === null || value === undefined) return ''
-    let s = String(value)
+    let s = value instanceof Date ? value.toISOString() : typeof value === 'object' ? JSON.stringify(value) : String(value)
     if (typeof value === 'string' && formula.test(s) && !/^-?\d+(\.\d+)?$/.test(s)) s = `'${s}`
     return needsQuotes.test(s) ? `"${s.replace(/"/g, '""')}"` : s
   }

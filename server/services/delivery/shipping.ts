@@ -6,21 +6,21 @@
  */
 import { asc, eq } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client'
-import { deliveryZones } from '../../db/schema'
-import type { TelegramShippingAddress } from '../../db/schema/orders'
-import type { AppServices } from '../../utils/runtime'
+import { deliveryZones, type TelegramShippingAddress } from '../../db/schema/delivery'
+import type { AppConfig } from '../../utils/config'
 import { getSetting } from '../settings'
 import { formatMoney } from '#shared/money'
+import type { Locale } from '#shared/locale'
 
 /** Setting: `true` when the business lets Telegram collect the delivery address (off by default; the demo turns it on). */
 export const TELEGRAM_SHIPPING_SETTING = 'orders.telegram_shipping'
 
-type Lang = 'ru' | 'en'
+type Lang = Locale
 type Zone = typeof deliveryZones.$inferSelect
 export type ZoneRule = Pick<Zone, 'countryCode' | 'cities' | 'postCodePrefixes'>
 
 /** Offered at checkout when the business enabled it and Telegram Payments can take cards (provider token, or the sandbox). */
-export async function telegramShippingAvailable(services: Pick<AppServices, 'db' | 'config'>) {
+export async function telegramShippingAvailable(services: { db: DbOrTx; config: AppConfig }) {
   const enabled = (await getSetting<boolean>(services.db, TELEGRAM_SHIPPING_SETTING)) === true
   return enabled && (services.config.telegram.sandbox || Boolean(services.config.telegram.paymentProviderToken))
 }

@@ -5,9 +5,12 @@ import { orders, products, users } from '../../../../server/db/schema'
 import { addToCart } from '../../../../server/services/cart'
 import { seedDemoData } from '../../../../server/services/demo/seed'
 import { createOrder } from '../../../../server/services/orders'
-import { quoteShipping, zonesForAddress } from '../../../../server/services/orders/shipping'
+import { quoteShipping, zonesForAddress } from '../../../../server/services/delivery/shipping'
 import { CheckoutSchema } from '../../../../shared/schemas/orders'
 import { createTestDatabase, engine } from '../../../helpers/db'
+import { createTestServices, type TestServices } from '../../../helpers/context'
+import { setSetting } from '../../../../server/services/settings'
+import { TELEGRAM_SHIPPING_SETTING } from '../../../../server/services/delivery/shipping'
 
 const address = (fields: Partial<{ country_code: string; city: string; post_code: string }>) => ({ country_code: 'RU', state: '', city: '', street_line1: 'Street 1', street_line2: '', post_code: '', ...fields })
 const zone = (name: string, rule: { countryCode?: string | null; cities?: string[]; postCodePrefixes?: string[] }) => ({ name, countryCode: rule.countryCode ?? null, cities: rule.cities ?? [], postCodePrefixes: rule.postCodePrefixes ?? [] })
@@ -37,13 +40,18 @@ describe('which zones deliver to an address typed in Telegram', () => {
 
 describe(`Telegram shipping orders on ${engine}`, () => {
   let handle: DatabaseHandle
+  let services: TestServices
   const userId = 7700001
   beforeAll(async () => {
     handle = await createTestDatabase()
+    services = await createTestServices(handle)
     await seedDemoData(handle.db)
     await handle.db.insert(users).values({ telegramId: userId, firstName: 'Мария' })
   })
-  afterAll(() => handle?.close())
+  afterAll(async () => {
+    await services?.close()
+    await handle?.close()
+  })
 
   it('prices options from the zones: free from the threshold, refused below the minimum', async () => {
     const centre = address({ city: 'Москва', post_code: '101000' })
@@ -57,8 +65,10 @@ describe(`Telegram shipping orders on ${engine}`, () => {
     const [product] = await handle.db.select().from(products).where(eq(products.slug, 'brazil-cerrado'))
     await addToCart(handle.db, userId, { productId: product!.id, quantity: 1, options: {} })
     const input = CheckoutSchema.parse({ delivery: { method: 'telegram_shipping' }, contact: { name: 'Мария', phone: '+79001234567' }, paymentMethod: 'telegram' })
-    await expect(createOrder(handle.db, userId, input, 'ship-off-1', { allowedPaymentMethods: ['telegram'], telegramShipping: false })).rejects.toMatchObject({ code: 'delivery_method_unavailable' })
-    const { order } = await createOrder(handle.db, userId, input, 'ship-on-1', { allowedPaymentMethods: ['telegram'], telegramShipping: true })
+    await setSetting(handle.db, TELEGRAM_SHIPPING_SETTING, false)
+    await expect(createOrder(services.customer(userId), input, 'ship-off-1')).rejects.toMatchObject({ code: 'delivery_method_unavailable' })
+    await setSetting(handle.db, TELEGRAM_SHIPPING_SETTING, true)
+    const { order } = await createOrder(services.customer(userId), input, 'ship-on-1')
     expect(order).toMatchObject({ deliveryMethod: 'telegram_shipping', status: 'awaiting_payment', address: null, deliveryZoneId: null, deliveryMinor: 0, totalMinor: 99000 })
     // The database refuses a paid Telegram-shipping order without its address.
     await expect(handle.db.update(orders).set({ status: 'paid' }).where(eq(orders.id, order.id))).rejects.toThrow()

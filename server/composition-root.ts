@@ -1,0 +1,135 @@
+import { createHmac, randomBytes, randomInt } from 'node:crypto'
+import type { AppConfig } from './utils/config'
+import type { Logger } from './utils/logger'
+import type { Metrics } from './utils/metrics'
+import { openDatabase, type DatabaseHandle, type Database } from './db/client'
+import { JobQueue } from './jobs/queue'
+import { jobWorkers } from './jobs'
+import { createBot, routeUpdates, type Bot } from './bot'
+import { ensureSetting } from './services/settings'
+import { seedDemoData, isDatabaseEmpty, removeSandboxStaffRoles } from './services/demo/seed'
+import { createFakeBotApi, type FakeBotApi } from './telegram/fake-bot-api'
+import { configureTelegramJob, retryTelegramUpdatesJob } from './services/telegram/jobs'
+import { startPolling } from './services/telegram/polling'
+
+/**
+ * The composition root: the one place that builds the app's parts and wires them together
+ * (database, queue and its workers, the bot and its update routing, the sandbox). Everything else
+ * receives what it needs from here: handlers through `useServices()`/a service context, jobs and
+ * bot adapters through `AppServices`.
+ */
+
+/** Everything a request or a job needs, built once per process after the database is ready. */
+export interface AppServices {
+  config: AppConfig
+  logger: Logger
+  metrics: Metrics
+  database: DatabaseHandle
+  db: Database
+  queue: JobQueue
+  bot: Bot
+  telegram: {
+    token: string
+    webhookSecret: string
+    /** The fake Bot API serving this process when no real token is configured. */
+    sandbox?: FakeBotApi
+  }
+  /** Work started by a request that must finish before shutdown (update handling after the 200). */
+  track(promise: Promise<unknown>): void
+  close(): Promise<void>
+}
+
+/** What every job worker gets besides its payload. */
+export interface JobDeps {
+  services: AppServices
+}
+
+/** A bot token that looks real, for the sandbox; generated once per installation and kept in the database. */
+function generateSandboxToken() {
+  return `${randomInt(1_000_000_000, 9_999_999_999)}:${randomBytes(27).toString('base64url')}`
+}
+
+/** The webhook secret every replica derives from the token, unless TELEGRAM_WEBHOOK_SECRET is set. */
+export function deriveWebhookSecret(token: string) {
+  return createHmac('sha256', token).update('telegram-webhook-secret').digest('base64url')
+}
+
+/** Opens and migrates the database, then builds and starts everything on top of it. */
+export async function startServices(config: AppConfig, logger: Logger, metrics: Metrics, setQueue: (q: JobQueue) => void): Promise<AppServices> {
+  const started = Date.now()
+  const database = await openDatabase(config)
+  try {
+    await database.migrate()
+  } catch (error) {
+    await database.close().catch(() => {})
+    throw new Error(`Database migration failed: ${(error as Error).message}`, { cause: error })
+  }
+  const db = database.db
+  logger.info('database ready', { kind: database.kind, ms: Date.now() - started })
+
+  const sandboxMode = config.telegram.sandbox
+  if (config.publicDemo) {
+    logger.warn('PUBLIC_DEMO: running the sandbox as a public demo; anyone can open it as any demo person, staff actions are refused (demo_read_only)')
+  }
+  if ((sandboxMode || config.demoData) && (await isDatabaseEmpty(db))) {
+    const counts = await seedDemoData(db, { people: sandboxMode })
+    logger.info('demo data seeded on first start', counts)
+  }
+  if (!sandboxMode) {
+    const removed = await removeSandboxStaffRoles(db, config.adminTelegramIds)
+    if (removed) logger.warn('removed the staff roles of the sandbox demo people: a real bot is configured', { removed })
+  }
+
+  let sandbox: FakeBotApi | undefined
+  let token = config.telegram.botToken
+  let apiRoot = config.telegram.apiRoot
+  if (config.telegram.sandbox) {
+    token = await ensureSetting(db, 'sandbox.bot_token', generateSandboxToken)
+    sandbox = createFakeBotApi({ token })
+    apiRoot = await sandbox.listen(0, '127.0.0.1')
+    logger.info('sandbox Telegram: fake Bot API running in-process', { apiRoot })
+  }
+  const webhookSecret = config.telegram.webhookSecret ?? deriveWebhookSecret(token!)
+  const bot = createBot({ token: token!, apiRoot })
+
+  const queue = new JobQueue(database, logger)
+  setQueue(queue)
+  await queue.start()
+  await queue.register(jobWorkers.map((worker) => worker.definition))
+
+  const inflight = new Set<Promise<unknown>>()
+  let stopPolling: (() => Promise<void>) | undefined
+  const services: AppServices = {
+    config,
+    logger,
+    metrics,
+    database,
+    db,
+    queue,
+    bot,
+    telegram: { token: token!, webhookSecret, sandbox },
+    track(promise) {
+      inflight.add(promise)
+      promise.finally(() => inflight.delete(promise)).catch(() => {})
+    },
+    async close() {
+      logger.info('shutting down: finishing running work')
+      await stopPolling?.()
+      await Promise.allSettled([...inflight])
+      await queue.stop()
+      await sandbox?.close()
+      await database.close()
+      logger.info('shutdown complete')
+    },
+  }
+  routeUpdates(bot, services)
+
+  await queue.work<JobDeps>(jobWorkers, { services })
+  // Recover anything stored but not handled before the last stop, then (re)configure the bot's chat.
+  await queue.enqueue(retryTelegramUpdatesJob, {})
+  await queue.enqueue(configureTelegramJob, {}, { singletonKey: 'configure' })
+  if (config.telegram.updates === 'polling' && !config.telegram.sandbox) stopPolling = startPolling(services)
+
+  logger.info('ready', { ms: Date.now() - started, telegram: config.telegram.sandbox ? 'sandbox' : config.telegram.updates })
+  return services
+}

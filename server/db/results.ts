@@ -1,0 +1,21 @@
+/**
+ * Reading results the same way on both drivers: postgres.js answers `db.execute()` with an array of
+ * rows, PGlite with `{ rows }`; both report constraint violations with the SQLSTATE, wrapped by
+ * Drizzle in `cause`.
+ */
+
+/** The rows of a `db.execute()` result, whichever driver ran it. */
+export function rowsOf<T>(result: unknown): T[] {
+  return Array.isArray(result) ? (result as T[]) : (result as { rows: T[] }).rows
+}
+
+/** The first row of a `db.execute()` result, if any. */
+export const firstRow = <T>(result: unknown): T | undefined => rowsOf<T>(result)[0]
+
+/** Whether `error` is a unique violation (SQLSTATE 23505), of the named constraint or index when given. */
+export function isUniqueViolation(error: unknown, constraint?: string): boolean {
+  const e = error as { code?: string; constraint_name?: string; constraint?: string; message?: string; cause?: unknown }
+  const inner = (e?.cause ?? e) as typeof e
+  if (inner?.code !== '23505') return false
+  return constraint === undefined || inner.constraint_name === constraint || inner.constraint === constraint || String(inner.message).includes(constraint)
+}

@@ -1,0 +1,83 @@
+/**
+ * Telegram's `successful_payment`: the only proof of payment. Recorded once per charge, in the
+ * same transaction that marks the order paid and queues the follow-ups.
+ */
+import { eq } from 'drizzle-orm'
+import { payments, type PaymentFlag, type PaymentProvider } from '../../db/schema/payments'
+import type { TelegramShippingAddress } from '../../db/schema/delivery'
+import { write, type ServiceContext } from '../context'
+import { applyTelegramShipping, lockOrder, markOrderPaid } from '../orders'
+import { resolveShippingOption } from '../delivery/shipping'
+import { parseInvoicePayload } from './invoice'
+import { paymentFlaggedJob } from './jobs'
+
+export interface SuccessfulPaymentInput {
+  /** Who paid: the `from` of the message that carried the payment. */
+  userId: number
+  currency: string
+  totalAmount: number
+  invoicePayload: string
+  telegramPaymentChargeId: string
+  providerPaymentChargeId?: string
+  /** Telegram-shipping invoices: the option chosen and the address typed in the payment form. */
+  shippingOptionId?: string
+  shippingAddress?: TelegramShippingAddress
+  raw: Record<string, unknown>
+}
+
+export type RecordedPayment =
+  | { status: 'duplicate' }
+  | { status: 'paid'; paymentId: number; orderId: number }
+  | { status: 'flagged'; paymentId: number; orderId: number | null; flag: PaymentFlag }
+
+/**
+ * Records a successful payment exactly once per telegram_payment_charge_id and, in the same
+ * transaction, marks the order paid (which queues the customer's confirmation). A payment that
+ * cannot apply - the order already paid or cancelled, a different amount, or paid by someone
+ * other than the order's customer - is kept and flagged for a refund, never dropped, and the
+ * operators' alert is queued in the same transaction.
+ */
+export async function recordSuccessfulPayment(ctx: ServiceContext, input: SuccessfulPaymentInput): Promise<RecordedPayment> {
+  return write(ctx, async (w) => {
+    const orderId = parseInvoicePayload(input.invoicePayload)
+    const order = orderId ? await lockOrder(w, orderId) : undefined
+    const provider: PaymentProvider = input.currency === 'XTR' ? 'telegram_stars' : 'telegram_provider'
+    const [inserted] = await w.db
+      .insert(payments)
+      .values({
+        orderId: order?.id ?? null,
+        userId: input.userId,
+        provider,
+        currency: input.currency,
+        amountMinor: input.totalAmount,
+        telegramPaymentChargeId: input.telegramPaymentChargeId,
+        providerPaymentChargeId: input.providerPaymentChargeId ?? null,
+        invoicePayload: input.invoicePayload,
+        raw: input.raw,
+      })
+      .onConflictDoNothing({ target: payments.telegramPaymentChargeId })
+      .returning({ id: payments.id })
+    if (!inserted) return { status: 'duplicate' } as const
+
+    // A Telegram-shipping order not yet shipped-to costs its items plus the chosen option, priced again now.
+    const unshipped = order?.deliveryMethod === 'telegram_shipping' && !order.shippingAddress
+    const shipping = unshipped ? await resolveShippingOption(w.db, order, input.shippingOptionId, input.shippingAddress) : undefined
+    const expectedTotal = order ? order.totalMinor + (shipping?.priceMinor ?? 0) : 0
+    let flag: PaymentFlag | undefined
+    if (!order) flag = 'order_not_payable'
+    else if (order.userId !== input.userId) flag = 'wrong_user'
+    else if (order.currency !== input.currency || expectedTotal !== input.totalAmount) flag = 'amount_mismatch'
+    else if (unshipped && !shipping) flag = 'amount_mismatch'
+    else if (order.status === 'cancelled') flag = 'order_cancelled'
+    else if (order.status !== 'awaiting_payment') flag = 'order_already_paid'
+
+    if (flag) {
+      await w.db.update(payments).set({ flag }).where(eq(payments.id, inserted.id))
+      await w.enqueue(paymentFlaggedJob, { paymentId: inserted.id })
+      return { status: 'flagged', paymentId: inserted.id, orderId: order?.id ?? null, flag }
+    }
+    if (shipping) await applyTelegramShipping(w, order!.id, { address: input.shippingAddress!, optionId: shipping.id, zoneId: shipping.zone.id, priceMinor: shipping.priceMinor })
+    await markOrderPaid(w, order!.id, input.telegramPaymentChargeId)
+    return { status: 'paid', paymentId: inserted.id, orderId: order!.id }
+  })
+}

@@ -1,0 +1,27 @@
+import type { H3Event } from 'h3'
+import type { Permission } from '#shared/permissions'
+import { contextFor, type RequestMeta, type ServiceContext } from '../services/context'
+import { clientIp, requireRole, requireTmaUser } from './auth'
+import { useServices, type AppServices } from './runtime'
+
+/** Where a request came from, for the audit log. */
+export function requestMeta(event: H3Event, services: Pick<AppServices, 'config'>): RequestMeta {
+  return { requestId: (event.context.requestId as string | undefined) ?? null, ip: clientIp(event, services) }
+}
+
+/**
+ * Guard and context for an /admin route: the caller must hold `permission`; services then act as
+ * that staff member (audit rows carry their id, the request id and IP).
+ */
+export async function staffContext(event: H3Event, permission: Permission): Promise<ServiceContext> {
+  const actor = await requireRole(event, permission)
+  const services = await useServices()
+  return contextFor(services, { kind: 'staff', userId: actor.user.id, via: actor.via, roles: actor.roles }, requestMeta(event, services))
+}
+
+/** Guard and context for a Mini App route: services act as the customer recognised by initData. */
+export async function customerContext(event: H3Event): Promise<ServiceContext> {
+  const { user } = await requireTmaUser(event)
+  const services = await useServices()
+  return contextFor(services, { kind: 'customer', userId: user.id, via: 'tma' }, requestMeta(event, services))
+}

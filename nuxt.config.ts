@@ -1,15 +1,26 @@
 // One deployable: public SEO pages (SSR), the Mini App under /app and the admin under /admin
-// (both client-only), and the Nitro API. See ../shared/DESIGN.md.
+// (both client-only), and the Nitro API. See docs/architecture.md.
 
 /** Seconds a public page may be old: browsers, CDNs and each replica's page cache alike. */
 const PUBLIC_PAGE_MAX_AGE = 60
 const PUBLIC_PAGE_CACHE_CONTROL = `public, max-age=${PUBLIC_PAGE_MAX_AGE}, stale-while-revalidate=300`
 
 export default defineNuxtConfig({
-  compatibilityDate: '2026-11-01',
-  modules: ['@pinia/nuxt'],
+  modules: ['@pinia/nuxt', '@nuxt/eslint'],
   devtools: { enabled: false },
-  telemetry: false,
+  app: {
+    head: {
+      meta: [{ name: 'viewport', content: 'width=device-width, initial-scale=1, viewport-fit=cover' }],
+    },
+  },
+  runtimeConfig: {
+    public: {
+      /** The bot's @username for "Open in Telegram" links (NUXT_PUBLIC_TELEGRAM_BOT_USERNAME); asked from getMe when empty. */
+      telegramBotUsername: '',
+      /** The Mini App short name for t.me/<bot>/<app> links (NUXT_PUBLIC_TELEGRAM_APP_NAME); t.me/<bot>?startapp when empty. */
+      telegramAppName: '',
+    },
+  },
   routeRules: {
     '/app/**': { ssr: false },
     '/admin/**': { ssr: false },
@@ -37,19 +48,6 @@ export default defineNuxtConfig({
     // Error pages (rendered through /__nuxt_error) are never stored by browsers or CDNs.
     '/__nuxt_error': { headers: { 'Cache-Control': 'no-store' } },
   },
-  app: {
-    head: {
-      meta: [{ name: 'viewport', content: 'width=device-width, initial-scale=1, viewport-fit=cover' }],
-    },
-  },
-  runtimeConfig: {
-    public: {
-      /** The bot's @username for "Open in Telegram" links (NUXT_PUBLIC_TELEGRAM_BOT_USERNAME); asked from getMe when empty. */
-      telegramBotUsername: '',
-      /** The Mini App short name for t.me/<bot>/<app> links (NUXT_PUBLIC_TELEGRAM_APP_NAME); t.me/<bot>?startapp when empty. */
-      telegramAppName: '',
-    },
-  },
   experimental: {
     // Links prefetch their screen's code on touch/hover, not as soon as they are visible: a first
     // launch on a slow network downloads the first screen only; screens prefetch what comes next
@@ -58,10 +56,7 @@ export default defineNuxtConfig({
     // The manifest (route rules on the client, "new version" polling) costs ~2 KB gz on every page; we use neither.
     appManifest: false,
   },
-  vite: {
-    // No component uses the Options API: dropping it takes ~2 KB gz off Vue's runtime.
-    define: { __VUE_OPTIONS_API__: 'false' },
-  },
+  compatibilityDate: '2026-11-01',
   nitro: {
     preset: 'node-server',
     // .gz/.br beside every built asset: phones get compressed JS without a proxy doing it.
@@ -72,6 +67,12 @@ export default defineNuxtConfig({
     // replica, least recently used out first, so odd query strings cannot grow it without bound.
     storage: { cache: { driver: 'lru-cache', max: 1000, maxSize: 32 * 1024 * 1024 } },
   },
+  vite: {
+    // No component uses the Options API: dropping it takes ~2 KB gz off Vue's runtime.
+    define: { __VUE_OPTIONS_API__: 'false' },
+  },
+  typescript: { strict: true },
+  telemetry: false,
   hooks: {
     // The Mini App's first screen in one chunk (client build only): fewer, better-compressed files
     // on a first launch than the bundler's split into a dozen small shared chunks.
@@ -110,5 +111,10 @@ export default defineNuxtConfig({
       config.errorHandler = ['~~/server/error-handler', ...existing]
     },
   },
-  typescript: { strict: true },
+  // `npm run lint`: Nuxt's ESLint config (Vue, TypeScript, imports) with the house style below.
+  eslint: {
+    config: {
+      stylistic: { indent: 2, quotes: 'single', semi: false, commaDangle: 'always-multiline', braceStyle: '1tbs', arrowParens: true },
+    },
+  },
 })

@@ -10,6 +10,7 @@ import { burst, load, type LoadResult } from './load'
 import { fmt, limits, table, writeResult, type Limit, type Row } from './report'
 import { authHeaders, customer, shopEnv } from './shop'
 import { createFakeBotApi } from '../server/telegram/fake-bot-api'
+import { validate as validateWithLibrary, parse as parseWithLibrary } from '@tma.js/init-data-node'
 import { validateInitData } from '../server/services/auth/init-data'
 import { initDataFor } from '../tests/helpers/telegram-users'
 
@@ -50,11 +51,13 @@ async function runEngine(engine: 'pglite' | 'postgres'): Promise<EngineResult> {
   }
 }
 
-/** validateInitData in this process: ops/s over `USERS` distinct strings, after a warm-up. */
-function micro(): { opsPerS: number; usPerOp: number; cpuUsPerOp: number } {
+interface Micro { opsPerS: number; usPerOp: number; cpuUsPerOp: number }
+
+/** One validator in this process: ops/s over `USERS` distinct strings, after a warm-up. */
+function measure(check: (raw: string, token: string) => unknown): Micro {
   const token = '7000000001:AAH' + 'x'.repeat(32)
   const raws = Array.from({ length: USERS }, (_, i) => initDataFor(customer(7_300_000, i), token))
-  const run = (n: number) => { for (let i = 0; i < n; i++) validateInitData(raws[i % USERS]!, { botToken: token, maxAgeSeconds: 3600 }) }
+  const run = (n: number) => { for (let i = 0; i < n; i++) check(raws[i % USERS]!, token) }
   run(20_000)
   const n = 100_000
   const t0 = performance.now()
@@ -63,6 +66,20 @@ function micro(): { opsPerS: number; usPerOp: number; cpuUsPerOp: number } {
   const ms = performance.now() - t0
   const cpu = process.cpuUsage(cpu0)
   return { opsPerS: n / (ms / 1000), usPerOp: (ms * 1000) / n, cpuUsPerOp: (cpu.user + cpu.system) / n }
+}
+
+/**
+ * Our validateInitData (check + typed fields) against @tma.js/init-data-node doing the same work
+ * (validate, then parse): the library would replace ours only if it were as fast.
+ */
+function micro(): { ours: Micro; library: Micro } {
+  return {
+    ours: measure((raw, token) => validateInitData(raw, { botToken: token, maxAgeSeconds: 3600 })),
+    library: measure((raw, token) => {
+      validateWithLibrary(raw, token, { expiresIn: 3600 })
+      return parseWithLibrary(raw)
+    }),
+  }
 }
 
 const row = (server: string, what: string, r: LoadResult): Row => ({
@@ -87,9 +104,10 @@ export async function auth() {
     'first-seen +CPU ms/req': (r.firstSeen.cpuMsPerReq! - r.health.cpuMsPerReq!).toFixed(3), 'first-seen p99 ms': r.firstSeen.p99Ms,
     statuses: JSON.stringify(r.statuses),
   })))
-  console.log(`\nvalidateInitData in-process: ${fmt(validate.opsPerS, 0)} ops/s (${fmt(validate.usPerOp, 1)} µs wall, ${fmt(validate.cpuUsPerOp, 1)} µs CPU each, one core)`)
+  console.log(`\nvalidateInitData in-process: ${fmt(validate.ours.opsPerS, 0)} ops/s (${fmt(validate.ours.usPerOp, 1)} µs wall, ${fmt(validate.ours.cpuUsPerOp, 1)} µs CPU each, one core)`)
+  console.log(`@tma.js/init-data-node validate + parse: ${fmt(validate.library.opsPerS, 0)} ops/s (${fmt(validate.library.usPerOp, 1)} µs wall); ours is ${fmt(validate.ours.opsPerS / validate.library.opsPerS, 2)}x its speed`)
 
-  const checks: Limit[] = [{ what: 'validateInitData ops/s', value: validate.opsPerS, limit: 10_000, kind: 'min', unit: '/s' }]
+  const checks: Limit[] = [{ what: 'validateInitData ops/s', value: validate.ours.opsPerS, limit: 10_000, kind: 'min', unit: '/s' }]
   for (const r of results) {
     checks.push({ what: `${r.engine}: /api/me p99 (steady)`, value: r.me.p99Ms, limit: 200, kind: 'max', unit: ' ms' })
     checks.push({ what: `${r.engine}: /api/me added CPU per request (steady)`, value: r.me.cpuMsPerReq! - r.health.cpuMsPerReq!, limit: 2, kind: 'max', unit: ' ms' })

@@ -26,8 +26,17 @@ function updateBody(updateId: number, text: string): string {
 
 interface Variant { name: string; text: string; range: IdRange }
 interface Outcome {
-  variant: string; load: LoadRun; acked: number; duplicateAcks: number; otherStatus: number
-  storedCounter: number; handledDuringLoad: number; drainMs: number; sendMessage: number; lagMaxMs: number; lagP99Ms: number
+  variant: string
+  load: LoadRun
+  acked: number
+  duplicateAcks: number
+  otherStatus: number
+  storedCounter: number
+  handledDuringLoad: number
+  drainMs: number
+  sendMessage: number
+  lagMaxMs: number
+  lagP99Ms: number
 }
 
 /** Sends one variant's updates (warm-up + measured run) and counts what the server said. */

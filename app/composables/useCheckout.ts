@@ -76,7 +76,10 @@ export function useCheckout() {
     const id = ++quoteSeq
     try {
       const q = await api.post<Quote>('/api/checkout/quote', { delivery: d.method === 'courier' ? { ...d, address: QUOTE_ADDRESS } : d })
-      if (id === quoteSeq) (quote.value = q), (quoteError.value = null)
+      if (id === quoteSeq) {
+        quote.value = q
+        quoteError.value = null
+      }
     } catch (e) {
       if (id === quoteSeq) quoteError.value = asApiError(e)
     }

@@ -1,4 +1,3 @@
-
 /**
  * Defence in depth for /api/admin/**: nobody without a staff role reaches an admin handler, even
  * one that forgot its own `requireRole(event, <permission>)` (tests/e2e/admin-routes.test.ts

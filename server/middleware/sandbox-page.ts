@@ -1,4 +1,3 @@
-
 /** The /sandbox page exists only in sandbox mode: with a real bot token it answers 404 like any unknown page. */
 export default defineEventHandler(async (event) => {
   const path = event.path.split('?')[0]!

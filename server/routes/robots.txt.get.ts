@@ -1,4 +1,3 @@
-
 /** Search engines may read the public pages; the Mini App, admin, sandbox and API are not for them. */
 export default defineEventHandler(async (event) => {
   const { config } = await useServices()

@@ -21,8 +21,16 @@ export interface BotInfo extends User { is_bot: true; username: string; can_join
 export interface FakeBotApiOptions { token?: string; botUser?: Partial<Omit<BotInfo, 'id' | 'is_bot'>> }
 export interface LabeledPrice { label: string; amount: number }
 export interface FakeInvoice {
-  slug: string; link: string; title: string; description: string; payload: string; currency: string
-  prices: LabeledPrice[]; total_amount: number; params: Params; createdAt: Date
+  slug: string
+  link: string
+  title: string
+  description: string
+  payload: string
+  currency: string
+  prices: LabeledPrice[]
+  total_amount: number
+  params: Params
+  createdAt: Date
 }
 export interface TransactionPartnerUser { type: 'user'; transaction_type: 'invoice_payment'; user: User; invoice_payload?: string }
 export interface StarTransaction { id: string; amount: number; date: number; source?: TransactionPartnerUser; receiver?: TransactionPartnerUser }
@@ -189,6 +197,7 @@ export class FakeBotApi {
       return { file_id: fileId, file_unique_id: fileId.slice(-16), file_size: this.files.get(fileId) ?? 1024, file_path: `documents/${fileId.slice(-12)}.dat` }
     },
   }
+
   /** Lower-cased name -> canonical name (Bot API method names are case-insensitive). */
   private readonly methodNames = new Map<string, string>()
 
@@ -405,7 +414,7 @@ export class FakeBotApi {
     const key = `${this.chatOf(this.chatId(p)).id}:${int(p.message_id) ?? bad('message identifier is not specified')}`
     const msg = this.messages.get(key) ?? bad(`message to ${kind} not found`)
     if (kind === 'delete') { this.messages.delete(key); return true }
-    for (const [k, v] of Object.entries(change(msg))) if (v == null) delete msg[k]; else msg[k] = v
+    for (const [k, v] of Object.entries(change(msg))) if (v == null) Reflect.deleteProperty(msg, k); else msg[k] = v
     msg.edit_date = now()
     return msg
   }
@@ -415,6 +424,7 @@ export class FakeBotApi {
     this.users.set(from.id, from)
     return `${from.id}${String(++this.seq).padStart(6, '0')}`
   }
+
   private scopeKey(p: Params): string { return `${JSON.stringify(p.scope ?? { type: 'default' })}|${str(p.language_code)}` }
 
   private newFile(size: number) {

@@ -6,13 +6,13 @@ import { InitDataError, parseAuthorizationHeader, validateInitData, type Telegra
 import { syncTelegramUser } from '../services/auth/users'
 import { ADMIN_SESSION_TTL_SECONDS, findAdminSession, type AdminSignIn } from '../services/auth/admin-login'
 import { RATE_LIMITS, hitRateLimits, type RateLimitRule } from '../services/auth/rate-limit'
-
-export { RATE_LIMITS }
 import type { AuditContext } from '../services/audit'
 import { ensureSetting } from '../services/settings'
 import { apiError } from './errors'
 import { requestClientIp } from './client-ip'
 import { useServices, type AppServices } from './runtime'
+
+export { RATE_LIMITS }
 
 /** A Mini App user, recognised by validated initData only. */
 export interface TmaAuth {

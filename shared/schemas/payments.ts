@@ -28,7 +28,13 @@ export const AdminPaymentsQuerySchema = z.object({
 export type AdminPaymentsQuery = z.output<typeof AdminPaymentsQuerySchema>
 
 /** GET /api/admin/payments/report: days in the business's time zone, last 30 days by default. */
+/**
+ * GET /api/admin/payments/report: business days (`YYYY-MM-DD` in the business's time zone), both
+ * included; without them the last 30 days up to today there. Days, not instants, so the charts'
+ * days are the business's days whatever the time zone of the browser that asks.
+ */
 export const PaymentsReportQuerySchema = z
-  .object({ from: queryDate().optional(), to: queryDate().optional() })
-  .transform((q) => ({ from: q.from ?? new Date(Date.now() - 30 * 24 * 3600 * 1000), to: q.to ?? new Date() }))
-  .refine((q) => q.from < q.to && q.to.getTime() - q.from.getTime() <= 366 * 24 * 3600 * 1000, { message: 'from must be before to, at most a year apart', path: ['from'] })
+  .object({ from: z.iso.date().optional(), to: z.iso.date().optional() })
+  .refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'from must not be after to', path: ['from'] })
+  .refine((q) => !q.from || !q.to || Date.parse(q.to) - Date.parse(q.from) <= 366 * 86_400_000, { message: 'at most a year at once', path: ['from'] })
+export type PaymentsReportQuery = z.output<typeof PaymentsReportQuerySchema>

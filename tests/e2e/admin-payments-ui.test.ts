@@ -147,7 +147,7 @@ describe('/admin payments in the browser', () => {
     await checkScreen(page, 'dashboard-payments')
     await page.getByTestId('flagged-payments').click()
     await page.waitForURL(/\/admin\/payments\?.*flagged=1/)
-    await expect.poll(() => rows().count()).toBe(1)
+    await expect.poll(() => rows().count(), { timeout: 15_000 }).toBe(1)
     expect(await rows().first().getByTestId('payment-flag').textContent()).toContain('Needs review')
     expect(await rows().first().textContent()).toContain(secondCharge())
   })

@@ -250,6 +250,13 @@ describe('reports', () => {
     expect(report.body.totals.RUB.payments).toBeGreaterThanOrEqual(4)
     expect(report.body.totals.RUB.refundedMinor).toBeGreaterThan(0)
     expect(report.body.days[0]).toMatchObject({ day: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), provider: expect.any(String) })
+    // Days are the business's days (Moscow), whatever the clock of the machine asking: today there is the last day,
+    // and every payment falls on a day of the axis.
+    const moscowToday = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Moscow', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date())
+    expect(report.body).toMatchObject({ to: moscowToday, timezone: 'Europe/Moscow' })
+    expect(report.body.dayList).toHaveLength(30)
+    expect(report.body.days.every((d: { day: string }) => report.body.dayList.includes(d.day))).toBe(true)
+    expect((await api(`/api/admin/payments/report?from=${moscowToday}&to=2020-01-01`, { user: owner })).body.code).toBe('validation_failed')
     const csv = await fetch(`${app.url}/api/admin/payments/export.csv`, { headers: tmaHeaders(owner, fake.token) })
     expect(csv.headers.get('content-type')).toContain('text/csv')
     expect((await csv.text()).split('\r\n')[0]).toContain('telegram_payment_charge_id')

@@ -30,7 +30,7 @@ const attr = (html: string, selector: RegExp) => selector.exec(html)?.[1]
 const meta = (html: string, key: string) => attr(html, new RegExp(`<meta (?:name|property)="${key}" content="([^"]*)"`))
 const link = (html: string, rel: string, hreflang?: string) =>
   attr(html, new RegExp(`<link rel="${rel}"${hreflang ? ` hreflang="${hreflang}"` : ''} href="([^"]*)"`))
-function jsonLd(html: string): Record<string, any>[] {
+function jsonLd(html: string): Record<string, unknown>[] {
   return [...html.matchAll(/<script type="application\/ld\+json">([\s\S]*?)<\/script>/g)].map((m) => JSON.parse(m[1]!))
 }
 const byType = (html: string, type: string) => jsonLd(html).find((b) => b['@type'] === type)

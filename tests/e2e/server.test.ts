@@ -164,7 +164,7 @@ describe('metrics', () => {
     expect(text).toMatch(/http_request_duration_seconds_count\{method="POST",route="\/api\/telegram\/webhook",status="401"\} \d+/)
     expect(text).toMatch(/queue_jobs_queued\{queue="telegram.retry-update"\} \d+/)
     expect(text).toMatch(/queue_jobs_failed\{queue="telegram.configure"\} \d+/)
-    expect(text).toContain("process_resident_memory_bytes")
+    expect(text).toContain('process_resident_memory_bytes')
   })
 })
 

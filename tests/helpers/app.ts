@@ -71,8 +71,9 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
     ...(options.env?.TELEGRAM_BOT_TOKEN ? { DEMO_DATA: '1' } : { PUBLIC_DEMO: '1' }),
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
   }
+  // An undefined value in `options.env` removes that variable (a test of a missing setting).
   for (const [key, value] of Object.entries(options.env ?? {})) {
-    if (value === undefined) delete env[key]
+    if (value === undefined) Reflect.deleteProperty(env, key)
     else env[key] = value
   }
   const child = spawn(process.execPath, [resolve(root, '.output/server/index.mjs')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })

@@ -89,5 +89,3 @@ describe('server architecture', () => {
     expect(violations).toEqual([])
   })
 })
-
-

@@ -1,3 +1,5 @@
+// The document is walked as plain JSON here: its shape is what the test checks.
+/* eslint-disable @typescript-eslint/no-explicit-any */
 import { readdirSync, statSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'

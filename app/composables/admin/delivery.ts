@@ -1,6 +1,5 @@
 import { DeliveryZoneInputSchema } from '#shared/schemas/orders'
-import { useAdminApi } from './api'
-import { useList } from './api'
+import { useAdminApi, useList } from './api'
 import { minorToRubles, rublesToMinor } from './money'
 import type { AdminDeliverySettings, AdminDeliveryZone, AdminPickupPoint } from './types'
 
@@ -59,6 +58,18 @@ const splitList = (text: string) => text.split(/[,;\n]/).map((s) => s.trim()).fi
 
 export type ZoneIssue = { path: string; key: 'delivery.errors.price' | 'delivery.errors.freeFrom' | 'delivery.errors.name' | 'delivery.errors.country' | 'delivery.errors.postCode' | 'delivery.errors.city' | 'delivery.errors.eta' | 'delivery.errors.other'; value?: string }
 
+/** Which message explains a problem with each zone field. */
+const ZONE_FIELD_MESSAGES: Record<string, ZoneIssue['key']> = {
+  name: 'delivery.errors.name',
+  countryCode: 'delivery.errors.country',
+  postCodePrefixes: 'delivery.errors.postCode',
+  cities: 'delivery.errors.city',
+  freeFromMinor: 'delivery.errors.freeFrom',
+  etaMinutes: 'delivery.errors.eta',
+  priceMinor: 'delivery.errors.price',
+  minOrderMinor: 'delivery.errors.price',
+}
+
 /**
  * The request body from the form, checked with the server's own schema; rubles go out as kopecks.
  * Returns the problems per field instead when something is off (messages are the caller's to word).
@@ -89,15 +100,7 @@ export function zoneBodyFrom(draft: ZoneDraft): { body?: Record<string, unknown>
   if (parsed.success) return { body, issues }
   for (const issue of parsed.error.issues) {
     const [field, index] = issue.path
-    const key: ZoneIssue['key'] =
-      field === 'name' ? 'delivery.errors.name'
-      : field === 'countryCode' ? 'delivery.errors.country'
-      : field === 'postCodePrefixes' ? 'delivery.errors.postCode'
-      : field === 'cities' ? 'delivery.errors.city'
-      : field === 'freeFromMinor' ? 'delivery.errors.freeFrom'
-      : field === 'etaMinutes' ? 'delivery.errors.eta'
-      : field === 'priceMinor' || field === 'minOrderMinor' ? 'delivery.errors.price'
-      : 'delivery.errors.other'
+    const key: ZoneIssue['key'] = ZONE_FIELD_MESSAGES[String(field)] ?? 'delivery.errors.other'
     const value = typeof index === 'number' ? (body[field as 'cities' | 'postCodePrefixes'] as string[])[index] : undefined
     issues.push({ path: issue.path.map(String).join('.'), key, value })
   }

@@ -68,11 +68,14 @@ export function useAdminPayment(id: Ref<number>) {
   return { payment, loading, error, load, refund }
 }
 
-/** Revenue, counts and refunds per day and method for a date range (`YYYY-MM-DD`, both days included). */
+/**
+ * Revenue, counts and refunds per day and method for a range of business days (`YYYY-MM-DD`, both
+ * included; empty: the server's default, the last 30 days in the business's time zone).
+ */
 export function useAdminPaymentsReport(range: Ref<{ from: string; to: string }>) {
   const api = useAdminApi()
   const { data: report, loading, error, load } = useAdminLoader(
-    () => api.get<PaymentsReport>('/api/admin/payments/report', { from: dayStart(range.value.from), to: dayAfter(range.value.to) }),
+    () => api.get<PaymentsReport>('/api/admin/payments/report', { from: range.value.from || undefined, to: range.value.to || undefined }),
     null as PaymentsReport | null,
   )
   return { report, loading, error, load }

@@ -1,6 +1,7 @@
 import type { AdminSessionResponse } from '#shared/schemas/auth'
 import type { Permission } from '#shared/permissions'
-import { AdminApiError, detectTelegramInitData, setCsrfToken, useAdminApi } from './api'
+import type { AdminApiError } from './api'
+import { detectTelegramInitData, setCsrfToken, useAdminApi } from './api'
 import { useAdminI18n } from './i18n'
 
 type SessionState = { status: 'unknown' | 'loading' | 'signed-in' | 'signed-out' | 'error'; data: AdminSessionResponse | null; error: AdminApiError | null }

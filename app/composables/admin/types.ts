@@ -120,6 +120,7 @@ export interface PaymentsReport {
   from: string
   to: string
   timezone: string
+  dayList: string[]
   days: { day: string; provider: PaymentProvider; currency: string; payments: number; amountMinor: number; refundedMinor: number; refunds: number }[]
   totals: Record<string, { payments: number; amountMinor: number; refundedMinor: number; refunds: number }>
 }

@@ -16,7 +16,6 @@ type UserRow = typeof users.$inferSelect
 export type TelegramProfile = Pick<TelegramInitUser, 'id' | 'firstName' | 'lastName' | 'username' | 'languageCode' | 'photoUrl'> &
   Partial<Pick<TelegramInitUser, 'isPremium' | 'allowsWriteToPm'>>
 
-
 export function toMeUser(row: UserRow): MeUser {
   return {
     id: row.telegramId,

@@ -4,7 +4,7 @@
  * emptied after catalog writes (server/plugins/page-cache.ts).
  */
 import { and, asc, eq, sql } from 'drizzle-orm'
-import { z } from 'zod'
+import type { z } from 'zod'
 import type { DbOrTx } from '../../db/client'
 import { isUniqueViolation } from '../../db/results'
 import { categories, products } from '../../db/schema/catalog'

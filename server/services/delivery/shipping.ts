@@ -50,7 +50,10 @@ export function zonesForAddress<Z extends ZoneRule>(zones: readonly Z[], address
   for (const zone of zones) {
     const score = coverage(zone, address)
     if (score === 0 || score < best) continue
-    if (score > best) (best = score), (result = [])
+    if (score > best) {
+      best = score
+      result = []
+    }
     result.push(zone)
   }
   return result

@@ -2,10 +2,10 @@ import { and, desc, eq, gte, isNotNull, lt, or, sql, type SQL } from 'drizzle-or
 import type { DbOrTx } from '../../db/client'
 import { rowsOf } from '../../db/results'
 import { payments, refunds } from '../../db/schema/payments'
-import type { AdminPaymentsQuery } from '#shared/schemas/payments'
+import type { AdminPaymentsQuery, PaymentsReportQuery } from '#shared/schemas/payments'
+import { businessTimezone } from '../settings'
 import { toCsv } from '../../utils/csv'
 import { orderIdByNumber, ordersByIds } from '../orders'
-
 
 /** Payments for operators, newest first, with the filters of the payments screen. */
 async function selectPayments(db: DbOrTx, query: AdminPaymentsQuery) {
@@ -48,8 +48,23 @@ export interface DailyRevenue {
   refunds: number
 }
 
-/** Revenue, payment and refund counts per day (business time zone) and method, for the charts. */
-export async function paymentsReport(db: DbOrTx, range: { from: Date; to: Date }, timezone = 'Europe/Moscow') {
+const DAY_MS = 86_400_000
+const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10)
+
+/**
+ * Revenue, payment and refund counts per business day and method, for the charts. Days are
+ * calendar days in the business's time zone (`from`..`to`, both included; the last 30 by default);
+ * `dayList` is every day of the range, so quiet days show as gaps on the axis.
+ */
+export async function paymentsReport(db: DbOrTx, query: PaymentsReportQuery) {
+  const timezone = await businessTimezone(db)
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date())
+  const toDay = query.to ?? today
+  const fromDay = query.from ?? addDays(toDay, -29)
+  const dayList: string[] = []
+  for (let day = fromDay; day <= toDay && dayList.length < 367; day = addDays(day, 1)) dayList.push(day)
+  // The range's instants: midnight of the first day to midnight after the last, in the business's zone.
+  const range = { from: sql`(${fromDay}::date)::timestamp at time zone ${timezone}`, to: sql`(${toDay}::date + 1)::timestamp at time zone ${timezone}` }
   const paid = rowsOf<DailyRevenue>(
     await db.execute(sql`
       select to_char(date_trunc('day', ${payments.createdAt} at time zone ${timezone}), 'YYYY-MM-DD') as day,
@@ -57,7 +72,7 @@ export async function paymentsReport(db: DbOrTx, range: { from: Date; to: Date }
              count(*)::int as payments, sum(${payments.amountMinor})::int as "amountMinor",
              0 as "refundedMinor", 0 as refunds
       from ${payments}
-      where ${payments.createdAt} >= ${range.from.toISOString()}::timestamptz and ${payments.createdAt} < ${range.to.toISOString()}::timestamptz
+      where ${payments.createdAt} >= ${range.from} and ${payments.createdAt} < ${range.to}
       group by 1, 2, 3`),
   )
   const refunded = rowsOf<DailyRevenue>(
@@ -66,7 +81,7 @@ export async function paymentsReport(db: DbOrTx, range: { from: Date; to: Date }
              ${payments.provider} as provider, ${payments.currency} as currency,
              0 as payments, 0 as "amountMinor", sum(${refunds.amountMinor})::int as "refundedMinor", count(*)::int as refunds
       from ${refunds} join ${payments} on ${payments.id} = ${refunds.paymentId}
-      where ${refunds.status} = 'succeeded' and ${refunds.completedAt} >= ${range.from.toISOString()}::timestamptz and ${refunds.completedAt} < ${range.to.toISOString()}::timestamptz
+      where ${refunds.status} = 'succeeded' and ${refunds.completedAt} >= ${range.from} and ${refunds.completedAt} < ${range.to}
       group by 1, 2, 3`),
   )
   const byKey = new Map<string, DailyRevenue>()
@@ -91,7 +106,7 @@ export async function paymentsReport(db: DbOrTx, range: { from: Date; to: Date }
     },
     {} as Record<string, { payments: number; amountMinor: number; refundedMinor: number; refunds: number }>,
   )
-  return { from: range.from, to: range.to, timezone, days, totals }
+  return { from: fromDay, to: toDay, timezone, dayList, days, totals }
 }
 
 export async function exportPaymentsCsv(db: DbOrTx, query: AdminPaymentsQuery) {

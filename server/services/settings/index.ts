@@ -19,3 +19,8 @@ export async function ensureSetting<T>(db: DbOrTx, key: string, create: () => T)
   await db.insert(appSettings).values({ key, value: create() }).onConflictDoNothing({ target: appSettings.key })
   return (await getSetting<T>(db, key)) as T
 }
+
+/** The IANA time zone the business keeps its days in (its profile; Moscow until one is set). */
+export async function businessTimezone(db: DbOrTx): Promise<string> {
+  return (await getSetting<{ timezone?: string }>(db, 'business.profile'))?.timezone ?? 'Europe/Moscow'
+}

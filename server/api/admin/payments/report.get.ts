@@ -4,7 +4,7 @@ import { PaymentsReportQuerySchema } from '#shared/schemas/payments'
 /** Revenue, payments and refunds per day and method, for the charts in /admin. */
 export default defineEventHandler(async (event) => {
   await requireRole(event, 'reports.read')
-  const range = await getValidatedQuery(event, PaymentsReportQuerySchema.parse)
+  const query = await getValidatedQuery(event, PaymentsReportQuerySchema.parse)
   const services = await useServices()
-  return paymentsReport(services.db, range)
+  return paymentsReport(services.db, query)
 })

@@ -320,7 +320,7 @@ function prng(seed: number) {
 
 describe('fuzzing: every failure is an InitDataError', () => {
   const rand = prng(20240601)
-  const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!
   const alphabet = [...'abcdefhstu_=&%+ 0123456789ABCDEF?#\n\\"{}:,', 'é', '😀', '\ud800', '\udfff', '%E0', '%ED%A0%80', '%25', 'hash=', 'auth_date=', 'user=', 'signature=']
   const randomString = () => Array.from({ length: Math.floor(rand() * 80) }, () => pick(alphabet)).join('')
   const mutate = (raw: string) => {
@@ -330,7 +330,7 @@ describe('fuzzing: every failure is an InitDataError', () => {
       case 1: return raw.slice(0, i) + pick(alphabet) + raw.slice(i)
       case 2: return raw.slice(0, i) + pick(alphabet) + raw.slice(i + 1)
       case 3: return raw.slice(0, i)
-      case 4: { const parts = raw.split('&'); parts.push(pick(parts)); return parts.join('&'); }
+      case 4: { const parts = raw.split('&'); parts.push(pick(parts)); return parts.join('&') }
       default: return raw.slice(0, i) + '%' + raw.charCodeAt(i).toString(16).toUpperCase().padStart(2, '0') + raw.slice(i + 1)
     }
   }
@@ -353,7 +353,7 @@ describe('fuzzing: every failure is an InitDataError', () => {
         try {
           run()
         } catch (error) {
-          if (!(error instanceof InitDataError)) throw new Error(`non-InitDataError for ${JSON.stringify(raw)}: ${String(error)}`)
+          if (!(error instanceof InitDataError)) throw new Error(`non-InitDataError for ${JSON.stringify(raw)}: ${String(error)}`, { cause: error })
         }
       }
       // Anything we accept, the reference implementation accepts too (we are never more lenient).

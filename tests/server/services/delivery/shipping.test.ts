@@ -5,12 +5,11 @@ import { orders, products, users } from '../../../../server/db/schema'
 import { addToCart } from '../../../../server/services/cart'
 import { seedDemoData } from '../../../../server/services/demo/seed'
 import { createOrder } from '../../../../server/services/orders'
-import { quoteShipping, zonesForAddress } from '../../../../server/services/delivery/shipping'
+import { quoteShipping, zonesForAddress, TELEGRAM_SHIPPING_SETTING } from '../../../../server/services/delivery/shipping'
 import { CheckoutSchema } from '../../../../shared/schemas/orders'
 import { createTestDatabase, engine } from '../../../helpers/db'
 import { createTestServices, type TestServices } from '../../../helpers/context'
 import { setSetting } from '../../../../server/services/settings'
-import { TELEGRAM_SHIPPING_SETTING } from '../../../../server/services/delivery/shipping'
 
 const address = (fields: Partial<{ country_code: string; city: string; post_code: string }>) => ({ country_code: 'RU', state: '', city: '', street_line1: 'Street 1', street_line2: '', post_code: '', ...fields })
 const zone = (name: string, rule: { countryCode?: string | null; cities?: string[]; postCodePrefixes?: string[] }) => ({ name, countryCode: rule.countryCode ?? null, cities: rule.cities ?? [], postCodePrefixes: rule.postCodePrefixes ?? [] })

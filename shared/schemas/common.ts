@@ -18,8 +18,10 @@ if (typeof (globalThis as { window?: unknown }).window !== 'undefined') z.config
  * PostgreSQL text and jsonb cannot hold U+0000, and jsonb refuses a lone UTF-16 surrogate
  * (`"\udfff"`, valid JSON but not Unicode): text is anything else, surrogates only in pairs.
  */
+// eslint-disable-next-line no-control-regex -- U+0000 is exactly what these must find
 const STORABLE_TEXT = /^(?:[^\u0000\ud800-\udfff]|[\ud800-\udbff][\udc00-\udfff])*$/
 const STORABLE_MESSAGE = 'must not contain the NUL character or broken Unicode'
+// eslint-disable-next-line no-control-regex -- as above
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
 
 /** Any text: a string without NUL characters or lone surrogates. Chain `.trim().min().max()` as usual. */

@@ -7,7 +7,38 @@
  */
 import fc from 'fast-check'
 
-export type JsonSchema = Record<string, any>
+/** The parts of JSON Schema (draft 2020-12, as zod emits it) the generators read. */
+export interface JsonSchema {
+  type?: string
+  const?: unknown
+  enum?: unknown[]
+  anyOf?: JsonSchema[]
+  oneOf?: JsonSchema[]
+  allOf?: JsonSchema[]
+  pattern?: string
+  format?: string
+  minLength?: number
+  maxLength?: number
+  minimum?: number
+  maximum?: number
+  exclusiveMinimum?: number
+  exclusiveMaximum?: number
+  items?: JsonSchema
+  minItems?: number
+  maxItems?: number
+  properties?: Record<string, JsonSchema>
+  required?: string[]
+  additionalProperties?: JsonSchema | boolean
+  propertyNames?: JsonSchema
+}
+
+interface OpenApiOperationObject {
+  parameters?: OpenApiParameter[]
+  requestBody?: { content?: Record<string, { schema?: JsonSchema }> }
+  security?: Record<string, unknown>[]
+  'x-permission'?: string
+  'x-body-limit': number
+}
 
 export interface OpenApiParameter {
   name: string
@@ -27,14 +58,14 @@ export interface OpenApiOperation {
 }
 
 /** What the document says about each operation, flattened. */
-export function operationsOf(document: any): OpenApiOperation[] {
+export function operationsOf(document: { paths: Record<string, Record<string, OpenApiOperationObject>> }): OpenApiOperation[] {
   const list: OpenApiOperation[] = []
-  for (const [path, methods] of Object.entries<Record<string, any>>(document.paths)) {
-    for (const [method, op] of Object.entries<any>(methods)) {
+  for (const [path, methods] of Object.entries(document.paths)) {
+    for (const [method, op] of Object.entries(methods)) {
       const content = op.requestBody?.content ?? {}
       const bodyType = (Object.keys(content)[0] as OpenApiOperation['bodyType']) ?? undefined
-      const security: string[] = (op.security ?? []).flatMap((s: object) => Object.keys(s))
-      const auth = op.parameters?.some((p: OpenApiParameter) => p.name === 'X-Telegram-Bot-Api-Secret-Token')
+      const security: string[] = (op.security ?? []).flatMap((s) => Object.keys(s))
+      const auth = op.parameters?.some((p) => p.name === 'X-Telegram-Bot-Api-Secret-Token')
         ? 'telegram'
         : security.includes('metricsToken')
           ? 'bearer'
@@ -114,7 +145,7 @@ export function validValue(schema: JsonSchema | undefined, depth = 0): fc.Arbitr
       const record: Record<string, fc.Arbitrary<unknown>> = {}
       for (const [name, property] of Object.entries(properties)) record[name] = validValue(property, depth + 1)
       const base = fc.record(record, { requiredKeys: Object.keys(properties).filter((k) => required.has(k)) })
-      if (!Object.keys(properties).length && schema.additionalProperties) {
+      if (!Object.keys(properties).length && typeof schema.additionalProperties === 'object') {
         return fc.dictionary(stringFor(schema.propertyNames ?? { type: 'string', maxLength: 20 }), validValue(schema.additionalProperties, depth + 1), { maxKeys: 3 })
       }
       return base
@@ -135,8 +166,7 @@ export function fuzzValue(schema: JsonSchema | undefined, depth = 0): fc.Arbitra
     return fc
       .tuple(fc.record(record, { requiredKeys: schema.required ?? [] }), fc.option(fc.constantFrom(...Object.keys(properties)), { nil: undefined }), fc.option(fc.tuple(fc.string({ maxLength: 12 }), badValue()), { nil: undefined }))
       .map(([value, drop, extra]) => {
-        const out: Record<string, unknown> = { ...(value as object) }
-        if (drop) delete out[drop]
+        const out: Record<string, unknown> = Object.fromEntries(Object.entries(value as object).filter(([key]) => key !== drop))
         if (extra) out[extra[0] || '__proto__x'] = extra[1]
         return out
       })

@@ -102,7 +102,6 @@ export function shippingAddressText(address: TelegramShippingAddress) {
   return [address.street_line1, address.street_line2, address.city, address.state, address.post_code, address.country_code].map((s) => s?.trim()).filter(Boolean).join(', ')
 }
 
-
 /** What the customer reads in Telegram's form when delivery to the address is refused. */
 export function shippingRefusalMessage(refusal: { reason: ShippingRefusal; minOrderMinor?: number }, currency: string, lang: Lang) {
   if (refusal.reason === 'below_minimum') {

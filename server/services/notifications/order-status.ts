@@ -35,7 +35,6 @@ const TEXT: Record<Lang, Partial<Record<OrderStatus, (n: string, total: string) 
   },
 }
 
-
 /** The chat message for a status change, with a button that opens the order in the Mini App. */
 export function orderStatusMessage(order: { id: number; number: string; status: OrderStatus; totalMinor: number; currency: string }, lang: Lang, publicUrl: string) {
   const make = TEXT[lang][order.status]

@@ -10,7 +10,7 @@ import { createPostgresDatabase, createTestDatabase, engine } from '../../../hel
 const root = resolve(import.meta.dirname, '../../../..')
 
 const entry = (n: number) => ({ actorId: 1001, actorVia: 'session' as const, action: 'product.update', entityType: 'product', entityId: n, before: { priceMinor: 100 * n }, after: { priceMinor: 100 * n + 50, note: 'Цена ✓' }, requestId: `req-${n}`, ip: '10.0.0.1' })
-const rowsOf = <T,>(result: unknown) => (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[]
+const rowsOf = <T>(result: unknown) => (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[]
 
 describe(`audit hash chain (${engine})`, () => {
   let handle: DatabaseHandle

@@ -10,7 +10,7 @@ beforeAll(async () => {
 })
 afterAll(() => handle?.close())
 
-const rows = async <T,>(query: ReturnType<typeof sql>) => {
+const rows = async <T>(query: ReturnType<typeof sql>) => {
   const result = await handle.db.execute(query)
   return (Array.isArray(result) ? result : (result as unknown as { rows: T[] }).rows) as T[]
 }
@@ -57,7 +57,7 @@ describe(`demo data with a real bot on ${engine}`, () => {
     real = await createTestDatabase()
   })
   afterAll(() => real?.close())
-  const realRows = async <T,>(query: ReturnType<typeof sql>) => {
+  const realRows = async <T>(query: ReturnType<typeof sql>) => {
     const result = await real.db.execute(query)
     return (Array.isArray(result) ? result : (result as unknown as { rows: T[] }).rows) as T[]
   }

@@ -100,7 +100,7 @@ export const badValue = (): fc.Arbitrary<unknown> => fc.oneof(nastyString(), nas
 
 function stringFor(schema: JsonSchema): fc.Arbitrary<string> {
   // The shared "storable text" pattern (no NUL, no lone surrogate) holds for everything generated here anyway.
-  const patterns = [schema.pattern, ...(schema.allOf ?? []).map((s: JsonSchema) => s.pattern)].filter((p): p is string => Boolean(p) && !p.includes('\\u0000')).map((p) => new RegExp(p))
+  const patterns = [schema.pattern, ...(schema.allOf ?? []).map((s: JsonSchema) => s.pattern)].filter((p): p is string => typeof p === 'string' && !p.includes('\\u0000')).map((p) => new RegExp(p))
   const min = schema.minLength ?? 0
   const max = Math.min(schema.maxLength ?? 60, 300)
   if (schema.format === 'date-time' || schema.format === 'date') return fc.date({ min: new Date('1971-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map((d) => d.toISOString())

@@ -1,7 +1,8 @@
 /**
  * `catalog`: the storefront's reads and the cart's write, at 50 (reads) / 20 (cart) connections.
  * - a filter: GET /api/catalog/products?category=coffee&inStock=true&sort=price_asc
- * - a search, the query rotated per request over Russian/English words and typos
+ * - a search, the query rotated per request over Russian/English words and typos; and one over
+ *   Russian typed in Latin letters or with the wrong keyboard layout ("kapuchino", "rfgexbyj")
  * - the SSR product page /product/cappuccino (GET / when this build has no such route)
  * each against the bare node:http baseline answering the bytes captured from the app first; and
  * POST /api/cart/items for distinct customers (own initData each), stock raised by the owner first.
@@ -18,6 +19,9 @@ const CART_USERS = 500
 const FILTER = '/api/catalog/products?category=coffee&inStock=true&sort=price_asc'
 const QUERIES = ['капучино', 'сырники', 'cheesecake', 'капучно', 'latte']
 const SEARCHES = QUERIES.map((q) => `/api/catalog/products?q=${encodeURIComponent(q)}`)
+/** Russian typed in Latin letters and with the English layout on (each searched with its variants). */
+const MISTYPED = ['kapuchino', 'rfgexbyj', 'syrniki', 'xbprtqr']
+const MISTYPED_SEARCHES = MISTYPED.map((q) => `/api/catalog/products?q=${encodeURIComponent(q)}`)
 const CART_PRODUCTS = ['cappuccino', 'americano', 'flat-white', 'matcha-latte', 'cocoa']
 
 interface ReadCase { name: string; paths: string[] }
@@ -85,6 +89,7 @@ async function runEngine(engine: 'pglite' | 'postgres') {
     const readResults = await reads(app, [
       { name: 'filter (coffee, in stock, by price)', paths: [FILTER] },
       { name: `search (${QUERIES.length} queries rotated)`, paths: SEARCHES },
+      { name: `search, Latin / wrong layout (${MISTYPED.length} rotated)`, paths: MISTYPED_SEARCHES },
       { name: `SSR page ${page}`, paths: [page] },
     ])
     const cart = await addToCart(app, fake.token)

@@ -1,7 +1,8 @@
 /**
  * `webhook`: Telegram -> POST /api/telegram/webhook at 40 connections (Telegram's default
- * max_connections), unique update_ids, correct secret. Two update kinds: plain text the bot
- * ignores ('hello'), and `/help`, which makes the bot call sendMessage on the fake Bot API.
+ * max_connections), unique update_ids, correct secret. Two update kinds: plain text ('hello', which
+ * the bot answers with a short pointer to the app) and `/help`; both make the bot call sendMessage
+ * on the fake Bot API (after looking up the customer's language).
  * Afterwards every acknowledged update must be stored exactly once (counted in the database).
  * Baseline: a bare node:http process that reads and parses the same POSTs and answers 200.
  */
@@ -111,7 +112,7 @@ export async function webhook() {
   console.log(`\n== webhook: POST /api/telegram/webhook, ${CONNECTIONS} connections, unique update_ids`)
   const base0 = 900_000_000
   const variants: Variant[] = [
-    { name: "text 'hello' (no reply)", text: 'hello', range: { from: base0 + 1_000_000, to: base0 + 1_999_999 } },
+    { name: "text 'hello' (short reply)", text: 'hello', range: { from: base0 + 1_000_000, to: base0 + 1_999_999 } },
     { name: '/help (sendMessage)', text: '/help', range: { from: base0 + 2_000_000, to: base0 + 2_999_999 } },
   ]
   const baseline = await startBaseline()

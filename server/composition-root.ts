@@ -8,6 +8,8 @@ import { jobWorkers } from './jobs'
 import { createBot, routeUpdates, type Bot } from './bot'
 import { ensureSetting } from './services/settings'
 import { seedDemoData, isDatabaseEmpty, removeSandboxStaffRoles } from './services/demo/seed'
+import { demoImageAssetKey } from './services/demo/images'
+import { createFileStore } from './services/files'
 import { createFakeBotApi, type FakeBotApi } from './telegram/fake-bot-api'
 import { configureTelegramJob, retryTelegramUpdatesJob } from './services/telegram/jobs'
 import { startPolling } from './services/telegram/polling'
@@ -72,7 +74,9 @@ export async function startServices(config: AppConfig, logger: Logger, metrics: 
     logger.warn('PUBLIC_DEMO: running the sandbox as a public demo; anyone can open it as any demo person, staff actions are refused (demo_read_only)')
   }
   if ((sandboxMode || config.demoData) && (await isDatabaseEmpty(db))) {
-    const counts = await seedDemoData(db, { people: sandboxMode })
+    // The pictures ship inside the server bundle (Nitro server assets) and are stored like uploads.
+    const images = { files: createFileStore(config.dataDir), read: (slug: string) => useStorage('assets:server').getItemRaw<Uint8Array>(demoImageAssetKey(slug)) }
+    const counts = await seedDemoData(db, { people: sandboxMode, images })
     logger.info('demo data seeded on first start', counts)
   }
   if (!sandboxMode) {

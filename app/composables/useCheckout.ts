@@ -44,9 +44,10 @@ export function useCheckout() {
     if (!o.deliveryZones.some((z) => z.id === f.zoneId)) f.zoneId = o.deliveryZones[0]?.id ?? null
     if (f.addressId !== null && !o.addresses.some((a) => a.id === f.addressId)) f.addressId = null
     if (f.addressId === null && !f.address.text && o.addresses[0]) f.addressId = o.addresses[0].id
-    // Paying on receipt stays the first choice; paying in Telegram is one tap away.
     if (f.method === 'telegram_shipping' && !telegramShipping.value) f.method = 'pickup'
-    if (!choices(o).includes(f.paymentMethod)) f.paymentMethod = choices(o).find((m) => m !== 'telegram') ?? choices(o)[0] ?? 'cash_on_delivery'
+    // Paying in Telegram comes first when the business takes it (the invoice opens right after
+    // placing); a method the customer picked before is kept while it is still offered.
+    if (!draft.paymentPicked || !choices(o).includes(f.paymentMethod)) f.paymentMethod = choices(o).includes('telegram') ? 'telegram' : (choices(o)[0] ?? 'cash_on_delivery')
   })
 
   /** What the server allows, paying in Telegram (an invoice opened right after placing) included; only that when Telegram collects the address. */

@@ -56,6 +56,22 @@ type Paths<T, P extends string = ''> = {
 }[keyof T & string]
 export type MessageKey = Paths<Messages>
 
+/** The locale /api/me returned last for this person (kept in this browser), so a saved choice shows from the first frame. */
+const localeKey = (userId: number | null) => `tma:locale:${userId}`
+export const rememberedLocale = (userId: number | null): Locale | null => {
+  try {
+    const value = localStorage.getItem(localeKey(userId))
+    return value === 'ru' || value === 'en' ? value : null
+  } catch {
+    return null
+  }
+}
+export const rememberLocale = (userId: number, locale: Locale) => {
+  try {
+    localStorage.setItem(localeKey(userId), locale)
+  } catch {}
+}
+
 /** Telegram's language_code (or the browser's) to one of our locales: Russian for ru*, English otherwise. */
 export const toLocale = (code: string | null | undefined): Locale => localeOf(code)
 

@@ -20,6 +20,7 @@ const TEXT = {
   openInSandbox: { ru: 'Открыть в песочнице', en: 'Open in the sandbox' },
   inStock: { ru: 'В наличии', en: 'In stock' },
   outOfStock: { ru: 'Нет в наличии', en: 'Out of stock' },
+  oldPrice: { ru: 'Старая цена', en: 'Was' },
   hours: { ru: 'Часы работы', en: 'Opening hours' },
   address: { ru: 'Адрес', en: 'Address' },
   phone: { ru: 'Телефон', en: 'Phone' },
@@ -135,6 +136,7 @@ export async function usePublicSite() {
 
   /**
    * A real 404 (status, not cached) with our own helpful page, not a soft 404: `throw site.notFound(...)`.
+   * `message` is in the page's language: the error page shows it (status message 'Not Found' marks it as ours).
    * Errors never enter the page cache; the error page itself answers `no-store` (routeRules
    * '/__nuxt_error'), since inside the cached render this header only reaches Nitro's copy.
    */

@@ -32,7 +32,10 @@ function toButton(p: Payload): HostButton {
  * change reaches the frame as Telegram sends it (fullscreen_changed, safe_area_changed,
  * content_safe_area_changed, then viewport_changed once the frame has its new size).
  */
-export function useTelegramHost(frame: Ref<HTMLIFrameElement | null>, options: { themeParams: () => Record<string, string>; onInvoice: (slug: string) => void }) {
+export function useTelegramHost(
+  frame: Ref<HTMLIFrameElement | null>,
+  options: { themeParams: () => Record<string, string>; onInvoice: (slug: string) => void; onContactRequest: () => void },
+) {
   const main = ref<HostButton>(hidden())
   const secondary = ref<HostButton>(hidden())
   const back = ref(false)
@@ -43,6 +46,8 @@ export function useTelegramHost(frame: Ref<HTMLIFrameElement | null>, options: {
   const device = ref<SandboxDevice>('plain')
   const fullscreen = ref(false)
   const bottomBar = computed(() => main.value.visible || secondary.value.visible)
+  /** What `getRequestedContact` answers: the signed contact once the person shared it in this launch, else "". */
+  let sharedContact = ''
   const insets = computed(() => sandboxInsets(device.value, fullscreen.value, bottomBar.value))
   let logged = 0
 
@@ -78,6 +83,9 @@ export function useTelegramHost(frame: Ref<HTMLIFrameElement | null>, options: {
     web_app_request_fullscreen: () => setFullscreen(true),
     web_app_exit_fullscreen: () => setFullscreen(false),
     web_app_open_invoice: (p) => options.onInvoice(String(p.slug)),
+    web_app_request_phone: () => options.onContactRequest(),
+    // Telegram answers the contact the person shared (from its servers) to the SDK's getRequestedContact.
+    web_app_invoke_custom_method: (p) => p.method === 'getRequestedContact' && send('custom_method_invoked', { req_id: p.req_id, result: sharedContact }),
     web_app_close: () => (closed.value = true),
     web_app_open_link: (p) => void window.open(String(p.url), '_blank', 'noopener'),
     web_app_open_tg_link: (p) => void window.open(`https://t.me${String(p.path_full)}`, '_blank', 'noopener'),
@@ -124,6 +132,13 @@ export function useTelegramHost(frame: Ref<HTMLIFrameElement | null>, options: {
     verticalSwipes.value = true
     closed.value = false
     events.value = []
+    sharedContact = ''
+  }
+
+  /** The person answered the phone-number popup: `result` is the signed contact when shared. */
+  function contactAnswered(status: 'sent' | 'cancelled', result: string) {
+    if (status === 'sent') sharedContact = result
+    send('phone_requested', { status })
   }
 
   return {
@@ -133,5 +148,6 @@ export function useTelegramHost(frame: Ref<HTMLIFrameElement | null>, options: {
     pressBack: () => send('back_button_pressed'),
     changeTheme: (theme_params: Record<string, string>) => send('theme_changed', { theme_params }),
     invoiceClosed: (slug: string, status: string) => send('invoice_closed', { slug, status }),
+    contactAnswered,
   }
 }

@@ -29,13 +29,13 @@ const blank = (): CheckoutDraft => ({
   name: '',
   phone: '',
   comment: '',
-  paymentMethod: 'card_on_delivery',
+  paymentMethod: 'telegram',
 })
 
-function restore(key: string): { form: CheckoutDraft; idempotencyKey: string | null; dirty: boolean } | null {
+function restore(key: string): { form: CheckoutDraft; idempotencyKey: string | null; dirty: boolean; paymentPicked: boolean } | null {
   try {
     const saved = JSON.parse(sessionStorage.getItem(key) ?? 'null')
-    return saved?.form ? { form: { ...blank(), ...saved.form }, idempotencyKey: saved.idempotencyKey ?? null, dirty: Boolean(saved.dirty) } : null
+    return saved?.form ? { form: { ...blank(), ...saved.form }, idempotencyKey: saved.idempotencyKey ?? null, dirty: Boolean(saved.dirty), paymentPicked: Boolean(saved.paymentPicked) } : null
   } catch {
     return null
   }
@@ -53,9 +53,11 @@ export const useCartDraftStore = defineStore('cartDraft', () => {
   const idempotencyKey = ref<string | null>(saved?.idempotencyKey ?? null)
   /** The customer changed something that an accidental close would lose. */
   const dirty = ref(saved?.dirty ?? false)
+  /** The payment method is the customer's own choice (a tap), not the screen's first suggestion. */
+  const paymentPicked = ref(saved?.paymentPicked ?? false)
 
   if (import.meta.client) {
-    watch([form, idempotencyKey, dirty], () => sessionStorage.setItem(key, JSON.stringify({ form: form.value, idempotencyKey: idempotencyKey.value, dirty: dirty.value })), { deep: true })
+    watch([form, idempotencyKey, dirty, paymentPicked], () => sessionStorage.setItem(key, JSON.stringify({ form: form.value, idempotencyKey: idempotencyKey.value, dirty: dirty.value, paymentPicked: paymentPicked.value })), { deep: true })
   }
   const keyForAttempt = () => (idempotencyKey.value ??= newIdempotencyKey())
   /** The order exists: the next checkout is a new attempt; the contact stays for next time. */
@@ -65,5 +67,5 @@ export const useCartDraftStore = defineStore('cartDraft', () => {
     idempotencyKey.value = null
     dirty.value = false
   }
-  return { form, idempotencyKey, dirty, keyForAttempt, orderPlaced }
+  return { form, idempotencyKey, dirty, paymentPicked, keyForAttempt, orderPlaced }
 })

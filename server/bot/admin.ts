@@ -1,8 +1,7 @@
 import { Markup, type Context } from 'telegraf'
-import { localeOf } from '#shared/locale'
 import { isStaff } from '#shared/permissions'
 import type { AppServices } from '../composition-root'
-import { syncTelegramUser } from '../services/auth/users'
+import { chatLocale, syncTelegramUser } from '../services/auth/users'
 import { ADMIN_LINK_TTL_SECONDS, issueAdminLoginLink } from '../services/auth/admin-login'
 import { RATE_LIMITS, hitRateLimits } from '../services/auth/rate-limit'
 
@@ -23,7 +22,7 @@ const TEXT = {
 /** /admin: a one-time desktop sign-in link, sent only to staff, only in the private chat. */
 export async function onAdminCommand(ctx: Context, services: AppServices) {
   const from = ctx.from!
-  const lang = localeOf(from.language_code)
+  const lang = await chatLocale(services.db, from.id, from.language_code)
   if (ctx.chat?.type !== 'private') return void (await ctx.reply(TEXT.adminPrivateOnly[lang]))
   const { roles } = await syncTelegramUser(
     services.db,

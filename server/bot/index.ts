@@ -3,6 +3,7 @@ import type { AppServices } from '../composition-root'
 import { onAdminCommand } from './admin'
 import { onPreCheckoutQuery, onRefundedPayment, onShippingQuery, onSuccessfulPayment } from './payments'
 import { onHelp, onStart } from './start'
+import { onOtherMessage } from './fallback'
 
 /**
  * The Telegraf bot. It never starts its own polling or webhook server: updates reach it through
@@ -37,4 +38,6 @@ export function routeUpdates(bot: Bot, services: AppServices) {
     if (message.refunded_payment) return onRefundedPayment(ctx, services)
     return next()
   })
+  // Last: whatever no route above took gets a short answer pointing to the app (support replaces this).
+  bot.on('message', (ctx) => onOtherMessage(ctx, services))
 }

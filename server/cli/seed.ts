@@ -4,13 +4,15 @@
  */
 import { openDatabase } from '../db/client'
 import { seedDemoData } from '../services/demo/seed'
+import { demoImagesFromFolder } from '../services/demo/images'
+import { createFileStore } from '../services/files'
 import { ConfigError, loadConfig } from '../utils/config'
 
 try {
   const config = loadConfig()
   const database = await openDatabase(config)
   await database.migrate()
-  const counts = await seedDemoData(database.db, { people: config.telegram.sandbox })
+  const counts = await seedDemoData(database.db, { people: config.telegram.sandbox, images: { files: createFileStore(config.dataDir), read: demoImagesFromFolder() } })
   await database.close()
   console.log(`demo data in place: ${JSON.stringify(counts)}`)
 } catch (error) {

@@ -77,6 +77,9 @@ export class FakeBotApi {
       const text = payload ? `${cmd} ${payload}` : cmd
       return this.userUpdate(from, { text, entities: [{ type: 'bot_command', offset: 0, length: cmd.length }] }) as Update.MessageUpdate<Message.TextMessage>
     },
+    /** The person shares their phone number (requestContact in a Mini App, or the attach menu). */
+    contact: (from: User, phone_number: string): Update.MessageUpdate<Message.ContactMessage> =>
+      this.userUpdate(from, { contact: { phone_number, first_name: from.first_name, ...(from.last_name && { last_name: from.last_name }), user_id: from.id } }) as Update.MessageUpdate<Message.ContactMessage>,
     callbackQuery: (from: User, data: string, message?: Message): Update.CallbackQueryUpdate => {
       const id = this.queryId(from)
       const msg = message ? this.store(message as unknown as Params) : this.newMessage(from.id, this.botUser, { text: 'Menu' })

@@ -34,18 +34,57 @@ export const SelectedOptionsSchema = z.record(text().regex(/^[a-z0-9_]{1,30}$/),
 export const LocalizedTextSchema = z.object({ ru: text().trim().min(1).max(200), en: text().trim().min(1).max(200) })
 const LocalizedLongTextSchema = z.object({ ru: text().trim().max(4000), en: text().trim().max(4000) })
 
+const attributeKey = text().regex(/^[a-z0-9_]{1,30}$/, 'latin letters, digits and _ only')
+/** An attribute's value in both languages ("300 мл" / "300 ml"). */
+const AttributeValueSchema = z.object({ ru: text().trim().min(1).max(100), en: text().trim().min(1).max(100) })
+
+/** A fact on the product card ("Объём: 300 мл" / "Volume: 300 ml"). */
+export const ProductAttributeSchema = z.object({ key: attributeKey, name: LocalizedTextSchema, value: AttributeValueSchema })
+
 export const ProductOptionSchema = z.object({
   key: text().regex(/^[a-z0-9_]{1,30}$/),
   name: LocalizedTextSchema,
   required: z.boolean().default(false),
   values: z
-    .array(z.object({ value: text().regex(/^[a-z0-9_-]{1,40}$/), name: LocalizedTextSchema, priceDeltaMinor: z.number().int().min(-10_000_000).max(10_000_000) }))
+    .array(
+      z.object({
+        value: text().regex(/^[a-z0-9_-]{1,40}$/),
+        name: LocalizedTextSchema,
+        priceDeltaMinor: z.number().int().min(-10_000_000).max(10_000_000),
+        /** The product's attributes this choice changes (a 400 ml size: volume 400 ml). */
+        attributes: z.array(z.object({ key: attributeKey, value: AttributeValueSchema })).max(10).optional(),
+      }),
+    )
     .min(1)
     .max(20),
 })
 
-/** POST /api/admin/catalog/products — money in minor units (kopecks), as everywhere in the API. */
-export const ProductInputSchema = z.object({
+type AttributeInput = { key: string }[]
+type OptionsInput = { key: string; values: { value: string; attributes?: { key: string }[] }[] }[]
+/**
+ * Attribute keys are unique, and an option value may only change an attribute the product has
+ * (its name comes from there). Problems as zod-style paths for the form.
+ */
+export function attributeProblems(attributes: AttributeInput, options: OptionsInput): { path: (string | number)[]; message: string }[] {
+  const problems: { path: (string | number)[]; message: string }[] = []
+  const keys = new Set<string>()
+  attributes.forEach((a, i) => {
+    if (keys.has(a.key)) problems.push({ path: ['attributes', i, 'key'], message: `the attribute "${a.key}" is listed twice` })
+    keys.add(a.key)
+  })
+  options.forEach((o, i) =>
+    o.values.forEach((v, j) =>
+      v.attributes?.forEach((a, k) => {
+        if (!keys.has(a.key)) problems.push({ path: ['options', i, 'values', j, 'attributes', k, 'key'], message: `the product has no attribute "${a.key}" to change` })
+      }),
+    ),
+  )
+  return problems
+}
+
+const tagList = z.array(text().trim().min(1).max(40)).max(20)
+
+const ProductFieldsSchema = z.object({
   slug,
   categoryId: rowId(),
   name: LocalizedTextSchema,
@@ -55,10 +94,15 @@ export const ProductInputSchema = z.object({
   currency: text().regex(/^[A-Z]{3}$/).default('RUB'),
   stock: z.number().int().min(0).max(1_000_000).default(0),
   images: z.array(text().regex(/^\/(files|demo)\/[A-Za-z0-9/_.-]+$/)).max(12).default([]),
-  attributes: z.record(text().regex(/^[a-z0-9_]{1,30}$/), z.union([text().max(100), z.array(text().max(40)).max(20)])).default({}),
+  attributes: z.array(ProductAttributeSchema).max(20).default([]),
+  tags: tagList.default([]),
   options: z.array(ProductOptionSchema).max(5).default([]),
   isActive: z.boolean().default(true),
   position: z.number().int().min(0).max(100_000).default(0),
+})
+/** POST /api/admin/catalog/products — money in minor units (kopecks), as everywhere in the API. */
+export const ProductInputSchema = ProductFieldsSchema.superRefine((p, ctx) => {
+  for (const problem of attributeProblems(p.attributes, p.options)) ctx.addIssue({ code: 'custom', ...problem })
 })
 export type ProductInput = z.output<typeof ProductInputSchema>
 /**
@@ -72,7 +116,7 @@ export function withoutDefaults<Shape extends z.ZodRawShape>(shape: Shape) {
 }
 
 export const ProductPatchSchema = z
-  .object(withoutDefaults(ProductInputSchema.omit({ stock: true }).shape))
+  .object(withoutDefaults(ProductFieldsSchema.omit({ stock: true }).shape))
   .partial()
   .refine((p) => Object.keys(p).length > 0, 'nothing to change')
 export type ProductPatch = z.output<typeof ProductPatchSchema>

@@ -22,6 +22,15 @@ export const SandboxChatMessageBody = z.object({
   text: text().trim().min(1).max(4096),
 })
 
+/** The person answers Telegram's "share your phone number?" (requestContact) in the sandbox. */
+export const SandboxContactBody = z.object({ person, share: z.boolean() })
+
+/** What the Mini App's `getRequestedContact` gets: the signed string Telegram would return, or "" when nothing was shared. */
+export interface SandboxContactAnswer {
+  status: 'sent' | 'cancelled'
+  result: string
+}
+
 export const SandboxCallbackBody = z.object({
   person,
   messageId: rowId(),
@@ -82,7 +91,8 @@ export interface SandboxChatMessage {
   from: 'bot' | 'user'
   date: number
   text?: string
-  kind: 'text' | 'photo' | 'document' | 'invoice' | 'other'
+  /** `service`: what Telegram itself writes in the chat (a payment made), not a message from either side. */
+  kind: 'text' | 'photo' | 'document' | 'invoice' | 'contact' | 'service' | 'other'
   invoice?: { title: string; description: string; currency: string; totalAmount: number }
   buttons: { text: string; callbackData?: string; url?: string; webAppUrl?: string }[][]
   edited: boolean
@@ -92,6 +102,8 @@ export interface SandboxLaunch {
   person: SandboxPerson
   name: string
   roles: readonly string[]
+  /** The phone number Telegram would share for this person (requestContact), "+79161234501". */
+  phone: string
   /** The URL hash (without `#`) to launch /app with, as Telegram would. */
   hash: string
   initData: string

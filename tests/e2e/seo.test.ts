@@ -81,7 +81,7 @@ describe('public pages', () => {
       [4, 'Флэт уайт', `${app.url}/product/flat-white`],
     ])
     // The image has its size (no layout shift) and the Mini App deep link points at the same product.
-    expect(html).toMatch(/<img src="\/demo\/[^"]+" alt="Флэт уайт" width="\d+" height="\d+"/)
+    expect(html).toMatch(/<img src="\/files\/products\/[^"]+\.webp" alt="Флэт уайт" width="\d+" height="\d+"/)
     expect(attr(html, /<a class="button" href="([^"]+)" data-testid="open-in-telegram"/)).toBe('/sandbox?startapp=product_flat-white')
   })
 

@@ -119,7 +119,8 @@ describe('webhook', () => {
     const update = fake.updates.command(customer, '/start', 'product_cappuccino')
     const res = await deliver(update)
     expect(res.status).toBe(200)
-    const sent = await fake.waitFor('sendMessage', (p) => Number(p.chat_id) === customer.id, 10_000)
+    // The reply to this /start (the earlier test's /start may be answered after fake.clear()).
+    const sent = await fake.waitFor('sendMessage', (p) => Number(p.chat_id) === customer.id && JSON.stringify(p.reply_markup ?? '').includes('product_cappuccino'), 10_000)
     expect(String(sent.params.text)).toContain('Кофейня «Зерно»')
     const button = (sent.params.reply_markup as { inline_keyboard: { web_app?: { url: string } }[][] }).inline_keyboard[0]![0]!
     expect(button.web_app?.url).toBe('https://shop.example.com/app?tgWebAppStartParam=product_cappuccino')

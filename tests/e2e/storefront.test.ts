@@ -204,6 +204,8 @@ describe('storefront screens in ru/en, light/dark: screenshots and no serious ax
         await mainButton().click()
         await frame.waitForSelector('[data-testid="contact-phone"]')
         await frame.fill('[data-testid="contact-phone"]', '+44 7700 900123')
+        // Paying in Telegram is preselected; these screens follow an order paid at pickup.
+        await frame.click('label:has(input[name="payment"][value="cash_on_delivery"])')
         await frame.waitForSelector('[data-testid="checkout-total"]')
         await phoneScreenshot(page, `storefront-checkout-${lang}-${theme}`)
         await expectAccessible(frame, `checkout ${lang} ${theme}`)

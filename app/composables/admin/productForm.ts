@@ -13,11 +13,13 @@ export interface ProductDraft {
   tags: string
   stock: number
   isActive: boolean
-  options: { key: string; name: { ru: string; en: string }; required: boolean; values: { value: string; name: { ru: string; en: string }; delta: string }[] }[]
+  /** Facts on the card ("Volume: 300 ml"), named and written in both languages. */
+  attributes: { key: string; name: { ru: string; en: string }; value: { ru: string; en: string } }[]
+  /** `facts`: what a value changes on the card, by attribute key; blank means "as the product". */
+  options: { key: string; name: { ru: string; en: string }; required: boolean; values: { value: string; name: { ru: string; en: string }; delta: string; facts: Record<string, { ru: string; en: string }> }[] }[]
 }
 
 export function draftFrom(p?: AdminProduct): ProductDraft {
-  const tags = p?.attributes.tags
   return {
     slug: p?.slug ?? '',
     categoryId: p?.categoryId ?? '',
@@ -25,14 +27,15 @@ export function draftFrom(p?: AdminProduct): ProductDraft {
     description: { ...(p?.description ?? { ru: '', en: '' }) },
     price: editableAmount(p?.priceMinor, p?.currency ?? 'RUB'),
     compareAt: editableAmount(p?.compareAtPriceMinor, p?.currency ?? 'RUB'),
-    tags: Array.isArray(tags) ? tags.join(', ') : '',
+    tags: (p?.tags ?? []).join(', '),
+    attributes: (p?.attributes ?? []).map((a) => ({ key: a.key, name: { ...a.name }, value: { ...a.value } })),
     stock: p?.stock ?? 0,
     isActive: p?.isActive ?? true,
     options: (p?.options ?? []).map((o: ProductOption) => ({
       key: o.key,
       name: { ...o.name },
       required: o.required ?? false,
-      values: o.values.map((v) => ({ value: v.value, name: { ...v.name }, delta: editableAmount(v.priceDeltaMinor, p?.currency ?? 'RUB') })),
+      values: o.values.map((v) => ({ value: v.value, name: { ...v.name }, delta: editableAmount(v.priceDeltaMinor, p?.currency ?? 'RUB'), facts: Object.fromEntries((v.attributes ?? []).map((a) => [a.key, { ...a.value }])) })),
     })),
   }
 }
@@ -58,11 +61,16 @@ export function bodyFrom(draft: ProductDraft, existing: AdminProduct | undefined
     values: o.values.map((v, j) => {
       const delta = v.delta.trim() ? parseAmount(v.delta, currency) : 0
       if (delta === null) issues.push({ path: `options.${i}.values.${j}.delta`, message: badPrice })
-      return { value: v.value.trim(), name: v.name, priceDeltaMinor: delta ?? 0 }
+      // Only facts the product still has go out; one written in a single language is an issue, not silently dropped.
+      for (const a of draft.attributes) {
+        const text = v.facts[a.key]
+        if (text && !text.ru.trim() !== !text.en.trim()) issues.push({ path: `options.${i}.values.${j}.attributes`, message: `${a.key}: ru + en` })
+      }
+      const facts = draft.attributes.filter((a) => v.facts[a.key]?.ru.trim() && v.facts[a.key]?.en.trim()).map((a) => ({ key: a.key.trim(), value: v.facts[a.key]! }))
+      return { value: v.value.trim(), name: v.name, priceDeltaMinor: delta ?? 0, ...(facts.length ? { attributes: facts } : {}) }
     }),
   }))
   const tags = draft.tags.split(',').map((t) => t.trim()).filter(Boolean)
-  const { tags: _old, ...otherAttributes } = existing?.attributes ?? {}
   const body = {
     slug: draft.slug.trim(),
     categoryId: draft.categoryId === '' ? undefined : draft.categoryId,
@@ -70,7 +78,8 @@ export function bodyFrom(draft: ProductDraft, existing: AdminProduct | undefined
     description: draft.description,
     priceMinor: priceMinor ?? 0,
     compareAtPriceMinor,
-    attributes: tags.length ? { ...otherAttributes, tags } : otherAttributes,
+    attributes: draft.attributes.map((a) => ({ key: a.key.trim(), name: a.name, value: a.value })),
+    tags,
     options,
     isActive: draft.isActive,
     // The server's PATCH schema fills omitted fields with their create-time defaults (images [], position 0…),
@@ -80,8 +89,8 @@ export function bodyFrom(draft: ProductDraft, existing: AdminProduct | undefined
     currency,
     ...(existing ? {} : { stock: draft.stock }),
   }
-  const schema = existing ? ProductInputSchema.omit({ stock: true }) : ProductInputSchema
-  const parsed = schema.safeParse(body)
+  // An edit sends no stock (it changes through stock adjustments); the schema's default stands in.
+  const parsed = ProductInputSchema.safeParse(body)
   if (!parsed.success) issues.push(...parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })))
   return issues.length ? { issues } : { body, issues }
 }

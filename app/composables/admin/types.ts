@@ -30,6 +30,7 @@ export interface AdminOrder {
   createdAt: string
 }
 export interface AdminOrderDetail extends AdminOrder {
+  pickupPoint: { name: { ru: string; en: string }; address: { ru: string; en: string }; hours: { ru: string; en: string } } | null
   items: { productId: number | null; name: { ru: string; en: string }; options: { key: string; value: string; name: { ru: string; en: string }; valueName: { ru: string; en: string } }[]; unitPriceMinor: number; quantity: number; totalMinor: number }[]
   history: { from: OrderStatus | null; to: OrderStatus; actorKind: 'customer' | 'staff' | 'system'; note: string | null; at: string }[]
   customerTelegramId: number
@@ -52,7 +53,8 @@ export interface AdminProduct {
   currency: string
   stock: number
   images: string[]
-  attributes: Record<string, string | string[]>
+  attributes: { key: string; name: { ru: string; en: string }; value: { ru: string; en: string } }[]
+  tags: string[]
   options: ProductOption[]
   isActive: boolean
   position: number

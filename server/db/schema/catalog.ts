@@ -17,15 +17,31 @@ export const categories = pgTable(
   (t) => [uniqueIndex('categories_slug_idx').on(t.slug), index('categories_parent_idx').on(t.parentId)],
 )
 
-/** Attributes a customer can filter by; values are plain strings or lists of strings. */
-export type ProductAttributes = Record<string, string | string[]>
+/**
+ * A fact about the product shown on its card ("Volume: 300 ml"), written in every language the
+ * business speaks; `key` ties it to option values that change it (a 400 ml size sets the volume).
+ */
+export interface ProductAttribute {
+  key: string
+  name: LocalizedText
+  value: LocalizedText
+}
+
+/** One value of an option: its name, what it adds to the price, and the attributes it changes. */
+export interface ProductOptionValue {
+  value: string
+  name: LocalizedText
+  priceDeltaMinor: number
+  /** Attribute values this choice sets instead of the product's own (keys of the product's attributes). */
+  attributes?: { key: string; value: LocalizedText }[]
+}
 
 /** A choice the customer makes on the product card (milk, size); each value may change the price. */
 export interface ProductOption {
   key: string
   name: LocalizedText
   required: boolean
-  values: { value: string; name: LocalizedText; priceDeltaMinor: number }[]
+  values: ProductOptionValue[]
 }
 
 export const products = pgTable(
@@ -44,7 +60,9 @@ export const products = pgTable(
     compareAtPriceMinor: integer('compare_at_price_minor'),
     stock: integer('stock').notNull().default(0),
     images: jsonb('images').$type<string[]>().notNull().default([]),
-    attributes: jsonb('attributes').$type<ProductAttributes>().notNull().default({}),
+    attributes: jsonb('attributes').$type<ProductAttribute[]>().notNull().default([]),
+    /** Labels the catalog filters by (`hot`, `vegetarian`); the apps translate the ones they know. */
+    tags: jsonb('tags').$type<string[]>().notNull().default([]),
     options: jsonb('options').$type<ProductOption[]>().notNull().default([]),
     position: integer('position').notNull().default(0),
     isActive: boolean('is_active').notNull().default(true),
@@ -58,6 +76,7 @@ export const products = pgTable(
     uniqueIndex('products_slug_idx').on(t.slug),
     index('products_category_idx').on(t.categoryId),
     index('products_search_idx').using('gin', t.search),
+    index('products_tags_idx').using('gin', t.tags),
     index('products_name_trgm_idx').using('gin', sql`(lower((${t.name}->>'ru') || ' ' || (${t.name}->>'en'))) gin_trgm_ops`),
     check('products_price_check', sql`${t.priceMinor} >= 0`),
     check('products_stock_check', sql`${t.stock} >= 0`),

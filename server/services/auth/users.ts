@@ -163,6 +163,12 @@ export async function chatRecipient(db: DbOrTx, telegramId: number): Promise<{ i
   return row && { id: telegramId, locale: resolveLocale(row.locale, row.languageCode), blocked: row.blockedBotAt !== null }
 }
 
+/** The language to answer a message in: what the user picked in the app, else the message's Telegram language. */
+export async function chatLocale(db: DbOrTx, telegramId: number, languageCode: string | null | undefined): Promise<Locale> {
+  const [row] = await db.select({ locale: users.locale }).from(users).where(eq(users.telegramId, telegramId))
+  return resolveLocale(row?.locale, languageCode)
+}
+
 /** Display names by Telegram id ("Мария Иванова"), for lists that show who did something. */
 export async function userNames(db: DbOrTx, telegramIds: readonly number[]): Promise<Map<number, string>> {
   if (!telegramIds.length) return new Map()

@@ -9,7 +9,7 @@ import type { DbOrTx } from '../../db/client'
 import { isUniqueViolation } from '../../db/results'
 import { categories, products } from '../../db/schema/catalog'
 import type { CategoryInputSchema, CategoryPatchSchema, ProductInput, ProductPatch } from '#shared/schemas/catalog'
-import { ProductInputSchema } from '#shared/schemas/catalog'
+import { ProductInputSchema, attributeProblems } from '#shared/schemas/catalog'
 import { DomainError } from '../../utils/errors'
 import { parseCsv, toCsv } from '../../utils/csv'
 import { write, type ServiceContext, type WriteContext } from '../context'
@@ -54,6 +54,9 @@ async function changeProduct(w: WriteContext, id: number, patch: ProductPatch & 
   const [before] = await w.db.select().from(products).where(eq(products.id, id)).for('update')
   if (!before) throw new DomainError('not_found', 'No such product')
   if (patch.categoryId) await assertCategory(w.db, patch.categoryId)
+  // Attributes and the options that change them are checked together, whichever of the two changes.
+  const problems = attributeProblems(patch.attributes ?? before.attributes, patch.options ?? before.options)
+  if (problems.length) throw new DomainError('validation_failed', problems[0]!.message, 400, problems.map((p) => ({ path: p.path.join('.'), message: p.message })))
   const [after] = await w.db
     .update(products)
     .set(patch)
@@ -150,10 +153,9 @@ const parseMoney = (raw: string, currency: string) => {
 export async function exportProductsCsv(db: DbOrTx) {
   const [rows, cats] = await Promise.all([listProductsForAdmin(db), db.select({ id: categories.id, slug: categories.slug }).from(categories)])
   const slugOf = new Map(cats.map((c) => [c.id, c.slug]))
-  const tags = (a: Record<string, unknown>) => (Array.isArray(a.tags) ? (a.tags as string[]).join(';') : '')
   return toCsv([
     [...CSV_COLUMNS],
-    ...rows.map((p) => [p.slug, slugOf.get(p.categoryId), p.name.ru, p.name.en, p.description.ru, p.description.en, money(p.priceMinor, p.currency), money(p.compareAtPriceMinor, p.currency), p.currency, p.stock, p.isActive ? 'yes' : 'no', tags(p.attributes), p.images.join(';')]),
+    ...rows.map((p) => [p.slug, slugOf.get(p.categoryId), p.name.ru, p.name.en, p.description.ru, p.description.en, money(p.priceMinor, p.currency), money(p.compareAtPriceMinor, p.currency), p.currency, p.stock, p.isActive ? 'yes' : 'no', p.tags.join(';'), p.images.join(';')]),
   ])
 }
 
@@ -205,7 +207,7 @@ export async function importProductsCsv(ctx: ServiceContext, text: string) {
         currency: get('currency') || 'RUB',
         stock: stockRaw ? Number(stockRaw) : 0,
         isActive: !active || ['yes', 'true', '1', 'да'].includes(active),
-        attributes: get('tags') ? { tags: get('tags').split(';').map((t) => t.trim()).filter(Boolean) } : {},
+        tags: get('tags').split(';').map((t) => t.trim()).filter(Boolean),
         images: get('images') ? get('images').split(';').map((t) => t.trim()).filter(Boolean) : [],
       })
       if (parsed.success) valid.push({ line, input: parsed.data, stockGiven: Boolean(stockRaw) })
@@ -221,11 +223,11 @@ export async function importProductsCsv(ctx: ServiceContext, text: string) {
     for (const { input, stockGiven } of valid) {
       const [existing] = await w.db.select().from(products).where(eq(products.slug, input.slug)).for('update')
       if (existing) {
-        // Columns the CSV does not carry (options, other attributes) keep their values.
-        const { slug: _slug, stock, options: _options, position: _position, attributes, images, ...patch } = input
+        // Columns the CSV does not carry (options, attributes) keep their values; so do empty tags and images cells.
+        const { slug: _slug, stock, options: _options, position: _position, attributes: _attributes, tags, images, ...patch } = input
         const [after] = await w.db
           .update(products)
-          .set({ ...patch, attributes: { ...existing.attributes, ...attributes }, images: images.length ? images : existing.images, ...(stockGiven ? { stock } : {}) })
+          .set({ ...patch, tags: tags.length ? tags : existing.tags, images: images.length ? images : existing.images, ...(stockGiven ? { stock } : {}) })
           .where(eq(products.id, existing.id))
           .returning()
         const [was, now] = [toProductDto(existing), toProductDto(after!)]

@@ -16,6 +16,7 @@ export function toProductDto(p: ProductRow) {
     stock: p.stock,
     images: p.images,
     attributes: p.attributes,
+    tags: p.tags,
     options: p.options as ProductOption[],
   }
 }

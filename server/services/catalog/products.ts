@@ -6,19 +6,36 @@ import { rowsOf } from '../../db/results'
 import type { ProductListQuery } from '#shared/schemas/catalog'
 import { INT4_MAX } from '#shared/schemas/common'
 import { DomainError } from '../../utils/errors'
+import { searchVariants, type SearchVariant } from './search-variants'
 
 export type ProductRow = typeof products.$inferSelect
 
 /** The text trigram search compares against: both languages, lower-cased (matches products_name_trgm_idx). */
 const nameText = sql`lower((${products.name}->>'ru') || ' ' || (${products.name}->>'en'))`
 
-function searchCondition(q: string): SQL {
-  // Word forms through full-text search in both languages, typos through trigram word similarity.
-  return sql`(${products.search} @@ (websearch_to_tsquery('russian', ${q}) || websearch_to_tsquery('english', ${q})) or ${nameText} %> lower(${q}))`
+/** The query's variants as one tsquery of their word forms. */
+function searchQuery(variants: SearchVariant[]): SQL {
+  return sql.join(
+    variants.flatMap((v) => v.configs.map((config) => sql`websearch_to_tsquery(${sql.raw(`'${config}'`)}, ${v.text})`)),
+    sql` || `,
+  )
 }
 
-function searchRank(q: string): SQL<number> {
-  return sql<number>`(ts_rank(${products.search}, websearch_to_tsquery('russian', ${q}) || websearch_to_tsquery('english', ${q})) + word_similarity(lower(${q}), ${nameText}))`
+/**
+ * Word forms through full-text search in both languages, typos through trigram word similarity,
+ * for the query and what it may have meant (other keyboard layout, Russian in Latin letters): each
+ * variant is one more condition on the same two indexes (a swapped layout gives exact words: full
+ * text only).
+ */
+function searchCondition(variants: SearchVariant[]): SQL {
+  const similar = variants.filter((v) => v.fuzzy).map((v) => sql`${nameText} %> ${v.text}`)
+  return sql`(${products.search} @@ (${searchQuery(variants)}) or ${sql.join(similar, sql` or `)})`
+}
+
+function searchRank(variants: SearchVariant[]): SQL<number> {
+  const similarity = variants.filter((v) => v.fuzzy).map((v) => sql`word_similarity(${v.text}, ${nameText})`)
+  const best = similarity.length === 1 ? similarity[0]! : sql`greatest(${sql.join(similarity, sql`, `)})`
+  return sql<number>`(ts_rank(${products.search}, ${searchQuery(variants)}) + ${best})`
 }
 
 interface Cursor {
@@ -51,15 +68,16 @@ export async function listProducts(db: DbOrTx, query: ProductListQuery) {
     if (!category) throw new DomainError('not_found', 'No such category')
     filters.push(sql`${products.categoryId} in (select id from categories where id = ${category.id} or parent_id = ${category.id})`)
   }
-  if (query.q) filters.push(searchCondition(query.q))
+  const variants = query.q ? searchVariants(query.q) : []
+  if (variants.length) filters.push(searchCondition(variants))
   if (query.priceMin !== undefined) filters.push(gte(products.priceMinor, query.priceMin))
   if (query.priceMax !== undefined) filters.push(lte(products.priceMinor, query.priceMax))
   if (query.inStock) filters.push(sql`${products.stock} > 0`)
-  for (const tag of query.tags ?? []) filters.push(sql`${products.attributes}->'tags' ? ${tag}`)
+  for (const tag of query.tags ?? []) filters.push(sql`${products.tags} ? ${tag}`)
 
   const sort = query.q && query.sort === 'popular' ? 'relevance' : query.sort
   const sortValue: SQL<number> =
-    sort === 'relevance' ? searchRank(query.q!) : sort === 'price_asc' || sort === 'price_desc' ? sql<number>`${products.priceMinor}` : sort === 'new' ? sql<number>`extract(epoch from ${products.createdAt})` : sql<number>`${products.position}`
+    sort === 'relevance' ? searchRank(variants) : sort === 'price_asc' || sort === 'price_desc' ? sql<number>`${products.priceMinor}` : sort === 'new' ? sql<number>`extract(epoch from ${products.createdAt})` : sql<number>`${products.position}`
   const descending = sort === 'price_desc' || sort === 'new' || sort === 'relevance'
   const cursor = decodeCursor(query.cursor, sort === 'price_asc' || sort === 'price_desc' || sort === 'popular')
   if (cursor) filters.push(descending ? sql`(${sortValue} < ${cursor.v} or (${sortValue} = ${cursor.v} and ${products.id} > ${cursor.id}))` : sql`(${sortValue}, ${products.id}) > (${cursor.v}, ${cursor.id})`)
@@ -68,7 +86,8 @@ export async function listProducts(db: DbOrTx, query: ProductListQuery) {
     .select({ product: products, sortValue: sql<number>`(${sortValue})::float8`.as('sort_value') })
     .from(products)
     .where(and(...filters))
-    .orderBy(descending ? sql`${sortValue} desc` : sql`${sortValue} asc`, asc(products.id))
+    // By the selected value's name: the (search) expression is sent and evaluated once, not twice.
+    .orderBy(descending ? sql`sort_value desc` : sql`sort_value asc`, asc(products.id))
     .limit(query.limit + 1)
   const page = rows.slice(0, query.limit)
   const last = page.at(-1)
@@ -94,7 +113,7 @@ export async function catalogFacets(db: DbOrTx) {
     .select({ min: sql<number>`coalesce(min(${products.priceMinor}), 0)::int`, max: sql<number>`coalesce(max(${products.priceMinor}), 0)::int` })
     .from(products)
     .where(eq(products.isActive, true))
-  const tags = await db.execute<{ tag: string }>(sql`select distinct jsonb_array_elements_text(attributes->'tags') as tag from products where is_active order by 1`)
+  const tags = await db.execute<{ tag: string }>(sql`select distinct jsonb_array_elements_text(tags) as tag from products where is_active order by 1`)
   return { priceMin: bounds?.min ?? 0, priceMax: bounds?.max ?? 0, tags: rowsOf<{ tag: string }>(tags).map((t) => t.tag) }
 }
 

@@ -1,5 +1,5 @@
 import type { LocalizedText } from '../../db/schema/_columns'
-import type { ProductOption } from '../../db/schema/catalog'
+import type { ProductAttribute, ProductOption } from '../../db/schema/catalog'
 
 /**
  * Demo business: a Moscow specialty coffee shop with delivery and a few bookable classes.
@@ -25,8 +25,21 @@ type DemoProduct = {
   price: number
   compareAt?: number
   stock: number
-  attributes: Record<string, string | string[]>
+  attributes: ProductAttribute[]
+  tags: string[]
 }
+
+/** The facts the demo products show, named in both languages. */
+const ATTRIBUTE_NAMES = {
+  volume: { ru: 'Объём', en: 'Volume' },
+  weight: { ru: 'Вес', en: 'Weight' },
+  roast: { ru: 'Обжарка', en: 'Roast' },
+  process: { ru: 'Обработка', en: 'Process' },
+  color: { ru: 'Цвет', en: 'Colour' },
+} satisfies Record<string, LocalizedText>
+const fact = (key: keyof typeof ATTRIBUTE_NAMES, ru: string, en: string): ProductAttribute => ({ key, name: ATTRIBUTE_NAMES[key], value: { ru, en } })
+const ml = (n: number) => fact('volume', `${n} мл`, `${n} ml`)
+const grams = (n: number) => fact('weight', `${n} г`, `${n} g`)
 
 const MILK: ProductOption = {
   key: 'milk',
@@ -43,9 +56,10 @@ const SIZE: ProductOption = {
   name: { ru: 'Объём', en: 'Size' },
   required: false,
   values: [
-    { value: 's', name: { ru: '250 мл', en: '250 ml' }, priceDeltaMinor: -3000 },
-    { value: 'm', name: { ru: '300 мл', en: '300 ml' }, priceDeltaMinor: 0 },
-    { value: 'l', name: { ru: '400 мл', en: '400 ml' }, priceDeltaMinor: 5000 },
+    // Each size sets the volume shown on the card.
+    { value: 's', name: { ru: '250 мл', en: '250 ml' }, priceDeltaMinor: -3000, attributes: [{ key: 'volume', value: { ru: '250 мл', en: '250 ml' } }] },
+    { value: 'm', name: { ru: '300 мл', en: '300 ml' }, priceDeltaMinor: 0, attributes: [{ key: 'volume', value: { ru: '300 мл', en: '300 ml' } }] },
+    { value: 'l', name: { ru: '400 мл', en: '400 ml' }, priceDeltaMinor: 5000, attributes: [{ key: 'volume', value: { ru: '400 мл', en: '400 ml' } }] },
   ],
 }
 
@@ -73,28 +87,28 @@ export const DEMO_CATEGORIES: DemoCategory[] = [
 ]
 
 export const DEMO_PRODUCTS: DemoProduct[] = [
-  { slug: 'cappuccino', category: 'coffee', name: { ru: 'Капучино', en: 'Cappuccino' }, description: { ru: 'Двойной эспрессо и бархатное молоко. Можно на овсяном.', en: 'Double espresso with silky milk. Oat milk on request.' }, price: 22000, stock: 500, attributes: { volume: '300 ml', milk: ['cow', 'oat', 'almond'], tags: ['hot', 'bestseller'] }, options: [MILK, SIZE] },
-  { slug: 'flat-white', category: 'coffee', name: { ru: 'Флэт уайт', en: 'Flat white' }, description: { ru: 'Крепче капучино: два шота ристретто и меньше молока.', en: 'Stronger than a cappuccino: two ristretto shots, less milk.' }, price: 24000, stock: 500, attributes: { volume: '200 ml', milk: ['cow', 'oat'], tags: ['hot'] }, options: [MILK] },
-  { slug: 'latte-raf', category: 'coffee', name: { ru: 'Раф ванильный', en: 'Vanilla raf' }, description: { ru: 'Эспрессо, сливки и ваниль, взбитые вместе. Сладкий и нежный.', en: 'Espresso, cream and vanilla whipped together. Sweet and smooth.' }, price: 29000, stock: 400, attributes: { volume: '350 ml', tags: ['hot', 'sweet'] } },
-  { slug: 'americano', category: 'coffee', name: { ru: 'Американо', en: 'Americano' }, description: { ru: 'Двойной эспрессо с горячей водой.', en: 'Double espresso topped up with hot water.' }, price: 17000, stock: 500, attributes: { volume: '300 ml', tags: ['hot'] } },
-  { slug: 'espresso-tonic', category: 'coffee', name: { ru: 'Эспрессо-тоник', en: 'Espresso tonic' }, description: { ru: 'Тоник, лёд, апельсин и эспрессо на эфиопском зерне.', en: 'Tonic, ice, orange and an Ethiopian espresso shot.' }, price: 27000, stock: 300, attributes: { volume: '350 ml', tags: ['cold', 'summer'] } },
-  { slug: 'v60-filter', category: 'coffee', name: { ru: 'Фильтр V60', en: 'V60 pour-over' }, description: { ru: 'Зерно недели, заваренное вручную. Спросите бариста про вкус.', en: 'Bean of the week, brewed by hand. Ask the barista about the notes.' }, price: 26000, stock: 200, attributes: { volume: '250 ml', tags: ['hot', 'filter'] } },
-  { slug: 'matcha-latte', category: 'tea', name: { ru: 'Матча латте', en: 'Matcha latte' }, description: { ru: 'Японская матча церемониального сорта с молоком.', en: 'Ceremonial-grade Japanese matcha with milk.' }, price: 28000, stock: 200, attributes: { volume: '300 ml', milk: ['cow', 'oat', 'coconut'], tags: ['hot'] }, options: [MILK] },
-  { slug: 'cocoa', category: 'tea', name: { ru: 'Какао с маршмеллоу', en: 'Cocoa with marshmallows' }, description: { ru: 'Бельгийский шоколад и маршмеллоу ручной работы.', en: 'Belgian chocolate and handmade marshmallows.' }, price: 23000, stock: 250, attributes: { volume: '300 ml', tags: ['hot', 'kids'] } },
-  { slug: 'sencha', category: 'tea', name: { ru: 'Сенча', en: 'Sencha green tea' }, description: { ru: 'Японский зелёный чай, чайник на 500 мл.', en: 'Japanese green tea, a 500 ml pot.' }, price: 25000, stock: 150, attributes: { volume: '500 ml', tags: ['hot'] } },
-  { slug: 'syrniki', category: 'breakfast', name: { ru: 'Сырники со сметаной', en: 'Syrniki with sour cream' }, description: { ru: 'Три сырника из фермерского творога, сметана и ягодный джем.', en: 'Three farmer’s cheese pancakes with sour cream and berry jam.' }, price: 39000, stock: 60, attributes: { weight: '220 g', tags: ['vegetarian', 'bestseller'] } },
-  { slug: 'shakshuka', category: 'breakfast', name: { ru: 'Шакшука', en: 'Shakshuka' }, description: { ru: 'Яйца в томатах с перцем и фетой, хлеб на закваске.', en: 'Eggs baked in tomatoes and peppers with feta, sourdough bread.' }, price: 49000, stock: 40, attributes: { weight: '350 g', tags: ['vegetarian', 'spicy'] } },
-  { slug: 'avocado-toast', category: 'breakfast', name: { ru: 'Тост с авокадо и яйцом пашот', en: 'Avocado toast with poached egg' }, description: { ru: 'Хлеб на закваске, авокадо, яйцо пашот, микрозелень.', en: 'Sourdough, avocado, a poached egg and microgreens.' }, price: 52000, stock: 35, attributes: { weight: '250 g', tags: ['vegetarian'] } },
-  { slug: 'granola', category: 'breakfast', name: { ru: 'Гранола с йогуртом', en: 'Granola with yogurt' }, description: { ru: 'Домашняя гранола, греческий йогурт, сезонные ягоды.', en: 'House granola, Greek yogurt, seasonal berries.' }, price: 34000, stock: 45, attributes: { weight: '230 g', tags: ['vegetarian', 'light'] } },
-  { slug: 'croissant', category: 'desserts', name: { ru: 'Круассан', en: 'Butter croissant' }, description: { ru: 'Слоёное тесто на французском масле, печём каждое утро.', en: 'Laminated with French butter, baked every morning.' }, price: 19000, stock: 80, attributes: { weight: '80 g', tags: ['bakery'] } },
-  { slug: 'cheesecake', category: 'desserts', name: { ru: 'Чизкейк Сан-Себастьян', en: 'Basque cheesecake' }, description: { ru: 'Обожжённый сверху, кремовый внутри.', en: 'Burnt on top, creamy inside.' }, price: 36000, stock: 24, attributes: { weight: '150 g', tags: ['bestseller'] } },
-  { slug: 'carrot-cake', category: 'desserts', name: { ru: 'Морковный торт', en: 'Carrot cake' }, description: { ru: 'С грецким орехом и сливочным кремом.', en: 'With walnuts and cream cheese frosting.' }, price: 34000, stock: 20, attributes: { weight: '160 g', tags: ['nuts'] } },
-  { slug: 'cinnamon-roll', category: 'desserts', name: { ru: 'Синнабон с корицей', en: 'Cinnamon roll' }, description: { ru: 'Мягкая булочка с корицей и глазурью.', en: 'A soft cinnamon bun with glaze.' }, price: 21000, stock: 0, attributes: { weight: '120 g', tags: ['bakery'] } },
-  { slug: 'ethiopia-yirgacheffe', category: 'beans', name: { ru: 'Эфиопия Иргачеффе, 250 г', en: 'Ethiopia Yirgacheffe, 250 g' }, description: { ru: 'Светлая обжарка: бергамот, жасмин, персик. Для фильтра.', en: 'Light roast: bergamot, jasmine, peach. For filter brewing.' }, price: 129000, stock: 30, attributes: { weight: '250 g', roast: 'light', process: 'washed', tags: ['filter'] } },
-  { slug: 'brazil-cerrado', category: 'beans', name: { ru: 'Бразилия Серрадо, 250 г', en: 'Brazil Cerrado, 250 g' }, description: { ru: 'Средняя обжарка: шоколад, орех, карамель. Для эспрессо.', en: 'Medium roast: chocolate, nuts, caramel. For espresso.' }, price: 99000, compareAt: 115000, stock: 45, attributes: { weight: '250 g', roast: 'medium', process: 'natural', tags: ['espresso'] } },
-  { slug: 'colombia-decaf', category: 'beans', name: { ru: 'Колумбия без кофеина, 250 г', en: 'Colombia decaf, 250 g' }, description: { ru: 'Декаф методом сахарного тростника: какао, красное яблоко.', en: 'Sugarcane-process decaf: cocoa, red apple.' }, price: 109000, stock: 12, attributes: { weight: '250 g', roast: 'medium', process: 'sugarcane decaf', tags: ['espresso', 'filter'] } },
-  { slug: 'hario-v60', category: 'merch', name: { ru: 'Воронка Hario V60', en: 'Hario V60 dripper' }, description: { ru: 'Керамическая воронка на 1–4 чашки.', en: 'Ceramic dripper for 1–4 cups.' }, price: 250000, stock: 8, attributes: { color: 'white', tags: ['brewing'] } },
-  { slug: 'zerno-tumbler', category: 'merch', name: { ru: 'Термокружка «Зерно»', en: 'Zerno tumbler' }, description: { ru: '350 мл, держит тепло 4 часа. Со своей кружкой кофе на 10% дешевле.', en: '350 ml, keeps drinks hot for 4 hours. 10% off drinks in your own cup.' }, price: 190000, stock: 15, attributes: { volume: '350 ml', color: 'black', tags: ['gift'] } },
+  { slug: 'cappuccino', category: 'coffee', name: { ru: 'Капучино', en: 'Cappuccino' }, description: { ru: 'Двойной эспрессо и бархатное молоко. Можно на овсяном.', en: 'Double espresso with silky milk. Oat milk on request.' }, price: 22000, stock: 500, attributes: [ml(300)], tags: ['hot', 'bestseller'], options: [MILK, SIZE] },
+  { slug: 'flat-white', category: 'coffee', name: { ru: 'Флэт уайт', en: 'Flat white' }, description: { ru: 'Крепче капучино: два шота ристретто и меньше молока.', en: 'Stronger than a cappuccino: two ristretto shots, less milk.' }, price: 24000, stock: 500, attributes: [ml(200)], tags: ['hot'], options: [MILK] },
+  { slug: 'latte-raf', category: 'coffee', name: { ru: 'Раф ванильный', en: 'Vanilla raf' }, description: { ru: 'Эспрессо, сливки и ваниль, взбитые вместе. Сладкий и нежный.', en: 'Espresso, cream and vanilla whipped together. Sweet and smooth.' }, price: 29000, stock: 400, attributes: [ml(350)], tags: ['hot', 'sweet'] },
+  { slug: 'americano', category: 'coffee', name: { ru: 'Американо', en: 'Americano' }, description: { ru: 'Двойной эспрессо с горячей водой.', en: 'Double espresso topped up with hot water.' }, price: 17000, stock: 500, attributes: [ml(300)], tags: ['hot'] },
+  { slug: 'espresso-tonic', category: 'coffee', name: { ru: 'Эспрессо-тоник', en: 'Espresso tonic' }, description: { ru: 'Тоник, лёд, апельсин и эспрессо на эфиопском зерне.', en: 'Tonic, ice, orange and an Ethiopian espresso shot.' }, price: 27000, stock: 300, attributes: [ml(350)], tags: ['cold', 'summer'] },
+  { slug: 'v60-filter', category: 'coffee', name: { ru: 'Фильтр V60', en: 'V60 pour-over' }, description: { ru: 'Зерно недели, заваренное вручную. Спросите бариста про вкус.', en: 'Bean of the week, brewed by hand. Ask the barista about the notes.' }, price: 26000, stock: 200, attributes: [ml(250)], tags: ['hot', 'filter'] },
+  { slug: 'matcha-latte', category: 'tea', name: { ru: 'Матча латте', en: 'Matcha latte' }, description: { ru: 'Японская матча церемониального сорта с молоком.', en: 'Ceremonial-grade Japanese matcha with milk.' }, price: 28000, stock: 200, attributes: [ml(300)], tags: ['hot'], options: [MILK] },
+  { slug: 'cocoa', category: 'tea', name: { ru: 'Какао с маршмеллоу', en: 'Cocoa with marshmallows' }, description: { ru: 'Бельгийский шоколад и маршмеллоу ручной работы.', en: 'Belgian chocolate and handmade marshmallows.' }, price: 23000, stock: 250, attributes: [ml(300)], tags: ['hot', 'kids'] },
+  { slug: 'sencha', category: 'tea', name: { ru: 'Сенча', en: 'Sencha green tea' }, description: { ru: 'Японский зелёный чай, чайник на 500 мл.', en: 'Japanese green tea, a 500 ml pot.' }, price: 25000, stock: 150, attributes: [ml(500)], tags: ['hot'] },
+  { slug: 'syrniki', category: 'breakfast', name: { ru: 'Сырники со сметаной', en: 'Syrniki with sour cream' }, description: { ru: 'Три сырника из фермерского творога, сметана и ягодный джем.', en: 'Three farmer’s cheese pancakes with sour cream and berry jam.' }, price: 39000, stock: 60, attributes: [grams(220)], tags: ['vegetarian', 'bestseller'] },
+  { slug: 'shakshuka', category: 'breakfast', name: { ru: 'Шакшука', en: 'Shakshuka' }, description: { ru: 'Яйца в томатах с перцем и фетой, хлеб на закваске.', en: 'Eggs baked in tomatoes and peppers with feta, sourdough bread.' }, price: 49000, stock: 40, attributes: [grams(350)], tags: ['vegetarian', 'spicy'] },
+  { slug: 'avocado-toast', category: 'breakfast', name: { ru: 'Тост с авокадо и яйцом пашот', en: 'Avocado toast with poached egg' }, description: { ru: 'Хлеб на закваске, авокадо, яйцо пашот, микрозелень.', en: 'Sourdough, avocado, a poached egg and microgreens.' }, price: 52000, stock: 35, attributes: [grams(250)], tags: ['vegetarian'] },
+  { slug: 'granola', category: 'breakfast', name: { ru: 'Гранола с йогуртом', en: 'Granola with yogurt' }, description: { ru: 'Домашняя гранола, греческий йогурт, сезонные ягоды.', en: 'House granola, Greek yogurt, seasonal berries.' }, price: 34000, stock: 45, attributes: [grams(230)], tags: ['vegetarian', 'light'] },
+  { slug: 'croissant', category: 'desserts', name: { ru: 'Круассан', en: 'Butter croissant' }, description: { ru: 'Слоёное тесто на французском масле, печём каждое утро.', en: 'Laminated with French butter, baked every morning.' }, price: 19000, stock: 80, attributes: [grams(80)], tags: ['bakery'] },
+  { slug: 'cheesecake', category: 'desserts', name: { ru: 'Чизкейк Сан-Себастьян', en: 'Basque cheesecake' }, description: { ru: 'Обожжённый сверху, кремовый внутри.', en: 'Burnt on top, creamy inside.' }, price: 36000, stock: 24, attributes: [grams(150)], tags: ['bestseller'] },
+  { slug: 'carrot-cake', category: 'desserts', name: { ru: 'Морковный торт', en: 'Carrot cake' }, description: { ru: 'С грецким орехом и сливочным кремом.', en: 'With walnuts and cream cheese frosting.' }, price: 34000, stock: 20, attributes: [grams(160)], tags: ['nuts'] },
+  { slug: 'cinnamon-roll', category: 'desserts', name: { ru: 'Синнабон с корицей', en: 'Cinnamon roll' }, description: { ru: 'Мягкая булочка с корицей и глазурью.', en: 'A soft cinnamon bun with glaze.' }, price: 21000, stock: 0, attributes: [grams(120)], tags: ['bakery'] },
+  { slug: 'ethiopia-yirgacheffe', category: 'beans', name: { ru: 'Эфиопия Иргачеффе, 250 г', en: 'Ethiopia Yirgacheffe, 250 g' }, description: { ru: 'Светлая обжарка: бергамот, жасмин, персик. Для фильтра.', en: 'Light roast: bergamot, jasmine, peach. For filter brewing.' }, price: 129000, stock: 30, attributes: [grams(250), fact('roast', 'светлая', 'light'), fact('process', 'мытая', 'washed')], tags: ['filter'] },
+  { slug: 'brazil-cerrado', category: 'beans', name: { ru: 'Бразилия Серрадо, 250 г', en: 'Brazil Cerrado, 250 g' }, description: { ru: 'Средняя обжарка: шоколад, орех, карамель. Для эспрессо.', en: 'Medium roast: chocolate, nuts, caramel. For espresso.' }, price: 99000, compareAt: 115000, stock: 45, attributes: [grams(250), fact('roast', 'средняя', 'medium'), fact('process', 'натуральная', 'natural')], tags: ['espresso'] },
+  { slug: 'colombia-decaf', category: 'beans', name: { ru: 'Колумбия без кофеина, 250 г', en: 'Colombia decaf, 250 g' }, description: { ru: 'Декаф методом сахарного тростника: какао, красное яблоко.', en: 'Sugarcane-process decaf: cocoa, red apple.' }, price: 109000, stock: 12, attributes: [grams(250), fact('roast', 'средняя', 'medium'), fact('process', 'декаф на сахарном тростнике', 'sugarcane decaf')], tags: ['espresso', 'filter'] },
+  { slug: 'hario-v60', category: 'merch', name: { ru: 'Воронка Hario V60', en: 'Hario V60 dripper' }, description: { ru: 'Керамическая воронка на 1–4 чашки.', en: 'Ceramic dripper for 1–4 cups.' }, price: 250000, stock: 8, attributes: [fact('color', 'белый', 'white')], tags: ['brewing'] },
+  { slug: 'zerno-tumbler', category: 'merch', name: { ru: 'Термокружка «Зерно»', en: 'Zerno tumbler' }, description: { ru: '350 мл, держит тепло 4 часа. Со своей кружкой кофе на 10% дешевле.', en: '350 ml, keeps drinks hot for 4 hours. 10% off drinks in your own cup.' }, price: 190000, stock: 15, attributes: [ml(350), fact('color', 'чёрный', 'black')], tags: ['gift'] },
 ]
 
 export const DEMO_SERVICES = [
@@ -114,12 +128,13 @@ export const DEMO_RESOURCES = [
 
 /**
  * Demo people for the sandbox: one per role the product serves. Written only in the sandbox: with a
- * real bot these ids can be real Telegram users (server/services/demo/seed.ts).
+ * real bot these ids can be real Telegram users (server/services/demo/seed.ts). `phone` is what the
+ * sandbox shares when the person accepts requestContact (as Telegram: digits, no "+").
  */
 export const DEMO_PEOPLE = [
-  { key: 'customer', telegramId: 9_000_000_001, firstName: 'Мария', lastName: 'Соколова', username: 'maria_demo', languageCode: 'ru', roles: [] as const },
-  { key: 'customer_en', telegramId: 9_000_000_002, firstName: 'Emma', lastName: 'Clarke', username: 'emma_demo', languageCode: 'en', roles: [] as const },
-  { key: 'operator', telegramId: 9_000_000_010, firstName: 'Олег', lastName: 'Петров', username: 'oleg_operator', languageCode: 'ru', roles: ['operator'] as const },
-  { key: 'staff', telegramId: 9_000_000_020, firstName: 'Дмитрий', lastName: 'Курьеров', username: 'dmitry_courier', languageCode: 'ru', roles: ['staff'] as const },
-  { key: 'owner', telegramId: 9_000_000_099, firstName: 'Алексей', lastName: 'Зернов', username: 'zerno_owner', languageCode: 'ru', roles: ['owner'] as const },
+  { key: 'customer', telegramId: 9_000_000_001, firstName: 'Мария', lastName: 'Соколова', username: 'maria_demo', languageCode: 'ru', phone: '79161234501', roles: [] as const },
+  { key: 'customer_en', telegramId: 9_000_000_002, firstName: 'Emma', lastName: 'Clarke', username: 'emma_demo', languageCode: 'en', phone: '447700900123', roles: [] as const },
+  { key: 'operator', telegramId: 9_000_000_010, firstName: 'Олег', lastName: 'Петров', username: 'oleg_operator', languageCode: 'ru', phone: '79161234510', roles: ['operator'] as const },
+  { key: 'staff', telegramId: 9_000_000_020, firstName: 'Дмитрий', lastName: 'Курьеров', username: 'dmitry_courier', languageCode: 'ru', phone: '79161234520', roles: ['staff'] as const },
+  { key: 'owner', telegramId: 9_000_000_099, firstName: 'Алексей', lastName: 'Зернов', username: 'zerno_owner', languageCode: 'ru', phone: '79161234599', roles: ['owner'] as const },
 ]

@@ -1,9 +1,10 @@
-import { and, inArray, isNull, notInArray, sql } from 'drizzle-orm'
+import { and, eq, inArray, isNull, notInArray, sql } from 'drizzle-orm'
 import type { DbOrTx, Database } from '../../db/client'
 import { bookingResourceServices, bookingResources, bookingServices, categories, deliveryZones, pickupPoints, products, userRoles, users } from '../../db/schema'
 import { ensureSetting, setSetting } from '../settings'
 import { recordAudit } from '../audit'
 import { TELEGRAM_SHIPPING_SETTING } from '../delivery/shipping'
+import type { createFileStore } from '../files'
 import { DEMO_BUSINESS, DEMO_CATEGORIES, DEMO_DELIVERY_ZONES, DEMO_PEOPLE, DEMO_PICKUP_POINTS, DEMO_PRODUCTS, DEMO_RESOURCES, DEMO_SERVICES } from './seed-data'
 
 /** True on a brand-new installation: nothing in the catalog and no seed recorded. */
@@ -13,20 +14,54 @@ export async function isDatabaseEmpty(db: DbOrTx) {
   return Boolean(list[0]?.empty)
 }
 
+/** Each demo product's own picture, by slug (WebP bytes), from wherever this process keeps them. */
+export type DemoImageReader = (slug: string) => Promise<Uint8Array | null | undefined>
+
+/** Where the pictures go: the files service, as if the owner had uploaded them. */
+export interface DemoImages {
+  files: Pick<ReturnType<typeof createFileStore>, 'saveImage'>
+  read: DemoImageReader
+}
+
+/** The picture every demo product had before each got its own; replaced only while still there. */
+const categoryPicture = (category: string) => `/demo/${category}.svg`
+
+/** Stores the products' pictures through the files service; slugs without one get none. */
+async function storeDemoImages(images: DemoImages | undefined, slugs: string[]) {
+  const paths = new Map<string, string>()
+  if (!images) return paths
+  for (const slug of slugs) {
+    const bytes = await images.read(slug)
+    if (bytes?.length) paths.set(slug, (await images.files.saveImage('products', Buffer.from(bytes))).path)
+  }
+  return paths
+}
+
 export interface SeedOptions {
   /**
    * The demo people and their staff roles (owner, operator, staff). Only for the sandbox: with a
    * real bot their Telegram ids belong to real people, who must not find themselves owners.
    */
   people: boolean
+  /** Where the products' own pictures come from and go (the app and `npm run db:seed` always give it). */
+  images?: DemoImages
 }
 
 /**
  * Writes the demo business. Idempotent: rows are matched by slug / Telegram id and left alone when
- * present, so running it again (or on a database an operator already edited) changes nothing.
+ * present, so running it again (or on a database an operator already edited) changes nothing, except
+ * that a demo product still showing its category's stock picture gets its own. Pictures are stored
+ * through the files service when `images` is given (the app and `npm run db:seed` always give it).
  * Every role it grants is audited, like any other grant.
  */
 export async function seedDemoData(db: Database, options: SeedOptions = { people: false }) {
+  const existing = new Set((await db.select({ slug: products.slug }).from(products).where(inArray(products.slug, DEMO_PRODUCTS.map((p) => p.slug)))).map((p) => p.slug))
+  const stale = await db
+    .select({ slug: products.slug })
+    .from(products)
+    .where(inArray(sql`${products.slug} || ' ' || (${products.images}->>0)`, DEMO_PRODUCTS.map((p) => `${p.slug} ${categoryPicture(p.category)}`)))
+  // Files are written before the transaction: a failed seed leaves unused files, never rows without their file.
+  const pictures = await storeDemoImages(options.images, [...DEMO_PRODUCTS.map((p) => p.slug).filter((slug) => !existing.has(slug)), ...stale.map((p) => p.slug)])
   return db.transaction(async (tx) => {
     await tx.insert(categories).values(DEMO_CATEGORIES.map((c, position) => ({ ...c, position }))).onConflictDoNothing({ target: categories.slug })
     const categoryIds = new Map((await tx.select({ id: categories.id, slug: categories.slug }).from(categories)).map((c) => [c.slug, c.id]))
@@ -41,11 +76,17 @@ export async function seedDemoData(db: Database, options: SeedOptions = { people
       currency: DEMO_BUSINESS.currency,
       stock: p.stock,
       attributes: p.attributes,
+      tags: p.tags,
       options: p.options ?? [],
-      images: [`/demo/${p.category}.svg`],
+      images: pictures.has(p.slug) ? [pictures.get(p.slug)!] : [],
       position,
     }))
     await tx.insert(products).values(productRows).onConflictDoNothing({ target: products.slug })
+    for (const { slug } of stale) {
+      const picture = pictures.get(slug)
+      const category = DEMO_PRODUCTS.find((p) => p.slug === slug)!.category
+      if (picture) await tx.update(products).set({ images: sql`jsonb_set(${products.images}, '{0}', ${JSON.stringify(picture)}::jsonb)` }).where(and(eq(products.slug, slug), sql`${products.images}->>0 = ${categoryPicture(category)}`))
+    }
 
     await tx.insert(pickupPoints).values(DEMO_PICKUP_POINTS).onConflictDoNothing({ target: pickupPoints.slug })
     await tx.insert(deliveryZones).values(DEMO_DELIVERY_ZONES).onConflictDoNothing({ target: deliveryZones.slug })
@@ -73,7 +114,7 @@ export async function seedDemoData(db: Database, options: SeedOptions = { people
 async function seedDemoPeople(tx: DbOrTx) {
   await tx
     .insert(users)
-    .values(DEMO_PEOPLE.map(({ key: _key, roles: _roles, ...person }) => ({ ...person, allowsWriteToPm: true })))
+    .values(DEMO_PEOPLE.map(({ key: _key, roles: _roles, phone: _phone, ...person }) => ({ ...person, allowsWriteToPm: true })))
     .onConflictDoNothing({ target: users.telegramId })
   const roles = DEMO_PEOPLE.flatMap((p) => p.roles.map((role) => ({ telegramId: p.telegramId, role })))
   if (!roles.length) return

@@ -4,7 +4,7 @@ import { AdminLinkSchema, AdminUsersQuerySchema, GrantRoleSchema, UpdateMeSchema
 import { CategoryInputSchema, CategoryPatchSchema, IdParamsSchema, ProductInputSchema, ProductListQuerySchema, ProductPatchSchema, ProductSlugParamsSchema, StockAdjustmentSchema } from '#shared/schemas/catalog'
 import { AddToCartSchema, AdminOrdersQuerySchema, DeliverySettingsPatchSchema, DeliveryZoneInputSchema, DeliveryZonePatchSchema, PickupPointInputSchema, PickupPointPatchSchema, CartLineParamsSchema, CartLineUpdateSchema, CheckoutQuoteSchema, CheckoutSchema, OrderParamsSchema, OrderStatusChangeSchema } from '#shared/schemas/orders'
 import { AdminPaymentsQuerySchema, PaymentsReportQuerySchema, RefundSchema } from '#shared/schemas/payments'
-import { SandboxCallbackBody, SandboxChatMessageBody, SandboxChatQuery, SandboxInvoiceParams, SandboxInvoicePayBody, SandboxLaunchQuery, SandboxShippingBody } from '#shared/schemas/sandbox'
+import { SandboxCallbackBody, SandboxChatMessageBody, SandboxContactBody, SandboxChatQuery, SandboxInvoiceParams, SandboxInvoicePayBody, SandboxLaunchQuery, SandboxShippingBody } from '#shared/schemas/sandbox'
 import type { ErrorCode } from '#shared/errors'
 import type { Permission } from '#shared/permissions'
 
@@ -116,6 +116,7 @@ export const ROUTES: RouteDoc[] = [
   { method: 'get', path: '/api/sandbox/launch', tag: 'sandbox', summary: 'Signed launch parameters for a demo person', auth: pub, query: SandboxLaunchQuery, errors: ['not_found'] },
   { method: 'get', path: '/api/sandbox/chat', tag: 'sandbox', summary: 'What the bot sent to a demo person', auth: pub, query: SandboxChatQuery, errors: ['not_found'] },
   { method: 'post', path: '/api/sandbox/chat', tag: 'sandbox', summary: 'A demo person writes to the bot (through the webhook)', auth: pub, body: SandboxChatMessageBody, errors: ['not_found'] },
+  { method: 'post', path: '/api/sandbox/contact', tag: 'sandbox', summary: "Share (or decline) the demo person's phone number for requestContact: the contact goes to the bot, the signed answer to the Mini App", auth: pub, body: SandboxContactBody, errors: ['not_found', 'payload_too_large'] },
   { method: 'post', path: '/api/sandbox/callback', tag: 'sandbox', summary: 'A demo person presses an inline button', auth: pub, body: SandboxCallbackBody, errors: ['not_found'] },
   { method: 'get', path: '/api/sandbox/invoices/{slug}', tag: 'sandbox', summary: 'An invoice link as the payment sheet shows it (amounts, shipping address needed)', auth: pub, params: SandboxInvoiceParams, errors: ['not_found'] },
   { method: 'post', path: '/api/sandbox/invoices/shipping', tag: 'sandbox', summary: "Send a shipping address from the payment sheet: the bot's delivery options or its refusal", auth: pub, body: SandboxShippingBody, errors: ['not_found'] },

@@ -32,6 +32,8 @@ export function toOrderDetailDto(o: OrderDetail) {
     ...toOrderDto(o),
     /** The customer may cancel it themselves now (the rule lives in the orders service). */
     canCancel: customerMayCancel(o),
+    /** Where a pickup order is collected, as the point reads now (name, address, opening hours). */
+    pickupPoint: o.pickupPoint,
     items: o.items.map((i) => ({ productId: i.productId, name: i.name, options: i.options, unitPriceMinor: i.unitPriceMinor, quantity: i.quantity, totalMinor: i.totalMinor })),
     history: o.history.map((h) => ({ from: h.fromStatus, to: h.toStatus, actorKind: h.actorKind, note: h.note, at: h.createdAt })),
   }

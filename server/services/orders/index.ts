@@ -9,7 +9,7 @@ import { DomainError } from '../../utils/errors'
 import { historyActorKind, write, type ServiceContext, type WriteContext } from '../context'
 import { clearCart, getCart } from '../cart'
 import { returnStock, takeStock } from '../catalog/stock'
-import { activeDeliveryZone, activePickupPoint, deliveryPrice } from '../delivery'
+import { activeDeliveryZone, activePickupPoint, deliveryPrice, pickupPointById } from '../delivery'
 import { shippingAddressText, telegramShippingAvailable } from '../delivery/shipping'
 import { allowedPaymentMethods } from './payment-methods'
 import { rememberAddress } from '../account/addresses'
@@ -19,23 +19,36 @@ import { releaseExpiredOrdersJob } from './jobs'
 /** How long stock stays reserved for an order paid through Telegram. */
 export const PAYMENT_WINDOW_MINUTES = 30
 
-/** Which status may follow which. Anything else is refused. */
+/** Which status may follow which for an order a courier takes (`ready`: packed, waiting for the courier). Anything else is refused. */
 export const ORDER_TRANSITIONS: Record<OrderStatus, readonly OrderStatus[]> = {
   new: ['in_progress', 'cancelled'],
   awaiting_payment: ['paid', 'cancelled'],
   paid: ['in_progress', 'refunded'],
   in_progress: ['ready', 'shipped', 'cancelled', 'refunded'],
-  ready: ['done', 'cancelled', 'refunded'],
+  ready: ['shipped', 'done', 'cancelled', 'refunded'],
   shipped: ['done', 'refunded'],
   done: ['refunded'],
   cancelled: [],
   refunded: [],
 }
 
+/** A pickup order is never shipped: it is ready for pickup, then done when the customer takes it. */
+export const PICKUP_TRANSITIONS: Record<OrderStatus, readonly OrderStatus[]> = {
+  ...ORDER_TRANSITIONS,
+  in_progress: ['ready', 'cancelled', 'refunded'],
+  ready: ['done', 'cancelled', 'refunded'],
+  shipped: [],
+}
+
 /** Statuses in which the customer may still cancel by themselves: nobody has started on the order. */
 export const CUSTOMER_CANCELLABLE: readonly OrderStatus[] = ['new', 'awaiting_payment']
 
 export type OrderRow = typeof orders.$inferSelect
+
+/** The statuses that may follow this order's, by how it is received. */
+export function orderTransitions(order: Pick<OrderRow, 'status' | 'deliveryMethod'>): readonly OrderStatus[] {
+  return (order.deliveryMethod === 'pickup' ? PICKUP_TRANSITIONS : ORDER_TRANSITIONS)[order.status]
+}
 
 /** Whether the customer may cancel this order themselves (the Mini App shows the button from this). */
 export const customerMayCancel = (order: Pick<OrderRow, 'status'>) => CUSTOMER_CANCELLABLE.includes(order.status)
@@ -48,8 +61,8 @@ const paidInTelegram = (order: Pick<OrderRow, 'status' | 'paymentMethod'>) => or
  * only the payment flow sets (a successful payment, a refund), and except cancelling an order
  * paid in Telegram, which goes through a refund, so money and status never disagree.
  */
-export function staffTransitions(order: Pick<OrderRow, 'status' | 'paymentMethod'>): OrderStatus[] {
-  return ORDER_TRANSITIONS[order.status].filter((s) => s !== 'paid' && s !== 'refunded' && !(s === 'cancelled' && paidInTelegram(order)))
+export function staffTransitions(order: Pick<OrderRow, 'status' | 'paymentMethod' | 'deliveryMethod'>): OrderStatus[] {
+  return orderTransitions(order).filter((s) => s !== 'paid' && s !== 'refunded' && !(s === 'cancelled' && paidInTelegram(order)))
 }
 
 /** What the order would cost now, computed from the server's cart and prices only. */
@@ -159,15 +172,18 @@ export async function createOrder(ctx: ServiceContext, input: CheckoutInput, ide
   }
 }
 
-/** An order with its lines and timeline; `userId` scopes it to its owner when given. */
+/** An order with its lines, timeline and pickup point; `userId` scopes it to its owner when given. */
 export async function getOrder(db: DbOrTx, orderId: number, userId?: number) {
   const [order] = await db.select().from(orders).where(userId === undefined ? eq(orders.id, orderId) : and(eq(orders.id, orderId), eq(orders.userId, userId)))
   if (!order) throw new DomainError('not_found', 'No such order')
-  const [items, history] = await Promise.all([
+  const [items, history, point] = await Promise.all([
     db.select().from(orderItems).where(eq(orderItems.orderId, orderId)).orderBy(asc(orderItems.id)),
     db.select().from(orderStatusHistory).where(eq(orderStatusHistory.orderId, orderId)).orderBy(asc(orderStatusHistory.createdAt), asc(orderStatusHistory.id)),
+    order.pickupPointId === null ? undefined : pickupPointById(db, order.pickupPointId),
   ])
-  return { ...order, items, history }
+  // Where a pickup order is collected, as the point reads now (name, address, opening hours).
+  const pickupPoint = point ? { name: point.name, address: point.address, hours: point.hours } : null
+  return { ...order, items, history, pickupPoint }
 }
 export type OrderDetail = Awaited<ReturnType<typeof getOrder>>
 
@@ -203,8 +219,9 @@ async function releaseStock(w: WriteContext, order: OrderRow) {
 export async function transitionOrder(w: WriteContext, orderId: number, to: OrderStatus, note?: string) {
   const [before] = await w.db.select().from(orders).where(eq(orders.id, orderId))
   if (!before) throw new DomainError('not_found', 'No such order')
-  if (!ORDER_TRANSITIONS[before.status].includes(to)) {
-    throw new DomainError('invalid_transition', `An order that is ${before.status} cannot become ${to}`, 409, { from: before.status, to, allowed: ORDER_TRANSITIONS[before.status] })
+  const allowed = orderTransitions(before)
+  if (!allowed.includes(to)) {
+    throw new DomainError('invalid_transition', `An order that is ${before.status} cannot become ${to}`, 409, { from: before.status, to, allowed })
   }
   const [after] = await w.db
     .update(orders)

@@ -12,7 +12,7 @@ import { DomainError } from '../../utils/errors'
 import { signInitData } from '../auth/init-data'
 import { DEMO_PEOPLE } from '../demo/seed-data'
 import { TELEGRAM_THEMES, type SandboxTheme } from './theme'
-import type { SandboxChatMessage, SandboxInvoice, SandboxLaunch, SandboxPerson, SandboxShippingAddress, SandboxShippingAnswer } from '#shared/schemas/sandbox'
+import type { SandboxChatMessage, SandboxContactAnswer, SandboxInvoice, SandboxLaunch, SandboxPerson, SandboxShippingAddress, SandboxShippingAnswer } from '#shared/schemas/sandbox'
 
 /** The Mini Apps API version and platform the sandbox claims to be (Bot API 8.0 features: fullscreen, safe areas). */
 export const SANDBOX_VERSION = '8.0'
@@ -50,19 +50,35 @@ export function launchParams(token: string, key: SandboxPerson, theme: SandboxTh
     tgWebAppThemeParams: JSON.stringify(TELEGRAM_THEMES[theme]),
     ...(startParam ? { tgWebAppStartParam: startParam } : {}),
   }).toString()
-  return { person: key, name: [p.firstName, p.lastName].filter(Boolean).join(' '), roles: p.roles, hash, initData, themeParams: { ...TELEGRAM_THEMES[theme] } }
+  return { person: key, name: [p.firstName, p.lastName].filter(Boolean).join(' '), roles: p.roles, phone: `+${p.phone}`, hash, initData, themeParams: { ...TELEGRAM_THEMES[theme] } }
 }
 
 type StoredMessage = Record<string, unknown> & { message_id: number; chat: { id: number }; from?: User; date: number }
 
 type InlineButton = { text: string; callback_data?: string; url?: string; web_app?: { url: string } }
 
-function toChatMessage(message: StoredMessage, botId: number): SandboxChatMessage {
+/**
+ * An amount as Telegram's clients write it: by the currency's own convention, whatever the
+ * interface language (RUB 105000 -> "1 050 ₽", USD 1050 -> "$10.50"), Stars as "⭐️ 50".
+ */
+export function telegramAmount(minor: number, currency: string) {
+  if (currency === 'XTR') return `⭐️ ${minor}`
+  const digits = minor % 100 === 0 ? 0 : 2
+  const locale = currency === 'RUB' ? 'ru-RU' : 'en-US'
+  return new Intl.NumberFormat(locale, { style: 'currency', currency, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(minor / 100).replace(/[\u00a0\u202f]/g, ' ')
+}
+
+/** Telegram's own line in the chat after a payment, in the person's language. */
+const PAID = { ru: (amount: string) => `Вы успешно оплатили ${amount}`, en: (amount: string) => `You successfully paid ${amount}` }
+
+function toChatMessage(message: StoredMessage, botId: number, lang: 'ru' | 'en'): SandboxChatMessage {
   const markup = message.reply_markup as { inline_keyboard?: InlineButton[][] } | undefined
   const invoice = message.invoice as { title: string; description: string; currency: string; total_amount: number } | undefined
-  const kind = invoice ? 'invoice' : message.photo ? 'photo' : message.document ? 'document' : typeof message.text === 'string' ? 'text' : 'other'
   const payment = message.successful_payment as { total_amount: number; currency: string } | undefined
-  const text = (message.text ?? message.caption ?? (payment ? `✅ ${payment.total_amount} ${payment.currency}` : undefined)) as string | undefined
+  const contact = message.contact as { phone_number: string; first_name: string; last_name?: string } | undefined
+  const kind = invoice ? 'invoice' : payment ? 'service' : contact ? 'contact' : message.photo ? 'photo' : message.document ? 'document' : typeof message.text === 'string' ? 'text' : 'other'
+  const shown = payment ? PAID[lang](telegramAmount(payment.total_amount, payment.currency)) : contact ? `📞 ${[contact.first_name, contact.last_name].filter(Boolean).join(' ')}: +${contact.phone_number.replace(/^\+/, '')}` : undefined
+  const text = (message.text ?? message.caption ?? shown) as string | undefined
   return {
     id: message.message_id,
     from: message.from?.id === botId ? 'bot' : 'user',
@@ -77,8 +93,9 @@ function toChatMessage(message: StoredMessage, botId: number): SandboxChatMessag
 
 /** The person's private chat with the bot, oldest first. */
 export function chatHistory(fake: FakeBotApi, key: SandboxPerson): SandboxChatMessage[] {
-  const chatId = demoPerson(key).telegramId
-  return (fake.chatMessages(chatId) as StoredMessage[]).map((m) => toChatMessage(m, fake.botUser.id))
+  const person = demoPerson(key)
+  const lang = person.languageCode === 'ru' ? 'ru' : 'en'
+  return (fake.chatMessages(person.telegramId) as StoredMessage[]).map((m) => toChatMessage(m, fake.botUser.id, lang))
 }
 
 async function deliver(fake: FakeBotApi, update: Parameters<FakeBotApi['deliverUpdate']>[0]) {
@@ -93,6 +110,21 @@ export async function sendUserMessage(fake: FakeBotApi, key: SandboxPerson, text
   const update = command ? fake.updates.command(from, command[1]!, command[2]?.trim() || undefined) : fake.updates.message(from, text)
   await deliver(fake, update)
   return { messageId: update.message.message_id }
+}
+
+/**
+ * The person answers the Mini App's requestContact. Sharing does what Telegram does: the contact
+ * reaches the bot as a message from the person (through the webhook), and the Mini App can then
+ * read it with `getRequestedContact`: `contact=<json>&auth_date=<s>&hash=<hex>`, signed like
+ * initData with the bot token. Declining sends nothing.
+ */
+export async function answerContactRequest(fake: FakeBotApi, key: SandboxPerson, share: boolean, now = new Date()): Promise<SandboxContactAnswer> {
+  if (!share) return { status: 'cancelled', result: '' }
+  const person = demoPerson(key)
+  const from = telegramUser(key)
+  await deliver(fake, fake.updates.contact(from, person.phone))
+  const contact = JSON.stringify({ user_id: person.telegramId, phone_number: person.phone, first_name: person.firstName, last_name: person.lastName })
+  return { status: 'sent', result: signInitData({ contact }, fake.token, now) }
 }
 
 /** The person presses an inline button under one of the bot's messages. */

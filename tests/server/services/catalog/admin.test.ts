@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DatabaseHandle } from '../../../../server/db/client'
 import { products } from '../../../../server/db/schema'
-import { adjustStock, exportProductsCsv, importProductsCsv } from '../../../../server/services/catalog/admin'
+import { adjustStock, exportProductsCsv, importProductsCsv, updateProduct } from '../../../../server/services/catalog/admin'
 import { parseCsv, toCsv } from '../../../../server/utils/csv'
 import { seedDemoData } from '../../../../server/services/demo/seed'
 import { createTestDatabase, engine } from '../../../helpers/db'
@@ -54,10 +54,10 @@ describe(`catalog administration on ${engine}`, () => {
         expect.objectContaining({ row: 7, field: 'slug', message: 'repeated in this file' }),
       ]),
     )
-    expect(await product('lavender-latte')).toMatchObject({ priceMinor: 31000, stock: 40, attributes: { tags: ['hot', 'seasonal'] } })
+    expect(await product('lavender-latte')).toMatchObject({ priceMinor: 31000, stock: 40, tags: ['hot', 'seasonal'], attributes: [] })
     const americano = await product('americano')
     // Updated price; stock and the attributes the CSV does not carry are kept.
-    expect(americano).toMatchObject({ priceMinor: 18000, stock: 500, attributes: { volume: '300 ml', tags: ['hot'] } })
+    expect(americano).toMatchObject({ priceMinor: 18000, stock: 500, tags: ['hot'], attributes: [{ key: 'volume', name: { ru: 'Объём', en: 'Volume' }, value: { ru: '300 мл', en: '300 ml' } }] })
     expect(await product('bad-price')).toBeUndefined()
     // Each changed product is its own audit entry, with before and after.
     const entries = (await listAudit(handle.db, { action: 'product.import', limit: 50 })).items
@@ -84,6 +84,20 @@ describe(`catalog administration on ${engine}`, () => {
     expect(strip(after)).toEqual(strip(before))
   })
 
+  it('keeps attributes and the option values that change them consistent, whichever of the two is edited', async () => {
+    const cappuccino = (await product('cappuccino'))!
+    const size = cappuccino.options.find((o) => o.key === 'size')!
+    expect(size.values.map((v) => v.attributes?.[0]?.value.ru)).toEqual(['250 мл', '300 мл', '400 мл'])
+    // Dropping the volume fact while the sizes still set it is refused, and so is a size setting a fact the product lacks.
+    await expect(updateProduct(services.staff(OWNER), cappuccino.id, { attributes: [] })).rejects.toMatchObject({ code: 'validation_failed' })
+    const unknown = cappuccino.options.map((o) => (o.key === 'size' ? { ...o, values: o.values.map((v) => ({ ...v, attributes: [{ key: 'height', value: { ru: '10 см', en: '10 cm' } }] })) } : o))
+    await expect(updateProduct(services.staff(OWNER), cappuccino.id, { options: unknown })).rejects.toMatchObject({ code: 'validation_failed' })
+    // Renaming the fact in both languages is fine and the sizes keep setting it.
+    const renamed = [{ key: 'volume', name: { ru: 'Объём напитка', en: 'Drink size' }, value: { ru: '300 мл', en: '300 ml' } }]
+    const after = await updateProduct(services.staff(OWNER), cappuccino.id, { attributes: renamed })
+    expect(after.attributes).toEqual(renamed)
+  })
+
   it('adjusts stock without ever going below zero', async () => {
     const { id } = (await product('hario-v60'))!
     expect(await adjustStock(services.staff(OWNER), id, 5, 'delivery')).toEqual({ before: 8, after: 13 })
@@ -99,5 +113,18 @@ describe('PATCH schemas', () => {
     expect(ProductPatchSchema.parse({ priceMinor: 25000 })).toEqual({ priceMinor: 25000 })
     expect(CategoryPatchSchema.parse({ name: { ru: 'Кофе', en: 'Coffee' } })).toEqual({ name: { ru: 'Кофе', en: 'Coffee' } })
     expect(() => ProductPatchSchema.parse({})).toThrow()
+  })
+
+  it('refuse repeated attribute keys and option values that change an attribute the product lacks', async () => {
+    const { ProductInputSchema } = await import('../../../../shared/schemas/catalog')
+    const base = { slug: 'tea', categoryId: 1, name: { ru: 'Чай', en: 'Tea' }, description: { ru: '', en: '' }, priceMinor: 100 }
+    const volume = { key: 'volume', name: { ru: 'Объём', en: 'Volume' }, value: { ru: '300 мл', en: '300 ml' } }
+    const sizes = (key: string) => [{ key: 'size', name: { ru: 'Размер', en: 'Size' }, values: [{ value: 'l', name: { ru: 'Большой', en: 'Large' }, priceDeltaMinor: 0, attributes: [{ key, value: { ru: '400 мл', en: '400 ml' } }] }] }]
+    expect(ProductInputSchema.safeParse({ ...base, attributes: [volume], options: sizes('volume') }).success).toBe(true)
+    const missing = ProductInputSchema.safeParse({ ...base, attributes: [volume], options: sizes('weight') })
+    expect(missing.error?.issues.map((i) => i.path.join('.'))).toEqual(['options.0.values.0.attributes.0.key'])
+    const twice = ProductInputSchema.safeParse({ ...base, attributes: [volume, volume] })
+    expect(twice.error?.issues.map((i) => i.path.join('.'))).toEqual(['attributes.1.key'])
+    expect(ProductInputSchema.safeParse({ ...base, attributes: [{ ...volume, value: { ru: '300 мл', en: '' } }] }).success).toBe(false)
   })
 })

@@ -1,14 +1,26 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DatabaseHandle } from '../../../../server/db/client'
+import { demoImagesFromFolder } from '../../../../server/services/demo/images'
 import { isDatabaseEmpty, removeSandboxStaffRoles, seedDemoData } from '../../../../server/services/demo/seed'
+import { createFileStore, detectImageType } from '../../../../server/services/files'
 import { createTestDatabase, engine } from '../../../helpers/db'
 
 let handle: DatabaseHandle
+let dataDir: string
 beforeAll(async () => {
   handle = await createTestDatabase()
+  dataDir = mkdtempSync(join(tmpdir(), 'seed-files-'))
 })
-afterAll(() => handle?.close())
+afterAll(async () => {
+  await handle?.close()
+  rmSync(dataDir, { recursive: true, force: true })
+})
+const images = () => ({ files: createFileStore(dataDir), read: demoImagesFromFolder() })
+const storedFiles = () => readdirSync(join(dataDir, 'files/products'))
 
 const rows = async <T>(query: ReturnType<typeof sql>) => {
   const result = await handle.db.execute(query)
@@ -22,7 +34,7 @@ const count = async (table: string) => {
 describe(`demo data on ${engine}`, () => {
   it('fills an empty database with a believable coffee shop in Russian and English', async () => {
     expect(await isDatabaseEmpty(handle.db)).toBe(true)
-    await seedDemoData(handle.db, { people: true })
+    await seedDemoData(handle.db, { people: true, images: images() })
     expect(await isDatabaseEmpty(handle.db)).toBe(false)
     expect(await count('categories')).toBeGreaterThanOrEqual(5)
     expect(await count('products')).toBeGreaterThanOrEqual(20)
@@ -44,10 +56,38 @@ describe(`demo data on ${engine}`, () => {
   it('is idempotent and never overwrites what an operator changed', async () => {
     await handle.db.execute(sql`update products set price_minor = 25000 where slug = 'cappuccino'`)
     const before = { products: await count('products'), categories: await count('categories'), users: await count('users') }
-    await seedDemoData(handle.db, { people: true })
+    await seedDemoData(handle.db, { people: true, images: images() })
+    expect(storedFiles()).toHaveLength(before.products) // no second copy of any picture
     expect({ products: await count('products'), categories: await count('categories'), users: await count('users') }).toEqual(before)
     const result = await handle.db.execute(sql`select price_minor from products where slug = 'cappuccino'`)
     expect((Array.isArray(result) ? result : (result as unknown as { rows: { price_minor: number }[] }).rows)[0]!.price_minor).toBe(25000)
+  })
+
+  it('gives every product its own picture, stored through the files service like an upload', async () => {
+    const result = await handle.db.execute(sql`select slug, images from products order by slug`)
+    const products = (Array.isArray(result) ? result : (result as unknown as { rows: { slug: string; images: string[] }[] }).rows) as { slug: string; images: string[] }[]
+    const pictures = products.map((p) => p.images[0])
+    expect(pictures.every((path) => /^\/files\/products\/[0-9a-f-]+\.webp$/.test(path ?? ''))).toBe(true)
+    expect(new Set(pictures).size).toBe(products.length)
+    const store = createFileStore(dataDir)
+    for (const path of pictures) {
+      const file = await store.read(path!)
+      expect(file?.type).toBe('image/webp')
+      expect(detectImageType(file!.bytes)?.ext).toBe('webp')
+    }
+  })
+
+  it('replaces the old stock category picture of an untouched demo product, and nothing an owner chose', async () => {
+    await handle.db.execute(sql`update products set images = '["/demo/coffee.svg"]' where slug = 'americano'`)
+    await handle.db.execute(sql`update products set images = '["/demo/coffee.svg", "/files/products/mine.webp"]' where slug = 'flat-white'`)
+    await handle.db.execute(sql`update products set images = '["/files/products/owner-photo.jpg"]' where slug = 'cocoa'`)
+    await seedDemoData(handle.db, { people: true, images: images() })
+    const result = await handle.db.execute(sql`select slug, images from products where slug in ('americano', 'flat-white', 'cocoa') order by slug`)
+    const rows = (Array.isArray(result) ? result : (result as unknown as { rows: { slug: string; images: string[] }[] }).rows) as { slug: string; images: string[] }[]
+    const bySlug = Object.fromEntries(rows.map((r) => [r.slug, r.images]))
+    expect(bySlug.americano).toEqual([expect.stringMatching(/^\/files\/products\/.+\.webp$/)])
+    expect(bySlug['flat-white']).toEqual([expect.stringMatching(/^\/files\/products\/.+\.webp$/), '/files/products/mine.webp'])
+    expect(bySlug.cocoa).toEqual(['/files/products/owner-photo.jpg'])
   })
 })
 

@@ -5,7 +5,7 @@ import { deliveryZones, orders, pickupPoints, products, users } from '../../../.
 import { addToCart, getCart, acceptCartPrices } from '../../../../server/services/cart'
 import { listProducts } from '../../../../server/services/catalog/products'
 import { seedDemoData } from '../../../../server/services/demo/seed'
-import { changeOrderStatusAsStaff, createOrder, getOrder, releaseExpiredReservations } from '../../../../server/services/orders'
+import { changeOrderStatusAsStaff, createOrder, getOrder, releaseExpiredReservations, staffTransitions } from '../../../../server/services/orders'
 import { setSetting } from '../../../../server/services/settings'
 import { DomainError } from '../../../../server/utils/errors'
 import { ProductListQuerySchema, type ProductListQuery } from '../../../../shared/schemas/catalog'
@@ -200,6 +200,25 @@ describe(`cart and orders on ${engine}`, () => {
     await expect(changeOrderStatusAsStaff(services.staff(9000000010, ['operator']), order.id, 'done')).rejects.toMatchObject({ code: 'invalid_transition' })
     const statuses = (await services.queued('notifications.order-status')).filter((j) => j.data.orderId === order.id).map((j) => j.data.status)
     expect(statuses).toEqual(['new'])
+  })
+
+  it('never hands a pickup order to a courier: it is ready for pickup, then done; a courier order is shipped', async () => {
+    const user = await customer(1009)
+    const operator = services.staff(9000000010, ['operator'])
+    await addToCart(handle.db, user, { productId: await productId('americano'), options: {}, quantity: 1 })
+    const { order: pickup } = await createOrder(services.customer(user), pickupCheckout(), 'pickup-machine-1')
+    await changeOrderStatusAsStaff(operator, pickup.id, 'in_progress')
+    expect(staffTransitions({ status: 'in_progress', deliveryMethod: 'pickup', paymentMethod: 'cash_on_delivery' })).toEqual(['ready', 'cancelled'])
+    await expect(changeOrderStatusAsStaff(operator, pickup.id, 'shipped')).rejects.toMatchObject({ code: 'invalid_transition' })
+    await changeOrderStatusAsStaff(operator, pickup.id, 'ready')
+    expect(staffTransitions({ status: 'ready', deliveryMethod: 'pickup', paymentMethod: 'cash_on_delivery' })).toEqual(['done', 'cancelled'])
+    await expect(changeOrderStatusAsStaff(operator, pickup.id, 'shipped')).rejects.toMatchObject({ code: 'invalid_transition' })
+    await changeOrderStatusAsStaff(operator, pickup.id, 'done')
+    // The order names where it is collected.
+    expect((await getOrder(handle.db, pickup.id)).pickupPoint).toMatchObject({ address: { ru: 'ул. Покровка, 17, стр. 1' }, hours: { ru: 'Ежедневно 8:00–22:00' } })
+
+    expect(staffTransitions({ status: 'in_progress', deliveryMethod: 'courier', paymentMethod: 'cash_on_delivery' })).toEqual(['ready', 'shipped', 'cancelled'])
+    expect(staffTransitions({ status: 'ready', deliveryMethod: 'courier', paymentMethod: 'cash_on_delivery' })).toEqual(['shipped', 'done', 'cancelled'])
   })
 
   it('refuses a payment method the business does not accept', async () => {

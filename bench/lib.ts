@@ -90,6 +90,9 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
     HOST: '127.0.0.1',
     DATA_DIR: dataDir,
     PUBLIC_URL: `http://127.0.0.1:${port}`,
+    METRICS_TOKEN: BENCH_METRICS_TOKEN,
+    // Without a bot token the app runs the sandbox, allowed in production only as a public demo; with one, the demo catalog on request.
+    ...(options.env?.TELEGRAM_BOT_TOKEN ? { DEMO_DATA: '1' } : { PUBLIC_DEMO: '1' }),
     ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
     ...options.env,
   }
@@ -147,9 +150,12 @@ export function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
 }
 
+/** The METRICS_TOKEN of the apps the benchmarks start. */
+export const BENCH_METRICS_TOKEN = 'bench-metrics-token-0123456789'
+
 /** Reads one sample of a Prometheus text metric (`name{labels}` exactly as printed), 0 if absent. */
 export async function readMetric(url: string, series: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text()
+  const text = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${BENCH_METRICS_TOKEN}` } })).text()
   for (const line of text.split('\n')) {
     if (line.startsWith(series + ' ')) return Number(line.slice(series.length + 1))
   }

@@ -7,7 +7,7 @@ import { JobQueue } from './jobs/queue'
 import { jobWorkers } from './jobs'
 import { createBot, routeUpdates, type Bot } from './bot'
 import { ensureSetting } from './services/settings'
-import { seedDemoData, isDatabaseEmpty } from './services/demo/seed'
+import { seedDemoData, isDatabaseEmpty, removeSandboxStaffRoles } from './services/demo/seed'
 import { demoImageAssetKey } from './services/demo/images'
 import { createFileStore } from './services/files'
 import { createFakeBotApi, type FakeBotApi } from './telegram/fake-bot-api'
@@ -69,11 +69,19 @@ export async function startServices(config: AppConfig, logger: Logger, metrics: 
   const db = database.db
   logger.info('database ready', { kind: database.kind, ms: Date.now() - started })
 
-  if (await isDatabaseEmpty(db)) {
+  const sandboxMode = config.telegram.sandbox
+  if (config.publicDemo) {
+    logger.warn('PUBLIC_DEMO: running the sandbox as a public demo; anyone can open it as any demo person, staff actions are refused (demo_read_only)')
+  }
+  if ((sandboxMode || config.demoData) && (await isDatabaseEmpty(db))) {
     // The pictures ship inside the server bundle (Nitro server assets) and are stored like uploads.
     const images = { files: createFileStore(config.dataDir), read: (slug: string) => useStorage('assets:server').getItemRaw<Uint8Array>(demoImageAssetKey(slug)) }
-    const counts = await seedDemoData(db, { images })
+    const counts = await seedDemoData(db, { people: sandboxMode, images })
     logger.info('demo data seeded on first start', counts)
+  }
+  if (!sandboxMode) {
+    const removed = await removeSandboxStaffRoles(db, config.adminTelegramIds)
+    if (removed) logger.warn('removed the staff roles of the sandbox demo people: a real bot is configured', { removed })
   }
 
   let sandbox: FakeBotApi | undefined

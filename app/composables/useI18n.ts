@@ -1,5 +1,6 @@
 import ru, { type FirstMessages } from '~/i18n/ru'
 import type { MoreMessages } from '~/i18n/ru.more'
+import { formatMoney } from '#shared/money'
 import { LOCALES, localeOf, type Locale } from '#shared/locale'
 
 export { LOCALES, type Locale }
@@ -103,8 +104,7 @@ export function useI18n() {
   }
   /** Whether a key exists (error codes from the server may be new to this client). */
   const has = (key: string) => (lookup(locale.value, key) ?? lookup('ru', key)) !== undefined
-  const money = (minor: number, currency: string) =>
-    new Intl.NumberFormat(locale.value, { style: 'currency', currency, minimumFractionDigits: minor % 100 === 0 ? 0 : 2 }).format(minor / 100)
+  const money = (minor: number, currency: string) => formatMoney(minor, currency, locale.value)
   const date = (value: Date | number, options: Intl.DateTimeFormatOptions = { dateStyle: 'long', timeStyle: 'short' }) =>
     new Intl.DateTimeFormat(locale.value, options).format(value)
   return { locale, t, has, money, date }

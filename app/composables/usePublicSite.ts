@@ -1,5 +1,6 @@
 import type { ShallowRef } from 'vue'
 import type { BusinessProfile } from '~/components/home/BusinessCard.vue'
+import { decimalAmount, formatMoney } from '#shared/money'
 
 /** Public (SEO) pages speak Russian by default; `?lang=en` is the English version of the same URL. */
 export type PublicLang = 'ru' | 'en'
@@ -147,9 +148,8 @@ export async function usePublicSite() {
   return { lang, siteUrl, business, l, t, href, absolute, telegramLink, seo, jsonLd, organization, breadcrumbs, notFound }
 }
 
-/** Price in minor units as the decimal string schema.org wants ("240.00"). */
-export const decimalPrice = (minor: number) => (minor / 100).toFixed(2)
+/** Price in minor units as the decimal string schema.org wants ("240.00"; Stars have no decimals). */
+export const decimalPrice = (minor: number, currency = 'RUB') => decimalAmount(minor, currency)
 
-/** Price for people: "240 ₽" / "RUB 240". */
-export const formatPrice = (minor: number, currency: string, lang: PublicLang) =>
-  new Intl.NumberFormat(lang === 'en' ? 'en-GB' : 'ru-RU', { style: 'currency', currency, minimumFractionDigits: minor % 100 === 0 ? 0 : 2 }).format(minor / 100)
+/** Price for people: "240 ₽" / "RUB 240" / "250 ⭐" (shared/money.ts). */
+export const formatPrice = (minor: number, currency: string, lang: PublicLang) => formatMoney(minor, currency, lang)

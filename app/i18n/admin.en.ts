@@ -63,6 +63,8 @@ const admin = {
     fromApp: 'In Telegram on a phone it is simpler: open the shop’s app, “Account” → “Admin panel”.',
   },
   errors: {
+    demo_read_only: 'This is a public demo: you can look at everything, but staff changes are not saved.',
+    idempotency_key_reused: 'This request was already sent with other data. Reload the page and try again.',
     auth_expired: 'Your session has ended. Please sign in again.',
     forbidden: 'Your role does not allow this action.',
     csrf_failed: 'The request was refused by forgery protection. Reload the page.',
@@ -350,6 +352,9 @@ const admin = {
     staff: 'staff',
   },
   audit: {
+    chainOk: 'Chain intact ✓ {n}',
+    chainBroken: 'Log tampered: entry #{seq}',
+    chainHint: 'Each entry holds the hash of the one before; the check recomputes the whole chain (npm run audit:verify).',
     title: 'Audit log',
     actor: 'Actor id',
     entityType: 'Entity type',
@@ -430,14 +435,6 @@ const admin = {
       not_staff: 'the user has no staff role',
     },
     sentences: 'What happened',
-  },
-  money: {
-    stars: {
-      one: '{n} Star',
-      few: '{n} Stars',
-      many: '{n} Stars',
-      other: '{n} Stars',
-    },
   },
   paymentStatus: {
     succeeded: 'Paid',

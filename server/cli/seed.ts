@@ -1,4 +1,7 @@
-/** `npm run db:seed`: writes the demo business; safe to run again (existing rows are kept). */
+/**
+ * `npm run db:seed`: writes the demo business; safe to run again (existing rows are kept). The demo
+ * people and their roles only in the sandbox (no TELEGRAM_BOT_TOKEN).
+ */
 import { openDatabase } from '../db/client'
 import { seedDemoData } from '../services/demo/seed'
 import { demoImagesFromFolder } from '../services/demo/images'
@@ -9,7 +12,7 @@ try {
   const config = loadConfig()
   const database = await openDatabase(config)
   await database.migrate()
-  const counts = await seedDemoData(database.db, { images: { files: createFileStore(config.dataDir), read: demoImagesFromFolder() } })
+  const counts = await seedDemoData(database.db, { people: config.telegram.sandbox, images: { files: createFileStore(config.dataDir), read: demoImagesFromFolder() } })
   await database.close()
   console.log(`demo data in place: ${JSON.stringify(counts)}`)
 } catch (error) {

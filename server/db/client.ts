@@ -1,4 +1,4 @@
-import { mkdirSync, existsSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist'
@@ -60,6 +60,23 @@ export async function openPglite(options: { dataDir?: string; loadDataDir?: Blob
   }
 }
 
+/**
+ * Whether the database lacks a migration from the folder. Read-only, so an app running as a role
+ * that may not create anything (docs/audit-log.md) starts when migrations were applied beforehand
+ * by the owner role (`npm run db:migrate`); drizzle's migrator itself always issues
+ * CREATE SCHEMA/TABLE IF NOT EXISTS first, which such a role may not.
+ */
+async function hasPendingMigrations(db: Database, folder: string): Promise<boolean> {
+  const journal = JSON.parse(readFileSync(resolve(folder, 'meta/_journal.json'), 'utf8')) as { entries: { when: number }[] }
+  const newest = Math.max(0, ...journal.entries.map((e) => e.when))
+  try {
+    const rows = (await db.execute(sql`select max(created_at) as last from drizzle.__drizzle_migrations`)) as unknown as { last: string | null }[]
+    return Number(rows[0]?.last ?? 0) < newest
+  } catch {
+    return true // no migrations table yet
+  }
+}
+
 export async function openPostgres(url: string, options: { max?: number } = {}): Promise<DatabaseHandle> {
   const client = postgres(url, { max: options.max ?? 10, onnotice: () => {}, connection: { application_name: 'tma-platform' } })
   const db = drizzlePostgres({ client, schema, casing: 'snake_case' }) as unknown as Database
@@ -67,7 +84,10 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
     kind: 'postgres',
     db,
     url,
-    migrate: () => migratePostgres(db as never, { migrationsFolder: migrationsFolder() }),
+    migrate: async () => {
+      const folder = migrationsFolder()
+      if (await hasPendingMigrations(db, folder)) await migratePostgres(db as never, { migrationsFolder: folder })
+    },
     ping: async () => {
       await db.execute(sql`select 1`)
     },

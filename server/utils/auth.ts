@@ -1,5 +1,5 @@
 import { timingSafeEqual, randomBytes } from 'node:crypto'
-import { clearSession, getCookie, getHeader, getRequestHost, getRequestIP, setResponseHeader, unsealSession, useSession, type H3Event, type SessionConfig } from 'h3'
+import { clearSession, getCookie, getHeader, getRequestHost, setResponseHeader, unsealSession, useSession, type H3Event, type SessionConfig } from 'h3'
 import { PERMISSIONS, can, type Permission, type Role } from '#shared/permissions'
 import type { MeUser } from '#shared/schemas/auth'
 import { InitDataError, parseAuthorizationHeader, validateInitData, type TelegramInitData } from '../services/auth/init-data'
@@ -9,6 +9,7 @@ import { RATE_LIMITS, hitRateLimits, type RateLimitRule } from '../services/auth
 import type { AuditContext } from '../services/audit'
 import { ensureSetting } from '../services/settings'
 import { apiError } from './errors'
+import { requestClientIp } from './client-ip'
 import { useServices, type AppServices } from './runtime'
 
 export { RATE_LIMITS }
@@ -33,9 +34,9 @@ const SESSION_COOKIE = 'tma_admin'
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 const isWrite = (event: H3Event) => !READ_METHODS.has(event.method)
 
-/** The client's IP: the socket's, or X-Forwarded-For's first hop when TRUST_PROXY is set. */
+/** The client's IP: the socket's, or the X-Forwarded-For entry TRUST_PROXY hops from the right (server/utils/client-ip.ts). */
 export function clientIp(event: H3Event, services: Pick<AppServices, 'config'>): string {
-  return getRequestIP(event, { xForwardedFor: services.config.trustProxy }) ?? 'unknown'
+  return requestClientIp(event, services.config.trustProxyHops) ?? 'unknown'
 }
 
 /** Who did it and from where, for `recordAudit`. */
@@ -146,7 +147,7 @@ function checkCsrf(event: H3Event, services: AppServices, expected: string) {
     try {
       host = new URL(origin).host
     } catch {}
-    const ours = origin === new URL(services.config.publicUrl).origin || host === getRequestHost(event, { xForwardedHost: services.config.trustProxy })
+    const ours = origin === new URL(services.config.publicUrl).origin || host === getRequestHost(event, { xForwardedHost: services.config.trustProxyHops > 0 })
     if (!ours) throw apiError('csrf_failed', 'Cross-origin write refused')
   }
   if (!safeEqual(getHeader(event, 'x-csrf-token') ?? '', expected)) throw apiError('csrf_failed', 'Missing or wrong X-CSRF-Token; get one from GET /api/auth/session')
@@ -192,7 +193,21 @@ export async function requireActor(event: H3Event): Promise<StaffActor> {
 export async function requireRole(event: H3Event, permission: Permission): Promise<StaffActor> {
   const actor = await requireActor(event)
   if (!can(actor.roles, permission)) throw apiError('forbidden', `Your role does not allow "${permission}"`)
+  await refuseDemoWrite(event)
   return actor
+}
+
+/**
+ * PUBLIC_DEMO: the sandbox hands an owner's identity to anyone who asks, and with no real bot
+ * token every identity (initData signed with the sandbox token, /admin sessions from the sandbox
+ * bot's links) comes from the sandbox. So staff may look at every screen but no staff write
+ * (settings, roles, prices, stock, order status, refunds) goes through. Enforced here, in the one
+ * guard every admin route calls, and again by the /api/admin middleware.
+ */
+export async function refuseDemoWrite(event: H3Event): Promise<void> {
+  if (!isWrite(event)) return
+  const services = await useServices()
+  if (services.config.publicDemo) throw apiError('demo_read_only', 'This is a public demo: staff actions are shown but not carried out')
 }
 
 /** Permissions the roles hold, for the /admin UI to hide what it cannot use. */

@@ -9,6 +9,7 @@ export const SECRET_NAMES = [
   'TELEGRAM_WEBHOOK_SECRET',
   'PAYMENT_PROVIDER_TOKEN',
   'SESSION_SECRET',
+  'METRICS_TOKEN',
 ] as const
 
 const optionalString = z
@@ -16,6 +17,15 @@ const optionalString = z
   .trim()
   .transform((value) => (value === '' ? undefined : value))
   .optional()
+
+/** An on/off switch: 1/true/yes or 0/false/no (empty = off). */
+const flag = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .default('0')
+  .pipe(z.enum(['0', '1', 'true', 'false', 'yes', 'no', ''], { error: 'must be 1 or 0' }))
+  .transform((v) => v === '1' || v === 'true' || v === 'yes')
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
 
@@ -55,13 +65,40 @@ const EnvSchema = z
       }),
     INIT_DATA_MAX_AGE: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(3600),
     TELEGRAM_INIT_DATA_THIRD_PARTY: z.enum(['production', 'test', 'off']).default('off'),
-    /** Behind a load balancer: take the client IP from X-Forwarded-For (rate limits, audit). */
-    TRUST_PROXY: z.enum(['0', '1', 'true', 'false']).default('0').transform((v) => v === '1' || v === 'true'),
+    /**
+     * How many proxies (load balancer, CDN) stand in front of the app: the client IP (rate limits,
+     * audit) is the X-Forwarded-For entry that many hops from the right. `true`/`false` mean 1/0.
+     */
+    TRUST_PROXY: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .default('0')
+      .transform((v) => (v === 'true' ? '1' : v === 'false' || v === '' ? '0' : v))
+      .pipe(z.string().regex(/^\d{1,2}$/, 'must be the number of proxy hops in front of the app (0 = none)'))
+      .transform(Number)
+      .pipe(z.number().int().min(0).max(10)),
+    /** Runs the sandbox on purpose where NODE_ENV=production, as a public demo in which sandbox people cannot change anything that matters. */
+    PUBLIC_DEMO: flag,
+    /** With a real bot: write the demo catalog (Zerno Coffee) on the first start. Never the demo people. */
+    DEMO_DATA: flag,
+    /** Bearer token Prometheus sends to GET /metrics; required in production. */
+    METRICS_TOKEN: optionalString.pipe(z.string().regex(/^[\x21-\x7e]{16,256}$/, 'must be 16-256 printable characters without spaces').optional()),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     HOST: z.string().trim().min(1).default('0.0.0.0'),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {
+    // A production start without a bot would run the sandbox, which hands out an owner's identity to anyone.
+    if (env.NODE_ENV === 'production' && !env.TELEGRAM_BOT_TOKEN && !env.PUBLIC_DEMO) {
+      ctx.addIssue({ code: 'custom', path: ['TELEGRAM_BOT_TOKEN'], message: 'is required in production (without it the app would run the sandbox; set PUBLIC_DEMO=1 to run a public demo on purpose)' })
+    }
+    if (env.PUBLIC_DEMO && env.TELEGRAM_BOT_TOKEN) {
+      ctx.addIssue({ code: 'custom', path: ['PUBLIC_DEMO'], message: 'cannot be combined with TELEGRAM_BOT_TOKEN: a public demo runs the sandbox' })
+    }
+    if (env.NODE_ENV === 'production' && !env.METRICS_TOKEN) {
+      ctx.addIssue({ code: 'custom', path: ['METRICS_TOKEN'], message: 'is required in production: Prometheus sends it as "Authorization: Bearer <token>" to GET /metrics' })
+    }
     if (env.NODE_ENV === 'production' && env.TELEGRAM_BOT_TOKEN && !env.SESSION_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'is required in production when a real TELEGRAM_BOT_TOKEN is set' })
     }
@@ -126,7 +163,13 @@ function buildConfig(env: z.output<typeof EnvSchema>) {
     },
     sessionSecret: env.SESSION_SECRET,
     adminTelegramIds: env.ADMIN_TELEGRAM_IDS,
-    trustProxy: env.TRUST_PROXY,
+    /** Proxy hops in front of the app whose X-Forwarded-For entries are trusted (0 = use the socket address). */
+    trustProxyHops: env.TRUST_PROXY,
+    /** The sandbox runs as a public demo: sandbox people may look at everything and change nothing that matters. */
+    publicDemo: sandbox && env.PUBLIC_DEMO,
+    /** Write the demo catalog on a first start with a real bot (the sandbox always gets it). */
+    demoData: env.DEMO_DATA,
+    metricsToken: env.METRICS_TOKEN,
   }
 }
 
@@ -147,6 +190,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
 /** Every configured secret value, so that the logger can blank them out wherever they appear. */
 export function secretValues(config: AppConfig): string[] {
-  return [config.databaseUrl, config.telegram.botToken, config.telegram.webhookSecret, config.telegram.paymentProviderToken, config.sessionSecret]
+  return [config.databaseUrl, config.telegram.botToken, config.telegram.webhookSecret, config.telegram.paymentProviderToken, config.sessionSecret, config.metricsToken]
     .filter((value): value is string => typeof value === 'string' && value.length >= 6)
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod'
+import { queryDate, text } from './common'
 
-const optionalText = z.string().trim().min(1).max(200).optional()
+const optionalText = text().trim().min(1).max(200).optional()
 
 /** `GET /api/admin/audit` and `/api/admin/audit/export.csv` filters; `cursor` is the previous page's `nextCursor`. */
 export const AuditQuerySchema = z.object({
@@ -8,9 +9,9 @@ export const AuditQuerySchema = z.object({
   entityType: optionalText,
   entityId: optionalText,
   action: optionalText,
-  from: z.coerce.date().optional(),
-  to: z.coerce.date().optional(),
-  cursor: z.string().regex(/^\d{1,18}$/, 'not a cursor').optional(),
+  from: queryDate().optional(),
+  to: queryDate().optional(),
+  cursor: text().regex(/^\d{1,18}$/, 'not a cursor').optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 })
 export type AuditQuery = z.infer<typeof AuditQuerySchema>
@@ -36,4 +37,16 @@ export interface AuditItem {
 export interface AuditPage {
   items: AuditItem[]
   nextCursor: string | null
+  /** The whole log's hash chain, verified now; on the first page only (no `cursor`). */
+  chain?: AuditChainStatus
+}
+
+/** Whether the audit hash chain recomputes from its first link to its head (`GET /api/admin/audit`, `npm run audit:verify`). */
+export interface AuditChainStatus {
+  ok: boolean
+  /** Links verified before the first break (all of them when ok). */
+  entries: number
+  /** The last link's hash when ok: worth keeping outside the database to compare with later. */
+  headHash: string | null
+  brokenAt: { seq: number; entryId: number | null; reason: string } | null
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { text } from './common'
 import { ROLES, type Role } from '../permissions'
 
 import { LOCALES, type Locale } from '../locale'
@@ -30,7 +31,7 @@ export const UpdateMeSchema = z.object({ locale: z.enum(LOCALES) })
 export type UpdateMeInput = z.infer<typeof UpdateMeSchema>
 
 /** `POST /api/auth/admin-link`: the token from the bot's one-time sign-in link. */
-export const AdminLinkSchema = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{20,128}$/, 'not a sign-in token') })
+export const AdminLinkSchema = z.object({ token: text().regex(/^[A-Za-z0-9_-]{20,128}$/, 'not a sign-in token') })
 
 /** `GET /api/auth/session`: who is signed in to /admin and the CSRF token for cookie writes. */
 export interface AdminSessionResponse {
@@ -47,7 +48,7 @@ export const RoleSchema = z.enum(ROLES)
 
 /** `GET /api/admin/users?search=&role=` */
 export const AdminUsersQuerySchema = z.object({
-  search: z.string().trim().max(100).optional(),
+  search: text().trim().max(100).optional(),
   role: RoleSchema.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 })

@@ -1,12 +1,13 @@
 import { z } from 'zod'
+import { idCursor, queryDate, rowIdParam, text } from './common'
 
 /** POST /api/admin/payments/[id]/refund (with an Idempotency-Key header). */
 export const RefundSchema = z.object({
   /** Minor units; the whole remaining amount when absent. Stars payments refund in full only. */
   amountMinor: z.number().int().positive().max(100_000_000).optional(),
-  reason: z.string().trim().min(2).max(300),
+  reason: text().trim().min(2).max(300),
   /** The provider's refund id, required for card payments (they are refunded at the provider). */
-  providerReference: z.string().trim().min(1).max(100).optional(),
+  providerReference: text().trim().min(1).max(100).optional(),
 })
 
 const boolParam = z.union([z.boolean(), z.enum(['true', 'false', '1', '0'])]).transform((v) => v === true || v === 'true' || v === '1')
@@ -16,12 +17,12 @@ export const AdminPaymentsQuerySchema = z.object({
   provider: z.enum(['telegram_provider', 'telegram_stars']).optional(),
   status: z.enum(['succeeded', 'partially_refunded', 'refunded']).optional(),
   flagged: boolParam.optional(),
-  orderId: z.coerce.number().int().positive().optional(),
+  orderId: rowIdParam().optional(),
   /** An order number or a charge id (Telegram's or the provider's), matched exactly. */
-  q: z.string().trim().min(1).max(100).optional(),
-  from: z.coerce.date().optional(),
-  to: z.coerce.date().optional(),
-  before: z.coerce.number().int().positive().optional(),
+  q: text().trim().min(1).max(100).optional(),
+  from: queryDate().optional(),
+  to: queryDate().optional(),
+  before: idCursor().optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 })
 export type AdminPaymentsQuery = z.output<typeof AdminPaymentsQuerySchema>

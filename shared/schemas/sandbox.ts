@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { rowId, text } from './common'
 
 /** Demo people the sandbox can launch the Mini App as (keys of DEMO_PEOPLE). */
 export const SANDBOX_PEOPLE = ['customer', 'customer_en', 'operator', 'staff', 'owner'] as const
@@ -6,7 +7,7 @@ export type SandboxPerson = (typeof SANDBOX_PEOPLE)[number]
 
 const person = z.enum(SANDBOX_PEOPLE)
 /** Telegram's deep-link parameter alphabet (`startapp=`), empty meaning "none". */
-const startParam = z.string().regex(/^[A-Za-z0-9_-]{0,512}$/, 'only A-Z, a-z, 0-9, _ and - (up to 512)')
+const startParam = text().regex(/^[A-Za-z0-9_-]{0,512}$/, 'only A-Z, a-z, 0-9, _ and - (up to 512)')
 
 export const SandboxLaunchQuery = z.object({
   person: person.default('customer'),
@@ -18,7 +19,7 @@ export const SandboxChatQuery = z.object({ person: person.default('customer') })
 
 export const SandboxChatMessageBody = z.object({
   person,
-  text: z.string().trim().min(1).max(4096),
+  text: text().trim().min(1).max(4096),
 })
 
 /** The person answers Telegram's "share your phone number?" (requestContact) in the sandbox. */
@@ -32,23 +33,23 @@ export interface SandboxContactAnswer {
 
 export const SandboxCallbackBody = z.object({
   person,
-  messageId: z.number().int().positive(),
-  data: z.string().min(1).max(64),
+  messageId: rowId(),
+  data: text().min(1).max(64),
 })
 
 /** Telegram's ShippingAddress as the payment sheet's address form fills it. */
 export const SandboxShippingAddress = z.object({
-  country_code: z.string().trim().regex(/^[A-Za-z]{2}$/, 'two letters, e.g. RU').transform((v) => v.toUpperCase()),
-  state: z.string().trim().max(100).default(''),
-  city: z.string().trim().min(1, 'Enter the city').max(100),
-  street_line1: z.string().trim().min(1, 'Enter the street and house').max(200),
-  street_line2: z.string().trim().max(200).default(''),
-  post_code: z.string().trim().max(20).default(''),
+  country_code: text().trim().regex(/^[A-Za-z]{2}$/, 'two letters, e.g. RU').transform((v) => v.toUpperCase()),
+  state: text().trim().max(100).default(''),
+  city: text().trim().min(1, 'Enter the city').max(100),
+  street_line1: text().trim().min(1, 'Enter the street and house').max(200),
+  street_line2: text().trim().max(200).default(''),
+  post_code: text().trim().max(20).default(''),
 })
 
-const link = z.string().min(1).max(512)
+const link = text().min(1).max(512)
 
-export const SandboxInvoiceParams = z.object({ slug: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) })
+export const SandboxInvoiceParams = z.object({ slug: text().regex(/^[A-Za-z0-9_-]{1,64}$/) })
 
 /** The sheet's address form: a shipping_query through the webhook; answers with the bot's options or its refusal. */
 export const SandboxShippingBody = z.object({ person, link, address: SandboxShippingAddress })
@@ -59,7 +60,7 @@ export const SandboxInvoicePayBody = z.object({
   /** `pending`: Telegram's "payment is being processed": successful_payment follows a few seconds later. */
   outcome: z.enum(['paid', 'cancelled', 'failed', 'pending']),
   /** For invoices that need a shipping address: the answered shipping query and the option picked from it. */
-  shipping: z.object({ queryId: z.string().min(1).max(64), optionId: z.string().min(1).max(64), address: SandboxShippingAddress }).optional(),
+  shipping: z.object({ queryId: text().min(1).max(64), optionId: text().min(1).max(64), address: SandboxShippingAddress }).optional(),
 })
 
 export type SandboxPayShipping = NonNullable<z.input<typeof SandboxInvoicePayBody>['shipping']>

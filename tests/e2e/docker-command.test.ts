@@ -27,7 +27,8 @@ describe('the Docker image layout', () => {
     cpSync(resolve(root, 'drizzle'), join(image, 'drizzle'), { recursive: true })
     const port = await freePort()
     const database = engine === 'postgres' ? await createPostgresDatabase() : undefined
-    const env: Record<string, string> = { PATH: process.env.PATH!, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), DATA_DIR: join(image, 'data') }
+    // With no bot token the image runs only as a declared public demo (tests/e2e/production-defaults.test.ts).
+    const env: Record<string, string> = { PATH: process.env.PATH!, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), DATA_DIR: join(image, 'data'), PUBLIC_DEMO: '1', METRICS_TOKEN: 'docker-metrics-token-0123' }
     if (database) env.DATABASE_URL = database.url
     const child = spawn(cmd[0] === 'node' ? process.execPath : cmd[0]!, cmd.slice(1), { cwd: image, env, stdio: 'ignore' })
     try {

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
-import { startApp, type RunningApp } from '../helpers/app'
+import { metricsHeaders, startApp, type RunningApp } from '../helpers/app'
 import { launchBrowser } from '../helpers/browser'
 import { pageJs } from '../helpers/js-budget'
+import { tmaHeaders } from '../helpers/telegram-users'
+import { createFakeBotApi } from '../../server/telegram/fake-bot-api'
 
 /**
  * Public SEO pages against the built app (sandbox mode): what a search engine and a link preview
@@ -118,7 +120,7 @@ describe('public pages', () => {
     /** How many times the product API was called by page renders so far (from /metrics): one per render of a product page. */
     async function productRenders(slug: string) {
       await page(`/product/${slug}`) // warm (or reuse) the cache entry for this language first
-      const metrics = await (await fetch(`${app.url}/metrics`)).text()
+      const metrics = await (await fetch(`${app.url}/metrics`, { headers: metricsHeaders })).text()
       const line = metrics.split('\n').find((l) => l.startsWith('http_request_duration_seconds_count{method="GET",route="/api/catalog/products/:slug",status="200"}'))
       return Number(line?.split(' ').at(-1) ?? 0)
     }
@@ -175,26 +177,39 @@ describe('public pages', () => {
     })
 
     it('shows an admin price change and a hidden product at once (the write empties the page cache)', async () => {
-      const launch = await (await fetch(`${app.url}/api/sandbox/launch?person=owner`)).json()
-      const admin = { authorization: `tma ${launch.initData}`, 'content-type': 'application/json' }
-      const product = await (await fetch(`${app.url}/api/catalog/products/cheesecake`)).json()
-      const price = async (path: string) => byType((await page(path)).html, 'Product')?.offers.price
-      expect(await price('/product/cheesecake')).toBe(decimal(product.priceMinor))
-      expect(await price('/product/cheesecake?lang=en')).toBe(decimal(product.priceMinor)) // both cached now
-      const patch = (body: object) => fetch(`${app.url}/api/admin/catalog/products/${product.id}`, { method: 'PATCH', headers: admin, body: JSON.stringify(body) })
+      // Staff writes need a real bot: the sandbox of a production start is a read-only public demo.
+      const fake = createFakeBotApi()
+      await fake.listen()
+      const owner = { id: 5550099, first_name: 'Алексей', language_code: 'ru' }
+      const shop = await startApp({ env: { TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot, SESSION_SECRET: 'z'.repeat(40), ADMIN_TELEGRAM_IDS: String(owner.id) } })
       try {
-        expect((await patch({ priceMinor: product.priceMinor + 1500 })).status).toBe(200)
-        expect(await price('/product/cheesecake')).toBe(decimal(product.priceMinor + 1500))
-        expect(await price('/product/cheesecake?lang=en')).toBe(decimal(product.priceMinor + 1500))
-        expect((await page('/catalog/desserts')).html).toContain('href="/product/cheesecake"')
-        expect((await patch({ isActive: false })).status).toBe(200)
-        expect((await page('/product/cheesecake')).res.status).toBe(404)
-        expect((await page('/catalog/desserts')).html).not.toContain('href="/product/cheesecake"')
+        const admin = { ...tmaHeaders(owner, fake.token), 'content-type': 'application/json' }
+        const shopPage = async (path: string) => {
+          const res = await fetch(shop.url + path, { headers: { Accept: 'text/html,application/xhtml+xml' } })
+          return { res, html: await res.text() }
+        }
+        const product = await (await fetch(`${shop.url}/api/catalog/products/cheesecake`)).json()
+        const price = async (path: string) => byType((await shopPage(path)).html, 'Product')?.offers.price
+        expect(await price('/product/cheesecake')).toBe(decimal(product.priceMinor))
+        expect(await price('/product/cheesecake?lang=en')).toBe(decimal(product.priceMinor)) // both cached now
+        const patch = (body: object) => fetch(`${shop.url}/api/admin/catalog/products/${product.id}`, { method: 'PATCH', headers: admin, body: JSON.stringify(body) })
+        try {
+          expect((await patch({ priceMinor: product.priceMinor + 1500 })).status).toBe(200)
+          expect(await price('/product/cheesecake')).toBe(decimal(product.priceMinor + 1500))
+          expect(await price('/product/cheesecake?lang=en')).toBe(decimal(product.priceMinor + 1500))
+          expect((await shopPage('/catalog/desserts')).html).toContain('href="/product/cheesecake"')
+          expect((await patch({ isActive: false })).status).toBe(200)
+          expect((await shopPage('/product/cheesecake')).res.status).toBe(404)
+          expect((await shopPage('/catalog/desserts')).html).not.toContain('href="/product/cheesecake"')
+        } finally {
+          expect((await patch({ priceMinor: product.priceMinor, isActive: true })).status).toBe(200)
+        }
+        expect(await price('/product/cheesecake')).toBe(decimal(product.priceMinor))
       } finally {
-        expect((await patch({ priceMinor: product.priceMinor, isActive: true })).status).toBe(200)
+        await shop.stop()
+        await fake.close()
       }
-      expect(await price('/product/cheesecake')).toBe(decimal(product.priceMinor))
-    })
+    }, 120_000)
   })
 
   it('lists the public pages in the sitemap', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createFakeBotApi, type FakeBotApi } from '../../server/telegram/fake-bot-api'
-import { startApp, type RunningApp } from '../helpers/app'
+import { metricsHeaders, startApp, type RunningApp } from '../helpers/app'
 import { eventually } from '../helpers/eventually'
 
 /**
@@ -150,14 +150,14 @@ describe('webhook', () => {
     const attempts = () => fake.callsOf('sendMessage').filter((c) => Number(c.params.chat_id) === 616161)
     await eventually(() => attempts().length === 2, 30_000)
     expect(String(attempts()[1]!.params.text)).toContain('Зерно')
-    const metrics = await (await fetch(`${app.url}/metrics`)).text()
+    const metrics = await (await fetch(`${app.url}/metrics`, { headers: metricsHeaders })).text()
     expect(metrics).toMatch(/telegram_updates_total\{result="failed"\} [1-9]/)
   })
 })
 
 describe('metrics', () => {
   it('exposes request durations by route and status, queue depth and process metrics', async () => {
-    const res = await fetch(`${app.url}/metrics`)
+    const res = await fetch(`${app.url}/metrics`, { headers: metricsHeaders })
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toContain('text/plain')
     const text = await res.text()

@@ -15,6 +15,10 @@ process.once('exit', () => {
 
 export { freePort }
 
+/** The METRICS_TOKEN every test app gets (production requires one); send `metricsHeaders` to read /metrics. */
+export const TEST_METRICS_TOKEN = 'test-metrics-token-0123456789'
+export const metricsHeaders = { authorization: `Bearer ${TEST_METRICS_TOKEN}` }
+
 export interface RunningApp {
   url: string
   port: number
@@ -61,6 +65,10 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
     DATA_DIR: dataDir,
     PUBLIC_URL: `http://127.0.0.1:${port}`,
     NITRO_SHUTDOWN_TIMEOUT: '15000',
+    METRICS_TOKEN: TEST_METRICS_TOKEN,
+    // Tests that bring a bot token get the demo catalog to shop in (a real deployment asks for it with
+    // DEMO_DATA=1); without a token the app runs the sandbox, which production allows only as a public demo.
+    ...(options.env?.TELEGRAM_BOT_TOKEN ? { DEMO_DATA: '1' } : { PUBLIC_DEMO: '1' }),
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
   }
   // An undefined value in `options.env` removes that variable (a test of a missing setting).

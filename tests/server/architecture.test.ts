@@ -32,6 +32,7 @@ function valueImports(file: string): string[] {
 const OWNED_TABLES: Record<string, readonly string[]> = {
   account: ['account'],
   audit: ['audit'],
+  idempotency: ['idempotency'],
   auth: ['auth'],
   cart: ['cart'],
   catalog: ['catalog'],

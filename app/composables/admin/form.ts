@@ -4,7 +4,7 @@ import { useAdminFeedback } from './feedback'
 import { useAdminI18n, type AdminMessageKey } from './i18n'
 import { DraftReader } from './draft'
 
-export { DraftReader, minorToRubles, rublesToMinor } from './draft'
+export { DraftReader, editableAmount, minorToRubles, parseAmount, rublesToMinor } from './draft'
 
 type Params = Record<string, string | number>
 

@@ -1,6 +1,7 @@
 import type { AdminMessages } from '~/i18n/admin.ru'
 import { addMessages, toLocale, useI18n, type Locale, type MessageKey, type Paths } from '~/composables/useI18n'
 import type { ApiError } from '~/composables/useApi'
+import { formatMoney } from '#shared/money'
 
 export type AdminMessageKey = Paths<AdminMessages>
 
@@ -54,10 +55,8 @@ export function useAdminI18n() {
   }
   /** The signed-in user's language, unless the staff member chose one in this browser. */
   const adoptUserLocale = (userLocale: Locale) => (savedLocale() ? Promise.resolve() : setLocale(userLocale, false))
-  /** Telegram Stars (XTR) have no minor unit and no ISO symbol: "250 Stars" / "250 звёзд". */
-  const stars = (n: number) => t(`money.stars.${new Intl.PluralRules(locale.value).select(n)}` as AdminMessageKey, { n: new Intl.NumberFormat(locale.value).format(n) })
-  const money = (minor: number, currency = 'RUB') =>
-    currency === 'XTR' ? stars(minor) : new Intl.NumberFormat(locale.value, { style: 'currency', currency, minimumFractionDigits: minor % 100 === 0 ? 0 : 2 }).format(minor / 100)
+  /** Money through the one shared helper (shared/money.ts): Telegram Stars as "250 ⭐". */
+  const money = (minor: number, currency = 'RUB') => formatMoney(minor, currency, locale.value)
   const dateTime = (value: string | Date) => new Intl.DateTimeFormat(locale.value, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(value))
   /** A server error in the staff member's language when we know its code, else the server's own message. */
   const errorText = (error: unknown) => {

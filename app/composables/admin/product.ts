@@ -1,7 +1,7 @@
 import { ProductInputSchema } from '#shared/schemas/catalog'
 import type { AdminProduct, ProductOption } from './types'
 import { useAdminApi } from './api'
-import { minorToRubles, useSchemaForm } from './form'
+import { editableAmount, useSchemaForm } from './form'
 import { useAdminI18n } from './i18n'
 
 /** The product editor's working copy: money as the decimals a person types, tags as one line. */
@@ -27,8 +27,8 @@ export function draftFrom(p?: AdminProduct | null): ProductDraft {
     categoryId: p?.categoryId ?? null,
     name: { ...(p?.name ?? { ru: '', en: '' }) },
     description: { ...(p?.description ?? { ru: '', en: '' }) },
-    price: minorToRubles(p?.priceMinor),
-    compareAt: minorToRubles(p?.compareAtPriceMinor),
+    price: editableAmount(p?.priceMinor, p?.currency ?? 'RUB'),
+    compareAt: editableAmount(p?.compareAtPriceMinor, p?.currency ?? 'RUB'),
     tags: (p?.tags ?? []).join(', '),
     attributes: (p?.attributes ?? []).map((a) => ({ key: a.key, name: { ...a.name }, value: { ...a.value } })),
     stock: p?.stock ?? 0,
@@ -37,7 +37,7 @@ export function draftFrom(p?: AdminProduct | null): ProductDraft {
       key: o.key,
       name: { ...o.name },
       required: o.required ?? false,
-      values: o.values.map((v) => ({ value: v.value, name: { ...v.name }, delta: minorToRubles(v.priceDeltaMinor), facts: Object.fromEntries((v.attributes ?? []).map((a) => [a.key, { ...a.value }])) })),
+      values: o.values.map((v) => ({ value: v.value, name: { ...v.name }, delta: editableAmount(v.priceDeltaMinor, p?.currency ?? 'RUB'), facts: Object.fromEntries((v.attributes ?? []).map((a) => [a.key, { ...a.value }])) })),
     })),
   }
 }
@@ -56,13 +56,15 @@ export function useProductEditor(product: Ref<AdminProduct | null>) {
     draft: () => draftFrom(product.value),
     toBody(d, read) {
       const existing = product.value
+      // Amounts are typed in the product's currency: rubles with kopecks, whole Telegram Stars.
+      const currency = existing?.currency ?? 'RUB'
       return {
         slug: d.slug.trim(),
         categoryId: d.categoryId ?? undefined,
         name: d.name,
         description: d.description,
-        priceMinor: read.money(d.price, 'priceMinor', undefined),
-        compareAtPriceMinor: read.money(d.compareAt, 'compareAtPriceMinor', null),
+        priceMinor: read.money(d.price, 'priceMinor', undefined, { currency }),
+        compareAtPriceMinor: read.money(d.compareAt, 'compareAtPriceMinor', null, { currency }),
         attributes: d.attributes.map((a) => ({ key: a.key.trim(), name: a.name, value: a.value })),
         tags: read.list(d.tags),
         options: d.options.map((o, i) => ({
@@ -74,13 +76,13 @@ export function useProductEditor(product: Ref<AdminProduct | null>) {
             const facts = d.attributes.filter((a) => v.facts[a.key]?.ru.trim() || v.facts[a.key]?.en.trim())
             for (const a of facts) if (!v.facts[a.key]!.ru.trim() || !v.facts[a.key]!.en.trim()) read.issue(`options.${i}.values.${j}.attributes`, 'editor.factBothLanguages', { fact: a.name[locale.value] || a.key })
             const attributes = facts.map((a) => ({ key: a.key.trim(), value: v.facts[a.key]! }))
-            return { value: v.value.trim(), name: v.name, priceDeltaMinor: read.money(v.delta, `options.${i}.values.${j}.priceDeltaMinor`, 0, { negative: true }), ...(attributes.length ? { attributes } : {}) }
+            return { value: v.value.trim(), name: v.name, priceDeltaMinor: read.money(v.delta, `options.${i}.values.${j}.priceDeltaMinor`, 0, { negative: true, currency }), ...(attributes.length ? { attributes } : {}) }
           }),
         })),
         isActive: d.isActive,
         images: existing?.images ?? [],
         position: existing?.position ?? 0,
-        currency: existing?.currency ?? 'RUB',
+        currency,
         // Stock changes through its own audited action once the product exists.
         ...(existing ? {} : { stock: d.stock ?? 0 }),
       }

@@ -15,6 +15,7 @@ import { parseCsv, toCsv } from '../../utils/csv'
 import { write, type ServiceContext, type WriteContext } from '../context'
 import { createFileStore } from '../files'
 import { toCategoryDto, toProductDto } from './dto'
+import { decimalAmount, parseAmount } from '#shared/money'
 
 async function assertCategory(tx: DbOrTx, id: number) {
   const [row] = await tx.select({ id: categories.id }).from(categories).where(eq(categories.id, id))
@@ -142,11 +143,11 @@ export async function updateCategory(ctx: ServiceContext, id: number, patch: z.o
 
 export const CSV_COLUMNS = ['slug', 'category', 'name_ru', 'name_en', 'description_ru', 'description_en', 'price', 'compare_at_price', 'currency', 'stock', 'active', 'tags', 'images'] as const
 
-const money = (minor: number | null) => (minor === null ? '' : (minor / 100).toFixed(2))
-const parseMoney = (raw: string) => {
-  const cleaned = raw.replace(/\s/g, '').replace(',', '.')
-  if (!/^\d+(\.\d{1,2})?$/.test(cleaned)) return Number.NaN
-  return Math.round(Number(cleaned) * 100)
+/** Prices in the CSV are decimals of the product's currency (shared/money.ts): "219.90" RUB, "250" Stars. */
+const money = (minor: number | null, currency: string) => (minor === null ? '' : decimalAmount(minor, currency))
+const parseMoney = (raw: string, currency: string) => {
+  const minor = parseAmount(raw, currency)
+  return minor === null || minor < 0 ? Number.NaN : minor
 }
 
 export async function exportProductsCsv(db: DbOrTx) {
@@ -154,7 +155,7 @@ export async function exportProductsCsv(db: DbOrTx) {
   const slugOf = new Map(cats.map((c) => [c.id, c.slug]))
   return toCsv([
     [...CSV_COLUMNS],
-    ...rows.map((p) => [p.slug, slugOf.get(p.categoryId), p.name.ru, p.name.en, p.description.ru, p.description.en, money(p.priceMinor), money(p.compareAtPriceMinor), p.currency, p.stock, p.isActive ? 'yes' : 'no', p.tags.join(';'), p.images.join(';')]),
+    ...rows.map((p) => [p.slug, slugOf.get(p.categoryId), p.name.ru, p.name.en, p.description.ru, p.description.en, money(p.priceMinor, p.currency), money(p.compareAtPriceMinor, p.currency), p.currency, p.stock, p.isActive ? 'yes' : 'no', p.tags.join(';'), p.images.join(';')]),
   ])
 }
 
@@ -185,9 +186,10 @@ export async function importProductsCsv(ctx: ServiceContext, text: string) {
     const rowErrors: CsvRowError[] = []
     const categoryId = cats.get(get('category'))
     if (!categoryId) rowErrors.push({ row: line, field: 'category', message: `unknown category "${get('category')}"` })
-    const price = parseMoney(get('price'))
+    const currency = get('currency').toUpperCase() || 'RUB'
+    const price = parseMoney(get('price'), currency)
     if (Number.isNaN(price)) rowErrors.push({ row: line, field: 'price', message: `not a price: "${get('price')}"` })
-    const compareAt = get('compare_at_price') ? parseMoney(get('compare_at_price')) : null
+    const compareAt = get('compare_at_price') ? parseMoney(get('compare_at_price'), currency) : null
     if (Number.isNaN(compareAt)) rowErrors.push({ row: line, field: 'compare_at_price', message: 'not a price' })
     const stockRaw = get('stock')
     if (stockRaw && !/^\d+$/.test(stockRaw)) rowErrors.push({ row: line, field: 'stock', message: `not a whole number: "${stockRaw}"` })

@@ -4,6 +4,7 @@ import { categories, products, type ProductOption } from '../../db/schema/catalo
 import type { SelectedOptions } from '../../db/schema/cart'
 import { rowsOf } from '../../db/results'
 import type { ProductListQuery } from '#shared/schemas/catalog'
+import { INT4_MAX } from '#shared/schemas/common'
 import { DomainError } from '../../utils/errors'
 import { searchVariants, type SearchVariant } from './search-variants'
 
@@ -43,11 +44,15 @@ interface Cursor {
   id: number
 }
 const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url')
-function decodeCursor(raw: string | undefined): Cursor | undefined {
+/** A cursor is client input: its id must be an int4 row id, and its value one the sort column can hold (an integer for prices and positions). */
+function decodeCursor(raw: string | undefined, integralSort: boolean): Cursor | undefined {
   if (!raw) return undefined
   try {
     const parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'))
-    if (typeof parsed?.v === 'number' && Number.isInteger(parsed?.id)) return parsed
+    const v = parsed?.v
+    const validId = Number.isInteger(parsed?.id) && parsed.id > 0 && parsed.id <= INT4_MAX
+    const validValue = typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= 1e12 && (!integralSort || (Number.isInteger(v) && Math.abs(v) <= INT4_MAX))
+    if (validId && validValue) return { v, id: parsed.id }
   } catch {}
   throw new DomainError('validation_failed', 'The cursor is not valid; start from the first page', 400, [{ path: 'cursor', message: 'invalid cursor' }])
 }
@@ -74,7 +79,7 @@ export async function listProducts(db: DbOrTx, query: ProductListQuery) {
   const sortValue: SQL<number> =
     sort === 'relevance' ? searchRank(variants) : sort === 'price_asc' || sort === 'price_desc' ? sql<number>`${products.priceMinor}` : sort === 'new' ? sql<number>`extract(epoch from ${products.createdAt})` : sql<number>`${products.position}`
   const descending = sort === 'price_desc' || sort === 'new' || sort === 'relevance'
-  const cursor = decodeCursor(query.cursor)
+  const cursor = decodeCursor(query.cursor, sort === 'price_asc' || sort === 'price_desc' || sort === 'popular')
   if (cursor) filters.push(descending ? sql`(${sortValue} < ${cursor.v} or (${sortValue} = ${cursor.v} and ${products.id} > ${cursor.id}))` : sql`(${sortValue}, ${products.id}) > (${cursor.v}, ${cursor.id})`)
 
   const rows = await db

@@ -9,6 +9,7 @@ import type { DbOrTx } from '../../db/client'
 import { deliveryZones, type TelegramShippingAddress } from '../../db/schema/delivery'
 import type { AppConfig } from '../../utils/config'
 import { getSetting } from '../settings'
+import { formatMoney } from '#shared/money'
 import type { Locale } from '#shared/locale'
 
 /** Setting: `true` when the business lets Telegram collect the delivery address (off by default; the demo turns it on). */
@@ -99,11 +100,6 @@ export function toTelegramShippingOption(option: ShippingOptionQuote, lang: Lang
 /** One line for the courier and the operator, from Telegram's address fields. */
 export function shippingAddressText(address: TelegramShippingAddress) {
   return [address.street_line1, address.street_line2, address.city, address.state, address.post_code, address.country_code].map((s) => s?.trim()).filter(Boolean).join(', ')
-}
-
-const formatMoney = (minor: number, currency: string, lang: Lang) => {
-  const format = new Intl.NumberFormat(lang === 'ru' ? 'ru-RU' : 'en-GB', { style: 'currency', currency })
-  return format.format(minor / 10 ** (format.resolvedOptions().maximumFractionDigits ?? 2))
 }
 
 /** What the customer reads in Telegram's form when delivery to the address is refused. */

@@ -127,8 +127,9 @@ export const DEMO_RESOURCES = [
 ]
 
 /**
- * Demo people for the sandbox: one per role the product serves. Ids are outside Telegram's real range;
- * `phone` is what the sandbox shares when the person accepts requestContact (as Telegram: digits, no "+").
+ * Demo people for the sandbox: one per role the product serves. Written only in the sandbox: with a
+ * real bot these ids can be real Telegram users (server/services/demo/seed.ts). `phone` is what the
+ * sandbox shares when the person accepts requestContact (as Telegram: digits, no "+").
  */
 export const DEMO_PEOPLE = [
   { key: 'customer', telegramId: 9_000_000_001, firstName: 'Мария', lastName: 'Соколова', username: 'maria_demo', languageCode: 'ru', phone: '79161234501', roles: [] as const },

@@ -1,7 +1,8 @@
-import { and, eq, inArray, sql } from 'drizzle-orm'
+import { and, eq, inArray, isNull, notInArray, sql } from 'drizzle-orm'
 import type { DbOrTx, Database } from '../../db/client'
 import { bookingResourceServices, bookingResources, bookingServices, categories, deliveryZones, pickupPoints, products, userRoles, users } from '../../db/schema'
 import { ensureSetting, setSetting } from '../settings'
+import { recordAudit } from '../audit'
 import { TELEGRAM_SHIPPING_SETTING } from '../delivery/shipping'
 import type { createFileStore } from '../files'
 import { DEMO_BUSINESS, DEMO_CATEGORIES, DEMO_DELIVERY_ZONES, DEMO_PEOPLE, DEMO_PICKUP_POINTS, DEMO_PRODUCTS, DEMO_RESOURCES, DEMO_SERVICES } from './seed-data'
@@ -36,13 +37,24 @@ async function storeDemoImages(images: DemoImages | undefined, slugs: string[]) 
   return paths
 }
 
+export interface SeedOptions {
+  /**
+   * The demo people and their staff roles (owner, operator, staff). Only for the sandbox: with a
+   * real bot their Telegram ids belong to real people, who must not find themselves owners.
+   */
+  people: boolean
+  /** Where the products' own pictures come from and go (the app and `npm run db:seed` always give it). */
+  images?: DemoImages
+}
+
 /**
  * Writes the demo business. Idempotent: rows are matched by slug / Telegram id and left alone when
  * present, so running it again (or on a database an operator already edited) changes nothing, except
  * that a demo product still showing its category's stock picture gets its own. Pictures are stored
  * through the files service when `images` is given (the app and `npm run db:seed` always give it).
+ * Every role it grants is audited, like any other grant.
  */
-export async function seedDemoData(db: Database, options: { images?: DemoImages } = {}) {
+export async function seedDemoData(db: Database, options: SeedOptions = { people: false }) {
   const existing = new Set((await db.select({ slug: products.slug }).from(products).where(inArray(products.slug, DEMO_PRODUCTS.map((p) => p.slug)))).map((p) => p.slug))
   const stale = await db
     .select({ slug: products.slug })
@@ -89,17 +101,46 @@ export async function seedDemoData(db: Database, options: { images?: DemoImages 
     const links = DEMO_RESOURCES.flatMap((r) => r.services.map((s) => ({ resourceId: resourceIds.get(r.slug)!, serviceId: serviceIds.get(s)! })))
     await tx.insert(bookingResourceServices).values(links).onConflictDoNothing()
 
-    await tx
-      .insert(users)
-      .values(DEMO_PEOPLE.map(({ key: _key, roles: _roles, phone: _phone, ...person }) => ({ ...person, allowsWriteToPm: true })))
-      .onConflictDoNothing({ target: users.telegramId })
-    const roles = DEMO_PEOPLE.flatMap((p) => p.roles.map((role) => ({ telegramId: p.telegramId, role })))
-    if (roles.length) await tx.insert(userRoles).values(roles).onConflictDoNothing()
+    if (options.people) await seedDemoPeople(tx)
 
     await ensureSetting(tx, 'business.profile', () => DEMO_BUSINESS)
     // The demo shows off Telegram's own address form for courier orders paid in Telegram.
     await ensureSetting(tx, TELEGRAM_SHIPPING_SETTING, () => true)
     await setSetting(tx, 'demo.seeded_at', new Date().toISOString())
-    return { categories: DEMO_CATEGORIES.length, products: DEMO_PRODUCTS.length, services: DEMO_SERVICES.length, resources: DEMO_RESOURCES.length, people: DEMO_PEOPLE.length }
+    return { categories: DEMO_CATEGORIES.length, products: DEMO_PRODUCTS.length, services: DEMO_SERVICES.length, resources: DEMO_RESOURCES.length, people: options.people ? DEMO_PEOPLE.length : 0 }
+  })
+}
+
+async function seedDemoPeople(tx: DbOrTx) {
+  await tx
+    .insert(users)
+    .values(DEMO_PEOPLE.map(({ key: _key, roles: _roles, phone: _phone, ...person }) => ({ ...person, allowsWriteToPm: true })))
+    .onConflictDoNothing({ target: users.telegramId })
+  const roles = DEMO_PEOPLE.flatMap((p) => p.roles.map((role) => ({ telegramId: p.telegramId, role })))
+  if (!roles.length) return
+  const granted = await tx.insert(userRoles).values(roles).onConflictDoNothing().returning({ telegramId: userRoles.telegramId, role: userRoles.role })
+  for (const grant of granted) {
+    await recordAudit(tx, { actorId: null, actorVia: 'system', action: 'role.grant', entityType: 'user', entityId: grant.telegramId, before: null, after: { role: grant.role, reason: 'sandbox demo people' } })
+  }
+}
+
+/**
+ * With a real bot: takes away the staff roles the sandbox seed gave its demo people (a database
+ * that ran as a sandbox before the token was set), because those Telegram ids can belong to real
+ * people. Roles an owner granted them later (`granted_by` set) and owners listed in
+ * ADMIN_TELEGRAM_IDS stay. Each removal is audited. Returns how many roles were removed.
+ */
+export async function removeSandboxStaffRoles(db: Database, keepIds: readonly number[]): Promise<number> {
+  const demoIds = DEMO_PEOPLE.filter((p) => p.roles.length > 0 && !keepIds.includes(p.telegramId)).map((p) => p.telegramId)
+  if (!demoIds.length) return 0
+  return db.transaction(async (tx) => {
+    const removed = await tx
+      .delete(userRoles)
+      .where(and(inArray(userRoles.telegramId, demoIds), isNull(userRoles.grantedBy), keepIds.length ? notInArray(userRoles.telegramId, [...keepIds]) : undefined))
+      .returning({ telegramId: userRoles.telegramId, role: userRoles.role })
+    for (const row of removed) {
+      await recordAudit(tx, { actorId: null, actorVia: 'system', action: 'role.revoke', entityType: 'user', entityId: row.telegramId, before: { role: row.role }, after: { reason: 'demo people exist only in the sandbox' } })
+    }
+    return removed.length
   })
 }

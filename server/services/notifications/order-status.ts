@@ -5,6 +5,7 @@ import type { DeliveryMethod } from '../../db/schema/delivery'
 import type { LocalizedText } from '../../db/schema/_columns'
 import type { PaymentFlag } from '../../db/schema/payments'
 import { miniAppUrl } from '../telegram/links'
+import { formatMoney } from '#shared/money'
 
 type Lang = Locale
 
@@ -37,11 +38,6 @@ const TEXT: Record<Lang, Partial<Record<OrderStatus | 'ready_courier', (n: strin
     cancelled: (n) => `Order ${n} was cancelled.`,
     refunded: (n, t) => `A refund of ${t} for order ${n} has been issued.`,
   },
-}
-
-export function formatMoney(minor: number, currency: string, lang: Lang) {
-  const digits = currency === 'XTR' ? 0 : 2
-  return new Intl.NumberFormat(lang === 'ru' ? 'ru-RU' : 'en-GB', { style: 'currency', currency: currency === 'XTR' ? 'USD' : currency, minimumFractionDigits: minor % 100 === 0 ? 0 : digits }).format(minor / 100)
 }
 
 /** Statuses after which a pickup customer is told where and when to come. */

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { ERROR_CODES, type ErrorCode } from '#shared/errors'
 import { ROUTES, type RouteDoc } from './routes'
+import { DEFAULT_BODY_LIMIT } from '../../utils/body-limit'
 
 type JsonSchema = Record<string, unknown>
 
@@ -39,6 +40,7 @@ function errorResponse(codes: ErrorCode[]) {
 function responses(route: RouteDoc) {
   const codes = new Set<ErrorCode>(route.errors ?? [])
   if (route.params || route.query || route.body || route.idempotencyKey) codes.add('validation_failed')
+  if (route.method !== 'get') codes.add('payload_too_large')
   if (route.auth.kind === 'tma' || route.auth.kind === 'staff') for (const c of ['auth_missing', 'auth_malformed', 'auth_invalid_signature', 'auth_expired'] as const) codes.add(c)
   if (route.auth.kind === 'staff') codes.add('forbidden')
   if (route.method !== 'get' && (route.auth.kind === 'tma' || route.auth.kind === 'staff')) codes.add('rate_limited')
@@ -55,6 +57,7 @@ function security(route: RouteDoc) {
   if (route.auth.kind === 'tma') return [{ tmaInitData: [] }]
   if (route.auth.kind === 'staff') return [{ tmaInitData: [] }, { adminSession: [] }]
   if (route.auth.kind === 'cookie') return [{ adminSession: [] }]
+  if (route.auth.kind === 'bearer') return [{ metricsToken: [] }]
   return []
 }
 
@@ -70,6 +73,8 @@ export function buildOpenApiDocument(publicUrl: string) {
       responses: responses(route),
       security: security(route),
       ...(route.auth.kind === 'staff' ? { 'x-permission': route.auth.permission } : {}),
+      // Bodies are cut off at this many bytes with 413 payload_too_large (server/utils/body-limit.ts).
+      'x-body-limit': route.bodyLimit ?? DEFAULT_BODY_LIMIT,
     }
     if (route.body) operation.requestBody = { required: true, content: { 'application/json': { schema: jsonSchema(route.body) } } }
     if (route.bodyType === 'text/csv') operation.requestBody = { required: true, content: { 'text/csv': { schema: { type: 'string' } } } }
@@ -93,6 +98,7 @@ export function buildOpenApiDocument(publicUrl: string) {
       securitySchemes: {
         tmaInitData: { type: 'apiKey', in: 'header', name: 'Authorization', description: '`tma <initDataRaw>`: the Mini App launch data, validated with the bot token.' },
         adminSession: { type: 'apiKey', in: 'cookie', name: 'tma_admin', description: 'The /admin session from a one-time link; writes also need `X-CSRF-Token`.' },
+        metricsToken: { type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN, for Prometheus scraping /metrics.' },
       },
       schemas: {
         Error: {

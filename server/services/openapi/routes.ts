@@ -9,7 +9,7 @@ import type { ErrorCode } from '#shared/errors'
 import type { Permission } from '#shared/permissions'
 
 /** How a route authenticates: none, Mini App initData, staff (initData or /admin cookie) with a permission, or Telegram's secret header. */
-export type RouteAuth = { kind: 'public' } | { kind: 'tma' } | { kind: 'staff'; permission: Permission } | { kind: 'telegram' } | { kind: 'cookie' }
+export type RouteAuth = { kind: 'public' } | { kind: 'tma' } | { kind: 'staff'; permission: Permission } | { kind: 'telegram' } | { kind: 'cookie' } | { kind: 'bearer' }
 
 export interface RouteDoc {
   method: 'get' | 'post' | 'patch' | 'delete'
@@ -28,7 +28,12 @@ export interface RouteDoc {
   produces?: string
   /** Error codes the route answers with, beyond the auth and validation ones every route has. */
   errors?: ErrorCode[]
+  /** Most bytes the request body may have when more than DEFAULT_BODY_LIMIT (100 KB, server/utils/body-limit.ts). */
+  bodyLimit?: number
 }
+
+const KB = 1024
+const MB = 1024 * KB
 
 const staff = (permission: Permission): RouteAuth => ({ kind: 'staff', permission })
 const tma: RouteAuth = { kind: 'tma' }
@@ -42,13 +47,13 @@ export const ROUTES: RouteDoc[] = [
   // Operations
   { method: 'get', path: '/api/health', tag: 'operations', summary: 'Liveness: the process answers', auth: pub },
   { method: 'get', path: '/api/ready', tag: 'operations', summary: 'Readiness: database and queue (503 with the failing check otherwise)', auth: pub, errors: ['not_ready'] },
-  { method: 'get', path: '/metrics', tag: 'operations', summary: 'Prometheus metrics (text exposition format)', auth: pub, produces: 'text/plain' },
+  { method: 'get', path: '/metrics', tag: 'operations', summary: 'Prometheus metrics (text exposition format); `Authorization: Bearer <METRICS_TOKEN>`', auth: { kind: 'bearer' }, produces: 'text/plain', errors: ['auth_missing', 'auth_invalid_token'] },
   { method: 'get', path: '/sitemap.xml', tag: 'operations', summary: 'Sitemap of the public pages', auth: pub, produces: 'application/xml' },
   { method: 'get', path: '/robots.txt', tag: 'operations', summary: 'Rules for search engines', auth: pub, produces: 'text/plain' },
   { method: 'get', path: '/files/{path}', tag: 'operations', summary: 'An uploaded image', auth: pub, produces: 'image/*', errors: ['not_found'] },
   { method: 'get', path: '/api/business', tag: 'operations', summary: 'The business profile, sandbox flag and the t.me link', auth: pub },
   // Telegram
-  { method: 'post', path: '/api/telegram/webhook', tag: 'telegram', summary: 'Telegram updates; stored (deduped by update_id) before the 200', auth: { kind: 'telegram' }, errors: ['webhook_secret_mismatch', 'payload_too_large'] },
+  { method: 'post', path: '/api/telegram/webhook', tag: 'telegram', summary: 'Telegram updates; stored (deduped by update_id) before the 200', auth: { kind: 'telegram' }, errors: ['webhook_secret_mismatch', 'payload_too_large'], bodyLimit: 1 * MB },
   // Identity
   { method: 'get', path: '/api/me', tag: 'identity', summary: 'The validated Telegram user and their roles', auth: tma },
   { method: 'patch', path: '/api/me', tag: 'identity', summary: "Change the user's language", auth: tma, body: UpdateMeSchema },
@@ -86,9 +91,9 @@ export const ROUTES: RouteDoc[] = [
   { method: 'post', path: '/api/admin/catalog/products', tag: 'admin', summary: 'Create a product (audited)', auth: staff('catalog.write'), body: ProductInputSchema, errors: ['conflict'] },
   { method: 'patch', path: '/api/admin/catalog/products/{id}', tag: 'admin', summary: 'Edit a product: price, texts, options, hide/show (audited)', auth: staff('catalog.write'), params: IdParamsSchema, body: ProductPatchSchema, errors: ['not_found', 'conflict'] },
   { method: 'post', path: '/api/admin/catalog/products/{id}/stock', tag: 'admin', summary: 'Adjust stock with a reason (audited)', auth: staff('catalog.write'), params: IdParamsSchema, body: StockAdjustmentSchema, errors: ['insufficient_stock'] },
-  { method: 'post', path: '/api/admin/catalog/products/{id}/images', tag: 'admin', summary: 'Upload an image (field `image`; JPEG/PNG/WebP/GIF up to 5 MB)', auth: staff('catalog.write'), params: IdParamsSchema, bodyType: 'multipart/form-data', errors: ['unsupported_media_type', 'payload_too_large'] },
+  { method: 'post', path: '/api/admin/catalog/products/{id}/images', tag: 'admin', summary: 'Upload an image (field `image`; JPEG/PNG/WebP/GIF up to 5 MB)', auth: staff('catalog.write'), params: IdParamsSchema, bodyType: 'multipart/form-data', errors: ['unsupported_media_type', 'payload_too_large'], bodyLimit: 5 * MB + 64 * KB },
   { method: 'get', path: '/api/admin/catalog/products/export.csv', tag: 'admin', summary: 'The catalog as CSV', auth: staff('catalog.write'), produces: 'text/csv' },
-  { method: 'post', path: '/api/admin/catalog/products/import', tag: 'admin', summary: 'Import products from CSV; answers the per-row errors', auth: staff('catalog.write'), bodyType: 'text/csv', errors: ['payload_too_large'] },
+  { method: 'post', path: '/api/admin/catalog/products/import', tag: 'admin', summary: 'Import products from CSV; answers the per-row errors', auth: staff('catalog.write'), bodyType: 'text/csv', errors: ['payload_too_large'], bodyLimit: 2 * MB },
   { method: 'get', path: '/api/admin/catalog/categories', tag: 'admin', summary: 'Every category, hidden ones too', auth: staff('catalog.write') },
   { method: 'post', path: '/api/admin/catalog/categories', tag: 'admin', summary: 'Create a category (audited)', auth: staff('catalog.write'), body: CategoryInputSchema, errors: ['conflict'] },
   { method: 'patch', path: '/api/admin/catalog/categories/{id}', tag: 'admin', summary: 'Edit a category (audited)', auth: staff('catalog.write'), params: IdParamsSchema, body: CategoryPatchSchema, errors: ['not_found'] },

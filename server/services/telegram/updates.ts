@@ -2,6 +2,7 @@ import { and, eq, lte, lt, or, sql } from 'drizzle-orm'
 import { z } from 'zod'
 import type { DbOrTx } from '../../db/client'
 import { telegramUpdates } from '../../db/schema/telegram'
+import { containsUnstorableText } from '#shared/schemas/common'
 
 /** After this many failed attempts an update is parked as `failed` for an operator to look at. */
 export const MAX_UPDATE_ATTEMPTS = 10
@@ -13,6 +14,8 @@ export const TelegramUpdateSchema = z
   .object({ update_id: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER) })
   .catchall(z.unknown())
   .refine((update) => Object.keys(update).some((key) => key !== 'update_id'), { message: 'update carries no payload' })
+  // Stored as jsonb, which cannot hold U+0000 or a lone surrogate: such an update is refused (400), never a 500.
+  .refine((update) => !containsUnstorableText(update), { message: 'update contains the NUL character or broken Unicode' })
 
 export type TelegramUpdate = z.infer<typeof TelegramUpdateSchema>
 

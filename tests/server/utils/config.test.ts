@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { ConfigError, loadConfig } from '../../../server/utils/config'
+import { ConfigError, loadConfig, secretValues } from '../../../server/utils/config'
 import { createLogger } from '../../../server/utils/logger'
 
 const TOKEN = '7000000001:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw1'
@@ -58,11 +58,42 @@ describe('loadConfig', () => {
   })
 
   it('requires https for webhooks and a session secret for a real bot in production', () => {
-    const problems = problemsOf({ NODE_ENV: 'production', TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_UPDATES: 'webhook', PUBLIC_URL: 'http://shop.example.com' })
+    const problems = problemsOf({ NODE_ENV: 'production', TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_UPDATES: 'webhook', PUBLIC_URL: 'http://shop.example.com', METRICS_TOKEN: 'm'.repeat(20) })
     expect(problems).toEqual([
       expect.stringMatching(/^SESSION_SECRET: is required in production/),
       expect.stringMatching(/^PUBLIC_URL: must be an https URL when TELEGRAM_UPDATES=webhook/),
     ])
+  })
+
+  it('refuses a production start without a bot token (it would hand out the sandbox owner) unless PUBLIC_DEMO says so', () => {
+    expect(problemsOf({ NODE_ENV: 'production', METRICS_TOKEN: 'm'.repeat(20) })).toEqual([
+      'TELEGRAM_BOT_TOKEN: is required in production (without it the app would run the sandbox; set PUBLIC_DEMO=1 to run a public demo on purpose)',
+    ])
+    const demo = loadConfig({ NODE_ENV: 'production', PUBLIC_DEMO: '1', METRICS_TOKEN: 'm'.repeat(20) })
+    expect(demo.telegram.sandbox).toBe(true)
+    expect(demo.publicDemo).toBe(true)
+    // Locally (npm run dev) the sandbox is the developer's own, with every power.
+    expect(loadConfig({}).publicDemo).toBe(false)
+    expect(problemsOf({ PUBLIC_DEMO: '1', TELEGRAM_BOT_TOKEN: TOKEN })).toEqual([expect.stringMatching(/^PUBLIC_DEMO: cannot be combined with TELEGRAM_BOT_TOKEN/)])
+  })
+
+  it('requires METRICS_TOKEN in production, reads it from METRICS_TOKEN_FILE too, and never logs it', () => {
+    expect(problemsOf({ NODE_ENV: 'production', TELEGRAM_BOT_TOKEN: TOKEN, SESSION_SECRET: 's'.repeat(40) })).toEqual([expect.stringMatching(/^METRICS_TOKEN: is required in production/)])
+    const dir = mkdtempSync(join(tmpdir(), 'cfg-'))
+    writeFileSync(join(dir, 'metrics'), 'prometheus-scrape-token-42\n')
+    const config = loadConfig({ NODE_ENV: 'production', TELEGRAM_BOT_TOKEN: TOKEN, SESSION_SECRET: 's'.repeat(40), METRICS_TOKEN_FILE: join(dir, 'metrics') })
+    expect(config.metricsToken).toBe('prometheus-scrape-token-42')
+    expect(secretValues(config)).toContain('prometheus-scrape-token-42')
+    expect(problemsOf({ METRICS_TOKEN: 'short' })).toEqual([expect.stringMatching(/^METRICS_TOKEN: must be 16-256 printable characters/)])
+  })
+
+  it('reads TRUST_PROXY as a number of proxy hops (true/false as 1/0)', () => {
+    expect(loadConfig({}).trustProxyHops).toBe(0)
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxyHops).toBe(2)
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxyHops).toBe(1)
+    expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxyHops).toBe(0)
+    expect(problemsOf({ TRUST_PROXY: 'all' })).toEqual([expect.stringMatching(/^TRUST_PROXY: must be the number of proxy hops/)])
+    expect(problemsOf({ TRUST_PROXY: '99' })).toEqual([expect.stringMatching(/^TRUST_PROXY: /)])
   })
 
   it('reads every secret from <NAME>_FILE, and refuses both forms at once or an unreadable file', () => {

@@ -21,7 +21,7 @@ let zone: typeof deliveryZones.$inferSelect
 beforeAll(async () => {
   handle = await createTestDatabase()
   services = await createTestServices(handle)
-  await seedDemoData(handle.db)
+  await seedDemoData(handle.db, { people: true }) // the demo operator acts below
   pickupId = (await handle.db.select().from(pickupPoints))[0]!.id
   zone = (await handle.db.select().from(deliveryZones).where(eq(deliveryZones.slug, 'center')))[0]!
 })

@@ -21,7 +21,9 @@ const pageErrors: string[] = []
 const owner = () => sandboxPerson(app.url, 'owner')
 
 beforeAll(async () => {
-  app = await startApp()
+  // The sandbox as `npm run dev` runs it: its staff may act (a production start without a token
+  // is the read-only public demo, tests/e2e/production-defaults.test.ts).
+  app = await startApp({ env: { NODE_ENV: 'test', PUBLIC_DEMO: undefined } })
   await sandboxBotReady(app.url)
   order = (await sandboxOrder(app.url, 'cash_on_delivery', 'cappuccino')) as typeof order
   paid = (await sandboxOrder(app.url, 'telegram', 'flat-white')) as typeof paid

@@ -22,7 +22,9 @@ type Json = ReturnType<typeof JSON.parse>
 const call = (path: string, who: { headers: Record<string, string> }, init?: Parameters<typeof callAs>[3]) => callAs(app.url, who, path, init)
 
 beforeAll(async () => {
-  app = await startApp()
+  // The sandbox as `npm run dev` runs it: its staff may act (a production start without a token
+  // is the read-only public demo, tests/e2e/production-defaults.test.ts).
+  app = await startApp({ env: { NODE_ENV: 'test', PUBLIC_DEMO: undefined } })
   await sandboxBotReady(app.url)
   const owner = await sandboxPerson(app.url, 'owner')
   ids.order = (await sandboxOrder(app.url, 'cash_on_delivery', 'cappuccino')).id

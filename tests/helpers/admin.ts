@@ -36,6 +36,8 @@ export async function adminLinkFromBot(target: { appUrl: string; fake: FakeBotAp
 /** Once the screen is idle: a screenshot (`admin-<name>.png`) and no serious or critical axe findings. */
 export async function expectAdminScreen(page: Page, name: string) {
   await page.waitForLoadState('networkidle')
+  // A list that is refetching is dimmed (DataState): axe would rightly count its text as low contrast.
+  await page.waitForFunction(() => [...document.querySelectorAll('[aria-busy]')].every((e) => e.getAttribute('aria-busy') !== 'true' && getComputedStyle(e).opacity === '1'))
   await screenshot(page, `admin-${name}`)
   const violations = await seriousA11yViolations(page)
   expect(violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`), name).toEqual([])

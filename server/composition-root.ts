@@ -10,6 +10,8 @@ import { ensureSetting } from './services/settings'
 import { seedDemoData, isDatabaseEmpty, removeSandboxStaffRoles } from './services/demo/seed'
 import { demoImageAssetKey } from './services/demo/images'
 import { createFileStore } from './services/files'
+import { startCatalogReadModel } from './services/catalog/read-model'
+import { startUserCache } from './services/auth/user-cache'
 import { createFakeBotApi, type FakeBotApi } from './telegram/fake-bot-api'
 import { configureTelegramJob, retryTelegramUpdatesJob } from './services/telegram/jobs'
 import { startPolling } from './services/telegram/polling'
@@ -82,6 +84,14 @@ export async function startServices(config: AppConfig, logger: Logger, metrics: 
   if (!sandboxMode) {
     const removed = await removeSandboxStaffRoles(db, config.adminTelegramIds)
     if (removed) logger.warn('removed the staff roles of the sandbox demo people: a real bot is configured', { removed })
+  }
+
+  // The catalog and users' roles are read from memory, dropped on NOTIFY from any replica's commit.
+  const readModelTtlMs = config.readModelTtlSeconds * 1000
+  if (readModelTtlMs > 0) {
+    await Promise.all([startCatalogReadModel(db, database.listen, logger, readModelTtlMs), startUserCache(db, database.listen, logger, readModelTtlMs)]).catch((error: unknown) => {
+      logger.warn('LISTEN failed: the catalog and roles are read from the database on every request', { error })
+    })
   }
 
   let sandbox: FakeBotApi | undefined

@@ -6,16 +6,21 @@ import { and, eq, inArray, sql } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client'
 import { products } from '../../db/schema/catalog'
 import type { ProductRow } from './products'
+import { catalogSnapshot } from './read-model'
 
 /** Products by id (hidden ones included: a cart must still show what became unavailable). */
 export async function productsByIds(db: DbOrTx, ids: readonly number[]): Promise<Map<number, ProductRow>> {
   if (!ids.length) return new Map()
+  const cached = await catalogSnapshot(db)
+  if (cached) return new Map(ids.flatMap((id) => (cached.catalog.byId.has(id) ? [[id, cached.catalog.byId.get(id)!] as const] : [])))
   const rows = await db.select().from(products).where(inArray(products.id, [...new Set(ids)]))
   return new Map(rows.map((row) => [row.id, row]))
 }
 
 /** One product by id, if it exists. */
 export async function productById(db: DbOrTx, id: number): Promise<ProductRow | undefined> {
+  const cached = await catalogSnapshot(db)
+  if (cached) return cached.catalog.byId.get(id)
   const [row] = await db.select().from(products).where(eq(products.id, id))
   return row
 }

@@ -2,7 +2,7 @@
  * The catalog as other modules use it: the cart reads products through here, orders take and give
  * back stock through here. Nobody outside the catalog touches the products table.
  */
-import { and, eq, inArray, sql } from 'drizzle-orm'
+import { and, eq, inArray, ne, sql } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client'
 import { products } from '../../db/schema/catalog'
 import type { ProductRow } from './products'
@@ -23,6 +23,14 @@ export async function productById(db: DbOrTx, id: number): Promise<ProductRow | 
   if (cached) return cached.catalog.byId.get(id)
   const [row] = await db.select().from(products).where(eq(products.id, id))
   return row
+}
+
+/** Ids of the products sold in another currency than `currency` (a cart holds one currency). */
+export async function productIdsInOtherCurrencies(db: DbOrTx, currency: string): Promise<number[]> {
+  const cached = await catalogSnapshot(db)
+  if (cached) return cached.catalog.products.filter((p) => p.currency !== currency).map((p) => p.id)
+  const rows = await db.select({ id: products.id }).from(products).where(ne(products.currency, currency))
+  return rows.map((r) => r.id)
 }
 
 /**

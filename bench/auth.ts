@@ -5,7 +5,7 @@
  * 500 of them again for the warm-up + measured run: the steady state (HMAC check + one read of user
  * and roles, no write). And validateInitData alone, in this process, ops/s.
  */
-import { createPgDatabase, pgAdminUrl, removeDir, startApp } from './lib'
+import { createPgDatabase, pgAdminUrl, removeDir, startApp, benchEngines } from './lib'
 import { burst, load, type LoadResult } from './load'
 import { fmt, limits, table, writeResult, type Limit, type Row } from './report'
 import { authHeaders, customer, shopEnv } from './shop'
@@ -96,8 +96,8 @@ const row = (server: string, what: string, r: LoadResult): Row => ({
 
 export async function auth() {
   console.log(`\n== auth: GET /api/health vs GET /api/me (tma initData, ${USERS} users rotated), ${CONNECTIONS} connections`)
-  const results = [await runEngine('pglite')]
-  if (pgAdminUrl) results.push(await runEngine('postgres'))
+  const results = []
+  for (const engine of benchEngines()) results.push(await runEngine(engine))
   const validate = micro()
 
   table('throughput (health and /api/me steady state: measured run after a warm-up over the same users)', results.flatMap((r) => [

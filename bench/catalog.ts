@@ -8,7 +8,7 @@
  * POST /api/cart/items for distinct customers (own initData each), stock raised by the owner first.
  */
 import { createFakeBotApi } from '../server/telegram/fake-bot-api'
-import { createPgDatabase, pgAdminUrl, removeDir, startApp, startBaseline, type App } from './lib'
+import { createPgDatabase, pgAdminUrl, removeDir, startApp, startBaseline, type App, benchEngines } from './lib'
 import { burst, load, type LoadRequest, type LoadResult } from './load'
 import { limits, ratio, table, writeResult, type Limit, type Row } from './report'
 import { authHeaders, customer, products, raiseStock, shopEnv } from './shop'
@@ -104,9 +104,9 @@ async function runEngine(engine: 'pglite' | 'postgres') {
 
 export async function catalog() {
   console.log(`\n== catalog: filter, search, SSR page at ${READ_CONNECTIONS} connections vs baseline; add to cart at ${CART_CONNECTIONS}`)
-  const results = [await runEngine('pglite')]
-  if (pgAdminUrl) results.push(await runEngine('postgres'))
-  if (results[0]!.page === '/') console.log('note: this build has no /product/cappuccino page; the SSR figures are for GET /')
+  const results = []
+  for (const engine of benchEngines()) results.push(await runEngine(engine))
+  if (results[0]?.page === '/') console.log('note: this build has no /product/cappuccino page; the SSR figures are for GET /')
 
   const rows: Row[] = []
   for (const r of results) {

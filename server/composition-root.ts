@@ -12,6 +12,7 @@ import { demoImageAssetKey } from './services/demo/images'
 import { createFileStore } from './services/files'
 import { startCatalogReadModel } from './services/catalog/read-model'
 import { startUserCache } from './services/auth/user-cache'
+import { startRateLimitCounter } from './services/auth/rate-limit'
 import { createFakeBotApi, type FakeBotApi } from './telegram/fake-bot-api'
 import { configureTelegramJob, retryTelegramUpdatesJob } from './services/telegram/jobs'
 import { startPolling } from './services/telegram/polling'
@@ -94,6 +95,9 @@ export async function startServices(config: AppConfig, logger: Logger, metrics: 
     })
   }
 
+  // Rate limits counted in memory, written to the shared table in one statement every 200 ms.
+  const rateLimitCounter = startRateLimitCounter(db, logger)
+
   let sandbox: FakeBotApi | undefined
   let token = config.telegram.botToken
   let apiRoot = config.telegram.apiRoot
@@ -132,6 +136,7 @@ export async function startServices(config: AppConfig, logger: Logger, metrics: 
       await Promise.allSettled([...inflight])
       await queue.stop()
       await sandbox?.close()
+      await rateLimitCounter.stop().catch(() => {})
       await database.close()
       logger.info('shutdown complete')
     },

@@ -65,7 +65,7 @@ const EnvSchema = z
       }),
     INIT_DATA_MAX_AGE: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(3600),
     /** Seconds a replica keeps its in-memory catalog and roles without a NOTIFY (a backstop); 0 reads the database every time. */
-    READ_MODEL_TTL: z.coerce.number().min(0).max(3600).default(5),
+    READ_MODEL_TTL: z.coerce.number().min(0).max(3600).default(30),
     TELEGRAM_INIT_DATA_THIRD_PARTY: z.enum(['production', 'test', 'off']).default('off'),
     /**
      * How many proxies (load balancer, CDN) stand in front of the app: the client IP (rate limits,

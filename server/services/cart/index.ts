@@ -95,7 +95,7 @@ export async function addToCart(db: Database, userId: number, input: { productId
   if (quantity > product.stock) throw insufficient()
   const otherCurrency = await productIdsInOtherCurrencies(db, product.currency)
   const inOtherCurrency = otherCurrency.length ? sql`product_id in (${sql.join(otherCurrency.map((id) => sql`${id}`), sql`, `)})` : sql`false`
-  const result = await db.execute(sql`
+  const upsert = () => db.execute(sql`
     with mine as (select id, product_id, options_key from cart_items where user_id = ${userId}),
     upserted as (
       insert into cart_items (user_id, product_id, options, options_key, quantity, seen_unit_price_minor)
@@ -112,17 +112,19 @@ export async function addToCart(db: Database, userId: number, input: { productId
     union all
     select *, true as added from upserted
     order by created_at, id`)
-  const rows = rowsOf<AddedLineRow>(result)
-  if (!rows.some((r) => r.added)) {
-    // Nothing written: the rows are the cart as it was; say why.
-    if (rows.some((r) => r.product_id === product.id && r.options_key === key)) throw insufficient()
-    if (rows.some((r) => otherCurrency.includes(r.product_id))) {
-      const other = await productById(db, rows.find((r) => otherCurrency.includes(r.product_id))!.product_id)
-      throw new DomainError('cart_currency_mismatch', `This item is paid in ${product.currency}, the cart in ${other?.currency}: order them separately`, 409)
-    }
-    throw new DomainError('cart_full', `A cart holds at most ${MAX_CART_LINES} lines`, 409)
+  for (let attempt = 0; ; attempt++) {
+    const rows = rowsOf<AddedLineRow>(await upsert())
+    if (rows.some((r) => r.added)) return priceCart(db, rows.map((r) => ({ id: r.id, productId: Number(r.product_id), options: r.options, quantity: r.quantity, seenUnitPriceMinor: r.seen_unit_price_minor })))
+    // Nothing written. Say why from the cart as committed now: the statement's snapshot may miss a
+    // line a concurrent tap inserted (its conflict still counted it).
+    const lines = await db.select({ productId: cartItems.productId, optionsKey: cartItems.optionsKey }).from(cartItems).where(eq(cartItems.userId, userId))
+    if (lines.some((l) => l.productId === product.id && l.optionsKey === key)) throw insufficient()
+    const other = lines.find((l) => otherCurrency.includes(l.productId))
+    if (other) throw new DomainError('cart_currency_mismatch', `This item is paid in ${product.currency}, the cart in ${(await productById(db, other.productId))?.currency}: order them separately`, 409)
+    if (lines.length >= MAX_CART_LINES) throw new DomainError('cart_full', `A cart holds at most ${MAX_CART_LINES} lines`, 409)
+    // The cart changed between the two reads (a line removed meanwhile): once more.
+    if (attempt > 0) throw new DomainError('cart_full', `A cart holds at most ${MAX_CART_LINES} lines`, 409)
   }
-  return priceCart(db, rows.map((r) => ({ id: r.id, productId: Number(r.product_id), options: r.options, quantity: r.quantity, seenUnitPriceMinor: r.seen_unit_price_minor })))
 }
 
 export async function setCartLineQuantity(db: DbOrTx, userId: number, lineId: number, quantity: number) {

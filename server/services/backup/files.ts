@@ -8,20 +8,18 @@ import { createBackup, type BackupOptions } from './dump'
 /** Backup files are named by their UTC time, so the names sort as the times do. */
 const NAME = /^tma-backup-(\d{8}T\d{6}Z)\.jsonl\.gz$/
 
-export const backupFolder = (dataDir: string) => resolve(dataDir, 'backups')
-
 function fileName(at: Date) {
   return `tma-backup-${at.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z')}.jsonl.gz`
 }
 
 /**
  * Writes a backup file (atomically: a temporary name renamed into place, so a crash never leaves a
- * half file that looks like a backup). `out` is a file name or a folder; DATA_DIR/backups by default.
+ * half file that looks like a backup). `out` is a file name or a folder (BACKUP_DIR).
  */
-export async function writeBackupFile(database: DatabaseHandle, options: BackupOptions & { dataDir: string; out?: string }) {
+export async function writeBackupFile(database: DatabaseHandle, options: BackupOptions & { out: string }) {
   const { bytes, manifest } = await createBackup(database, options)
-  const out = options.out ? resolve(options.out) : backupFolder(options.dataDir)
-  const isFolder = !options.out || (existsSync(out) && statSync(out).isDirectory()) || options.out.endsWith('/')
+  const out = resolve(options.out)
+  const isFolder = (existsSync(out) && statSync(out).isDirectory()) || options.out.endsWith('/') || !/\.gz$/.test(out)
   const path = isFolder ? join(out, fileName(new Date(manifest.createdAt))) : out
   await mkdir(isFolder ? out : resolve(path, '..'), { recursive: true })
   await writeFile(`${path}.partial`, bytes)

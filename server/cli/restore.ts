@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { openDatabase } from '../db/client'
-import { jobWorkers } from '../jobs'
+import { jobDefinitions } from '../jobs/definitions'
 import { BackupRefused } from '../services/backup/archive'
 import { jobRestorer } from '../services/backup/jobs-restore'
 import { restoreBackup } from '../services/backup/restore'
@@ -29,7 +29,7 @@ try {
     const result = await restoreBackup(database, bytes, {
       force: values.force,
       dataDir: config.dataDir,
-      restoreJobs: jobRestorer(database, jobWorkers.map((w) => w.definition), logger),
+      restoreJobs: jobRestorer(database, jobDefinitions, logger),
     })
     const rows = Object.values(result.tables).reduce((a, b) => a + b, 0)
     console.log(`restored ${file} into ${database.kind}: ${Object.keys(result.tables).length} tables, ${rows} rows (every count matches the manifest), ${result.jobs} waiting jobs, ${result.files} files; backup of ${result.manifest.createdAt} from ${result.manifest.engine} at ${result.manifest.schema.last}${result.migratedAfter ? `, then ${result.migratedAfter} newer migrations applied` : ''}`)

@@ -1,5 +1,3 @@
-import { writeFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
 import { createFakeBotApi, type FakeBotApi } from '../../server/telegram/fake-bot-api'
@@ -36,7 +34,6 @@ beforeAll(async () => {
   fake = createFakeBotApi()
   await fake.listen()
   app = await startApp({
-    waitForReady: false,
     env: {
       TELEGRAM_BOT_TOKEN: fake.token,
       TELEGRAM_API_ROOT: fake.apiRoot,
@@ -50,8 +47,6 @@ beforeAll(async () => {
       BACKUP_DIR: '/dev/null/backups',
     },
   })
-  const { waitForReady } = await import('../helpers/app')
-  await waitForReady(app, 120_000)
   for (const user of [OWNER, MANAGER]) expect((await api('/api/me', { user })).status).toBe(200)
   expect((await api(`/api/admin/users/${MANAGER.id}/roles`, { method: 'POST', user: OWNER, body: { role: 'manager' } })).status).toBe(200)
   browser = await launchBrowser()

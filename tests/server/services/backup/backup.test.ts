@@ -8,6 +8,7 @@ import { openPglite, openPostgres, type DatabaseHandle } from '../../../../serve
 import { rowsOf } from '../../../../server/db/results'
 import { pickupPoints, products, users } from '../../../../server/db/schema'
 import { jobWorkers } from '../../../../server/jobs'
+import { jobDefinitions } from '../../../../server/jobs/definitions'
 import { verifyAuditChain } from '../../../../server/services/audit/chain'
 import { packBackup, unpackBackup } from '../../../../server/services/backup/archive'
 import { createBackup, listTables, readTableRows } from '../../../../server/services/backup/dump'
@@ -113,6 +114,10 @@ describe(`backup and restore on ${engine}`, () => {
       await target.close()
       rmSync(targetDir, { recursive: true, force: true })
     }
+  })
+
+  it('knows every queue of the app when it puts waiting jobs back (the declarations match the workers)', () => {
+    expect(jobDefinitions.map((d) => d.name).sort()).toEqual(definitions.map((d) => d.name).sort())
   })
 
   it('refuses a corrupt file and says so, before touching the database', async () => {

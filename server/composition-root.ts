@@ -14,6 +14,7 @@ import { createFakeBotApi, type FakeBotApi } from './telegram/fake-bot-api'
 import { configureTelegramJob, retryTelegramUpdatesJob } from './services/telegram/jobs'
 import { startPolling } from './services/telegram/polling'
 import { runAsLeader, type LeaderDuty } from './db/leader'
+import { createChangeBus, type ChangeBus } from './db/change-bus'
 import { backupJob } from './services/backup/jobs'
 
 /**
@@ -38,6 +39,8 @@ export interface AppServices {
     /** The fake Bot API serving this process when no real token is configured. */
     sandbox?: FakeBotApi
   }
+  /** Changes every replica must hear about (cache purges), over PostgreSQL LISTEN/NOTIFY. */
+  changes: ChangeBus
   /** Polling mode: whether this replica holds the polling leader lock now (null in webhook mode or the sandbox). */
   pollingHere(): boolean | null
   /** Work started by a request that must finish before shutdown (update handling after the 200). */
@@ -108,6 +111,7 @@ export async function startServices(config: AppConfig, logger: Logger, metrics: 
   if (config.backup.schedule) await queue.boss.schedule(backupJob.name, config.backup.schedule, {}, { tz: 'UTC' })
   else await queue.boss.unschedule(backupJob.name)
 
+  const changes = createChangeBus(database, logger)
   const inflight = new Set<Promise<unknown>>()
   let polling: LeaderDuty | undefined
   const services: AppServices = {
@@ -119,6 +123,7 @@ export async function startServices(config: AppConfig, logger: Logger, metrics: 
     queue,
     bot,
     telegram: { token: token!, webhookSecret, sandbox },
+    changes,
     pollingHere: () => (polling ? polling.isLeader() : null),
     track(promise) {
       inflight.add(promise)
@@ -130,6 +135,7 @@ export async function startServices(config: AppConfig, logger: Logger, metrics: 
       await Promise.allSettled([...inflight])
       await queue.stop()
       await sandbox?.close()
+      await changes.close()
       await database.close()
       logger.info('shutdown complete')
     },

@@ -19,6 +19,7 @@ let database: { url: string; drop(): Promise<void> }
 let db: DatabaseHandle
 let replicas: RunningApp[] = []
 let nextUser = 8810001
+const OWNER: InitUser = { id: 8810000, first_name: 'Алексей', language_code: 'ru' }
 const newCustomer = (): InitUser & { is_bot: false } => ({ id: nextUser++, first_name: 'Анна', language_code: 'ru', is_bot: false })
 
 const deliver = (app: RunningApp, update: unknown) =>
@@ -46,6 +47,7 @@ beforeAll(async () => {
     TELEGRAM_UPDATES: 'polling',
     SESSION_SECRET: 'r'.repeat(40),
     PAYMENT_PROVIDER_TOKEN: '381764678:TEST:100500',
+    ADMIN_TELEGRAM_IDS: String(OWNER.id),
   }
   // The first replica migrates and seeds; the other two start on the same database at once.
   replicas.push(await startApp({ databaseUrl: database.url, env }))
@@ -117,6 +119,23 @@ describe.runIf(engine === 'postgres')('three replicas on one PostgreSQL', () => 
     // pg-boss ran each follow-up job once: none is left, none ran twice (a job row per enqueue, completed once).
     const jobs = rowsOf<{ state: string; n: string | number }>(await db.db.execute(sql`select state, count(*) as n from pgboss.job where name like 'orders.%' or name like 'payments.%' group by state`))
     expect(jobs.filter((j) => !['completed', 'created', 'active'].includes(j.state))).toEqual([])
+  })
+
+  it('shows a price changed in /admin on one replica at once on every replica (the page cache purge goes through LISTEN/NOTIFY)', async () => {
+    const [a, b, c] = replicas as [RunningApp, RunningApp, RunningApp]
+    const product = (await api(a, '/api/catalog/products/cheesecake')).body
+    const price = async (app: RunningApp) => {
+      const html = await (await fetch(`${app.url}/product/cheesecake`, { headers: { Accept: 'text/html' } })).text()
+      return /"price":\s*"?([\d.]+)/.exec(html)?.[1]
+    }
+    // Every replica renders and caches the page (60 s).
+    const before = await Promise.all(replicas.map(price))
+    expect(new Set(before).size).toBe(1)
+    const changed = await api(a, `/api/admin/catalog/products/${product.id}`, { method: 'PATCH', user: OWNER, body: JSON.stringify({ priceMinor: product.priceMinor + 1500 }) })
+    expect(changed.status).toBe(200)
+    expect(await price(a)).not.toBe(before[0])
+    // The other replicas hear the purge within moments, far sooner than their 60 s cache would expire.
+    await eventually(async () => (await price(b)) === (await price(a)) && (await price(c)) === (await price(a)), 5000, 100)
   })
 
   it('loses nothing when a replica is killed (SIGKILL) in the middle of a burst: the others take its updates and the polling', async () => {

@@ -1,0 +1,113 @@
+/**
+ * Fake partners for integration tests: local node:http servers that implement the parts of the
+ * partners' documented APIs we use, and misbehave on demand (5xx, no answer, a renamed field).
+ * Never the internet.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+export type Misbehaviour = 'http500' | 'hang' | 'renamed' | 'lose-answer' | 'http401'
+
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = []
+  for await (const chunk of req) chunks.push(chunk as Buffer)
+  const text = Buffer.concat(chunks).toString('utf8')
+  return text ? (JSON.parse(text) as Record<string, unknown>) : {}
+}
+
+function send(res: ServerResponse, status: number, body: unknown) {
+  res.writeHead(status, { 'content-type': 'application/json' })
+  res.end(JSON.stringify(body))
+}
+
+async function listen(server: Server) {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+}
+
+const time = () => ({ start: Date.now() / 1000, finish: Date.now() / 1000 + 0.01, duration: 0.01 })
+
+/** Bitrix24 behind an inbound webhook: crm.deal.list / add / update, deals kept in memory. */
+export async function startFakeBitrix24() {
+  const deals: Record<string, unknown>[] = []
+  const calls: { method: string; body: Record<string, unknown> }[] = []
+  /** Misbehaviours to apply to the next calls of a method, one per call. */
+  const plan: Record<string, Misbehaviour[]> = {}
+  const hung: ServerResponse[] = []
+  const server = createServer(async (req, res) => {
+    const match = /^\/rest\/1\/s3cr3tc0de\/([\w.]+)\.json$/.exec(req.url ?? '')
+    if (!match) return send(res, 401, { error: 'INVALID_CREDENTIALS', error_description: 'Invalid request credentials' })
+    const method = match[1]!
+    const body = await readJson(req)
+    calls.push({ method, body })
+    const trouble = plan[method]?.shift()
+    if (trouble === 'http500') return send(res, 500, { error: 'INTERNAL_SERVER_ERROR', error_description: 'Internal server error' })
+    if (trouble === 'hang') return void hung.push(res)
+    if (method === 'crm.deal.list') {
+      const filter = body.filter as Record<string, string>
+      const found = deals.filter((d) => d.ORIGINATOR_ID === filter.ORIGINATOR_ID && d.ORIGIN_ID === filter.ORIGIN_ID).map((d) => ({ ID: d.ID, STAGE_ID: d.STAGE_ID }))
+      if (trouble === 'renamed') return send(res, 200, { items: found, total: found.length, time: time() })
+      return send(res, 200, { result: found, total: found.length, time: time() })
+    }
+    if (method === 'crm.deal.add') {
+      const id = deals.length + 1
+      deals.push({ ...(body.fields as object), ID: String(id) })
+      if (trouble === 'lose-answer') return send(res, 503, { error: 'QUERY_LIMIT_EXCEEDED', error_description: 'Too many requests' })
+      if (trouble === 'renamed') return send(res, 200, { result: { id }, time: time() })
+      return send(res, 200, { result: id, time: time() })
+    }
+    if (method === 'crm.deal.update') {
+      const deal = deals.find((d) => d.ID === String(body.id))
+      if (!deal) return send(res, 400, { error: 'NOT_FOUND', error_description: 'Not found' })
+      Object.assign(deal, body.fields)
+      return send(res, 200, { result: true, time: time() })
+    }
+    send(res, 404, { error: 'ERROR_METHOD_NOT_FOUND', error_description: 'Method not found!' })
+  })
+  const root = await listen(server)
+  return {
+    webhookUrl: `${root}/rest/1/s3cr3tc0de/`,
+    deals,
+    calls,
+    plan,
+    async close() {
+      for (const res of hung) res.destroy()
+      server.closeAllConnections()
+      await new Promise((resolve) => server.close(resolve))
+    },
+  }
+}
+
+/** MoySklad JSON API 1.2: the current stock report and the assortment list (with externalCode). */
+export async function startFakeMoySklad(token = 'ms-token-0123456789') {
+  const items: { id: string; name: string; externalCode?: string; stock: number }[] = []
+  const plan: Misbehaviour[] = []
+  const server = createServer(async (req, res) => {
+    if (req.headers.authorization !== `Bearer ${token}`) return send(res, 401, { errors: [{ error: 'Ошибка аутентификации', code: 1056 }] })
+    const url = new URL(req.url ?? '/', 'http://x')
+    const trouble = req.method === 'GET' && url.pathname.endsWith('/report/stock/all/current') ? plan.shift() : undefined
+    if (trouble === 'http500') return send(res, 500, { errors: [{ error: 'Internal error' }] })
+    if (url.pathname === '/api/remap/1.2/report/stock/all/current') {
+      if (trouble === 'renamed') return send(res, 200, items.map((i) => ({ assortmentId: i.id, quantity: i.stock })))
+      return send(res, 200, items.map((i) => ({ assortmentId: i.id, stock: i.stock })))
+    }
+    if (url.pathname === '/api/remap/1.2/entity/assortment') {
+      const limit = Number(url.searchParams.get('limit') ?? 1000)
+      const offset = Number(url.searchParams.get('offset') ?? 0)
+      const rows = items.slice(offset, offset + limit).map((i) => ({ meta: { type: 'product' }, id: i.id, name: i.name, ...(i.externalCode ? { externalCode: i.externalCode } : {}) }))
+      return send(res, 200, { meta: { size: items.length, limit, offset }, rows })
+    }
+    send(res, 404, { errors: [{ error: 'Not found' }] })
+  })
+  const root = await listen(server)
+  return {
+    apiUrl: `${root}/api/remap/1.2`,
+    token,
+    items,
+    plan,
+    async close() {
+      server.closeAllConnections()
+      await new Promise((resolve) => server.close(resolve))
+    },
+  }
+}

@@ -13,6 +13,7 @@ import { ContractDriftError, PartnerRejectedError, contractIssues } from '../../
 import { fetchCurrentStock, fetchExternalCodes, type MoySkladSettings } from '../../integrations/moysklad'
 import { WebhookPayloadSchema } from '../../integrations/moysklad/contract'
 import { DomainError } from '../../utils/errors'
+import { containsUnstorableText } from '#shared/schemas/common'
 import { productsBySlugs, setStock } from '../catalog/stock'
 import { reservedQuantities } from '../orders'
 import { write, type ServiceContext } from '../context'
@@ -123,6 +124,8 @@ export async function applyStockSync(ctx: ServiceContext): Promise<StockDiff & {
  * contract is quarantined and staff are warned; MoySklad still gets its 2xx (it would only repeat it).
  */
 export async function receiveWarehouseWebhook(ctx: ServiceContext, raw: unknown) {
+  // PostgreSQL cannot store NUL or lone surrogates in jsonb: such a body is no MoySklad payload.
+  if (containsUnstorableText(raw)) throw new DomainError('validation_failed', 'The payload holds characters that cannot be stored', 400)
   const parsed = WebhookPayloadSchema.safeParse(raw)
   return write(ctx, async (w) => {
     if (!parsed.success) {

@@ -1,4 +1,5 @@
 import type { ConnectorName } from '#shared/schemas/integrations'
+import { atolConnector } from './atol'
 import { bitrix24Connector } from './bitrix24'
 import type { Connector } from './types'
 
@@ -7,6 +8,6 @@ import type { Connector } from './types'
  * contract (zod, both directions) and a `Connector`, listed below (docs/integrations.md).
  * The warehouse (MoySklad) only pulls, so it is not listed: see services/integrations/warehouse.ts.
  */
-export const OUTBOUND_CONNECTORS: readonly Connector<unknown>[] = [bitrix24Connector]
+export const OUTBOUND_CONNECTORS: readonly Connector<unknown>[] = [bitrix24Connector, atolConnector]
 
 export const outboundConnector = (name: ConnectorName) => OUTBOUND_CONNECTORS.find((c) => c.name === name)

@@ -111,3 +111,43 @@ export async function startFakeMoySklad(token = 'ms-token-0123456789') {
     },
   }
 }
+
+/** ATOL Online v4: getToken, sell and sell_refund; one document per external_id, as ATOL keeps them. */
+export async function startFakeAtol(login = 'atol-login', pass = 'atol-pass') {
+  const documents = new Map<string, { uuid: string; operation: string; body: Record<string, unknown> }>()
+  const plan: Misbehaviour[] = []
+  let issued = 0
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x')
+    const body = await readJson(req)
+    const timestamp = '01.12.2026 10:00:00'
+    if (url.pathname === '/possystem/v4/getToken') {
+      if (body.login !== login || body.pass !== pass) return send(res, 200, { error: { error_id: 'e1', code: 12, text: 'Неверный логин или пароль', type: 'system' }, token: null, timestamp })
+      return send(res, 200, { error: null, token: `token-${++issued}`, timestamp })
+    }
+    const match = /^\/possystem\/v4\/([\w-]+)\/(sell|sell_refund)$/.exec(url.pathname)
+    if (!match) return send(res, 404, { error: { code: 404, text: 'Not found' }, timestamp })
+    if (!String(req.headers.token ?? '').startsWith('token-')) return send(res, 401, { error: { error_id: 'e2', code: 11, text: 'Токен не действителен', type: 'system' }, timestamp })
+    const trouble = plan.shift()
+    const externalId = String(body.external_id)
+    const existing = documents.get(externalId)
+    const doc = existing ?? { uuid: `atol-${documents.size + 1}`, operation: match[2]!, body }
+    documents.set(externalId, doc)
+    if (trouble === 'lose-answer') return send(res, 504, { error: { code: 504, text: 'Gateway timeout' }, timestamp })
+    if (trouble === 'renamed') return send(res, 200, { id: doc.uuid, status: 'wait', error: null, timestamp })
+    if (existing) return send(res, 200, { uuid: doc.uuid, status: 'wait', error: { error_id: 'e3', code: 10, text: 'Документ с таким external_id уже существует', type: 'system' }, timestamp })
+    return send(res, 200, { uuid: doc.uuid, status: 'wait', error: null, timestamp })
+  })
+  const root = await listen(server)
+  return {
+    apiUrl: `${root}/possystem/v4`,
+    login,
+    pass,
+    documents,
+    plan,
+    async close() {
+      server.closeAllConnections()
+      await new Promise((resolve) => server.close(resolve))
+    },
+  }
+}

@@ -1,4 +1,4 @@
-import { desc, eq } from 'drizzle-orm'
+import { and, desc, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DatabaseHandle } from '../../../../server/db/client'
 import { auditEntries, integrationConnectors, integrationDeliveries, integrationEvents, integrationInbound, pickupPoints, products, users } from '../../../../server/db/schema'
@@ -8,16 +8,18 @@ import { listConnectorHealth, listDeliveries, retryDeliveries, retryDelivery } f
 import { deliverOnce, MAX_ATTEMPTS } from '../../../../server/services/integrations/delivery'
 import { applyStockSync, checkWarehouseWebhookSecret, previewStockSync, receiveWarehouseWebhook } from '../../../../server/services/integrations/warehouse'
 import { changeOrderStatusAsStaff, createOrder } from '../../../../server/services/orders'
+import { recordSuccessfulPayment } from '../../../../server/services/payments/record'
 import { DeliveriesQuerySchema } from '../../../../shared/schemas/integrations'
 import { CheckoutSchema } from '../../../../shared/schemas/orders'
 import { createTestServices, type TestServices } from '../../../helpers/context'
 import { createTestDatabase, engine } from '../../../helpers/db'
-import { startFakeBitrix24, startFakeMoySklad } from '../../../helpers/fake-partners'
+import { startFakeAtol, startFakeBitrix24, startFakeMoySklad } from '../../../helpers/fake-partners'
 
 let handle: DatabaseHandle
 let services: TestServices
 let crm: Awaited<ReturnType<typeof startFakeBitrix24>>
 let warehouse: Awaited<ReturnType<typeof startFakeMoySklad>>
+let atol: Awaited<ReturnType<typeof startFakeAtol>>
 let pickupId: number
 const OPERATOR = 1001
 const WEBHOOK_SECRET = 'whsec-0123456789abcdef'
@@ -25,12 +27,19 @@ const WEBHOOK_SECRET = 'whsec-0123456789abcdef'
 beforeAll(async () => {
   crm = await startFakeBitrix24()
   warehouse = await startFakeMoySklad()
+  atol = await startFakeAtol()
   handle = await createTestDatabase()
   services = await createTestServices(handle, {
     BITRIX24_WEBHOOK_URL: crm.webhookUrl,
     MOYSKLAD_TOKEN: warehouse.token,
     MOYSKLAD_API_URL: warehouse.apiUrl,
     MOYSKLAD_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    ATOL_API_URL: atol.apiUrl,
+    ATOL_GROUP_CODE: 'group-1',
+    ATOL_LOGIN: atol.login,
+    ATOL_PASSWORD: atol.pass,
+    ATOL_INN: '7700000000',
+    ATOL_COMPANY_EMAIL: 'shop@example.com',
     PARTNER_TIMEOUT_MS: '300',
   })
   await seedDemoData(handle.db, { people: true })
@@ -42,26 +51,27 @@ afterAll(async () => {
   await handle?.close()
   await crm?.close()
   await warehouse?.close()
+  await atol?.close()
 })
 
 const productId = async (slug: string) => (await handle.db.select().from(products).where(eq(products.slug, slug)))[0]!.id
 const stockOf = async (slug: string) => (await handle.db.select().from(products).where(eq(products.slug, slug)))[0]!.stock
 
 /** A customer places a pickup order paid on collection: the CRM hears of it at once. */
-async function placeOrder(userId: number, slug = 'croissant', quantity = 1) {
+async function placeOrder(userId: number, slug = 'croissant', quantity = 1, paymentMethod: 'cash_on_delivery' | 'telegram' = 'cash_on_delivery') {
   await handle.db.insert(users).values({ telegramId: userId, firstName: `Customer ${userId}` }).onConflictDoNothing()
   await addToCart(handle.db, userId, { productId: await productId(slug), options: {}, quantity })
-  const checkout = CheckoutSchema.parse({ delivery: { method: 'pickup', pickupPointId: pickupId }, contact: { name: 'Мария', phone: '+7 900 123-45-67' }, paymentMethod: 'cash_on_delivery' })
+  const checkout = CheckoutSchema.parse({ delivery: { method: 'pickup', pickupPointId: pickupId }, contact: { name: 'Мария', phone: '+7 900 123-45-67' }, paymentMethod })
   return (await createOrder(services.customer(userId), checkout, `order-${userId}-${Date.now()}`)).order
 }
 
-/** The CRM deliveries of an order's events, oldest first. */
-async function crmDeliveries(orderId: number) {
+/** The deliveries of an order's events (CRM unless said), oldest first. */
+async function crmDeliveries(orderId: number, connector: 'crm' | 'billing' = 'crm') {
   return handle.db
     .select({ id: integrationDeliveries.id, status: integrationDeliveries.status, attempts: integrationDeliveries.attempts, type: integrationEvents.type, lastError: integrationDeliveries.lastError, lastHttpStatus: integrationDeliveries.lastHttpStatus, issues: integrationDeliveries.contractIssues, externalId: integrationDeliveries.externalId })
     .from(integrationDeliveries)
     .innerJoin(integrationEvents, eq(integrationEvents.id, integrationDeliveries.eventId))
-    .where(eq(integrationDeliveries.aggregateKey, `order:${orderId}`))
+    .where(and(eq(integrationDeliveries.aggregateKey, `order:${orderId}`), eq(integrationDeliveries.connector, connector)))
     .orderBy(integrationDeliveries.id)
 }
 const dealsOf = (orderId: number) => crm.deals.filter((d) => d.ORIGIN_ID === `order-${orderId}`)
@@ -174,6 +184,29 @@ describe(`integrations: CRM (Bitrix24) on ${engine}`, () => {
     expect(await deliverOnce(services, delivery!.id)).toBe('delivered')
     await expect(retryDelivery(services.staff(OPERATOR, ['owner']), delivery!.id)).rejects.toMatchObject({ code: 'conflict' })
     expect(dealsOf(order.id)).toHaveLength(1)
+  })
+})
+
+describe(`integrations: receipts (ATOL Online) on ${engine}`, () => {
+  it('prints one receipt per paid order, even when the answer to the first try was lost; none for orders paid on collection', async () => {
+    const cash = await placeOrder(3201)
+    expect(await crmDeliveries(cash.id, 'billing')).toEqual([])
+    const order = await placeOrder(3202, 'croissant', 2, 'telegram')
+    expect(await crmDeliveries(order.id)).toEqual([]) // an unpaid Telegram checkout is no deal yet
+    const paid = await recordSuccessfulPayment(services.system('test'), { userId: 3202, currency: order.currency, totalAmount: order.totalMinor, invoicePayload: `order:${order.id}`, telegramPaymentChargeId: `charge-${order.id}`, raw: {} })
+    expect(paid.status).toBe('paid')
+    const [receipt] = await crmDeliveries(order.id, 'billing')
+    expect(receipt).toMatchObject({ type: 'order.paid', status: 'pending' })
+    expect((await crmDeliveries(order.id)).map((d) => d.type)).toEqual(['order.paid']) // and now it is a deal
+    atol.plan.push('lose-answer')
+    expect(await deliverOnce(services, receipt!.id)).toBe('retrying')
+    expect(atol.documents.size).toBe(1)
+    expect(await deliverOnce(services, receipt!.id)).toBe('delivered')
+    expect(atol.documents.size).toBe(1)
+    const [doc] = [...atol.documents.values()]
+    expect(doc).toMatchObject({ operation: 'sell', body: { external_id: (await handle.db.select().from(integrationDeliveries).where(eq(integrationDeliveries.id, receipt!.id)))[0]!.eventId } })
+    expect(doc!.body.receipt).toMatchObject({ total: order.totalMinor / 100, payments: [{ type: 1, sum: order.totalMinor / 100 }], company: { inn: '7700000000' } })
+    expect((await crmDeliveries(order.id, 'billing'))[0]).toMatchObject({ status: 'delivered', externalId: doc!.uuid })
   })
 })
 

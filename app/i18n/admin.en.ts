@@ -558,6 +558,10 @@ const admin = {
     },
   },
   integrations: {
+    probe: 'Check partners now',
+    probeOk: 'Every partner answers as its contract says',
+    probeFailed: 'Partners with problems: {n}',
+    probeNone: 'No partner is connected',
     title: 'Integrations',
     refresh: 'Refresh',
     kind: { crm: 'CRM', warehouse: 'Warehouse', billing: 'Receipts', mailing: 'Mailing', maps: 'Maps' },

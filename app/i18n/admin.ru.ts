@@ -560,6 +560,10 @@ const admin = {
     },
   },
   integrations: {
+    probe: 'Проверить партнёров',
+    probeOk: 'Все партнёры отвечают по контракту',
+    probeFailed: 'Партнёров с проблемами: {n}',
+    probeNone: 'Ни один партнёр не подключён',
     title: 'Интеграции',
     refresh: 'Обновить',
     kind: { crm: 'CRM', warehouse: 'Склад', billing: 'Чеки', mailing: 'Рассылки', maps: 'Карты' },

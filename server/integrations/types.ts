@@ -33,4 +33,9 @@ export interface Connector<Settings = unknown> {
   /** Which events this connector sends on (outbound); an inbound-only connector says false. */
   wants(event: Pick<OutboundEvent, 'type' | 'payload'>): boolean
   deliver(event: OutboundEvent, settings: Settings): Promise<DeliveryResult>
+  /**
+   * Calls the partner's read endpoint with a known sample and checks the answer by its contract
+   * (throws ContractDriftError), so a changed partner is noticed before real traffic fails.
+   */
+  probe(settings: Settings): Promise<void>
 }

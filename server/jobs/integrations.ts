@@ -3,7 +3,8 @@ import type { JobDeps } from '../composition-root'
 import { chatRecipient, listStaffIds } from '../services/auth/users'
 import { systemContext } from '../services/context'
 import { deliverOnce } from '../services/integrations/delivery'
-import { deliverIntegrationEventJob, integrationAlertJob, warehouseStockSyncJob } from '../services/integrations/jobs'
+import { deliverIntegrationEventJob, integrationAlertJob, probeIntegrationsJob, warehouseStockSyncJob } from '../services/integrations/jobs'
+import { probeConnectors } from '../services/integrations/probe'
 import { applyStockSync } from '../services/integrations/warehouse'
 import { chatMessageJob } from '../services/notifications/jobs'
 
@@ -30,5 +31,9 @@ export const integrationWorkers = [
     if (!services.config.integrations.moysklad) return
     const result = await applyStockSync(systemContext(services, `integrations.warehouse-sync:${reason}`))
     if (result.applied && result.changes.length) logger.info('warehouse stock applied', { changes: result.changes.length })
+  }),
+  jobWorker(probeIntegrationsJob, async (_data, { services, logger }: JobContext<JobDeps>) => {
+    const failed = (await probeConnectors(systemContext(services, 'integrations.probe'))).filter((r) => !r.ok)
+    if (failed.length) logger.warn('integration probe found problems', { failed })
   }),
 ]

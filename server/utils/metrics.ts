@@ -1,11 +1,12 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import type { QueueDepth } from '../jobs/queue'
+import type { ConnectorHealth } from '../services/integrations/admin'
 
 /**
  * Prometheus metrics of one app instance. A registry of our own (not prom-client's global one),
  * so tests and a restarted runtime never register a metric twice.
  */
-export function createMetrics(readQueueDepth: () => Promise<QueueDepth[] | undefined>) {
+export function createMetrics(readQueueDepth: () => Promise<QueueDepth[] | undefined>, readIntegrations: () => Promise<ConnectorHealth[] | undefined> = async () => undefined) {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry })
 
@@ -30,6 +31,16 @@ export function createMetrics(readQueueDepth: () => Promise<QueueDepth[] | undef
     failed: new Gauge({ name: 'queue_jobs_failed', help: 'Jobs that failed for good (retained)', labelNames: labels, registers: [registry] }),
   }
 
+  // Integration health is read from the database, so every replica reports the same figures.
+  const connector = ['connector'] as const
+  const integrationGauges = {
+    deliveries: new Gauge({ name: 'integration_deliveries', help: 'Outbox deliveries by connector and status (pending, delivered, held, dead)', labelNames: ['connector', 'status'] as const, registers: [registry] }),
+    degraded: new Gauge({ name: 'integration_connector_degraded', help: '1 when the partner answered outside its contract (partner changed) and staff have not resolved it', labelNames: connector, registers: [registry] }),
+    successes: new Gauge({ name: 'integration_calls_succeeded', help: 'Partner calls that succeeded (since the connector was first used)', labelNames: connector, registers: [registry] }),
+    failures: new Gauge({ name: 'integration_calls_failed', help: 'Partner calls that failed: errors, timeouts, refusals, contract breaks', labelNames: connector, registers: [registry] }),
+    latency: new Gauge({ name: 'integration_last_latency_seconds', help: 'Latency of the last successful partner call', labelNames: connector, registers: [registry] }),
+    lastSuccess: new Gauge({ name: 'integration_last_success_timestamp_seconds', help: 'When the partner last answered well (Unix time)', labelNames: connector, registers: [registry] }),
+  }
   return {
     registry,
     httpDuration,
@@ -43,6 +54,16 @@ export function createMetrics(readQueueDepth: () => Promise<QueueDepth[] | undef
         queueGauges.active.set({ queue: q.name }, q.active)
         queueGauges.deferred.set({ queue: q.name }, q.deferred)
         queueGauges.failed.set({ queue: q.name }, q.failed)
+      }
+      const health = await readIntegrations().catch(() => undefined)
+      for (const gauge of Object.values(integrationGauges)) gauge.reset()
+      for (const c of (health ?? []).filter((h) => h.configured || h.successCount + h.failureCount > 0)) {
+        for (const [status, n] of Object.entries(c.deliveries)) integrationGauges.deliveries.set({ connector: c.connector, status }, n)
+        integrationGauges.degraded.set({ connector: c.connector }, c.state === 'degraded' ? 1 : 0)
+        integrationGauges.successes.set({ connector: c.connector }, c.successCount)
+        integrationGauges.failures.set({ connector: c.connector }, c.failureCount)
+        if (c.lastLatencyMs !== null) integrationGauges.latency.set({ connector: c.connector }, c.lastLatencyMs / 1000)
+        if (c.lastSuccessAt) integrationGauges.lastSuccess.set({ connector: c.connector }, Math.floor(new Date(c.lastSuccessAt).getTime() / 1000))
       }
       return registry.metrics()
     },

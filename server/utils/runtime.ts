@@ -4,6 +4,7 @@ import { createLogger, type Logger } from './logger'
 import { createMetrics, type Metrics } from './metrics'
 import type { JobQueue } from '../jobs/queue'
 import { startServices, type AppServices } from '../composition-root'
+import { listConnectorHealth } from '../services/integrations/admin'
 
 export type { AppServices, JobDeps } from '../composition-root'
 export { deriveWebhookSecret } from '../composition-root'
@@ -27,8 +28,13 @@ export function bootstrap(config: AppConfig): Bootstrap {
   if (current) return current
   const logger = createLogger({ level: config.logLevel, secrets: secretValues(config) })
   let queue: JobQueue | undefined
-  const metrics = createMetrics(async () => queue?.depth())
+  let services: AppServices | undefined
+  const metrics = createMetrics(
+    async () => queue?.depth(),
+    async () => (services ? listConnectorHealth(services.db, services.config) : undefined),
+  )
   const ready = startServices(config, logger, metrics, (q) => (queue = q))
+  ready.then((s) => (services = s)).catch(() => {})
   // Keep the rejection observable by awaiters without crashing the process as "unhandled".
   ready.catch(() => {})
   current = { config, logger, metrics, ready }

@@ -67,6 +67,9 @@ export const atolConnector: Connector<AtolSettings> = {
     if (!order.success) return true
     return order.data.paymentMethod === 'telegram' && order.data.currency !== 'XTR' && (event.type === 'order.paid' || order.data.previousStatus !== 'awaiting_payment')
   },
+  async probe(s) {
+    await token(s, true)
+  },
   async deliver(event, s) {
     const order = parseContract('order event', OrderEventPayloadSchema, event.payload)
     const operation = event.type === 'order.refunded' ? 'sell_refund' : 'sell'

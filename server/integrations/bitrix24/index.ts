@@ -51,6 +51,9 @@ export const bitrix24Connector: Connector<{ webhookUrl: string; timeoutMs: numbe
     // A Telegram checkout that was never paid never became a deal.
     return !(prepaid && order.data.status === 'cancelled' && order.data.previousStatus === 'awaiting_payment')
   },
+  async probe({ webhookUrl, timeoutMs }) {
+    await callPartner({ what: 'Bitrix24 crm.deal.list (probe)', url: `${webhookUrl}/crm.deal.list.json`, body: DealListRequestSchema.parse({ filter: { ORIGINATOR_ID, ORIGIN_ID: 'probe' }, select: ['ID', 'STAGE_ID'] }), response: DealListResponseSchema, timeoutMs })
+  },
   async deliver(event, { webhookUrl, timeoutMs }) {
     const order = parseContract('order event', OrderEventPayloadSchema, event.payload)
     const fields = dealFields(order)

@@ -26,3 +26,9 @@ export async function fetchExternalCodes(s: MoySkladSettings, pageSize = 1000) {
   }
   return codes
 }
+
+/** The probe: one assortment item and the stock report, both checked by their contracts. */
+export async function probeMoySklad(s: MoySkladSettings) {
+  await callPartner({ what: 'MoySklad entity/assortment (probe)', url: `${s.apiUrl}/entity/assortment?limit=1`, headers: headers(s), response: AssortmentPageSchema, timeoutMs: s.timeoutMs })
+  await fetchCurrentStock(s)
+}

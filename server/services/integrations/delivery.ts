@@ -40,7 +40,8 @@ function trimmed(value: unknown): unknown {
   return text.length <= 4000 ? value : { truncated: text.slice(0, 4000) }
 }
 
-async function recordHealth(db: DbOrTx, connector: ConnectorName, ok: boolean, latencyMs?: number) {
+/** Counts a partner call for the connector's health (what /admin and /metrics show). */
+export async function recordHealth(db: DbOrTx, connector: ConnectorName, ok: boolean, latencyMs?: number) {
   const now = sql`now()`
   await db
     .insert(integrationConnectors)

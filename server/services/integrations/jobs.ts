@@ -31,3 +31,11 @@ export const warehouseStockSyncJob = defineJob({
   cron: '*/15 * * * *',
   queue: { retryLimit: 3, retryDelay: 60, retryBackoff: true },
 })
+
+/** Calls every configured partner's read endpoint and checks the answer's contract, every hour. */
+export const probeIntegrationsJob = defineJob({
+  name: 'integrations.probe',
+  schema: z.object({}),
+  cron: '17 * * * *',
+  queue: { retryLimit: 1 },
+})

@@ -4,7 +4,8 @@ import type { DatabaseHandle } from '../../../../server/db/client'
 import { auditEntries, integrationConnectors, integrationDeliveries, integrationEvents, integrationInbound, pickupPoints, products, users } from '../../../../server/db/schema'
 import { addToCart } from '../../../../server/services/cart'
 import { seedDemoData } from '../../../../server/services/demo/seed'
-import { listConnectorHealth, listDeliveries, retryDeliveries, retryDelivery } from '../../../../server/services/integrations/admin'
+import { dismissConnectorWarning, listConnectorHealth, listDeliveries, retryDeliveries, retryDelivery } from '../../../../server/services/integrations/admin'
+import { probeConnectors } from '../../../../server/services/integrations/probe'
 import { deliverOnce, MAX_ATTEMPTS } from '../../../../server/services/integrations/delivery'
 import { applyStockSync, checkWarehouseWebhookSecret, previewStockSync, receiveWarehouseWebhook } from '../../../../server/services/integrations/warehouse'
 import { changeOrderStatusAsStaff, createOrder } from '../../../../server/services/orders'
@@ -184,6 +185,22 @@ describe(`integrations: CRM (Bitrix24) on ${engine}`, () => {
     expect(await deliverOnce(services, delivery!.id)).toBe('delivered')
     await expect(retryDelivery(services.staff(OPERATOR, ['owner']), delivery!.id)).rejects.toMatchObject({ code: 'conflict' })
     expect(dealsOf(order.id)).toHaveLength(1)
+  })
+})
+
+describe(`integrations: the probe on ${engine}`, () => {
+  it('notices a partner that changed its format before any order meets it', async () => {
+    const alerts = (await services.queued('integrations.alert')).length
+    crm.plan['crm.deal.list'] = ['renamed']
+    const results = await probeConnectors(services.system('integrations.probe'))
+    expect(results).toEqual(expect.arrayContaining([expect.objectContaining({ connector: 'crm', ok: false, problem: 'contract' }), expect.objectContaining({ connector: 'billing', ok: true }), expect.objectContaining({ connector: 'warehouse', ok: true })]))
+    const crmHealth = (await listConnectorHealth(handle.db, services.config)).find((c) => c.connector === 'crm')!
+    expect(crmHealth).toMatchObject({ state: 'degraded', warning: expect.stringMatching(/^Probe: Bitrix24 crm.deal.list/) })
+    expect(await services.queued('integrations.alert')).toHaveLength(alerts + 1)
+    // Staff checked it (the partner was fixed): the warning goes, audited.
+    await dismissConnectorWarning(services.staff(OPERATOR, ['owner']), 'crm')
+    expect((await probeConnectors(services.system('integrations.probe'))).every((r) => r.ok)).toBe(true)
+    expect((await listConnectorHealth(handle.db, services.config)).find((c) => c.connector === 'crm')!.state).toBe('ok')
   })
 })
 

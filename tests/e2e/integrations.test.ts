@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { createFakeBotApi, type FakeBotApi } from '../../server/telegram/fake-bot-api'
-import { startApp, type RunningApp } from '../helpers/app'
+import { metricsHeaders, startApp, type RunningApp } from '../helpers/app'
 import { launchBrowser } from '../helpers/browser'
 import { eventually } from '../helpers/eventually'
 import { startFakeBitrix24, startFakeMoySklad } from '../helpers/fake-partners'
@@ -94,6 +94,9 @@ describe('integrations end to end', () => {
     expect(JSON.stringify(health.body)).not.toContain('s3cr3tc0de')
     expect(JSON.stringify(health.body)).not.toContain(warehouse.token)
     expect((await api('/api/admin/integrations', { user: CUSTOMER })).status).toBe(403)
+    const metrics = await (await fetch(`${app.url}/metrics`, { headers: metricsHeaders })).text()
+    expect(metrics).toMatch(/integration_deliveries\{connector="crm",status="delivered"\} 1/)
+    expect(metrics).toMatch(/integration_connector_degraded\{connector="crm"\} 0/)
   })
 
   it('holds a delivery whose answer broke the contract and warns the owner once', async () => {

@@ -67,10 +67,10 @@ export async function previewStockSync(ctx: ServiceContext): Promise<StockDiff> 
   } catch (error) {
     if (error instanceof ContractDriftError) {
       await quarantine(ctx, 'stock-sync', error)
-      throw new DomainError('partner_contract_changed', error.message, 502, { issues: error.issues })
+      throw new DomainError('partner_contract_changed', error.message, 424, { issues: error.issues })
     }
-    if (error instanceof PartnerRejectedError) throw new DomainError('partner_unavailable', `${error.message}: check MOYSKLAD_TOKEN`, 502)
-    throw new DomainError('partner_unavailable', (error as Error).message, 502)
+    if (error instanceof PartnerRejectedError) throw new DomainError('partner_unavailable', `${error.message}: check MOYSKLAD_TOKEN`, 424)
+    throw new DomainError('partner_unavailable', (error as Error).message, 424)
   }
   const bySlug = new Map<string, number>()
   let unmatched = 0

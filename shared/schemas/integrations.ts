@@ -87,3 +87,17 @@ export type OrderEventPayload = z.output<typeof OrderEventPayloadSchema>
 
 /** What a `stock.changed` event carries: which product, from and to, and why. */
 export const StockEventPayloadSchema = z.object({ productId: z.number().int(), slug: z.string(), from: z.number().int(), to: z.number().int(), source: z.string() })
+
+/**
+ * What a `customer.*` event carries (emitted by the account module when a customer's contact
+ * details or consent change): who, how to reach them, and whether they agreed to news.
+ */
+export const CustomerEventPayloadSchema = z.object({
+  telegramId: z.number().int(),
+  name: z.string(),
+  email: z.string().nullable().optional(),
+  phone: z.string().nullable().optional(),
+  locale: z.string().optional(),
+  /** Agreed to news and offers; false or a deleted customer means "remove from mailing lists". */
+  newsConsent: z.boolean(),
+})

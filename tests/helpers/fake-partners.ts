@@ -151,3 +151,45 @@ export async function startFakeAtol(login = 'atol-login', pass = 'atol-pass') {
     },
   }
 }
+
+/** UniSender: subscribe (one contact per e-mail or phone, updated in place), exclude and getLists; errors as HTTP 200 `{ error, code }`. */
+export async function startFakeUniSender(apiKey = 'unisender-key-0123456789') {
+  const contacts = new Map<string, { personId: number; fields: Record<string, string>; lists: Set<string> }>()
+  const plan: Misbehaviour[] = []
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = []
+    for await (const chunk of req) chunks.push(chunk as Buffer)
+    const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'))
+    const method = new URL(req.url ?? '/', 'http://x').pathname.split('/').pop()
+    if (form.get('api_key') !== apiKey) return send(res, 200, { error: 'Invalid API key', code: 'invalid_api_key' })
+    const trouble = plan.shift()
+    if (trouble === 'http500') return send(res, 500, { error: 'Internal error' })
+    if (method === 'getLists') return send(res, 200, { result: [{ id: 1, title: 'Новости' }] })
+    if (method === 'subscribe') {
+      const key = form.get('fields[email]') ?? form.get('fields[phone]') ?? ''
+      const contact = contacts.get(key) ?? { personId: contacts.size + 1, fields: {}, lists: new Set<string>() }
+      for (const [k, v] of form) if (k.startsWith('fields[')) contact.fields[k.slice(7, -1)] = v
+      for (const id of (form.get('list_ids') ?? '').split(',')) contact.lists.add(id)
+      contacts.set(key, contact)
+      if (trouble === 'lose-answer') return send(res, 502, { error: 'Bad gateway' })
+      return send(res, 200, { result: { person_id: contact.personId } })
+    }
+    if (method === 'exclude') {
+      const contact = contacts.get(form.get('contact') ?? '')
+      for (const id of (form.get('list_ids') ?? '').split(',')) contact?.lists.delete(id)
+      return send(res, 200, { result: {} })
+    }
+    send(res, 200, { error: 'Unknown method', code: 'unknown_method' })
+  })
+  const root = await listen(server)
+  return {
+    apiUrl: `${root}/ru/api`,
+    apiKey,
+    contacts,
+    plan,
+    async close() {
+      server.closeAllConnections()
+      await new Promise((resolve) => server.close(resolve))
+    },
+  }
+}

@@ -7,6 +7,8 @@ import { seedDemoData } from '../../../../server/services/demo/seed'
 import { dismissConnectorWarning, listConnectorHealth, listDeliveries, retryDeliveries, retryDelivery } from '../../../../server/services/integrations/admin'
 import { probeConnectors } from '../../../../server/services/integrations/probe'
 import { deliverOnce, MAX_ATTEMPTS } from '../../../../server/services/integrations/delivery'
+import { emitIntegrationEvent } from '../../../../server/services/integrations/outbox'
+import { write } from '../../../../server/services/context'
 import { applyStockSync, checkWarehouseWebhookSecret, previewStockSync, receiveWarehouseWebhook } from '../../../../server/services/integrations/warehouse'
 import { changeOrderStatusAsStaff, createOrder } from '../../../../server/services/orders'
 import { recordSuccessfulPayment } from '../../../../server/services/payments/record'
@@ -14,13 +16,14 @@ import { DeliveriesQuerySchema } from '../../../../shared/schemas/integrations'
 import { CheckoutSchema } from '../../../../shared/schemas/orders'
 import { createTestServices, type TestServices } from '../../../helpers/context'
 import { createTestDatabase, engine } from '../../../helpers/db'
-import { startFakeAtol, startFakeBitrix24, startFakeMoySklad } from '../../../helpers/fake-partners'
+import { startFakeAtol, startFakeBitrix24, startFakeMoySklad, startFakeUniSender } from '../../../helpers/fake-partners'
 
 let handle: DatabaseHandle
 let services: TestServices
 let crm: Awaited<ReturnType<typeof startFakeBitrix24>>
 let warehouse: Awaited<ReturnType<typeof startFakeMoySklad>>
 let atol: Awaited<ReturnType<typeof startFakeAtol>>
+let mailing: Awaited<ReturnType<typeof startFakeUniSender>>
 let pickupId: number
 const OPERATOR = 1001
 const WEBHOOK_SECRET = 'whsec-0123456789abcdef'
@@ -29,6 +32,7 @@ beforeAll(async () => {
   crm = await startFakeBitrix24()
   warehouse = await startFakeMoySklad()
   atol = await startFakeAtol()
+  mailing = await startFakeUniSender()
   handle = await createTestDatabase()
   services = await createTestServices(handle, {
     BITRIX24_WEBHOOK_URL: crm.webhookUrl,
@@ -41,6 +45,9 @@ beforeAll(async () => {
     ATOL_PASSWORD: atol.pass,
     ATOL_INN: '7700000000',
     ATOL_COMPANY_EMAIL: 'shop@example.com',
+    UNISENDER_API_KEY: mailing.apiKey,
+    UNISENDER_LIST_ID: '1',
+    UNISENDER_API_URL: mailing.apiUrl,
     PARTNER_TIMEOUT_MS: '300',
   })
   await seedDemoData(handle.db, { people: true })
@@ -53,6 +60,7 @@ afterAll(async () => {
   await crm?.close()
   await warehouse?.close()
   await atol?.close()
+  await mailing?.close()
 })
 
 const productId = async (slug: string) => (await handle.db.select().from(products).where(eq(products.slug, slug)))[0]!.id
@@ -193,7 +201,7 @@ describe(`integrations: the probe on ${engine}`, () => {
     const alerts = (await services.queued('integrations.alert')).length
     crm.plan['crm.deal.list'] = ['renamed']
     const results = await probeConnectors(services.system('integrations.probe'))
-    expect(results).toEqual(expect.arrayContaining([expect.objectContaining({ connector: 'crm', ok: false, problem: 'contract' }), expect.objectContaining({ connector: 'billing', ok: true }), expect.objectContaining({ connector: 'warehouse', ok: true })]))
+    expect(results).toEqual(expect.arrayContaining([expect.objectContaining({ connector: 'crm', ok: false, problem: 'contract' }), expect.objectContaining({ connector: 'billing', ok: true }), expect.objectContaining({ connector: 'mailing', ok: true }), expect.objectContaining({ connector: 'warehouse', ok: true })]))
     const crmHealth = (await listConnectorHealth(handle.db, services.config)).find((c) => c.connector === 'crm')!
     expect(crmHealth).toMatchObject({ state: 'degraded', warning: expect.stringMatching(/^Probe: Bitrix24 crm.deal.list/) })
     expect(await services.queued('integrations.alert')).toHaveLength(alerts + 1)
@@ -224,6 +232,29 @@ describe(`integrations: receipts (ATOL Online) on ${engine}`, () => {
     expect(doc).toMatchObject({ operation: 'sell', body: { external_id: (await handle.db.select().from(integrationDeliveries).where(eq(integrationDeliveries.id, receipt!.id)))[0]!.eventId } })
     expect(doc!.body.receipt).toMatchObject({ total: order.totalMinor / 100, payments: [{ type: 1, sum: order.totalMinor / 100 }], company: { inn: '7700000000' } })
     expect((await crmDeliveries(order.id, 'billing'))[0]).toMatchObject({ status: 'delivered', externalId: doc!.uuid })
+  })
+})
+
+describe(`integrations: mailing (UniSender) on ${engine}`, () => {
+  /** What the account module does when a customer's contact or consent changes: an event in its own write. */
+  const customerEvent = (type: 'customer.created' | 'customer.updated' | 'customer.deleted', payload: Record<string, unknown>) =>
+    write(services.system('account'), (w) => emitIntegrationEvent(w, { type, aggregateType: 'customer', aggregateId: payload.telegramId as number, payload }))
+
+  it('subscribes customers who agreed to news once, and removes them when they withdraw', async () => {
+    const anna = { telegramId: 3301, name: 'Анна', email: 'anna@example.com', phone: '+7 900 111-22-33', newsConsent: true }
+    const [created] = (await customerEvent('customer.created', anna)).deliveries
+    mailing.plan.push('lose-answer')
+    expect(await deliverOnce(services, created!)).toBe('retrying')
+    expect(await deliverOnce(services, created!)).toBe('delivered')
+    expect(mailing.contacts.size).toBe(1)
+    expect(mailing.contacts.get('anna@example.com')).toMatchObject({ fields: { email: 'anna@example.com', phone: '+79001112233', Name: 'Анна' } })
+    expect([...mailing.contacts.get('anna@example.com')!.lists]).toEqual(['1'])
+
+    const [withdrawn] = (await customerEvent('customer.updated', { ...anna, newsConsent: false })).deliveries
+    expect(await deliverOnce(services, withdrawn!)).toBe('delivered')
+    expect([...mailing.contacts.get('anna@example.com')!.lists]).toEqual([])
+    // Without an e-mail or phone there is nothing to send to UniSender.
+    expect((await customerEvent('customer.created', { telegramId: 3302, name: 'Без почты', newsConsent: true })).deliveries).toEqual([])
   })
 })
 

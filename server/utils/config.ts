@@ -15,6 +15,7 @@ export const SECRET_NAMES = [
   'MOYSKLAD_WEBHOOK_SECRET',
   'ATOL_PASSWORD',
   'UNISENDER_API_KEY',
+  'YANDEX_GEOCODER_API_KEY',
 ] as const
 
 const optionalString = z
@@ -106,6 +107,9 @@ const EnvSchema = z
     UNISENDER_API_KEY: optionalString,
     UNISENDER_LIST_ID: optionalString.pipe(z.string().regex(/^\d+$/, 'must be the numeric id of a UniSender list').optional()),
     UNISENDER_API_URL: httpUrl.default('https://api.unisender.com/ru/api'),
+    /** Maps: a Yandex Geocoder key, to read delivery addresses and match them to zones. */
+    YANDEX_GEOCODER_API_KEY: optionalString,
+    YANDEX_GEOCODER_URL: httpUrl.default('https://geocode-maps.yandex.ru/1.x'),
     /** How long a partner may take to answer before the attempt counts as failed (and is retried). */
     PARTNER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -202,6 +206,7 @@ function buildConfig(env: z.output<typeof EnvSchema>) {
         env.ATOL_GROUP_CODE && env.ATOL_LOGIN && env.ATOL_PASSWORD && env.ATOL_INN
           ? { apiUrl: env.ATOL_API_URL.replace(/\/+$/, ''), groupCode: env.ATOL_GROUP_CODE, login: env.ATOL_LOGIN, password: env.ATOL_PASSWORD, inn: env.ATOL_INN, companyEmail: env.ATOL_COMPANY_EMAIL ?? '', paymentAddress: publicUrl, timeoutMs: env.PARTNER_TIMEOUT_MS }
           : undefined,
+      geocoder: env.YANDEX_GEOCODER_API_KEY ? { apiUrl: env.YANDEX_GEOCODER_URL.replace(/\/+$/, ''), apiKey: env.YANDEX_GEOCODER_API_KEY, timeoutMs: env.PARTNER_TIMEOUT_MS } : undefined,
       unisender: env.UNISENDER_API_KEY && env.UNISENDER_LIST_ID ? { apiUrl: env.UNISENDER_API_URL.replace(/\/+$/, ''), apiKey: env.UNISENDER_API_KEY, listId: env.UNISENDER_LIST_ID, timeoutMs: env.PARTNER_TIMEOUT_MS } : undefined,
     },
   }
@@ -224,6 +229,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
 /** Every configured secret value, so that the logger can blank them out wherever they appear. */
 export function secretValues(config: AppConfig): string[] {
-  return [config.databaseUrl, config.telegram.botToken, config.telegram.webhookSecret, config.telegram.paymentProviderToken, config.sessionSecret, config.metricsToken, config.integrations.bitrix24?.webhookUrl, config.integrations.moysklad?.token, config.integrations.moysklad?.webhookSecret, config.integrations.atol?.password, config.integrations.unisender?.apiKey]
+  return [config.databaseUrl, config.telegram.botToken, config.telegram.webhookSecret, config.telegram.paymentProviderToken, config.sessionSecret, config.metricsToken, config.integrations.bitrix24?.webhookUrl, config.integrations.moysklad?.token, config.integrations.moysklad?.webhookSecret, config.integrations.atol?.password, config.integrations.unisender?.apiKey, config.integrations.geocoder?.apiKey]
     .filter((value): value is string => typeof value === 'string' && value.length >= 6)
 }

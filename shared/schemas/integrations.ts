@@ -101,3 +101,6 @@ export const CustomerEventPayloadSchema = z.object({
   /** Agreed to news and offers; false or a deleted customer means "remove from mailing lists". */
   newsConsent: z.boolean(),
 })
+
+/** An address to look up on the map (staff checking which delivery zone covers it). */
+export const LocateAddressSchema = z.object({ address: text().trim().min(3).max(300) })

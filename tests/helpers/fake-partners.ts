@@ -193,3 +193,39 @@ export async function startFakeUniSender(apiKey = 'unisender-key-0123456789') {
     },
   }
 }
+
+/** Yandex Geocoder 1.x: answers known addresses from `places`, an empty featureMember otherwise. */
+export async function startFakeGeocoder(apiKey = 'geocoder-key-0123456789') {
+  const places = new Map<string, { lon: number; lat: number; postalCode: string; city: string; street: string; house: string }>()
+  const plan: Misbehaviour[] = []
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x')
+    if (url.searchParams.get('apikey') !== apiKey) return send(res, 403, { statusCode: 403, error: 'Forbidden', message: 'Invalid api key' })
+    const trouble = plan.shift()
+    if (trouble === 'http500') return send(res, 500, { statusCode: 500, error: 'Internal Server Error' })
+    const place = places.get(url.searchParams.get('geocode') ?? '')
+    const formatted = place ? `Россия, ${place.city}, ${place.street}, ${place.house}` : ''
+    const member = place
+      ? [{
+          GeoObject: {
+            metaDataProperty: { GeocoderMetaData: { precision: 'exact', kind: 'house', text: formatted, Address: { country_code: 'RU', postal_code: place.postalCode, formatted, Components: [{ kind: 'country', name: 'Россия' }, { kind: 'province', name: place.city }, { kind: 'locality', name: place.city }, { kind: 'street', name: place.street }, { kind: 'house', name: place.house }] } } },
+            name: `${place.street}, ${place.house}`,
+            description: `${place.city}, Россия`,
+            Point: trouble === 'renamed' ? { coordinates: [place.lon, place.lat] } : { pos: `${place.lon} ${place.lat}` },
+          },
+        }]
+      : []
+    send(res, 200, { response: { GeoObjectCollection: { metaDataProperty: { GeocoderResponseMetaData: { request: url.searchParams.get('geocode'), found: String(member.length), results: '1' } }, featureMember: member } } })
+  })
+  const root = await listen(server)
+  return {
+    apiUrl: `${root}/1.x`,
+    apiKey,
+    places,
+    plan,
+    async close() {
+      server.closeAllConnections()
+      await new Promise((resolve) => server.close(resolve))
+    },
+  }
+}

@@ -17,6 +17,7 @@ const PARTNERS: Record<ConnectorName, string> = { crm: 'Bitrix24', warehouse: 'M
 /** Whether a connector has its settings (secrets are never returned, only whether they are set). */
 function configured(config: AppConfig, connector: ConnectorName) {
   if (connector === 'warehouse') return Boolean(config.integrations.moysklad)
+  if (connector === 'maps') return Boolean(config.integrations.geocoder)
   return outboundConnector(connector)?.settings(config) !== undefined
 }
 

@@ -1,12 +1,13 @@
 /**
  * The scheduled probe: every configured partner is asked something harmless (a deal that does not
- * exist, one assortment item, a token) and its answer is checked by the contract, so a partner
+ * exist, one assortment item, a token, a well-known address) and its answer is checked by the contract, so a partner
  * that changed its format is flagged in /admin and the chat before a real delivery meets it.
  */
 import type { ConnectorName } from '#shared/schemas/integrations'
 import { ContractDriftError } from '../../integrations/http'
 import { OUTBOUND_CONNECTORS } from '../../integrations'
 import { probeMoySklad } from '../../integrations/moysklad'
+import { geocode } from '../../integrations/yandex-geocoder'
 import { write, type ServiceContext } from '../context'
 import { markConnectorDegraded, recordHealth } from './delivery'
 
@@ -27,6 +28,8 @@ export async function probeConnectors(ctx: ServiceContext): Promise<ProbeResult[
   }
   const moysklad = ctx.config.integrations.moysklad
   if (moysklad) probes.push({ connector: 'warehouse', run: () => probeMoySklad(moysklad) })
+  const geocoder = ctx.config.integrations.geocoder
+  if (geocoder) probes.push({ connector: 'maps', run: async () => void (await geocode(geocoder, 'Москва, Красная площадь, 1')) })
   const results: ProbeResult[] = []
   for (const probe of probes) {
     const started = performance.now()

@@ -5,7 +5,7 @@ import { CategoryInputSchema, CategoryPatchSchema, IdParamsSchema, ProductInputS
 import { AddToCartSchema, AdminOrdersQuerySchema, DeliverySettingsPatchSchema, DeliveryZoneInputSchema, DeliveryZonePatchSchema, PickupPointInputSchema, PickupPointPatchSchema, CartLineParamsSchema, CartLineUpdateSchema, CheckoutQuoteSchema, CheckoutSchema, OrderParamsSchema, OrderStatusChangeSchema } from '#shared/schemas/orders'
 import { AdminPaymentsQuerySchema, PaymentsReportQuerySchema, RefundSchema } from '#shared/schemas/payments'
 import { SandboxCallbackBody, SandboxChatMessageBody, SandboxContactBody, SandboxChatQuery, SandboxInvoiceParams, SandboxInvoicePayBody, SandboxLaunchQuery, SandboxShippingBody } from '#shared/schemas/sandbox'
-import { BulkRetrySchema, ConnectorParamsSchema, DeliveriesQuerySchema, DeliveryParamsSchema, PartnerWebhookQuerySchema } from '#shared/schemas/integrations'
+import { BulkRetrySchema, LocateAddressSchema, ConnectorParamsSchema, DeliveriesQuerySchema, DeliveryParamsSchema, PartnerWebhookQuerySchema } from '#shared/schemas/integrations'
 import type { ErrorCode } from '#shared/errors'
 import type { Permission } from '#shared/permissions'
 
@@ -64,6 +64,7 @@ export const ROUTES: RouteDoc[] = [
   { method: 'post', path: '/api/admin/integrations/retry', tag: 'integrations', summary: 'Replay every held (or dead) delivery of a connector (audited)', auth: staff('integrations.manage'), body: BulkRetrySchema },
   { method: 'post', path: '/api/admin/integrations/{connector}/dismiss-warning', tag: 'integrations', summary: 'Clear a "partner changed" warning once dealt with (audited)', auth: staff('integrations.manage'), params: ConnectorParamsSchema },
   { method: 'post', path: '/api/admin/integrations/probe', tag: 'integrations', summary: 'Check every configured partner now: a harmless read whose answer must match its contract (hourly on its own)', auth: staff('integrations.manage') },
+  { method: 'post', path: '/api/admin/integrations/maps/locate', tag: 'integrations', summary: 'Geocode an address (Yandex Geocoder) and name the active delivery zones that cover it', auth: staff('orders.manage'), body: LocateAddressSchema, errors: ['integration_not_configured', 'partner_unavailable', 'partner_contract_changed'] },
   { method: 'get', path: '/api/admin/integrations/inbound', tag: 'integrations', summary: 'Partner payloads received or pulled: applied, accepted, quarantined with the field paths', auth: staff('integrations.manage') },
   { method: 'post', path: '/api/admin/integrations/warehouse/preview', tag: 'integrations', summary: "Dry run: what importing the warehouse's stock would change (our open orders subtracted)", auth: staff('integrations.manage'), errors: ['integration_not_configured', 'partner_unavailable', 'partner_contract_changed'] },
   { method: 'post', path: '/api/admin/integrations/warehouse/apply', tag: 'integrations', summary: "Import the warehouse's stock now, all or nothing (audited)", auth: staff('integrations.manage'), errors: ['integration_not_configured', 'partner_unavailable', 'partner_contract_changed'] },

@@ -6,6 +6,7 @@ import { addToCart } from '../../../../server/services/cart'
 import { seedDemoData } from '../../../../server/services/demo/seed'
 import { dismissConnectorWarning, listConnectorHealth, listDeliveries, retryDeliveries, retryDelivery } from '../../../../server/services/integrations/admin'
 import { probeConnectors } from '../../../../server/services/integrations/probe'
+import { locateAddress } from '../../../../server/services/integrations/maps'
 import { deliverOnce, MAX_ATTEMPTS } from '../../../../server/services/integrations/delivery'
 import { emitIntegrationEvent } from '../../../../server/services/integrations/outbox'
 import { write } from '../../../../server/services/context'
@@ -16,7 +17,7 @@ import { DeliveriesQuerySchema } from '../../../../shared/schemas/integrations'
 import { CheckoutSchema } from '../../../../shared/schemas/orders'
 import { createTestServices, type TestServices } from '../../../helpers/context'
 import { createTestDatabase, engine } from '../../../helpers/db'
-import { startFakeAtol, startFakeBitrix24, startFakeMoySklad, startFakeUniSender } from '../../../helpers/fake-partners'
+import { startFakeAtol, startFakeBitrix24, startFakeGeocoder, startFakeMoySklad, startFakeUniSender } from '../../../helpers/fake-partners'
 
 let handle: DatabaseHandle
 let services: TestServices
@@ -24,6 +25,7 @@ let crm: Awaited<ReturnType<typeof startFakeBitrix24>>
 let warehouse: Awaited<ReturnType<typeof startFakeMoySklad>>
 let atol: Awaited<ReturnType<typeof startFakeAtol>>
 let mailing: Awaited<ReturnType<typeof startFakeUniSender>>
+let maps: Awaited<ReturnType<typeof startFakeGeocoder>>
 let pickupId: number
 const OPERATOR = 1001
 const WEBHOOK_SECRET = 'whsec-0123456789abcdef'
@@ -33,6 +35,7 @@ beforeAll(async () => {
   warehouse = await startFakeMoySklad()
   atol = await startFakeAtol()
   mailing = await startFakeUniSender()
+  maps = await startFakeGeocoder()
   handle = await createTestDatabase()
   services = await createTestServices(handle, {
     BITRIX24_WEBHOOK_URL: crm.webhookUrl,
@@ -48,6 +51,8 @@ beforeAll(async () => {
     UNISENDER_API_KEY: mailing.apiKey,
     UNISENDER_LIST_ID: '1',
     UNISENDER_API_URL: mailing.apiUrl,
+    YANDEX_GEOCODER_API_KEY: maps.apiKey,
+    YANDEX_GEOCODER_URL: maps.apiUrl,
     PARTNER_TIMEOUT_MS: '300',
   })
   await seedDemoData(handle.db, { people: true })
@@ -61,6 +66,7 @@ afterAll(async () => {
   await warehouse?.close()
   await atol?.close()
   await mailing?.close()
+  await maps?.close()
 })
 
 const productId = async (slug: string) => (await handle.db.select().from(products).where(eq(products.slug, slug)))[0]!.id
@@ -201,7 +207,7 @@ describe(`integrations: the probe on ${engine}`, () => {
     const alerts = (await services.queued('integrations.alert')).length
     crm.plan['crm.deal.list'] = ['renamed']
     const results = await probeConnectors(services.system('integrations.probe'))
-    expect(results).toEqual(expect.arrayContaining([expect.objectContaining({ connector: 'crm', ok: false, problem: 'contract' }), expect.objectContaining({ connector: 'billing', ok: true }), expect.objectContaining({ connector: 'mailing', ok: true }), expect.objectContaining({ connector: 'warehouse', ok: true })]))
+    expect(results).toEqual(expect.arrayContaining([expect.objectContaining({ connector: 'crm', ok: false, problem: 'contract' }), expect.objectContaining({ connector: 'billing', ok: true }), expect.objectContaining({ connector: 'mailing', ok: true }), expect.objectContaining({ connector: 'warehouse', ok: true }), expect.objectContaining({ connector: 'maps', ok: true })]))
     const crmHealth = (await listConnectorHealth(handle.db, services.config)).find((c) => c.connector === 'crm')!
     expect(crmHealth).toMatchObject({ state: 'degraded', warning: expect.stringMatching(/^Probe: Bitrix24 crm.deal.list/) })
     expect(await services.queued('integrations.alert')).toHaveLength(alerts + 1)
@@ -255,6 +261,22 @@ describe(`integrations: mailing (UniSender) on ${engine}`, () => {
     expect([...mailing.contacts.get('anna@example.com')!.lists]).toEqual([])
     // Without an e-mail or phone there is nothing to send to UniSender.
     expect((await customerEvent('customer.created', { telegramId: 3302, name: 'Без почты', newsConsent: true })).deliveries).toEqual([])
+  })
+})
+
+describe(`integrations: maps (Yandex Geocoder) on ${engine}`, () => {
+  it('finds an address and the delivery zone that covers it; a changed answer is never used', async () => {
+    maps.places.set('Москва, Маросейка 2', { lon: 37.6331, lat: 55.7572, postalCode: '101000', city: 'Москва', street: 'улица Маросейка', house: '2' })
+    maps.places.set('Москва, Ленинский 30', { lon: 37.5829, lat: 55.7103, postalCode: '119334', city: 'Москва', street: 'Ленинский проспект', house: '30' })
+    const ctx = services.staff(OPERATOR, ['operator'])
+    const centre = await locateAddress(ctx, 'Москва, Маросейка 2')
+    expect(centre.found).toMatchObject({ lat: 55.7572, lon: 37.6331, postCode: '101000', city: 'Москва', precision: 'exact' })
+    expect(centre.zones.map((z) => z.slug)).toEqual(['center']) // by post code, more specific than the city
+    expect((await locateAddress(ctx, 'Москва, Ленинский 30')).zones.map((z) => z.slug)).toEqual(['ttk'])
+    expect(await locateAddress(ctx, 'Нигде, 0')).toEqual({ found: null, zones: [] })
+    maps.plan.push('renamed') // Point.coordinates instead of Point.pos
+    await expect(locateAddress(ctx, 'Москва, Маросейка 2')).rejects.toMatchObject({ code: 'partner_contract_changed', details: { issues: [expect.objectContaining({ path: 'response.GeoObjectCollection.featureMember.0.GeoObject.Point.pos' })] } })
+    expect((await listConnectorHealth(handle.db, services.config)).find((c) => c.connector === 'maps')!.state).toBe('degraded')
   })
 })
 

@@ -558,6 +558,13 @@ const admin = {
     },
   },
   integrations: {
+    addressTitle: 'Check an address',
+    address: 'Address',
+    locate: 'Find',
+    addressUnknown: 'The map does not know this address',
+    precision: 'precision: {p}',
+    noZone: 'No delivery zone covers this address',
+    minutes: 'min',
     probe: 'Check partners now',
     probeOk: 'Every partner answers as its contract says',
     probeFailed: 'Partners with problems: {n}',
@@ -603,7 +610,7 @@ const admin = {
     becomes: 'Becomes',
     apply: 'Import stock',
     applyConfirm: 'Set the stock of {n} products from the warehouse?',
-    appliedToast: 'Stock updated: {n} products',
+    appliedToast: 'Stock updated, products changed: {n}',
   },
   form: {
     required: 'Fill in this field',

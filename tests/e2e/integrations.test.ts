@@ -4,7 +4,7 @@ import { createFakeBotApi, type FakeBotApi } from '../../server/telegram/fake-bo
 import { metricsHeaders, startApp, type RunningApp } from '../helpers/app'
 import { launchBrowser } from '../helpers/browser'
 import { eventually } from '../helpers/eventually'
-import { startFakeBitrix24, startFakeMoySklad } from '../helpers/fake-partners'
+import { startFakeBitrix24, startFakeGeocoder, startFakeMoySklad } from '../helpers/fake-partners'
 import { tmaHeaders, type InitUser } from '../helpers/telegram-users'
 import { adminLinkFromBot, adminToast, expectAdminScreen } from '../helpers/admin'
 
@@ -23,6 +23,7 @@ const CUSTOMER: InitUser = { id: 883_000_002, first_name: 'Мария', last_nam
 let fake: FakeBotApi
 let crm: Awaited<ReturnType<typeof startFakeBitrix24>>
 let warehouse: Awaited<ReturnType<typeof startFakeMoySklad>>
+let maps: Awaited<ReturnType<typeof startFakeGeocoder>>
 let app: RunningApp
 let browser: Browser
 let context: BrowserContext
@@ -55,6 +56,9 @@ beforeAll(async () => {
   await fake.listen()
   crm = await startFakeBitrix24()
   warehouse = await startFakeMoySklad()
+  maps = await startFakeGeocoder()
+  maps.places.set('Маросейка 2', { lon: 37.6331, lat: 55.7572, postalCode: '101000', city: 'Москва', street: 'улица Маросейка', house: '2' })
+  warehouse.items.push({ id: 'ms-croissant', name: 'Круассан', externalCode: 'croissant', stock: 33 })
   app = await startApp({
     env: {
       TELEGRAM_BOT_TOKEN: fake.token,
@@ -69,6 +73,8 @@ beforeAll(async () => {
       MOYSKLAD_TOKEN: warehouse.token,
       MOYSKLAD_API_URL: warehouse.apiUrl,
       MOYSKLAD_WEBHOOK_SECRET: WAREHOUSE_SECRET,
+      YANDEX_GEOCODER_API_KEY: maps.apiKey,
+      YANDEX_GEOCODER_URL: maps.apiUrl,
       PARTNER_TIMEOUT_MS: '2000',
     },
   })
@@ -81,6 +87,7 @@ afterAll(async () => {
   await app?.stop()
   await crm?.close()
   await warehouse?.close()
+  await maps?.close()
   await fake?.close()
 })
 
@@ -144,6 +151,24 @@ describe('integrations end to end', () => {
         await page.getByRole('button', { name: 'Refresh' }).click()
         await page.locator('[data-connector="crm"] .adm-badge', { hasText: 'Working' }).waitFor()
         await expectAdminScreen(page, 'integrations-desktop-after-replay')
+
+        // The warehouse: a dry run first, then the import.
+        await page.getByRole('button', { name: 'Check what would change' }).click()
+        await page.getByTestId('stock-diff').locator('tbody tr').first().waitFor()
+        expect(await page.getByTestId('warehouse-sync').innerText()).toContain('First import')
+        await expectAdminScreen(page, 'integrations-stock-diff')
+        await page.getByRole('button', { name: 'Import stock' }).click()
+        await page.getByTestId('confirm-ok').click()
+        await adminToast(page, /products changed: 1/)
+        const croissant = (await api('/api/catalog/products/croissant')).body
+        expect(croissant.stock).toBeLessThanOrEqual(33)
+
+        // An address on the map and its delivery zone.
+        await page.getByTestId('address-check').getByLabel('Address').fill('Маросейка 2')
+        await page.getByTestId('address-check').getByRole('button', { name: 'Find' }).click()
+        await page.getByTestId('address-check').getByText('Россия, Москва, улица Маросейка, 2').waitFor()
+        expect(await page.getByTestId('address-check').innerText()).toMatch(/Centre/)
+        await expectAdminScreen(page, 'integrations-address')
       }
       await context.close()
       expect(pageErrors).toEqual([])

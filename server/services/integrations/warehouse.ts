@@ -17,7 +17,7 @@ import { containsUnstorableText } from '#shared/schemas/common'
 import { productsBySlugs, setStock } from '../catalog/stock'
 import { reservedQuantities } from '../orders'
 import { write, type ServiceContext } from '../context'
-import { markConnectorDegraded } from './delivery'
+import { markConnectorDegraded, recordHealth } from './delivery'
 import { warehouseStockSyncJob } from './jobs'
 import { emitIntegrationEvent } from './outbox'
 
@@ -62,9 +62,12 @@ async function quarantine(ctx: ServiceContext, kind: string, error: ContractDrif
 export async function previewStockSync(ctx: ServiceContext): Promise<StockDiff> {
   const settings = moysklad(ctx)
   let stock, codes
+  const started = performance.now()
   try {
     ;[stock, codes] = await Promise.all([fetchCurrentStock(settings), fetchExternalCodes(settings)])
+    await recordHealth(ctx.db, 'warehouse', true, Math.round(performance.now() - started))
   } catch (error) {
+    await recordHealth(ctx.db, 'warehouse', false)
     if (error instanceof ContractDriftError) {
       await quarantine(ctx, 'stock-sync', error)
       throw new DomainError('partner_contract_changed', error.message, 424, { issues: error.issues })

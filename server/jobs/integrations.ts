@@ -3,10 +3,12 @@ import type { JobDeps } from '../composition-root'
 import { chatRecipient, listStaffIds } from '../services/auth/users'
 import { systemContext } from '../services/context'
 import { deliverOnce } from '../services/integrations/delivery'
-import { deliverIntegrationEventJob, integrationAlertJob, probeIntegrationsJob, warehouseStockSyncJob } from '../services/integrations/jobs'
+import { deliverIntegrationEventJob, integrationAlertJob, probeIntegrationsJob, pruneIntegrationEventsJob, warehouseStockSyncJob } from '../services/integrations/jobs'
 import { probeConnectors } from '../services/integrations/probe'
 import { applyStockSync } from '../services/integrations/warehouse'
 import { chatMessageJob } from '../services/notifications/jobs'
+import { DomainError } from '../utils/errors'
+import { pruneIntegrationEvents } from '../services/integrations/admin'
 
 const PARTNER_NAMES = { crm: 'CRM', warehouse: 'склад / warehouse', billing: 'чеки / billing', mailing: 'рассылки / mailing', maps: 'карты / maps' } as const
 
@@ -29,11 +31,21 @@ export const integrationWorkers = [
   }),
   jobWorker(warehouseStockSyncJob, async ({ reason }, { services, logger }: JobContext<JobDeps>) => {
     if (!services.config.integrations.moysklad) return
-    const result = await applyStockSync(systemContext(services, `integrations.warehouse-sync:${reason}`))
-    if (result.applied && result.changes.length) logger.info('warehouse stock applied', { changes: result.changes.length })
+    try {
+      const result = await applyStockSync(systemContext(services, `integrations.warehouse-sync:${reason}`))
+      if (result.applied && result.changes.length) logger.info('warehouse stock applied', { changes: result.changes.length })
+    } catch (error) {
+      // Quarantined and alerted already: retrying would only quarantine the same report again.
+      if (error instanceof DomainError && error.code === 'partner_contract_changed') return logger.warn('warehouse report quarantined', { message: error.message })
+      throw error
+    }
   }),
   jobWorker(probeIntegrationsJob, async (_data, { services, logger }: JobContext<JobDeps>) => {
     const failed = (await probeConnectors(systemContext(services, 'integrations.probe'))).filter((r) => !r.ok)
     if (failed.length) logger.warn('integration probe found problems', { failed })
+  }),
+  jobWorker(pruneIntegrationEventsJob, async (_data, { services, logger }: JobContext<JobDeps>) => {
+    const removed = await pruneIntegrationEvents(services.db)
+    if (removed.events) logger.info('pruned integration history', removed)
   }),
 ]

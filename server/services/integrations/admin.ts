@@ -4,7 +4,7 @@
  */
 import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm'
 import { CONNECTORS, type ConnectorName, type DeliveriesQuery } from '#shared/schemas/integrations'
-import { integrationConnectors, integrationDeliveries, integrationEvents } from '../../db/schema/integrations'
+import { integrationConnectors, integrationDeliveries, integrationEvents, integrationInbound } from '../../db/schema/integrations'
 import type { DbOrTx } from '../../db/client'
 import { outboundConnector } from '../../integrations'
 import type { AppConfig } from '../../utils/config'
@@ -137,4 +137,26 @@ export async function dismissConnectorWarning(ctx: ServiceContext, connector: Co
     await w.audit({ action: 'integration.warning-dismissed', entityType: 'integration', entityId: connector, before: { state: before.state, reason: before.degradedReason }, after: { state: 'ok' } })
     return { connector, state: 'ok' as const }
   })
+}
+
+/**
+ * Keeps the outbox small: events older than `eventDays` whose every delivery was delivered go
+ * (with their deliveries); an event with a held, dead or pending delivery stays until it is handled.
+ * Inbound payloads older than `inboundDays` go, except quarantined ones nobody looked at in time.
+ */
+export async function pruneIntegrationEvents(db: DbOrTx, eventDays = 90, inboundDays = 30) {
+  const events = await db
+    .delete(integrationEvents)
+    .where(
+      and(
+        lt(integrationEvents.createdAt, sql`now() - make_interval(days => ${eventDays})`),
+        sql`not exists (select 1 from ${integrationDeliveries} where ${integrationDeliveries.eventId} = ${integrationEvents.id} and ${integrationDeliveries.status} <> 'delivered')`,
+      ),
+    )
+    .returning({ id: integrationEvents.id })
+  const inbound = await db
+    .delete(integrationInbound)
+    .where(and(lt(integrationInbound.createdAt, sql`now() - make_interval(days => ${inboundDays})`), sql`${integrationInbound.status} <> 'quarantined'`))
+    .returning({ id: integrationInbound.id })
+  return { events: events.length, inbound: inbound.length }
 }

@@ -39,3 +39,11 @@ export const probeIntegrationsJob = defineJob({
   cron: '17 * * * *',
   queue: { retryLimit: 1 },
 })
+
+/** Forgets delivered events after 90 days and partner payloads after 30 (held and dead ones stay until handled). */
+export const pruneIntegrationEventsJob = defineJob({
+  name: 'integrations.prune',
+  schema: z.object({}),
+  cron: '41 3 * * *',
+  queue: { retryLimit: 2 },
+})

@@ -4,7 +4,7 @@ import type { DatabaseHandle } from '../../../../server/db/client'
 import { auditEntries, integrationConnectors, integrationDeliveries, integrationEvents, integrationInbound, pickupPoints, products, users } from '../../../../server/db/schema'
 import { addToCart } from '../../../../server/services/cart'
 import { seedDemoData } from '../../../../server/services/demo/seed'
-import { dismissConnectorWarning, listConnectorHealth, listDeliveries, retryDeliveries, retryDelivery } from '../../../../server/services/integrations/admin'
+import { dismissConnectorWarning, pruneIntegrationEvents, listConnectorHealth, listDeliveries, retryDeliveries, retryDelivery } from '../../../../server/services/integrations/admin'
 import { probeConnectors } from '../../../../server/services/integrations/probe'
 import { locateAddress } from '../../../../server/services/integrations/maps'
 import { deliverOnce, MAX_ATTEMPTS } from '../../../../server/services/integrations/delivery'
@@ -338,5 +338,18 @@ describe(`integrations: warehouse (MoySklad) on ${engine}`, () => {
     expect(bad.accepted).toBe(false)
     const [row] = await handle.db.select().from(integrationInbound).where(eq(integrationInbound.kind, 'webhook')).orderBy(desc(integrationInbound.id))
     expect(row).toMatchObject({ status: 'quarantined' })
+  })
+})
+
+describe(`integrations: history on ${engine}`, () => {
+  it('forgets old delivered events, keeps anything not yet delivered', async () => {
+    const [held] = await handle.db.select().from(integrationDeliveries).where(eq(integrationDeliveries.status, 'delivered')).limit(1)
+    await handle.db.update(integrationEvents).set({ createdAt: new Date(Date.now() - 100 * 86_400_000) })
+    await handle.db.update(integrationDeliveries).set({ status: 'held' }).where(eq(integrationDeliveries.id, held!.id))
+    const removed = await pruneIntegrationEvents(handle.db)
+    expect(removed.events).toBeGreaterThan(0)
+    const left = await handle.db.select({ id: integrationEvents.id }).from(integrationEvents)
+    expect(left.map((e) => e.id)).toContain(held!.eventId)
+    expect(await handle.db.select().from(integrationDeliveries).where(eq(integrationDeliveries.id, held!.id))).toHaveLength(1)
   })
 })

@@ -115,6 +115,16 @@ const EnvSchema = z
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     HOST: z.string().trim().min(1).default('0.0.0.0'),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+    /** Cron (UTC) of the scheduled backup, or `off`. */
+    BACKUP_SCHEDULE: z
+      .string()
+      .trim()
+      .default('15 3 * * *')
+      .pipe(z.string().regex(/^(off|(\S+\s+){4}\S+)$/, 'must be a 5-field cron expression (UTC) or off')),
+    /** Where backups go; DATA_DIR/backups by default (mount other storage there). */
+    BACKUP_DIR: optionalString,
+    BACKUP_KEEP_DAILY: z.coerce.number().int().min(1).max(366).default(7),
+    BACKUP_KEEP_WEEKLY: z.coerce.number().int().min(0).max(520).default(4),
   })
   .superRefine((env, ctx) => {
     // A production start without a bot would run the sandbox, which hands out an owner's identity to anyone.
@@ -208,6 +218,11 @@ function buildConfig(env: z.output<typeof EnvSchema>) {
           : undefined,
       geocoder: env.YANDEX_GEOCODER_API_KEY ? { apiUrl: env.YANDEX_GEOCODER_URL.replace(/\/+$/, ''), apiKey: env.YANDEX_GEOCODER_API_KEY, timeoutMs: env.PARTNER_TIMEOUT_MS } : undefined,
       unisender: env.UNISENDER_API_KEY && env.UNISENDER_LIST_ID ? { apiUrl: env.UNISENDER_API_URL.replace(/\/+$/, ''), apiKey: env.UNISENDER_API_KEY, listId: env.UNISENDER_LIST_ID, timeoutMs: env.PARTNER_TIMEOUT_MS } : undefined,
+    },
+    backup: {
+      schedule: env.BACKUP_SCHEDULE === 'off' ? null : env.BACKUP_SCHEDULE,
+      dir: resolve(env.BACKUP_DIR ?? resolve(env.DATA_DIR, 'backups')),
+      retention: { daily: env.BACKUP_KEEP_DAILY, weekly: env.BACKUP_KEEP_WEEKLY },
     },
   }
 }

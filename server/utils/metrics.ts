@@ -6,7 +6,15 @@ import type { ConnectorHealth } from '../services/integrations/admin'
  * Prometheus metrics of one app instance. A registry of our own (not prom-client's global one),
  * so tests and a restarted runtime never register a metric twice.
  */
-export function createMetrics(readQueueDepth: () => Promise<QueueDepth[] | undefined>, readIntegrations: () => Promise<ConnectorHealth[] | undefined> = async () => undefined) {
+/** Read at scrape time from the database: the last backup and the stored Telegram updates. */
+export interface OperationsReading {
+  backup: { lastSuccessAt?: string; ok: boolean } | undefined
+  updates: { pending: number; processing: number; failed: number }
+  /** Each connector's health (docs/integrations.md). */
+  integrations?: ConnectorHealth[]
+}
+
+export function createMetrics(readQueueDepth: () => Promise<QueueDepth[] | undefined>, readOperations: () => Promise<OperationsReading | undefined> = async () => undefined) {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry })
 
@@ -31,6 +39,10 @@ export function createMetrics(readQueueDepth: () => Promise<QueueDepth[] | undef
     failed: new Gauge({ name: 'queue_jobs_failed', help: 'Jobs that failed for good (retained)', labelNames: labels, registers: [registry] }),
   }
 
+  const backupLastSuccess = new Gauge({ name: 'backup_last_success_timestamp_seconds', help: 'Unix time of the last successful backup (alert on time() minus this)', registers: [registry] })
+  const backupLastFailed = new Gauge({ name: 'backup_last_attempt_failed', help: '1 when the newest backup attempt failed', registers: [registry] })
+  const storedUpdates = new Gauge({ name: 'telegram_updates_stored', help: 'Stored Telegram updates not done, by status (failed = parked after its attempts)', labelNames: ['status'] as const, registers: [registry] })
+
   // Integration health is read from the database, so every replica reports the same figures.
   const connector = ['connector'] as const
   const integrationGauges = {
@@ -41,6 +53,7 @@ export function createMetrics(readQueueDepth: () => Promise<QueueDepth[] | undef
     latency: new Gauge({ name: 'integration_last_latency_seconds', help: 'Latency of the last successful partner call', labelNames: connector, registers: [registry] }),
     lastSuccess: new Gauge({ name: 'integration_last_success_timestamp_seconds', help: 'When the partner last answered well (Unix time)', labelNames: connector, registers: [registry] }),
   }
+
   return {
     registry,
     httpDuration,
@@ -55,9 +68,17 @@ export function createMetrics(readQueueDepth: () => Promise<QueueDepth[] | undef
         queueGauges.deferred.set({ queue: q.name }, q.deferred)
         queueGauges.failed.set({ queue: q.name }, q.failed)
       }
-      const health = await readIntegrations().catch(() => undefined)
+      const operations = await readOperations().catch(() => undefined)
+      backupLastSuccess.reset()
+      backupLastFailed.reset()
+      storedUpdates.reset()
+      if (operations) {
+        if (operations.backup?.lastSuccessAt) backupLastSuccess.set(Date.parse(operations.backup.lastSuccessAt) / 1000)
+        if (operations.backup) backupLastFailed.set(operations.backup.ok ? 0 : 1)
+        for (const status of ['pending', 'processing', 'failed'] as const) storedUpdates.set({ status }, operations.updates[status])
+      }
       for (const gauge of Object.values(integrationGauges)) gauge.reset()
-      for (const c of (health ?? []).filter((h) => h.configured || h.successCount + h.failureCount > 0)) {
+      for (const c of (operations?.integrations ?? []).filter((h) => h.configured || h.successCount + h.failureCount > 0)) {
         for (const [status, n] of Object.entries(c.deliveries)) integrationGauges.deliveries.set({ connector: c.connector, status }, n)
         integrationGauges.degraded.set({ connector: c.connector }, c.state === 'degraded' ? 1 : 0)
         integrationGauges.successes.set({ connector: c.connector }, c.successCount)

@@ -4,6 +4,8 @@ import { createLogger, type Logger } from './logger'
 import { createMetrics, type Metrics } from './metrics'
 import type { JobQueue } from '../jobs/queue'
 import { startServices, type AppServices } from '../composition-root'
+import { readBackupStatus } from '../services/backup/files'
+import { updateHealth } from '../services/telegram/updates'
 import { listConnectorHealth } from '../services/integrations/admin'
 
 export type { AppServices, JobDeps } from '../composition-root'
@@ -28,13 +30,16 @@ export function bootstrap(config: AppConfig): Bootstrap {
   if (current) return current
   const logger = createLogger({ level: config.logLevel, secrets: secretValues(config) })
   let queue: JobQueue | undefined
-  let services: AppServices | undefined
   const metrics = createMetrics(
     async () => queue?.depth(),
-    async () => (services ? listConnectorHealth(services.db, services.config) : undefined),
+    async () => {
+      const services = await ready.catch(() => undefined)
+      if (!services) return undefined
+      const [backup, updates, integrations] = await Promise.all([readBackupStatus(services.db), updateHealth(services.db, 0), listConnectorHealth(services.db, services.config)])
+      return { backup, updates, integrations }
+    },
   )
   const ready = startServices(config, logger, metrics, (q) => (queue = q))
-  ready.then((s) => (services = s)).catch(() => {})
   // Keep the rejection observable by awaiters without crashing the process as "unhandled".
   ready.catch(() => {})
   current = { config, logger, metrics, ready }

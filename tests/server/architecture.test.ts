@@ -33,6 +33,7 @@ const OWNED_TABLES: Record<string, readonly string[]> = {
   account: ['account'],
   audit: ['audit'],
   idempotency: ['idempotency'],
+  integrations: ['integrations'],
   auth: ['auth'],
   cart: ['cart'],
   catalog: ['catalog'],

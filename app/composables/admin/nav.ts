@@ -18,6 +18,7 @@ const SECTIONS: Section[] = [
   { to: '/admin/catalog', label: 'nav.catalog', permission: 'catalog.write', except: '/admin/catalog/categories' },
   { to: '/admin/catalog/categories', label: 'nav.categories', permission: 'catalog.write' },
   { to: '/admin/delivery', label: 'nav.delivery', permission: 'settings.write' },
+  { to: '/admin/integrations', label: 'nav.integrations', permission: 'integrations.manage' },
   { to: '/admin/users', label: 'nav.users', permission: 'roles.manage' },
   { to: '/admin/audit', label: 'nav.audit', permission: 'audit.read' },
   { to: '/admin/system', label: 'nav.system', permission: 'system.manage' },

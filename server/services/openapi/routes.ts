@@ -5,6 +5,7 @@ import { CategoryInputSchema, CategoryPatchSchema, IdParamsSchema, ProductInputS
 import { AddToCartSchema, AdminOrdersQuerySchema, DeliverySettingsPatchSchema, DeliveryZoneInputSchema, DeliveryZonePatchSchema, PickupPointInputSchema, PickupPointPatchSchema, CartLineParamsSchema, CartLineUpdateSchema, CheckoutQuoteSchema, CheckoutSchema, OrderParamsSchema, OrderStatusChangeSchema } from '#shared/schemas/orders'
 import { AdminPaymentsQuerySchema, PaymentsReportQuerySchema, RefundSchema } from '#shared/schemas/payments'
 import { SandboxCallbackBody, SandboxChatMessageBody, SandboxContactBody, SandboxChatQuery, SandboxInvoiceParams, SandboxInvoicePayBody, SandboxLaunchQuery, SandboxShippingBody } from '#shared/schemas/sandbox'
+import { BulkRetrySchema, LocateAddressSchema, ConnectorParamsSchema, DeliveriesQuerySchema, DeliveryParamsSchema, PartnerWebhookQuerySchema } from '#shared/schemas/integrations'
 import { RetryJobSchema, UpdateReplayParamsSchema } from '#shared/schemas/system'
 import type { ErrorCode } from '#shared/errors'
 import type { Permission } from '#shared/permissions'
@@ -55,6 +56,19 @@ export const ROUTES: RouteDoc[] = [
   { method: 'get', path: '/api/business', tag: 'operations', summary: 'The business profile, sandbox flag and the t.me link', auth: pub },
   // Telegram
   { method: 'post', path: '/api/telegram/webhook', tag: 'telegram', summary: 'Telegram updates; stored (deduped by update_id) before the 200', auth: { kind: 'telegram' }, errors: ['webhook_secret_mismatch', 'payload_too_large'], bodyLimit: 1 * MB },
+  // Integrations (docs/integrations.md)
+  { method: 'post', path: '/api/integrations/moysklad/webhook', tag: 'integrations', summary: "MoySklad's webhook (entity or stock change): `?secret=` as given to MoySklad; stored, then stock pulled by a job; a payload outside the contract is quarantined (still 202)", auth: pub, query: PartnerWebhookQuerySchema, errors: ['integration_webhook_unauthorized', 'integration_not_configured'] },
+  { method: 'get', path: '/api/admin/integrations', tag: 'integrations', summary: 'Health per connector: configured (never the secrets), "partner changed" warning, last success, error rate, latency, deliveries by status', auth: staff('integrations.manage') },
+  { method: 'get', path: '/api/admin/integrations/deliveries', tag: 'integrations', summary: 'The delivery log, newest first, by connector and status', auth: staff('integrations.manage'), query: DeliveriesQuerySchema },
+  { method: 'get', path: '/api/admin/integrations/deliveries/{id}', tag: 'integrations', summary: 'One delivery with its event, attempts, the partner answer and the contract issues', auth: staff('integrations.manage'), params: DeliveryParamsSchema, errors: ['not_found'] },
+  { method: 'post', path: '/api/admin/integrations/deliveries/{id}/retry', tag: 'integrations', summary: 'Send a held or dead delivery again (audited)', auth: staff('integrations.manage'), params: DeliveryParamsSchema, errors: ['not_found', 'conflict'] },
+  { method: 'post', path: '/api/admin/integrations/retry', tag: 'integrations', summary: 'Replay every held (or dead) delivery of a connector (audited)', auth: staff('integrations.manage'), body: BulkRetrySchema },
+  { method: 'post', path: '/api/admin/integrations/{connector}/dismiss-warning', tag: 'integrations', summary: 'Clear a "partner changed" warning once dealt with (audited)', auth: staff('integrations.manage'), params: ConnectorParamsSchema },
+  { method: 'post', path: '/api/admin/integrations/probe', tag: 'integrations', summary: 'Check every configured partner now: a harmless read whose answer must match its contract (hourly on its own)', auth: staff('integrations.manage') },
+  { method: 'post', path: '/api/admin/integrations/maps/locate', tag: 'integrations', summary: 'Geocode an address (Yandex Geocoder) and name the active delivery zones that cover it', auth: staff('orders.manage'), body: LocateAddressSchema, errors: ['integration_not_configured', 'partner_unavailable', 'partner_contract_changed'] },
+  { method: 'get', path: '/api/admin/integrations/inbound', tag: 'integrations', summary: 'Partner payloads received or pulled: applied, accepted, quarantined with the field paths', auth: staff('integrations.manage') },
+  { method: 'post', path: '/api/admin/integrations/warehouse/preview', tag: 'integrations', summary: "Dry run: what importing the warehouse's stock would change (our open orders subtracted)", auth: staff('integrations.manage'), errors: ['integration_not_configured', 'partner_unavailable', 'partner_contract_changed'] },
+  { method: 'post', path: '/api/admin/integrations/warehouse/apply', tag: 'integrations', summary: "Import the warehouse's stock now, all or nothing (audited)", auth: staff('integrations.manage'), errors: ['integration_not_configured', 'partner_unavailable', 'partner_contract_changed'] },
   // Identity
   { method: 'get', path: '/api/me', tag: 'identity', summary: 'The validated Telegram user and their roles', auth: tma },
   { method: 'patch', path: '/api/me', tag: 'identity', summary: "Change the user's language", auth: tma, body: UpdateMeSchema },

@@ -4,6 +4,7 @@ import { authWorkers } from './auth'
 import { notificationWorkers } from './notifications'
 import { orderWorkers } from './orders'
 import { paymentWorkers } from './payments'
+import { supportWorkers } from './support'
 import { telegramWorkers } from './telegram'
 
 /**
@@ -11,4 +12,4 @@ import { telegramWorkers } from './telegram'
  * list; services enqueue a job through its declaration (`services/<module>/jobs.ts`), which imports
  * no worker, so nothing imports in a circle.
  */
-export const jobWorkers: JobWorker<JobDeps>[] = [...telegramWorkers, ...authWorkers, ...orderWorkers, ...notificationWorkers, ...paymentWorkers]
+export const jobWorkers: JobWorker<JobDeps>[] = [...telegramWorkers, ...authWorkers, ...orderWorkers, ...notificationWorkers, ...paymentWorkers, ...supportWorkers]

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- the answers are read as loose JSON; their shapes are what the assertions check */
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createFakeBotApi, type FakeBotApi } from '../../server/telegram/fake-bot-api'

@@ -12,6 +12,7 @@ const TEXT = {
   rate: { ru: 'Вопрос закрыт. Оцените, пожалуйста, как мы помогли:', en: 'Your question is closed. How well did we help?' },
   waiting: { ru: (name: string, text: string) => `Новое обращение от ${name}:\n${text}`, en: (name: string, text: string) => `New support request from ${name}:\n${text}` },
   open: { ru: 'Открыть', en: 'Open' },
+  help: { ru: 'Ответы на вопросы', en: 'Answers to questions' },
 }
 
 export const supportWorkers = [
@@ -26,7 +27,9 @@ export const supportWorkers = [
     const customer = await chatRecipient(services.db, row.customerId)
     if (!customer || customer.blocked) return void (await recordDelivery(services.db, messageId, 'blocked'))
     try {
-      const outcome = await sendChatMessage(services, customer.id, row.message.text)
+      // Automatic answers carry the way into the answer base; an operator's reply is just their words.
+      const keyboard = row.message.kind === 'auto' ? Markup.inlineKeyboard([Markup.button.webApp(TEXT.help[customer.locale], new URL('/app/support', services.config.publicUrl).toString())]) : undefined
+      const outcome = await sendChatMessage(services, customer.id, row.message.text, keyboard)
       await recordDelivery(services.db, messageId, outcome)
       if (outcome === 'blocked') logger.info('customer blocked the bot; support reply not delivered', { messageId, userId: customer.id })
     } catch (error) {

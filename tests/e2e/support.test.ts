@@ -173,7 +173,7 @@ describe('support from the Mini App', () => {
     const found = await fetch(`${app.url}/api/support/articles?q=${encodeURIComponent('куагтв')}`).then((r) => r.json())
     expect(found.items.map((a: { slug: string }) => a.slug)).toContain('refunds')
     const article = await fetch(`${app.url}/api/support/articles/refunds`).then((r) => r.json())
-    expect(article.title.en).toBe('How do I get a refund?')
+    expect(article.title.en).toBe('Refunds: how do I get my money back?')
     expect((await api(EMMA, '/api/support/articles/refunds/feedback', { method: 'POST', body: { helpful: false } })).status).toBe(200)
 
     const key = randomUUID()

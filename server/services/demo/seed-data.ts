@@ -171,7 +171,7 @@ export const DEMO_ARTICLES: { slug: string; category: string; title: LocalizedTe
   {
     slug: 'refunds',
     category: 'payment',
-    title: { ru: 'Как вернуть деньги за заказ?', en: 'How do I get a refund?' },
+    title: { ru: 'Возврат денег: как вернуть оплату за заказ?', en: 'Refunds: how do I get my money back?' },
     body: {
       ru: 'Если заказ ещё не начали готовить, отмените его в приложении — деньги вернутся на карту за 3–5 рабочих дней. Если что-то не так с уже доставленным заказом, напишите оператору: вернём деньги или привезём замену.',
       en: 'If we have not started on the order, cancel it in the app and the money returns to your card within 3-5 business days. If something is wrong with a delivered order, write to an operator: we refund or bring a replacement.',

@@ -21,7 +21,7 @@ const ru = {
     booking: 'Мастер-классы',
     bookingHint: 'Запись на свободное время',
     support: 'Помощь',
-    supportHint: 'Ответы на вопросы и оператор',
+    supportHint: 'Ответы и оператор',
     account: 'Профиль',
     accountHint: 'Язык, заказы, записи',
     hours: 'Часы работы',

@@ -202,3 +202,23 @@ describe('support from the Mini App', () => {
     expect((await fetch(`${app.url}/api/support/articles/nope`)).status).toBe(404)
   })
 })
+
+describe('public answer pages', () => {
+  it('serves /faq and /faq/<slug> as HTML with FAQPage JSON-LD, a deep link into the Mini App, and lists them in the sitemap', async () => {
+    const list = await fetch(`${app.url}/faq?lang=en`)
+    expect(list.status).toBe(200)
+    const listHtml = await list.text()
+    expect(listHtml).toContain('Refunds: how do I get my money back?')
+    expect(listHtml).not.toMatch(/<script(?![^>]*application\/ld\+json)[^>]*>/)
+    const page = await fetch(`${app.url}/faq/refunds`)
+    expect(page.status).toBe(200)
+    const html = await page.text()
+    const blocks = [...html.matchAll(/<script type="application\/ld\+json"[^>]*>([^<]*)<\/script>/g)].map((m) => JSON.parse(m[1]!))
+    const faq = blocks.find((b) => b['@type'] === 'FAQPage')
+    expect(faq.mainEntity[0]).toMatchObject({ '@type': 'Question', name: 'Возврат денег: как вернуть оплату за заказ?', acceptedAnswer: { '@type': 'Answer', text: expect.stringContaining('3–5') } })
+    expect(html).toContain('startapp=faq_refunds')
+    expect((await fetch(`${app.url}/faq/no-such-answer`)).status).toBe(404)
+    const sitemap = await (await fetch(`${app.url}/sitemap.xml`)).text()
+    expect(sitemap).toContain('https://shop.example.com/faq/refunds</loc>')
+  })
+})

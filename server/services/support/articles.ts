@@ -91,3 +91,9 @@ export async function updateArticle(ctx: ServiceContext, id: number, patch: Part
     throw error
   }
 }
+
+/** The answer base's public pages for the sitemap: the list and every published article. */
+export async function articleSitemapEntries(db: DbOrTx) {
+  const rows = await db.select({ slug: supportArticles.slug, updatedAt: supportArticles.updatedAt }).from(supportArticles).where(eq(supportArticles.published, true)).orderBy(asc(supportArticles.id))
+  return [{ path: '/faq', lastmod: undefined }, ...rows.map((r) => ({ path: `/faq/${r.slug}`, lastmod: r.updatedAt }))]
+}

@@ -50,10 +50,10 @@ export function isSupportMessage(ctx: Context) {
 export async function onSupportMessage(ctx: Context, services: AppServices) {
   const from = ctx.from!
   const message = ctx.message as unknown as Raw & { message_id: number }
-  await syncTelegramUser(services.db, { id: from.id, firstName: from.first_name, lastName: from.last_name, username: from.username, languageCode: from.language_code }, { source: 'bot', ownerIds: services.config.adminTelegramIds })
+  const { user } = await syncTelegramUser(services.db, { id: from.id, firstName: from.first_name, lastName: from.last_name, username: from.username, languageCode: from.language_code }, { source: 'bot', ownerIds: services.config.adminTelegramIds })
   // Writing to the bot means the customer wants our messages again.
   await clearBotBlocked(services.db, from.id)
-  const locale = await chatLocale(services.db, from.id, from.language_code)
+  const locale = user.locale
   const attachment = attachmentOf(message)
   if (attachment?.size !== undefined && attachment.size > MAX_FILE_BYTES) return void (await ctx.reply(TEXT.unsupported[locale]))
   const text = typeof message.text === 'string' ? message.text : typeof message.caption === 'string' ? message.caption : null

@@ -6,6 +6,7 @@ import { AddToCartSchema, AdminOrdersQuerySchema, DeliverySettingsPatchSchema, D
 import { AdminPaymentsQuerySchema, PaymentsReportQuerySchema, RefundSchema } from '#shared/schemas/payments'
 import { SandboxCallbackBody, SandboxChatMessageBody, SandboxContactBody, SandboxChatQuery, SandboxInvoiceParams, SandboxInvoicePayBody, SandboxLaunchQuery, SandboxShippingBody } from '#shared/schemas/sandbox'
 import { ArticleFeedbackSchema, ArticleIdParamsSchema, ArticleInputSchema, ArticlePatchSchema, ArticleSlugParamsSchema, ArticlesQuerySchema, AssignSchema, ConversationParamsSchema, ConversationStatusSchema, InboxQuerySchema, OperatorMessageSchema, RatingSchema, SupportHoursSchema, SupportMessageParamsSchema, SupportMessageSchema } from '#shared/schemas/support'
+import { RetryJobSchema, UpdateReplayParamsSchema } from '#shared/schemas/system'
 import type { ErrorCode } from '#shared/errors'
 import type { Permission } from '#shared/permissions'
 
@@ -131,6 +132,9 @@ export const ROUTES: RouteDoc[] = [
   { method: 'patch', path: '/api/admin/support/articles/{id}', tag: 'support', summary: 'Edit or hide an article (audited)', auth: staff('support.manage'), params: ArticleIdParamsSchema, body: ArticlePatchSchema, errors: ['not_found', 'conflict'] },
   { method: 'get', path: '/api/admin/support/hours', tag: 'support', summary: 'Support hours, auto-reply and expected wait', auth: staff('support.reply') },
   { method: 'post', path: '/api/admin/support/hours', tag: 'support', summary: 'Set support hours, auto-reply and expected wait (audited)', auth: staff('support.manage'), body: SupportHoursSchema },
+  { method: 'get', path: '/api/admin/system', tag: 'admin', summary: 'System page: version, uptime, migrations, queue depths and failed jobs, Telegram updates and webhook, backups', auth: staff('system.manage') },
+  { method: 'post', path: '/api/admin/system/jobs/retry', tag: 'admin', summary: 'Run a failed job once more (audited)', auth: staff('system.manage'), body: RetryJobSchema, errors: ['not_found', 'conflict'] },
+  { method: 'post', path: '/api/admin/system/updates/{updateId}/replay', tag: 'admin', summary: 'Hand a parked (failed) Telegram update to the bot again (audited)', auth: staff('system.manage'), params: UpdateReplayParamsSchema, errors: ['not_found'] },
   // Sandbox (only without a real bot token)
   { method: 'get', path: '/api/sandbox/launch', tag: 'sandbox', summary: 'Signed launch parameters for a demo person', auth: pub, query: SandboxLaunchQuery, errors: ['not_found'] },
   { method: 'get', path: '/api/sandbox/chat', tag: 'sandbox', summary: 'What the bot sent to a demo person', auth: pub, query: SandboxChatQuery, errors: ['not_found'] },

@@ -50,6 +50,7 @@ export const ERROR_CODES = {
   already_refunded: { status: 409, description: 'The payment has been refunded in full.' },
   partial_refund_unavailable: { status: 409, description: 'Telegram Stars payments can only be refunded in full.' },
   refund_failed: { status: 502, description: 'Telegram refused the refund; `message` says why. Nothing changed.' },
+  conversation_closed: { status: 409, description: 'The support conversation is closed; the customer opens a new one by writing again.' },
   telegram_unavailable: { status: 502, description: 'Telegram did not answer or refused the call; `message` says why. Nothing was stored; try again later.' },
   internal_error: { status: 500, description: 'An unexpected error; the request id in the response helps find it in the logs.' },
 } as const satisfies Record<string, { status: number; description: string }>

@@ -29,6 +29,8 @@ export const PERMISSIONS = {
   'orders.manage': OFFICE,
   'bookings.manage': OFFICE,
   'support.reply': OFFICE,
+  /** The answer base and the support hours. */
+  'support.manage': MANAGEMENT,
   'forms.fill': ALL_STAFF,
 } as const satisfies Record<string, readonly Role[]>
 

@@ -6,6 +6,7 @@ import { integrationWorkers } from './integrations'
 import { notificationWorkers } from './notifications'
 import { orderWorkers } from './orders'
 import { paymentWorkers } from './payments'
+import { supportWorkers } from './support'
 import { telegramWorkers } from './telegram'
 
 /**
@@ -13,4 +14,4 @@ import { telegramWorkers } from './telegram'
  * list; services enqueue a job through its declaration (`services/<module>/jobs.ts`), which imports
  * no worker, so nothing imports in a circle.
  */
-export const jobWorkers: JobWorker<JobDeps>[] = [...telegramWorkers, ...authWorkers, ...orderWorkers, ...notificationWorkers, ...paymentWorkers, ...backupWorkers, ...integrationWorkers]
+export const jobWorkers: JobWorker<JobDeps>[] = [...telegramWorkers, ...authWorkers, ...orderWorkers, ...notificationWorkers, ...paymentWorkers, ...supportWorkers, ...backupWorkers, ...integrationWorkers]

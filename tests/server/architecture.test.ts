@@ -39,6 +39,7 @@ const OWNED_TABLES: Record<string, readonly string[]> = {
   catalog: ['catalog'],
   delivery: ['delivery'],
   orders: ['orders'],
+  support: ['support'],
   payments: ['payments'],
   settings: ['settings'],
   telegram: ['telegram'],

@@ -138,3 +138,61 @@ export const DEMO_PEOPLE = [
   { key: 'staff', telegramId: 9_000_000_020, firstName: 'Дмитрий', lastName: 'Курьеров', username: 'dmitry_courier', languageCode: 'ru', phone: '79161234520', roles: ['staff'] as const },
   { key: 'owner', telegramId: 9_000_000_099, firstName: 'Алексей', lastName: 'Зернов', username: 'zerno_owner', languageCode: 'ru', phone: '79161234599', roles: ['owner'] as const },
 ]
+
+/** The demo answer base: what a coffee shop's customers ask most, in both languages. */
+export const DEMO_ARTICLES: { slug: string; category: string; title: LocalizedText; body: LocalizedText }[] = [
+  {
+    slug: 'delivery-time',
+    category: 'delivery',
+    title: { ru: 'Сколько ждать доставку?', en: 'How long does delivery take?' },
+    body: {
+      ru: 'Курьер привозит заказ в центре Москвы за 40 минут, в остальных зонах — до 90 минут. Статус заказа виден в приложении в разделе «Заказы», а о каждом шаге мы пишем в этот чат.',
+      en: 'A courier brings your order within 40 minutes in central Moscow and within 90 minutes elsewhere. The order status is in the app under Orders, and we write to this chat at every step.',
+    },
+  },
+  {
+    slug: 'delivery-zones',
+    category: 'delivery',
+    title: { ru: 'Куда вы доставляете и сколько это стоит?', en: 'Where do you deliver and what does it cost?' },
+    body: {
+      ru: 'Доставляем в пределах МКАД. Стоимость зависит от зоны и указана при оформлении; от суммы заказа, указанной для зоны, доставка бесплатна. Самовывоз с Покровки — всегда бесплатно.',
+      en: 'We deliver within the MKAD ring road. The price depends on the zone and is shown at checkout; above the zone\'s free-delivery amount it costs nothing. Pickup at Pokrovka is always free.',
+    },
+  },
+  {
+    slug: 'payment-methods',
+    category: 'payment',
+    title: { ru: 'Как можно оплатить заказ?', en: 'How can I pay?' },
+    body: {
+      ru: 'Картой прямо в Telegram при оформлении, звёздами Telegram за цифровые товары, либо наличными или картой курьеру при получении.',
+      en: 'By card right in Telegram at checkout, with Telegram Stars for digital goods, or in cash or by card to the courier on delivery.',
+    },
+  },
+  {
+    slug: 'refunds',
+    category: 'payment',
+    title: { ru: 'Возврат денег: как вернуть оплату за заказ?', en: 'Refunds: how do I get my money back?' },
+    body: {
+      ru: 'Если заказ ещё не начали готовить, отмените его в приложении — деньги вернутся на карту за 3–5 рабочих дней. Если что-то не так с уже доставленным заказом, напишите оператору: вернём деньги или привезём замену.',
+      en: 'If we have not started on the order, cancel it in the app and the money returns to your card within 3-5 business days. If something is wrong with a delivered order, write to an operator: we refund or bring a replacement.',
+    },
+  },
+  {
+    slug: 'change-order',
+    category: 'orders',
+    title: { ru: 'Можно ли изменить заказ?', en: 'Can I change my order?' },
+    body: {
+      ru: 'Пока заказ в статусе «Новый», его можно отменить и оформить заново. Если его уже готовят, напишите оператору — постараемся успеть.',
+      en: 'While the order is New you can cancel it and place it again. If we are already preparing it, write to an operator and we will try to catch it in time.',
+    },
+  },
+  {
+    slug: 'allergens',
+    category: 'menu',
+    title: { ru: 'Где посмотреть состав и аллергены?', en: 'Where can I see ingredients and allergens?' },
+    body: {
+      ru: 'Состав, калорийность и аллергены указаны в карточке каждого блюда в меню. Растительное молоко можно выбрать в опциях напитка.',
+      en: 'Ingredients, calories and allergens are on each item\'s page in the menu. Plant milk is one of the drink options.',
+    },
+  },
+]

@@ -6,6 +6,7 @@ import { AddToCartSchema, AdminOrdersQuerySchema, DeliverySettingsPatchSchema, D
 import { AdminPaymentsQuerySchema, PaymentsReportQuerySchema, RefundSchema } from '#shared/schemas/payments'
 import { SandboxCallbackBody, SandboxChatMessageBody, SandboxContactBody, SandboxChatQuery, SandboxInvoiceParams, SandboxInvoicePayBody, SandboxLaunchQuery, SandboxShippingBody } from '#shared/schemas/sandbox'
 import { BulkRetrySchema, LocateAddressSchema, ConnectorParamsSchema, DeliveriesQuerySchema, DeliveryParamsSchema, PartnerWebhookQuerySchema } from '#shared/schemas/integrations'
+import { ArticleFeedbackSchema, ArticleIdParamsSchema, ArticleInputSchema, ArticlePatchSchema, ArticleSlugParamsSchema, ArticlesQuerySchema, AssignSchema, ConversationParamsSchema, ConversationStatusSchema, InboxQuerySchema, OperatorMessageSchema, RatingSchema, SupportHoursSchema, SupportMessageParamsSchema, SupportMessageSchema } from '#shared/schemas/support'
 import { RetryJobSchema, UpdateReplayParamsSchema } from '#shared/schemas/system'
 import type { ErrorCode } from '#shared/errors'
 import type { Permission } from '#shared/permissions'
@@ -80,6 +81,13 @@ export const ROUTES: RouteDoc[] = [
   { method: 'get', path: '/api/catalog/products', tag: 'catalog', summary: 'Products with filters, search (Russian/English word forms, typos) and a cursor', auth: pub, query: ProductListQuerySchema },
   { method: 'get', path: '/api/catalog/products/{slug}', tag: 'catalog', summary: 'One product with options and gallery', auth: pub, params: ProductSlugParamsSchema, errors: ['not_found'] },
   { method: 'get', path: '/api/catalog/facets', tag: 'catalog', summary: 'Price bounds and tags for filters', auth: pub },
+  // Support (customers)
+  { method: 'get', path: '/api/support/articles', tag: 'support', summary: 'The answer base, searched as you type (word forms, typos, keyboard layout)', auth: pub, query: ArticlesQuerySchema },
+  { method: 'get', path: '/api/support/articles/{slug}', tag: 'support', summary: 'One published article (plain text in both languages)', auth: pub, params: ArticleSlugParamsSchema, errors: ['not_found'] },
+  { method: 'post', path: '/api/support/articles/{slug}/feedback', tag: 'support', summary: '"Did this help?"', auth: tma, params: ArticleSlugParamsSchema, body: ArticleFeedbackSchema, errors: ['not_found'] },
+  { method: 'get', path: '/api/support/conversation', tag: 'support', summary: "The customer's conversation (open, else the last) and whether operators are at work now", auth: tma },
+  { method: 'post', path: '/api/support/messages', tag: 'support', summary: 'Talk to a person: a message into the conversation, with the article tried and the order (201; a retry answers 200)', auth: tma, body: SupportMessageSchema, idempotencyKey: 'required', errors: ['not_found'] },
+  { method: 'post', path: '/api/support/conversations/{id}/rating', tag: 'support', summary: 'Rate a closed conversation 1-5 with a comment', auth: tma, params: ConversationParamsSchema, body: RatingSchema, errors: ['not_found', 'conflict'] },
   // Cart and orders
   { method: 'get', path: '/api/cart', tag: 'cart', summary: "The customer's cart, priced now, with what changed per line", auth: tma },
   { method: 'post', path: '/api/cart/items', tag: 'cart', summary: 'Add a product (with options) to the cart', auth: tma, body: AddToCartSchema, errors: ['not_found', 'invalid_options', 'insufficient_stock', 'cart_full', 'cart_currency_mismatch'] },
@@ -127,6 +135,17 @@ export const ROUTES: RouteDoc[] = [
   { method: 'get', path: '/api/admin/payments/export.csv', tag: 'admin', summary: 'Payments as CSV', auth: staff('payments.read'), query: AdminPaymentsQuerySchema, produces: 'text/csv' },
   { method: 'get', path: '/api/admin/payments/reconciliations', tag: 'admin', summary: 'Stars reconciliation reports', auth: staff('payments.read') },
   { method: 'post', path: '/api/admin/payments/reconciliations', tag: 'admin', summary: 'Run the Stars reconciliation now and return its report (3 a minute per operator)', auth: staff('payments.read'), errors: ['telegram_unavailable', 'rate_limited'] },
+  { method: 'get', path: '/api/admin/support/conversations', tag: 'support', summary: 'The support inbox: a folder (new, mine, waiting, closed, open) with counters and a cursor', auth: staff('support.reply'), query: InboxQuerySchema },
+  { method: 'get', path: '/api/admin/support/conversations/{id}', tag: 'support', summary: 'A conversation with every message (notes, delivery states), the customer and their recent orders; marks it read', auth: staff('support.reply'), params: ConversationParamsSchema, errors: ['not_found'] },
+  { method: 'post', path: '/api/admin/support/conversations/{id}/messages', tag: 'support', summary: 'Reply to the customer (queued to their chat) or leave an internal note (audited)', auth: staff('support.reply'), params: ConversationParamsSchema, body: OperatorMessageSchema, idempotencyKey: 'required', errors: ['not_found', 'conversation_closed'] },
+  { method: 'post', path: '/api/admin/support/conversations/{id}/assign', tag: 'support', summary: 'Assign to an operator or to nobody (audited)', auth: staff('support.reply'), params: ConversationParamsSchema, body: AssignSchema, errors: ['not_found'] },
+  { method: 'post', path: '/api/admin/support/conversations/{id}/status', tag: 'support', summary: 'Open, waiting or closed; closing asks the customer for a rating (audited)', auth: staff('support.reply'), params: ConversationParamsSchema, body: ConversationStatusSchema, errors: ['not_found', 'conflict'] },
+  { method: 'post', path: '/api/admin/support/messages/{id}/retry', tag: 'support', summary: 'Send an undelivered (failed or blocked) reply again', auth: staff('support.reply'), params: SupportMessageParamsSchema, errors: ['not_found', 'conflict'] },
+  { method: 'get', path: '/api/admin/support/articles', tag: 'support', summary: 'Every answer-base article with its "did this help?" counts', auth: staff('support.reply') },
+  { method: 'post', path: '/api/admin/support/articles', tag: 'support', summary: 'Add an article (audited)', auth: staff('support.manage'), body: ArticleInputSchema, errors: ['conflict'] },
+  { method: 'patch', path: '/api/admin/support/articles/{id}', tag: 'support', summary: 'Edit or hide an article (audited)', auth: staff('support.manage'), params: ArticleIdParamsSchema, body: ArticlePatchSchema, errors: ['not_found', 'conflict'] },
+  { method: 'get', path: '/api/admin/support/hours', tag: 'support', summary: 'Support hours, auto-reply and expected wait', auth: staff('support.reply') },
+  { method: 'post', path: '/api/admin/support/hours', tag: 'support', summary: 'Set support hours, auto-reply and expected wait (audited)', auth: staff('support.manage'), body: SupportHoursSchema },
   { method: 'get', path: '/api/admin/system', tag: 'admin', summary: 'System page: version, uptime, migrations, queue depths and failed jobs, Telegram updates and webhook, backups', auth: staff('system.manage') },
   { method: 'post', path: '/api/admin/system/jobs/retry', tag: 'admin', summary: 'Run a failed job once more (audited)', auth: staff('system.manage'), body: RetryJobSchema, errors: ['not_found', 'conflict'] },
   { method: 'post', path: '/api/admin/system/updates/{updateId}/replay', tag: 'admin', summary: 'Hand a parked (failed) Telegram update to the bot again (audited)', auth: staff('system.manage'), params: UpdateReplayParamsSchema, errors: ['not_found'] },

@@ -37,6 +37,7 @@ const OWNED_TABLES: Record<string, readonly string[]> = {
   cart: ['cart'],
   catalog: ['catalog'],
   delivery: ['delivery'],
+  forms: ['forms'],
   orders: ['orders'],
   payments: ['payments'],
   settings: ['settings'],

@@ -27,6 +27,8 @@ export const PERMISSIONS = {
   'orders.manage': OFFICE,
   'bookings.manage': OFFICE,
   'support.reply': OFFICE,
+  /** See and handle submissions (status, assignee, CSV). */
+  'forms.submissions': OFFICE,
   'forms.fill': ALL_STAFF,
 } as const satisfies Record<string, readonly Role[]>
 

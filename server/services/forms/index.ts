@@ -239,7 +239,7 @@ export async function listSubmissions(db: DbOrTx, query: AdminSubmissionsQuery) 
     .orderBy(desc(formSubmissions.id))
     .limit(query.limit + 1)
   const items = rows.slice(0, query.limit)
-  return { items, nextCursor: rows.length > query.limit ? items.at(-1)!.submission.id : null }
+  return { items, nextBefore: rows.length > query.limit ? items.at(-1)!.submission.id : null }
 }
 
 /** One submission with the definition it was filled with (labels for every answer). */

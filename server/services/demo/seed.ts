@@ -1,11 +1,11 @@
 import { and, eq, inArray, isNull, notInArray, sql } from 'drizzle-orm'
 import type { DbOrTx, Database } from '../../db/client'
-import { bookingResourceServices, bookingResources, bookingServices, categories, deliveryZones, pickupPoints, products, userRoles, users } from '../../db/schema'
+import { bookingResourceServices, bookingResources, bookingServices, categories, deliveryZones, formVersions, forms, pickupPoints, products, userRoles, users } from '../../db/schema'
 import { ensureSetting, setSetting } from '../settings'
 import { recordAudit } from '../audit'
 import { TELEGRAM_SHIPPING_SETTING } from '../delivery/shipping'
 import type { createFileStore } from '../files'
-import { DEMO_BUSINESS, DEMO_CATEGORIES, DEMO_DELIVERY_ZONES, DEMO_PEOPLE, DEMO_PICKUP_POINTS, DEMO_PRODUCTS, DEMO_RESOURCES, DEMO_SERVICES } from './seed-data'
+import { DEMO_BUSINESS, DEMO_CATEGORIES, DEMO_DELIVERY_ZONES, DEMO_FORMS, DEMO_PEOPLE, DEMO_PICKUP_POINTS, DEMO_PRODUCTS, DEMO_RESOURCES, DEMO_SERVICES } from './seed-data'
 
 /** True on a brand-new installation: nothing in the catalog and no seed recorded. */
 export async function isDatabaseEmpty(db: DbOrTx) {
@@ -100,6 +100,13 @@ export async function seedDemoData(db: Database, options: SeedOptions = { people
     const resourceIds = new Map((await tx.select({ id: bookingResources.id, slug: bookingResources.slug }).from(bookingResources)).map((r) => [r.slug, r.id]))
     const links = DEMO_RESOURCES.flatMap((r) => r.services.map((s) => ({ resourceId: resourceIds.get(r.slug)!, serviceId: serviceIds.get(s)! })))
     await tx.insert(bookingResourceServices).values(links).onConflictDoNothing()
+
+    const newForms = await tx
+      .insert(forms)
+      .values(DEMO_FORMS.map((f) => ({ ...f, description: f.description ?? null, publishedVersion: 1 })))
+      .onConflictDoNothing({ target: forms.slug })
+      .returning()
+    if (newForms.length) await tx.insert(formVersions).values(newForms.map((f) => ({ formId: f.id, version: 1, title: f.title, definition: f.definition })))
 
     if (options.people) await seedDemoPeople(tx)
 

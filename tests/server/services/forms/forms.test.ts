@@ -5,6 +5,8 @@ import { formSubmissions, users } from '../../../../server/db/schema'
 import { createForm, listFillableForms, openForm, publishForm, saveDraft, submitForm, updateForm, updateSubmission, mySubmissions, listSubmissions } from '../../../../server/services/forms'
 import { exportSubmissionsCsv } from '../../../../server/services/forms/export'
 import type { DomainError } from '../../../../server/utils/errors'
+import { seedDemoData } from '../../../../server/services/demo/seed'
+import { DEMO_FORMS } from '../../../../server/services/demo/seed-data'
 import { AdminSubmissionsQuerySchema, FormInputSchema, checkFormValues, type FormInput } from '../../../../shared/schemas/forms'
 import { createTestDatabase, engine } from '../../../helpers/db'
 import { createTestServices, type TestServices } from '../../../helpers/context'
@@ -159,5 +161,15 @@ describe(`forms on ${engine}`, () => {
     const csv = await exportSubmissionsCsv(handle.db, AdminSubmissionsQuerySchema.parse({ form: 'visit' }), 'https://shop.example')
     expect(csv).toContain('https://shop.example/files/forms/00000000-0000-4000-8000-000000000001.jpg; https://shop.example/files/forms/00000000-0000-4000-8000-000000000002.jpg')
     expect(csv).toContain('"55.75, 37.61"')
+  })
+
+  it('seeds valid, published demo forms in Russian and English, once', async () => {
+    for (const form of DEMO_FORMS) expect(FormInputSchema.safeParse(form).success).toBe(true)
+    await seedDemoData(handle.db, { people: false })
+    await seedDemoData(handle.db, { people: false })
+    const opened = await openForm(await person(CUSTOMER), 'catering')
+    expect(opened.version.version).toBe(1)
+    expect(opened.version.title).toEqual({ ru: 'Заявка на кейтеринг', en: 'Catering request' })
+    expect((await listFillableForms(await person(FIELD, ['staff']))).map((f) => f.slug)).toEqual(expect.arrayContaining(['catering', 'visit-report']))
   })
 })

@@ -50,10 +50,11 @@ export function useFormFill(slug: () => string) {
   const visibleFields = computed(() => (steps.value[step.value]?.fields ?? []).filter((f) => isFieldVisible(definition.value!, f, values.value)))
   const isLast = computed(() => step.value >= steps.value.length - 1)
 
-  function adopt(server: ServerDraft, keepLocal: string[]) {
+  /** Takes the server's draft, keeping the answers this device changed since its last save (and, mid-edit, its step). */
+  function adopt(server: ServerDraft, keepLocal: string[], followStep: boolean) {
     const mine = Object.fromEntries(keepLocal.filter((k) => k in values.value).map((k) => [k, values.value[k]]))
     values.value = { ...server.values, ...mine }
-    step.value = Math.min(Math.max(step.value, server.step), Math.max(0, steps.value.length - 1))
+    if (followStep) step.value = Math.min(server.step, Math.max(0, steps.value.length - 1))
     local = { version: form.value!.version, values: values.value, step: step.value, baseRevision: server.revision, changed: keepLocal, updatedAt: new Date().toISOString() }
   }
 
@@ -82,10 +83,9 @@ export function useFormFill(slug: () => string) {
       values.value = saved.values
       step.value = Math.min(saved.step, opened.definition.steps.length - 1)
       local = saved
-      if (server && server.revision > saved.baseRevision) adopt(server, saved.changed)
+      if (server && server.revision > saved.baseRevision) adopt(server, saved.changed, !saved.changed.length)
     } else if (server) {
-      step.value = 0
-      adopt(server, [])
+      adopt(server, [], true)
     }
     restored.value = Object.keys(values.value).length > 0
     ready = true
@@ -93,23 +93,26 @@ export function useFormFill(slug: () => string) {
   }
 
   async function saveLocal(changedKeys: string[]) {
+    if (!ready) return
     const changed = [...new Set([...(local?.changed ?? []), ...changedKeys])]
     local = { version: form.value!.version, values: JSON.parse(JSON.stringify(values.value)), step: step.value, baseRevision: local?.baseRevision ?? 0, changed, updatedAt: new Date().toISOString() }
     await localSet(localKey(), local)
   }
 
   function scheduleSave() {
+    if (!ready) return
     sync.value = 'device'
     if (timer) clearTimeout(timer)
     timer = setTimeout(() => void saveServer(), SAVE_DELAY_MS)
   }
 
   async function saveServer(retry = true): Promise<void> {
-    if (!local || !form.value) return
+    if (!local || !form.value || !ready) return
     const sending = local
     sync.value = 'saving'
     try {
       const saved = await api.post<ServerDraft>(`/api/forms/${slug()}/draft`, { version: sending.version, values: sending.values, step: sending.step, baseRevision: sending.baseRevision })
+      if (!ready || !local) return
       // Answers typed while this save was on its way stay marked for the next one.
       const later = local === sending ? [] : local.changed.filter((k) => JSON.stringify(local!.values[k]) !== JSON.stringify(sending.values[k]))
       local = { ...local, baseRevision: saved.revision, changed: later }
@@ -118,9 +121,9 @@ export function useFormFill(slug: () => string) {
       if (later.length) scheduleSave()
     } catch (e) {
       const failure = asApiError(e)
-      if (failure.code === 'draft_conflict' && retry) {
+      if (failure.code === 'draft_conflict' && retry && ready && local) {
         const current = (failure.details as { draft: ServerDraft | null }).draft
-        if (current) adopt(current, local.changed)
+        if (current) adopt(current, local.changed, false)
         else local = { ...local, baseRevision: 0 }
         await localSet(localKey(), local)
         return saveServer(false)
@@ -170,8 +173,10 @@ export function useFormFill(slug: () => string) {
     }
     const answers = Object.fromEntries(Object.keys(result.values).map((k) => [k, values.value[k]]))
     const item = await outbox.enqueue({ slug: slug(), title: form.value!.title, version: form.value!.version, values: answers })
+    // Sent (or waiting in the outbox): the draft is finished here; no late save may bring it back.
     if (timer) clearTimeout(timer)
     ready = false
+    local = null
     await localDelete(localKey())
     return item
   }

@@ -66,6 +66,9 @@ const SCREENS: Screen[] = [
   { name: 'category-editor', path: '/admin/catalog/categories', ready: '[data-testid="categories-table"] tbody tr', open: (page) => page.locator('tr[data-category="coffee"] button').click() },
   { name: 'delivery', path: '/admin/delivery', ready: '[data-testid="zones-table"] tbody tr' },
   { name: 'delivery-zone', path: '/admin/delivery', ready: '[data-testid="zones-table"] tbody tr', open: (page) => page.getByTestId('zones-table').locator('tbody tr button').first().click() },
+  { name: 'forms', path: '/admin/forms', ready: '[data-testid="forms-table"] tbody tr' },
+  { name: 'form-editor', path: '/admin/forms', ready: '[data-testid="forms-table"] tbody tr', open: (page) => page.getByTestId('forms-table').locator('tbody tr button').first().click() },
+  { name: 'form-submissions', path: '/admin/forms/submissions', ready: '[data-testid="submissions-export"]' },
   { name: 'users', path: '/admin/users', ready: '[data-testid="users-table"] tbody tr' },
   { name: 'audit', path: '/admin/audit', ready: '[data-testid="audit-table"] tbody tr', open: (page) => page.locator('tr[data-action="payment.refund"]').getByRole('button').click() },
 ]

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Frame, Page } from 'playwright-core'
 import { startApp, type RunningApp } from '../helpers/app'
-import { launchBrowser, openSandboxPage, phoneScreenshot, plainText, sandboxLaunch } from '../helpers/browser'
+import { launchBrowser, openSandboxPage, phoneScreenshot, plainText, sandboxLaunch, screenshot } from '../helpers/browser'
+import { expectAdminScreen, pageOverflow, sandboxAdminLink } from '../helpers/admin'
 
 /**
  * Forms that never lose a value (issue 16), against the built app in sandbox mode: a customer fills
@@ -37,7 +38,7 @@ async function api<T = Record<string, unknown>>(path: string, person: string, in
   })
   return { status: res.status, body: (await res.json().catch(() => null)) as T }
 }
-type Submission = { id: number; form: { slug: string }; userId: number; byStaff: boolean; values: Record<string, unknown> }
+type Submission = { id: number; form: { slug: string }; userId: number; byStaff: boolean; status: string; values: Record<string, unknown> }
 const submissionsOf = async (form: string, userId: number) => (await api<{ items: Submission[] }>(`/api/admin/form-submissions?form=${form}`, 'owner')).body.items.filter((s) => s.userId === userId)
 const CUSTOMER_EN = 9_000_000_002
 const STAFF = 9_000_000_020
@@ -182,5 +183,50 @@ describe('the forms API', () => {
     const csv = await (await fetch(`${app.url}/api/admin/form-submissions/export.csv?form=visit-report`, { headers: { authorization: `tma ${await initDataOf('owner')}` } })).text()
     expect(csv).toContain('55.7652, 37.6055')
     expect(csv).toContain(photos[1]!)
+  })
+})
+
+describe('operators in /admin', () => {
+  it('see the field report with its photos and map link, move it along, and edit and publish a form', async () => {
+    for (const [size, viewport] of [['phone', { width: 390, height: 844 }], ['desktop', { width: 1440, height: 900 }]] as const) {
+      const context = await browser.newContext({ viewport, locale: 'en-US' })
+      await context.addInitScript(() => localStorage.setItem('admin.locale', 'en'))
+      const admin = await context.newPage()
+      await admin.goto(await sandboxAdminLink(app.url, 'owner'))
+      await admin.waitForURL(`${app.url}/admin`)
+      await admin.goto(`${app.url}/admin/forms/submissions?form=visit-report`)
+      await admin.getByTestId('submissions-table').locator('tbody tr').first().waitFor()
+      await admin.getByTestId('submissions-table').locator('tbody tr button').first().click()
+      const detail = admin.getByTestId('submission-detail')
+      await detail.waitFor()
+      expect(await detail.locator('img').count()).toBe(2)
+      expect(await detail.locator('a:has-text("Open on the map")').getAttribute('href')).toContain('mlat=55.7652')
+      await expectAdminScreen(admin, `form-submission-${size}-en`)
+      expect(await pageOverflow(admin)).toBeLessThanOrEqual(0)
+      await context.close()
+    }
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US' })
+    await context.addInitScript(() => localStorage.setItem('admin.locale', 'en'))
+    const admin = await context.newPage()
+    await admin.goto(await sandboxAdminLink(app.url, 'owner'))
+    await admin.waitForURL(`${app.url}/admin`)
+    await admin.goto(`${app.url}/admin/forms/submissions?form=visit-report`)
+    await admin.getByTestId('submissions-table').locator('tbody tr button').first().click()
+    await admin.selectOption('[data-testid="submission-detail"] select[name="status"]', 'in_work')
+    await admin.click('[data-testid="submission-detail"] button[type="submit"]')
+    await expect.poll(async () => (await submissionsOf('visit-report', STAFF))[0]?.status).toBe('in_work')
+
+    await admin.goto(`${app.url}/admin/forms`)
+    await admin.getByTestId('forms-table').locator('tbody tr').first().waitFor()
+    await admin.getByTestId('forms-table').locator('tr', { hasText: 'Catering request' }).getByRole('button', { name: /^Edit/ }).click()
+    await admin.getByTestId('form-preview').waitFor()
+    await screenshot(admin, 'admin-form-editor-desktop-en')
+    await admin.fill('[data-testid="form-editor-form"] input >> nth=1', 'Catering order')
+    await admin.click('[data-testid="form-editor-submit"]')
+    await admin.getByTestId('form-editor-form').waitFor({ state: 'hidden' })
+    await admin.getByTestId('forms-table').locator('tr', { hasText: 'Catering order' }).getByRole('button', { name: /^Publish/ }).click()
+    await expect.poll(async () => (await api<{ version: number; title: { en: string } }>('/api/forms/catering', 'customer')).body.version).toBe(2)
+    expect((await api<{ title: { en: string } }>('/api/forms/catering', 'customer')).body.title.en).toBe('Catering order')
+    await context.close()
   })
 })

@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gte, inArray, isNotNull, lt, lte, type SQL } from 'drizzle-orm'
+import { and, count, desc, eq, gte, inArray, isNotNull, lt, type SQL } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client'
 import { isUniqueViolation } from '../../db/results'
 import { formDrafts, formSubmissions, formVersions, forms } from '../../db/schema/forms'
@@ -216,7 +216,7 @@ function submissionFilters(query: Omit<AdminSubmissionsQuery, 'limit' | 'before'
   if (formId !== undefined) where.push(eq(formSubmissions.formId, formId))
   if (query.status) where.push(eq(formSubmissions.status, query.status))
   if (query.from) where.push(gte(formSubmissions.createdAt, query.from))
-  if (query.to) where.push(lte(formSubmissions.createdAt, query.to))
+  if (query.to) where.push(lt(formSubmissions.createdAt, query.to))
   if (query.before) where.push(lt(formSubmissions.id, query.before))
   return where
 }

@@ -1,6 +1,6 @@
 /**
  * `npm run bench` runs every benchmark; `npm run bench -- health webhook` only the named ones
- * (health, startup, webhook, auth, catalog, payments, frontend).
+ * (health, startup, webhook, auth, catalog, payments, forms, frontend).
  * Needs a build first (`npx nuxt build`): the benches spawn `.output/server/index.mjs`.
  */
 import { existsSync } from 'node:fs'
@@ -8,6 +8,7 @@ import { resolve } from 'node:path'
 import { cpus } from 'node:os'
 import { auth } from './auth'
 import { catalog } from './catalog'
+import { forms } from './forms'
 import { frontend } from './frontend'
 import { health } from './health'
 import { root } from './lib'
@@ -17,7 +18,7 @@ import { startup } from './startup'
 import { printTargets } from './targets'
 import { webhook } from './webhook'
 
-const benches: Record<string, () => Promise<void>> = { health, startup, webhook, auth, catalog, payments, frontend }
+const benches: Record<string, () => Promise<void>> = { health, startup, webhook, auth, catalog, payments, forms, frontend }
 
 async function main() {
   const names = process.argv.slice(2).filter((a) => a !== '--')

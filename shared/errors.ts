@@ -52,6 +52,9 @@ export const ERROR_CODES = {
   refund_failed: { status: 502, description: 'Telegram refused the refund; `message` says why. Nothing changed.' },
   conversation_closed: { status: 409, description: 'The support conversation is closed; the customer opens a new one by writing again.' },
   telegram_unavailable: { status: 502, description: 'Telegram did not answer or refused the call; `message` says why. Nothing was stored; try again later.' },
+  form_invalid: { status: 400, description: 'Some answers do not fit the form (missing required field, a field hidden by a condition filled in, a wrong type); `details` lists `{ path, code, message }` per field.' },
+  form_version_unknown: { status: 409, description: 'The form version the answers were filled against does not exist; reopen the form.' },
+  draft_conflict: { status: 409, description: 'The draft was saved from another device since this one loaded it; `details.draft` is the current draft: merge and save again with its revision.' },
   internal_error: { status: 500, description: 'An unexpected error; the request id in the response helps find it in the logs.' },
 } as const satisfies Record<string, { status: number; description: string }>
 

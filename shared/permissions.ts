@@ -31,6 +31,8 @@ export const PERMISSIONS = {
   'support.reply': OFFICE,
   /** The answer base and the support hours. */
   'support.manage': MANAGEMENT,
+  /** See and handle submissions (status, assignee, CSV). */
+  'forms.submissions': OFFICE,
   'forms.fill': ALL_STAFF,
 } as const satisfies Record<string, readonly Role[]>
 

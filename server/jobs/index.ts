@@ -1,6 +1,7 @@
 import type { JobWorker } from './queue'
 import type { JobDeps } from '../composition-root'
 import { authWorkers } from './auth'
+import { formWorkers } from './forms'
 import { backupWorkers } from './backup'
 import { integrationWorkers } from './integrations'
 import { notificationWorkers } from './notifications'
@@ -14,4 +15,4 @@ import { telegramWorkers } from './telegram'
  * list; services enqueue a job through its declaration (`services/<module>/jobs.ts`), which imports
  * no worker, so nothing imports in a circle.
  */
-export const jobWorkers: JobWorker<JobDeps>[] = [...telegramWorkers, ...authWorkers, ...orderWorkers, ...notificationWorkers, ...paymentWorkers, ...supportWorkers, ...backupWorkers, ...integrationWorkers]
+export const jobWorkers: JobWorker<JobDeps>[] = [...telegramWorkers, ...authWorkers, ...orderWorkers, ...notificationWorkers, ...paymentWorkers, ...supportWorkers, ...backupWorkers, ...integrationWorkers, ...formWorkers]

@@ -31,3 +31,14 @@ export async function systemEventContext(event: H3Event, name: string): Promise<
   const services = await useServices()
   return systemContext(services, name, requestMeta(event, services))
 }
+
+/**
+ * Guard and context for a Mini App route anyone may use, staff included: a person with a role acts
+ * as staff (field staff fill their own forms), everyone else as a customer.
+ */
+export async function fillerContext(event: H3Event): Promise<ServiceContext> {
+  const { user, roles } = await requireTmaUser(event)
+  const services = await useServices()
+  const actor = roles.length ? { kind: 'staff' as const, userId: user.id, via: 'tma' as const, roles } : { kind: 'customer' as const, userId: user.id, via: 'tma' as const }
+  return contextFor(services, actor, requestMeta(event, services))
+}

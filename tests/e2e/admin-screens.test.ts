@@ -74,6 +74,9 @@ const SCREENS: Screen[] = [
   { name: 'integrations', path: '/admin/integrations', ready: '[data-connector="crm"]' },
   { name: 'support', path: '/admin/support', ready: '[data-testid="support-inbox"] tbody tr' },
   { name: 'support-conversation', path: '/admin/support/:conversation', ready: '[data-testid="support-messages"] li' },
+  { name: 'forms', path: '/admin/forms', ready: '[data-testid="forms-table"] tbody tr' },
+  { name: 'form-editor', path: '/admin/forms', ready: '[data-testid="forms-table"] tbody tr', open: (page) => page.getByTestId('forms-table').locator('tbody tr button').first().click() },
+  { name: 'form-submissions', path: '/admin/forms/submissions', ready: '[data-testid="submissions-export"]' },
   { name: 'users', path: '/admin/users', ready: '[data-testid="users-table"] tbody tr' },
   { name: 'audit', path: '/admin/audit', ready: '[data-testid="audit-table"] tbody tr', open: (page) => page.locator('tr[data-action="payment.refund"]').getByRole('button').click() },
 ]

@@ -38,6 +38,7 @@ const OWNED_TABLES: Record<string, readonly string[]> = {
   cart: ['cart'],
   catalog: ['catalog'],
   delivery: ['delivery'],
+  forms: ['forms'],
   orders: ['orders'],
   support: ['support'],
   payments: ['payments'],

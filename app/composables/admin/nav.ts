@@ -18,6 +18,8 @@ const SECTIONS: Section[] = [
   { to: '/admin/payments/reports', label: 'nav.reports', permission: 'reports.read' },
   { to: '/admin/catalog', label: 'nav.catalog', permission: 'catalog.write', except: '/admin/catalog/categories' },
   { to: '/admin/catalog/categories', label: 'nav.categories', permission: 'catalog.write' },
+  { to: '/admin/forms', label: 'nav.forms', permission: 'forms.manage', except: '/admin/forms/submissions' },
+  { to: '/admin/forms/submissions', label: 'nav.submissions', permission: 'forms.submissions' },
   { to: '/admin/delivery', label: 'nav.delivery', permission: 'settings.write' },
   { to: '/admin/integrations', label: 'nav.integrations', permission: 'integrations.manage' },
   { to: '/admin/users', label: 'nav.users', permission: 'roles.manage' },

@@ -1,7 +1,7 @@
 /**
  * Users and their roles as every replica keeps them in memory: the customer and staff guards read
  * them on every request. A trigger NOTIFYs `user_changed` with the Telegram id at the commit of any
- * change to a user row or their roles (drizzle/0013_change_notify.sql); every replica LISTENs and
+ * change to a user row or their roles (drizzle/0014_change_notify.sql); every replica LISTENs and
  * forgets that user, so a removed role stops working everywhere at once. Entries also expire after
  * a TTL (the backstop should a notification be lost), and a reconnect of the LISTEN drops them all.
  */

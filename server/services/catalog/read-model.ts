@@ -2,7 +2,7 @@
  * The catalog as every replica keeps it in memory: a small business has hundreds of products that
  * change a few times a day, so list, filter, product pages and the cart read this copy instead of
  * a query per request. A trigger NOTIFYs `catalog_changed` at the commit of any change to products
- * or categories (drizzle/0013_change_notify.sql); every replica LISTENs and loads the catalog again
+ * or categories (drizzle/0014_change_notify.sql); every replica LISTENs and loads the catalog again
  * on its next read. A TTL is the backstop should a notification be lost; a reconnect of the LISTEN
  * drops everything. Search keeps asking PostgreSQL which products match (full text and trigrams),
  * once per distinct query while the products' texts stay the same.

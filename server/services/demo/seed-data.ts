@@ -1,3 +1,4 @@
+import type { FormInput } from '../../../shared/schemas/forms'
 import type { LocalizedText } from '../../db/schema/_columns'
 import type { ProductAttribute, ProductOption } from '../../db/schema/catalog'
 
@@ -193,6 +194,78 @@ export const DEMO_ARTICLES: { slug: string; category: string; title: LocalizedTe
     body: {
       ru: 'Состав, калорийность и аллергены указаны в карточке каждого блюда в меню. Растительное молоко можно выбрать в опциях напитка.',
       en: 'Ingredients, calories and allergens are on each item\'s page in the menu. Plant milk is one of the drink options.',
+    },
+  },
+]
+
+type Text = { ru: string; en: string }
+const t = (ru: string, en: string): Text => ({ ru, en })
+
+/**
+ * Demo forms, published as version 1: a customer request with a condition (the order number is
+ * asked only about an order), and a field staff visit report with photos and a location.
+ */
+export const DEMO_FORMS: FormInput[] = [
+  {
+    slug: 'catering',
+    title: t('Заявка на кейтеринг', 'Catering request'),
+    description: t('Расскажите о мероприятии — мы перезвоним с предложением.', 'Tell us about your event and we will call back with an offer.'),
+    audience: 'anyone',
+    destination: 'operators',
+    definition: {
+      steps: [
+        {
+          title: t('Мероприятие', 'The event'),
+          fields: [
+            { key: 'event', type: 'choice', label: t('Что за событие', 'What kind of event'), required: true, options: [{ value: 'office', label: t('Офис', 'Office') }, { value: 'party', label: t('Праздник', 'Party') }, { value: 'other', label: t('Другое', 'Other') }] },
+            { key: 'event_other', type: 'text', label: t('Опишите событие', 'Describe the event'), required: true, max: 200, showIf: { field: 'event', equals: ['other'] } },
+            { key: 'date', type: 'date', label: t('Дата', 'Date'), required: true },
+            { key: 'guests', type: 'number', label: t('Сколько гостей', 'Number of guests'), required: true, min: 5, max: 500 },
+          ],
+        },
+        {
+          title: t('Меню', 'Menu'),
+          fields: [
+            { key: 'menu', type: 'multichoice', label: t('Что привезти', 'What to bring'), required: true, options: [{ value: 'coffee', label: t('Кофе', 'Coffee') }, { value: 'pastry', label: t('Выпечка', 'Pastry') }, { value: 'desserts', label: t('Десерты', 'Desserts') }] },
+            { key: 'wishes', type: 'textarea', label: t('Пожелания', 'Wishes'), required: false, max: 2000 },
+          ],
+        },
+        {
+          title: t('Контакты', 'Contact'),
+          fields: [
+            { key: 'name', type: 'text', label: t('Имя', 'Name'), required: true, max: 80 },
+            { key: 'phone', type: 'phone', label: t('Телефон', 'Phone'), required: true },
+            { key: 'email', type: 'email', label: t('Эл. почта', 'Email'), required: false },
+            { key: 'consent', type: 'consent', label: t('Согласен на обработку персональных данных', 'I agree to the processing of my personal data'), required: true },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    slug: 'visit-report',
+    title: t('Отчёт о визите', 'Visit report'),
+    description: t('Для сотрудников: точка, фото витрины, замечания.', 'For staff: the point, photos of the display, remarks.'),
+    audience: 'staff',
+    destination: 'operators',
+    definition: {
+      steps: [
+        {
+          title: t('Точка', 'The point'),
+          fields: [
+            { key: 'point', type: 'text', label: t('Название точки', 'Point name'), required: true, max: 120 },
+            { key: 'where', type: 'location', label: t('Где вы', 'Where you are'), required: true },
+          ],
+        },
+        {
+          title: t('Фото и замечания', 'Photos and remarks'),
+          fields: [
+            { key: 'photos', type: 'photo', label: t('Фото витрины', 'Photos of the display'), required: true, min: 1, max: 5 },
+            { key: 'state', type: 'choice', label: t('Состояние', 'Condition'), required: true, options: [{ value: 'ok', label: t('Всё в порядке', 'All fine') }, { value: 'issues', label: t('Есть замечания', 'Issues found') }] },
+            { key: 'issues', type: 'textarea', label: t('Что не так', 'What is wrong'), required: true, max: 2000, showIf: { field: 'state', equals: ['issues'] } },
+          ],
+        },
+      ],
     },
   },
 ]

@@ -1,11 +1,11 @@
 import { and, eq, inArray, isNull, notInArray, sql } from 'drizzle-orm'
 import type { DbOrTx, Database } from '../../db/client'
-import { bookingResourceServices, bookingResources, bookingServices, categories, deliveryZones, pickupPoints, products, supportArticles, userRoles, users } from '../../db/schema'
+import { bookingResourceServices, bookingResources, bookingServices, categories, deliveryZones, formVersions, forms, pickupPoints, products, supportArticles, userRoles, users } from '../../db/schema'
 import { ensureSetting, setSetting } from '../settings'
 import { recordAudit } from '../audit'
 import { TELEGRAM_SHIPPING_SETTING } from '../delivery/shipping'
 import type { createFileStore } from '../files'
-import { DEMO_ARTICLES, DEMO_BUSINESS, DEMO_CATEGORIES, DEMO_DELIVERY_ZONES, DEMO_PEOPLE, DEMO_PICKUP_POINTS, DEMO_PRODUCTS, DEMO_RESOURCES, DEMO_SERVICES } from './seed-data'
+import { DEMO_ARTICLES, DEMO_BUSINESS, DEMO_CATEGORIES, DEMO_DELIVERY_ZONES, DEMO_FORMS, DEMO_PEOPLE, DEMO_PICKUP_POINTS, DEMO_PRODUCTS, DEMO_RESOURCES, DEMO_SERVICES } from './seed-data'
 
 /** True on a brand-new installation: nothing in the catalog and no seed recorded. */
 export async function isDatabaseEmpty(db: DbOrTx) {
@@ -102,6 +102,12 @@ export async function seedDemoData(db: Database, options: SeedOptions = { people
     await tx.insert(bookingResourceServices).values(links).onConflictDoNothing()
 
     await tx.insert(supportArticles).values(DEMO_ARTICLES.map((a, position) => ({ ...a, position }))).onConflictDoNothing({ target: supportArticles.slug })
+    const newForms = await tx
+      .insert(forms)
+      .values(DEMO_FORMS.map((f) => ({ ...f, description: f.description ?? null, publishedVersion: 1 })))
+      .onConflictDoNothing({ target: forms.slug })
+      .returning()
+    if (newForms.length) await tx.insert(formVersions).values(newForms.map((f) => ({ formId: f.id, version: 1, title: f.title, definition: f.definition })))
 
     if (options.people) await seedDemoPeople(tx)
 

@@ -7,6 +7,7 @@ import { AdminPaymentsQuerySchema, PaymentsReportQuerySchema, RefundSchema } fro
 import { SandboxCallbackBody, SandboxChatMessageBody, SandboxContactBody, SandboxChatQuery, SandboxInvoiceParams, SandboxInvoicePayBody, SandboxLaunchQuery, SandboxShippingBody } from '#shared/schemas/sandbox'
 import { BulkRetrySchema, LocateAddressSchema, ConnectorParamsSchema, DeliveriesQuerySchema, DeliveryParamsSchema, PartnerWebhookQuerySchema } from '#shared/schemas/integrations'
 import { ArticleFeedbackSchema, ArticleIdParamsSchema, ArticleInputSchema, ArticlePatchSchema, ArticleSlugParamsSchema, ArticlesQuerySchema, AssignSchema, ConversationParamsSchema, ConversationStatusSchema, InboxQuerySchema, OperatorMessageSchema, RatingSchema, SupportHoursSchema, SupportMessageParamsSchema, SupportMessageSchema } from '#shared/schemas/support'
+import { AdminSubmissionsQuerySchema, DraftSaveSchema, FormIdParamsSchema, FormInputSchema, FormPatchSchema, FormSlugParamsSchema, MySubmissionsQuerySchema, SubmissionPatchSchema, SubmissionSchema } from '#shared/schemas/forms'
 import { RetryJobSchema, UpdateReplayParamsSchema } from '#shared/schemas/system'
 import type { ErrorCode } from '#shared/errors'
 import type { Permission } from '#shared/permissions'
@@ -107,6 +108,23 @@ export const ROUTES: RouteDoc[] = [
   { method: 'delete', path: '/api/admin/users/{id}/roles/{role}', tag: 'admin', summary: 'Remove a role (audited)', auth: staff('roles.manage'), params: UserRoleParamsSchema, errors: ['last_owner', 'role_pinned'] },
   { method: 'get', path: '/api/admin/audit', tag: 'admin', summary: 'Audit log with filters and a cursor', auth: staff('audit.read'), query: AuditQuerySchema },
   { method: 'get', path: '/api/admin/audit/export.csv', tag: 'admin', summary: 'Audit log as CSV', auth: staff('audit.read'), query: AuditQuerySchema, produces: 'text/csv' },
+  // Forms
+  { method: 'get', path: '/api/forms', tag: 'forms', summary: 'The forms this person may fill (staff forms for staff only)', auth: tma },
+  { method: 'get', path: '/api/forms/{slug}', tag: 'forms', summary: "A published form (steps, fields, rules) with the user's draft", auth: tma, params: FormSlugParamsSchema, errors: ['not_found'] },
+  { method: 'post', path: '/api/forms/{slug}/draft', tag: 'forms', summary: 'Save the draft on top of `baseRevision` (409 `draft_conflict` with the current draft when another device saved)', auth: tma, params: FormSlugParamsSchema, body: DraftSaveSchema, errors: ['not_found', 'draft_conflict'] },
+  { method: 'delete', path: '/api/forms/{slug}/draft', tag: 'forms', summary: 'Throw the draft away', auth: tma, params: FormSlugParamsSchema, errors: ['not_found'] },
+  { method: 'post', path: '/api/forms/{slug}/submissions', tag: 'forms', summary: 'Send a filled form (201; a resend with the same key answers 200 with the same submission)', auth: tma, params: FormSlugParamsSchema, body: SubmissionSchema, idempotencyKey: 'required', errors: ['not_found', 'form_invalid', 'form_version_unknown'] },
+  { method: 'get', path: '/api/form-submissions', tag: 'forms', summary: 'What this person sent since `since` (default 24 hours)', auth: tma, query: MySubmissionsQuerySchema },
+  { method: 'post', path: '/api/form-photos', tag: 'forms', summary: 'Upload a photo for a form field (field `image`; JPEG/PNG/WebP/GIF up to 5 MB); a resend with the same key answers the same path', auth: tma, bodyType: 'multipart/form-data', idempotencyKey: 'required', errors: ['unsupported_media_type', 'payload_too_large', 'idempotency_key_in_use'], bodyLimit: 5 * MB + 64 * KB },
+  { method: 'get', path: '/api/admin/forms', tag: 'admin', summary: 'Forms with their published version and submission counts', auth: staff('forms.manage') },
+  { method: 'post', path: '/api/admin/forms', tag: 'admin', summary: 'Create a form (unpublished)', auth: staff('forms.manage'), body: FormInputSchema, errors: ['conflict'] },
+  { method: 'get', path: '/api/admin/forms/{id}', tag: 'admin', summary: 'One form as edited', auth: staff('forms.manage'), params: FormIdParamsSchema, errors: ['not_found'] },
+  { method: 'patch', path: '/api/admin/forms/{id}', tag: 'admin', summary: 'Edit a form (the Mini App sees it after publishing)', auth: staff('forms.manage'), params: FormIdParamsSchema, body: FormPatchSchema, errors: ['not_found', 'conflict'] },
+  { method: 'post', path: '/api/admin/forms/{id}/publish', tag: 'admin', summary: 'Publish the edited definition as the next version (audited)', auth: staff('forms.manage'), params: FormIdParamsSchema, errors: ['not_found'] },
+  { method: 'get', path: '/api/admin/form-submissions', tag: 'admin', summary: 'Submissions by form, status and dates', auth: staff('forms.submissions'), query: AdminSubmissionsQuerySchema },
+  { method: 'get', path: '/api/admin/form-submissions/{id}', tag: 'admin', summary: 'One submission with the definition it was filled with', auth: staff('forms.submissions'), params: FormIdParamsSchema, errors: ['not_found'] },
+  { method: 'patch', path: '/api/admin/form-submissions/{id}', tag: 'admin', summary: 'Set the status or assignee of a submission (audited)', auth: staff('forms.submissions'), params: FormIdParamsSchema, body: SubmissionPatchSchema, errors: ['not_found'] },
+  { method: 'get', path: '/api/admin/form-submissions/export.csv', tag: 'admin', summary: 'Submissions as CSV', auth: staff('forms.submissions'), query: AdminSubmissionsQuerySchema, produces: 'text/csv' },
   { method: 'get', path: '/api/admin/orders', tag: 'admin', summary: 'Orders with filters and search', auth: staff('orders.read'), query: AdminOrdersQuerySchema },
   { method: 'get', path: '/api/admin/orders/{id}', tag: 'admin', summary: 'Order detail with customer contact', auth: staff('orders.read'), params: OrderParamsSchema, errors: ['not_found'] },
   { method: 'post', path: '/api/admin/orders/{id}/status', tag: 'admin', summary: 'Move an order along the status machine, with a note (audited)', auth: staff('orders.manage'), params: OrderParamsSchema, body: OrderStatusChangeSchema, errors: ['invalid_transition', 'conflict'] },

@@ -47,6 +47,9 @@ export const ERROR_CODES = {
   partial_refund_unavailable: { status: 409, description: 'Telegram Stars payments can only be refunded in full.' },
   refund_failed: { status: 502, description: 'Telegram refused the refund; `message` says why. Nothing changed.' },
   telegram_unavailable: { status: 502, description: 'Telegram did not answer or refused the call; `message` says why. Nothing was stored; try again later.' },
+  document_type_unsupported: { status: 415, description: 'A document that is not a PDF, JPEG or PNG file (checked from its bytes).' },
+  document_link_invalid: { status: 403, description: 'The document link was altered or is not one of ours.' },
+  document_link_expired: { status: 410, description: 'The document link is older than 5 minutes; open the document again from the account.' },
   internal_error: { status: 500, description: 'An unexpected error; the request id in the response helps find it in the logs.' },
 } as const satisfies Record<string, { status: number; description: string }>
 

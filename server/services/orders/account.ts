@@ -1,5 +1,4 @@
 import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm'
-import type { DbOrTx } from '../../db/client'
 import { orderItems, orderStatusHistory, orders, type OrderStatus } from '../../db/schema/orders'
 import type { HistoryItem } from '#shared/schemas/account'
 import type { AccountSection } from '../account/registry'

@@ -1,5 +1,6 @@
 import { Telegraf } from 'telegraf'
 import type { AppServices } from '../composition-root'
+import { onSharedContact } from './account'
 import { onAdminCommand } from './admin'
 import { onPreCheckoutQuery, onRefundedPayment, onShippingQuery, onSuccessfulPayment } from './payments'
 import { onHelp, onStart } from './start'
@@ -38,6 +39,7 @@ export function routeUpdates(bot: Bot, services: AppServices) {
     if (message.refunded_payment) return onRefundedPayment(ctx, services)
     return next()
   })
+  bot.on('message', (ctx, next) => onSharedContact(ctx, services, next))
   // Last: whatever no route above took gets a short answer pointing to the app (support replaces this).
   bot.on('message', (ctx) => onOtherMessage(ctx, services))
 }

@@ -1,4 +1,5 @@
 import type { z } from 'zod'
+import { AccountDeletionSchema, AccountIdParamsSchema, AddressInputSchema, AddressPatchSchema, AdminCustomersQuerySchema, CustomerDocumentParamsSchema, CustomerHistoryQuerySchema, CustomerNoteSchema, CustomerParamsSchema, DocumentTokenParamsSchema, HistoryQuerySchema, LegalDetailsSchema, ProfilePatchSchema } from '#shared/schemas/account'
 import { AuditQuerySchema } from '#shared/schemas/audit'
 import { AdminLinkSchema, AdminUsersQuerySchema, GrantRoleSchema, UpdateMeSchema, UserIdParamsSchema, UserRoleParamsSchema } from '#shared/schemas/auth'
 import { CategoryInputSchema, CategoryPatchSchema, IdParamsSchema, ProductInputSchema, ProductListQuerySchema, ProductPatchSchema, ProductSlugParamsSchema, StockAdjustmentSchema } from '#shared/schemas/catalog'
@@ -112,6 +113,29 @@ export const ROUTES: RouteDoc[] = [
   { method: 'get', path: '/api/admin/payments/export.csv', tag: 'admin', summary: 'Payments as CSV', auth: staff('payments.read'), query: AdminPaymentsQuerySchema, produces: 'text/csv' },
   { method: 'get', path: '/api/admin/payments/reconciliations', tag: 'admin', summary: 'Stars reconciliation reports', auth: staff('payments.read') },
   { method: 'post', path: '/api/admin/payments/reconciliations', tag: 'admin', summary: 'Run the Stars reconciliation now and return its report (3 a minute per operator)', auth: staff('payments.read'), errors: ['telegram_unavailable', 'rate_limited'] },
+  // Personal account
+  { method: 'get', path: '/api/account', tag: 'account', summary: "The customer's profile: Telegram's fields, phone, email, birthday, notification preferences", auth: tma },
+  { method: 'patch', path: '/api/account/profile', tag: 'account', summary: 'Change phone, email, birthday, language or notification preferences (null clears a field)', auth: tma, body: ProfilePatchSchema },
+  { method: 'get', path: '/api/account/addresses', tag: 'account', summary: 'Saved addresses, the default first', auth: tma },
+  { method: 'post', path: '/api/account/addresses', tag: 'account', summary: 'Save an address (201)', auth: tma, body: AddressInputSchema, errors: ['conflict'] },
+  { method: 'patch', path: '/api/account/addresses/{id}', tag: 'account', summary: 'Edit an address or make it the default', auth: tma, params: AccountIdParamsSchema, body: AddressPatchSchema, errors: ['not_found'] },
+  { method: 'delete', path: '/api/account/addresses/{id}', tag: 'account', summary: 'Delete an address (204)', auth: tma, params: AccountIdParamsSchema, errors: ['not_found'] },
+  { method: 'get', path: '/api/account/history', tag: 'account', summary: 'Orders (and bookings, conversations, forms as their modules add them) with status and next step, newest first; page with `before`', auth: tma, query: HistoryQuerySchema },
+  { method: 'get', path: '/api/account/documents', tag: 'account', summary: 'Receipts and documents attached by operators', auth: tma },
+  { method: 'post', path: '/api/account/documents/{id}/link', tag: 'account', summary: 'A signed download link to one of your documents, valid for 5 minutes', auth: tma, params: AccountIdParamsSchema, errors: ['not_found'] },
+  { method: 'post', path: '/api/account/documents/{id}/send', tag: 'account', summary: 'Send the document into your chat with the bot (202, queued)', auth: tma, params: AccountIdParamsSchema, errors: ['not_found'] },
+  { method: 'get', path: '/api/account/documents/download/{token}', tag: 'account', summary: 'A document file through its signed link (if the request carries initData, it must be the owner\'s)', auth: pub, params: DocumentTokenParamsSchema, produces: 'application/octet-stream', errors: ['document_link_invalid', 'document_link_expired', 'not_found', 'forbidden'] },
+  { method: 'get', path: '/api/account/export', tag: 'account', summary: 'Everything we hold about you as one ZIP: account.json plus your documents (audited)', auth: tma, produces: 'application/zip' },
+  { method: 'post', path: '/api/account/deletion', tag: 'account', summary: 'Delete your account: personal data erased, orders and payments kept anonymised for accounting; confirmed in the chat', auth: tma, body: AccountDeletionSchema, errors: ['conflict'] },
+  { method: 'get', path: '/api/admin/customers', tag: 'admin', summary: 'Find customers by name, @username, Telegram id, phone or order number', auth: staff('customers.read'), query: AdminCustomersQuerySchema },
+  { method: 'get', path: '/api/admin/customers/{id}', tag: 'admin', summary: 'The customer card: profile, addresses, history, documents, notes', auth: staff('customers.read'), params: CustomerParamsSchema, errors: ['not_found'] },
+  { method: 'get', path: '/api/admin/customers/{id}/history', tag: 'admin', summary: "More of a customer's history", auth: staff('customers.read'), params: CustomerParamsSchema, query: CustomerHistoryQuerySchema, errors: ['not_found'] },
+  { method: 'post', path: '/api/admin/customers/{id}/notes', tag: 'admin', summary: 'A note on the customer, for staff only (201, audited)', auth: staff('customers.manage'), params: CustomerParamsSchema, body: CustomerNoteSchema, errors: ['not_found'] },
+  { method: 'post', path: '/api/admin/customers/{id}/documents', tag: 'admin', summary: 'Attach a document (multipart `file`, `kind`, `title`; PDF/JPEG/PNG up to 10 MB; audited, the customer is told in the chat)', auth: staff('customers.manage'), params: CustomerParamsSchema, bodyType: 'multipart/form-data', errors: ['not_found', 'document_type_unsupported', 'payload_too_large'], bodyLimit: 10 * MB + 64 * KB },
+  { method: 'post', path: '/api/admin/customers/{id}/documents/{documentId}/revoke', tag: 'admin', summary: "Revoke a customer's document (audited)", auth: staff('customers.manage'), params: CustomerDocumentParamsSchema, errors: ['not_found'] },
+  { method: 'get', path: '/api/admin/customers/{id}/documents/{documentId}/file', tag: 'admin', summary: "A customer's document file", auth: staff('customers.read'), params: CustomerDocumentParamsSchema, produces: 'application/octet-stream', errors: ['not_found'] },
+  { method: 'get', path: '/api/admin/settings/legal', tag: 'admin', summary: 'Legal details printed on receipts', auth: staff('settings.write') },
+  { method: 'patch', path: '/api/admin/settings/legal', tag: 'admin', summary: 'Set the legal details: name, tax number, address, taxes line, receipt footer (audited)', auth: staff('settings.write'), body: LegalDetailsSchema },
   // Sandbox (only without a real bot token)
   { method: 'get', path: '/api/sandbox/launch', tag: 'sandbox', summary: 'Signed launch parameters for a demo person', auth: pub, query: SandboxLaunchQuery, errors: ['not_found'] },
   { method: 'get', path: '/api/sandbox/chat', tag: 'sandbox', summary: 'What the bot sent to a demo person', auth: pub, query: SandboxChatQuery, errors: ['not_found'] },

@@ -18,7 +18,7 @@ const en = {
     booking: 'Classes',
     bookingHint: 'Book a free time slot',
     account: 'Account',
-    accountHint: 'Language, orders, bookings',
+    accountHint: 'Profile, history, documents, your data',
     hours: 'Opening hours',
     address: 'Address',
     phone: 'Phone',

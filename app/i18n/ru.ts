@@ -21,7 +21,7 @@ const ru = {
     booking: 'Мастер-классы',
     bookingHint: 'Запись на свободное время',
     account: 'Профиль',
-    accountHint: 'Язык, заказы, записи',
+    accountHint: 'Профиль, история, документы, данные',
     hours: 'Часы работы',
     address: 'Адрес',
     phone: 'Телефон',

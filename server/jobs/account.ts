@@ -26,7 +26,7 @@ export const accountWorkers = [
     const found = await documentMessage(services.db, documentId)
     if (!found) return
     if (found.doc.kind === 'receipt' && !(await notificationAllowed(services.db, found.doc.userId, 'order_updates'))) return
-    const url = miniAppUrl(services.config.publicUrl, 'account-documents')
+    const url = miniAppUrl(services.config.publicUrl, 'account_documents')
     const keyboard = url.startsWith('https://') ? Markup.inlineKeyboard([Markup.button.webApp(OPEN[found.recipient.locale], url)]) : undefined
     await sendChatMessage(services, found.recipient.id, ARRIVED[found.recipient.locale](found.doc.title), keyboard)
   }),

@@ -13,11 +13,13 @@ interface Section {
 const SECTIONS: Section[] = [
   { to: '/admin', label: 'nav.dashboard', permission: 'admin.access', exact: true },
   { to: '/admin/orders', label: 'nav.orders', permission: 'orders.read' },
+  { to: '/admin/customers', label: 'nav.customers', permission: 'customers.read' },
   { to: '/admin/payments', label: 'nav.payments', permission: 'payments.read', except: '/admin/payments/reports' },
   { to: '/admin/payments/reports', label: 'nav.reports', permission: 'reports.read' },
   { to: '/admin/catalog', label: 'nav.catalog', permission: 'catalog.write', except: '/admin/catalog/categories' },
   { to: '/admin/catalog/categories', label: 'nav.categories', permission: 'catalog.write' },
   { to: '/admin/delivery', label: 'nav.delivery', permission: 'settings.write' },
+  { to: '/admin/legal', label: 'nav.legal', permission: 'settings.write' },
   { to: '/admin/users', label: 'nav.users', permission: 'roles.manage' },
   { to: '/admin/audit', label: 'nav.audit', permission: 'audit.read' },
 ]

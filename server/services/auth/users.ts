@@ -179,7 +179,8 @@ export async function userNames(db: DbOrTx, telegramIds: readonly number[]): Pro
 /** The user a deleted customer's kept records (paid orders, payments) move to: no name, no Telegram account (negative id). */
 export async function createPlaceholderUser(db: DbOrTx, placeholderId: number) {
   if (placeholderId >= 0) throw new Error('placeholder users have negative ids')
-  await db.insert(users).values({ telegramId: placeholderId, firstName: '—', lastSeenAt: new Date(0) })
+  // Marked as having blocked the bot: no queued message (a status change of a kept order) is ever sent to it.
+  await db.insert(users).values({ telegramId: placeholderId, firstName: '—', lastSeenAt: new Date(0), blockedBotAt: new Date(0) })
 }
 
 /** Removes a user row; their roles, sessions, sign-in links and everything owned with ON DELETE CASCADE go with it. */

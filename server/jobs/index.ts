@@ -2,6 +2,7 @@ import type { JobWorker } from './queue'
 import type { JobDeps } from '../composition-root'
 import { accountWorkers } from './account'
 import { authWorkers } from './auth'
+import { backupWorkers } from './backup'
 import { notificationWorkers } from './notifications'
 import { orderWorkers } from './orders'
 import { paymentWorkers } from './payments'
@@ -12,4 +13,4 @@ import { telegramWorkers } from './telegram'
  * list; services enqueue a job through its declaration (`services/<module>/jobs.ts`), which imports
  * no worker, so nothing imports in a circle.
  */
-export const jobWorkers: JobWorker<JobDeps>[] = [...telegramWorkers, ...authWorkers, ...orderWorkers, ...notificationWorkers, ...paymentWorkers, ...accountWorkers]
+export const jobWorkers: JobWorker<JobDeps>[] = [...telegramWorkers, ...authWorkers, ...orderWorkers, ...notificationWorkers, ...paymentWorkers, ...backupWorkers, ...accountWorkers]

@@ -4,12 +4,16 @@ import { join, resolve } from 'node:path'
 
 const KEY = /^[0-9a-f-]{36}\.(pdf|jpg|png)$/
 
+/** The folder under DATA_DIR/files that holds customers' documents; the public /files route never serves it. */
+export const PRIVATE_DOCUMENTS_FOLDER = 'documents'
+
 /**
- * The customers' documents: DATA_DIR/documents, outside the public /files route, so a file is only
- * ever served by the account's authorised routes. Names are random; nothing is derived from the user.
+ * The customers' documents: DATA_DIR/files/documents, so backups carry them with the other files,
+ * while the public /files route refuses that folder (server/services/files): a file is only ever
+ * served by the account's authorised routes. Names are random; nothing is derived from the user.
  */
 export function createDocumentStore(dataDir: string) {
-  const root = resolve(dataDir, 'documents')
+  const root = resolve(dataDir, 'files', PRIVATE_DOCUMENTS_FOLDER)
   const path = (key: string) => {
     if (!KEY.test(key)) throw new Error('not a document key')
     return join(root, key)

@@ -15,6 +15,7 @@ import { getAccountProfile, notificationAllowed, rememberSharedPhone, updateAcco
 import { ACCOUNT_SECTIONS } from '../../../../server/services/account/sections'
 import { addToCart } from '../../../../server/services/cart'
 import { seedDemoData } from '../../../../server/services/demo/seed'
+import { createFileStore } from '../../../../server/services/files'
 import { runIdempotent } from '../../../../server/services/idempotency'
 import { createOrder } from '../../../../server/services/orders'
 import { paymentsReport } from '../../../../server/services/payments/reports'
@@ -130,6 +131,8 @@ describe(`personal account on ${engine}`, () => {
     // The customer is told in the chat (the job), and sees it in their documents.
     expect((await services.queued('account.document-arrived')).map((j) => j.data)).toContainEqual({ documentId: receipt.id })
     expect((await listDocuments(handle.db, MARIA)).map((d) => d.id)).toContain(receipt.id)
+    // The file sits with the other files (backups carry it), but the public /files route never serves it.
+    expect(await createFileStore(services.config.dataDir).read(`/files/documents/${receipt.storageKey}`)).toBeUndefined()
   })
 
   it('gives short-lived signed links that only work for the owner', async () => {

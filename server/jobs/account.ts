@@ -1,11 +1,12 @@
 import { Markup } from 'telegraf'
 import { jobWorker, type JobContext } from './queue'
 import type { JobDeps } from '../composition-root'
-import { systemContext } from '../services/context'
+import { contextFor, systemContext } from '../services/context'
+import { exportAccountData } from '../services/account/data'
 import { notificationAllowed } from '../services/account/profile'
 import { documentMessage, issueReceipt, readDocumentFile } from '../services/account/documents'
 import { createDocumentStore } from '../services/account/document-store'
-import { documentArrivedJob, issueReceiptJob, purgeDocumentFilesJob, sendDocumentToChatJob } from '../services/account/jobs'
+import { documentArrivedJob, issueReceiptJob, purgeDocumentFilesJob, sendDocumentToChatJob, sendExportToChatJob } from '../services/account/jobs'
 import { classifySendError, chatSendBucket, RetryAfterError, sendChatMessage } from '../services/notifications/chat'
 import { markBotBlocked } from '../services/auth/users'
 import { miniAppUrl } from '../services/telegram/links'
@@ -41,6 +42,19 @@ export const accountWorkers = [
     } catch (error) {
       const failure = classifySendError(error)
       if (failure.kind === 'blocked') return void (await markBotBlocked(services.db, chatId), logger.info('customer blocked the bot', { userId: chatId }))
+      if (failure.kind === 'retry_after') throw new RetryAfterError(failure.seconds)
+      throw error
+    }
+  }),
+  /** The customer's data archive, built now (audited as an export) and sent into their chat. */
+  jobWorker(sendExportToChatJob, async ({ userId }, { services, logger }: JobContext<JobDeps>) => {
+    const { bytes, fileName } = await exportAccountData(contextFor(services, { kind: 'customer', userId, via: 'bot' }))
+    await chatSendBucket.take()
+    try {
+      await services.bot.telegram.sendDocument(userId, { source: Buffer.from(bytes), filename: fileName })
+    } catch (error) {
+      const failure = classifySendError(error)
+      if (failure.kind === 'blocked') return void (await markBotBlocked(services.db, userId), logger.info('customer blocked the bot', { userId }))
       if (failure.kind === 'retry_after') throw new RetryAfterError(failure.seconds)
       throw error
     }

@@ -124,6 +124,12 @@ describe('documents reach only their owner', () => {
     const data = JSON.parse(strFromU8(files['account.json']!))
     expect(data.modules.orders.length).toBeGreaterThan(0)
     expect(Object.keys(files).filter((f) => f.endsWith('.pdf')).length).toBeGreaterThanOrEqual(2)
+    // The same archive into the chat, where every Telegram client can save it.
+    expect((await call('customer', '/api/account/export/send', { method: 'POST' })).status).toBe(202)
+    await until(async () => {
+      const chat = await json<{ messages: { document?: { file_name?: string } }[] }>(await call(null, '/api/sandbox/chat?person=customer'))
+      return chat.messages.some((m) => m.document?.file_name?.startsWith('account-')) || undefined
+    })
   })
 })
 

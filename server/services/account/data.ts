@@ -9,7 +9,7 @@ import { createPlaceholderUser, deleteUserRow } from '../auth/users'
 import { toAddressDto } from './addresses'
 import { createDocumentStore } from './document-store'
 import { listDocuments, toDocumentDto } from './documents'
-import { purgeDocumentFilesJob } from './jobs'
+import { purgeDocumentFilesJob, sendExportToChatJob } from './jobs'
 import { customerIdOf, getAccountProfile } from './profile'
 import type { AccountSection } from './registry'
 import { ACCOUNT_SECTIONS } from './sections'
@@ -41,6 +41,12 @@ export async function exportAccountData(ctx: ServiceContext, sections: readonly 
   const zip = zipSync(files, { level: 6, mtime: new Date() })
   await write(ctx, (w) => w.audit({ action: 'account.export', entityType: 'customer', entityId: userId, after: { bytes: zip.byteLength, documents: docs.length, sections: Object.keys(modules) } }))
   return { bytes: zip, fileName: `account-${exportedAt.slice(0, 10)}.zip` }
+}
+
+/** The customer asks for the archive in the chat: built and sent by a job (one at a time per customer). */
+export async function sendAccountExportToChat(ctx: ServiceContext) {
+  const userId = customerIdOf(ctx)
+  await write(ctx, (w) => w.enqueue(sendExportToChatJob, { userId }, { singletonKey: `export-${userId}`, singletonSeconds: 60 }))
 }
 
 const GOODBYE = {

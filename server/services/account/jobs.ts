@@ -28,3 +28,10 @@ export const purgeDocumentFilesJob = defineJob({
   schema: z.object({ keys: z.array(z.string().regex(/^[0-9a-f-]{36}\.(pdf|jpg|png)$/)).max(10_000) }),
   queue: { retryLimit: 5 },
 })
+
+/** Builds the customer's data archive and sends it into their chat (Telegram's mobile clients save files from chats, not from WebViews). */
+export const sendExportToChatJob = defineJob({
+  name: 'account.send-export',
+  schema: z.object({ userId: z.number().int().positive() }),
+  queue: { retryLimit: 5, retryDelay: 10, retryBackoff: true },
+})

@@ -8,7 +8,7 @@ import { documentMessage, issueReceipt, readDocumentFile } from '../services/acc
 import { createDocumentStore } from '../services/account/document-store'
 import { documentArrivedJob, issueReceiptJob, purgeDocumentFilesJob, sendDocumentToChatJob, sendExportToChatJob } from '../services/account/jobs'
 import { classifySendError, chatSendBucket, RetryAfterError, sendChatMessage } from '../services/notifications/chat'
-import { markBotBlocked } from '../services/auth/users'
+import { chatRecipient, markBotBlocked } from '../services/auth/users'
 import { miniAppUrl } from '../services/telegram/links'
 
 const ARRIVED = {
@@ -16,6 +16,7 @@ const ARRIVED = {
   en: (title: string) => `A new document is in your account: “${title}”.`,
 }
 const OPEN = { ru: 'Открыть документы', en: 'Open documents' }
+const EXPORT_CAPTION = { ru: 'Архив: все ваши данные у нас (account.json) и ваши документы.', en: 'The archive: all your data we hold (account.json) and your documents.' }
 
 export const accountWorkers = [
   /** A paid order gets its PDF receipt. */
@@ -49,9 +50,11 @@ export const accountWorkers = [
   /** The customer's data archive, built now (audited as an export) and sent into their chat. */
   jobWorker(sendExportToChatJob, async ({ userId }, { services, logger }: JobContext<JobDeps>) => {
     const { bytes, fileName } = await exportAccountData(contextFor(services, { kind: 'customer', userId, via: 'bot' }))
+    const recipient = await chatRecipient(services.db, userId)
+    if (!recipient || recipient.blocked) return
     await chatSendBucket.take()
     try {
-      await services.bot.telegram.sendDocument(userId, { source: Buffer.from(bytes), filename: fileName })
+      await services.bot.telegram.sendDocument(userId, { source: Buffer.from(bytes), filename: fileName }, { caption: EXPORT_CAPTION[recipient.locale] })
     } catch (error) {
       const failure = classifySendError(error)
       if (failure.kind === 'blocked') return void (await markBotBlocked(services.db, userId), logger.info('customer blocked the bot', { userId }))

@@ -3,7 +3,8 @@ import { and, desc, eq, ne } from 'drizzle-orm'
 import { strToU8, zipSync } from 'fflate'
 import { accountDeletions, customerDocuments, customerNotes, customerProfiles, userAddresses } from '../../db/schema/account'
 import { DomainError } from '../../utils/errors'
-import { actingAs, write, type ServiceContext } from '../context'
+import { actingAs, write, type ServiceContext, type WriteContext } from '../context'
+import { isForeignKeyViolation } from '../../db/results'
 import { chatMessageJob } from '../notifications/jobs'
 import { createPlaceholderUser, deleteUserRow } from '../auth/users'
 import { toAddressDto } from './addresses'
@@ -66,23 +67,30 @@ export async function deleteAccount(ctx: ServiceContext, sections: readonly Acco
   const profile = await getAccountProfile(ctx.db, userId)
   if (profile.roles.length) throw new DomainError('conflict', 'Staff accounts are closed by an owner: ask them to remove your roles first', 409)
   const system = actingAs(ctx, { kind: 'system', userId: null, via: 'system', name: 'account-deletion' })
-  return write(system, async (w) => {
-    const placeholderId = -randomInt(1, 2 ** 47)
-    await createPlaceholderUser(w.db, placeholderId)
-    const summary: Record<string, number> = {}
-    for (const section of sections) if (section.erase) Object.assign(summary, await section.erase(w, userId, placeholderId))
-    // Receipts are money records: kept, with the placeholder. Everything else of the account goes.
-    const receipts = await w.db.update(customerDocuments).set({ userId: placeholderId }).where(and(eq(customerDocuments.userId, userId), eq(customerDocuments.kind, 'receipt'))).returning({ id: customerDocuments.id })
-    const otherDocs = await w.db.select({ key: customerDocuments.storageKey }).from(customerDocuments).where(and(eq(customerDocuments.userId, userId), ne(customerDocuments.kind, 'receipt')))
-    const notes = await w.db.delete(customerNotes).where(eq(customerNotes.userId, userId)).returning({ id: customerNotes.id })
-    const addresses = await w.db.delete(userAddresses).where(eq(userAddresses.userId, userId)).returning({ id: userAddresses.id })
-    await w.db.delete(customerProfiles).where(eq(customerProfiles.userId, userId))
-    Object.assign(summary, { receiptsKept: receipts.length, documentsDeleted: otherDocs.length, notesDeleted: notes.length, addressesDeleted: addresses.length })
-    await deleteUserRow(w.db, userId)
-    const [deletion] = await w.db.insert(accountDeletions).values({ tombstoneId: placeholderId, summary }).returning()
-    await w.audit({ action: 'account.delete', entityType: 'account_deletion', entityId: deletion!.id, after: { placeholderId, summary } })
-    if (otherDocs.length) await w.enqueue(purgeDocumentFilesJob, { keys: otherDocs.map((d) => d.key) })
-    if (!profile.blockedBot) await w.enqueue(chatMessageJob, { chatId: userId, text: GOODBYE[profile.user.locale] })
-    return { deletionId: deletion!.id, placeholderId, summary }
+  return write(system, (w) => eraseAccount(w, userId, profile, sections)).catch((error) => {
+    // A module whose records still point at the person and that has no account section yet: nothing changed (one transaction).
+    if (isForeignKeyViolation(error)) throw new DomainError('conflict', 'Some of your records cannot be erased automatically yet; support will delete the account for you', 409)
+    throw error
   })
+}
+
+/** The erasure itself, inside the deletion's transaction (see `deleteAccount`). */
+async function eraseAccount(w: WriteContext, userId: number, profile: Awaited<ReturnType<typeof getAccountProfile>>, sections: readonly AccountSection[]) {
+  const placeholderId = -randomInt(1, 2 ** 47)
+  await createPlaceholderUser(w.db, placeholderId)
+  const summary: Record<string, number> = {}
+  for (const section of sections) if (section.erase) Object.assign(summary, await section.erase(w, userId, placeholderId))
+  // Receipts are money records: kept, with the placeholder. Everything else of the account goes.
+  const receipts = await w.db.update(customerDocuments).set({ userId: placeholderId }).where(and(eq(customerDocuments.userId, userId), eq(customerDocuments.kind, 'receipt'))).returning({ id: customerDocuments.id })
+  const otherDocs = await w.db.select({ key: customerDocuments.storageKey }).from(customerDocuments).where(and(eq(customerDocuments.userId, userId), ne(customerDocuments.kind, 'receipt')))
+  const notes = await w.db.delete(customerNotes).where(eq(customerNotes.userId, userId)).returning({ id: customerNotes.id })
+  const addresses = await w.db.delete(userAddresses).where(eq(userAddresses.userId, userId)).returning({ id: userAddresses.id })
+  await w.db.delete(customerProfiles).where(eq(customerProfiles.userId, userId))
+  Object.assign(summary, { receiptsKept: receipts.length, documentsDeleted: otherDocs.length, notesDeleted: notes.length, addressesDeleted: addresses.length })
+  await deleteUserRow(w.db, userId)
+  const [deletion] = await w.db.insert(accountDeletions).values({ tombstoneId: placeholderId, summary }).returning()
+  await w.audit({ action: 'account.delete', entityType: 'account_deletion', entityId: deletion!.id, after: { placeholderId, summary } })
+  if (otherDocs.length) await w.enqueue(purgeDocumentFilesJob, { keys: otherDocs.map((d) => d.key) })
+  if (!profile.blockedBot) await w.enqueue(chatMessageJob, { chatId: userId, text: GOODBYE[profile.user.locale] })
+  return { deletionId: deletion!.id, placeholderId, summary }
 }

@@ -1,6 +1,7 @@
 import type { AccountSection } from './registry'
 import { cartAccountSection } from '../cart/account'
 import { idempotencyAccountSection } from '../idempotency/account'
+import { integrationsAccountSection } from '../integrations/account'
 import { ordersAccountSection } from '../orders/account'
 import { paymentsAccountSection } from '../payments/account'
 import { telegramAccountSection } from '../telegram/account'
@@ -10,4 +11,4 @@ import { telegramAccountSection } from '../telegram/account'
  * A new module (bookings, support, forms) writes `server/services/<module>/account.ts` exporting an
  * `AccountSection` and adds it here: nothing else in the account changes. See docs/account.md.
  */
-export const ACCOUNT_SECTIONS: readonly AccountSection[] = [ordersAccountSection, paymentsAccountSection, cartAccountSection, telegramAccountSection, idempotencyAccountSection]
+export const ACCOUNT_SECTIONS: readonly AccountSection[] = [ordersAccountSection, paymentsAccountSection, cartAccountSection, telegramAccountSection, idempotencyAccountSection, integrationsAccountSection]

@@ -1,11 +1,12 @@
 /**
  * `npm run bench` runs every benchmark; `npm run bench -- health webhook` only the named ones
- * (health, startup, webhook, auth, catalog, payments, forms, frontend).
+ * (health, startup, webhook, auth, catalog, payments, forms, frontend, account).
  * Needs a build first (`npx nuxt build`): the benches spawn `.output/server/index.mjs`.
  */
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { cpus } from 'node:os'
+import { account } from './account'
 import { auth } from './auth'
 import { catalog } from './catalog'
 import { forms } from './forms'
@@ -18,7 +19,7 @@ import { startup } from './startup'
 import { printTargets } from './targets'
 import { webhook } from './webhook'
 
-const benches: Record<string, () => Promise<void>> = { health, startup, webhook, auth, catalog, payments, forms, frontend }
+const benches: Record<string, () => Promise<void>> = { health, startup, webhook, auth, catalog, payments, forms, frontend, account }
 
 async function main() {
   const names = process.argv.slice(2).filter((a) => a !== '--')

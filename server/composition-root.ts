@@ -9,6 +9,7 @@ import { createBot, routeUpdates, type Bot } from './bot'
 import { ensureSetting } from './services/settings'
 import { seedDemoData, isDatabaseEmpty, removeSandboxStaffRoles } from './services/demo/seed'
 import { demoImageAssetKey } from './services/demo/images'
+import { setReceiptFontReader } from './services/account/receipt-pdf'
 import { createFileStore } from './services/files'
 import { startCatalogReadModel } from './services/catalog/read-model'
 import { startUserCache } from './services/auth/user-cache'
@@ -80,6 +81,8 @@ export async function startServices(config: AppConfig, logger: Logger, metrics: 
   logger.info('database ready', { kind: database.kind, ms: Date.now() - started })
 
   const sandboxMode = config.telegram.sandbox
+  // Receipts embed the fonts that ship inside the server bundle (server/assets/fonts).
+  setReceiptFontReader((name) => useStorage('assets:server').getItemRaw<Uint8Array>(`fonts/${name}`))
   if (config.publicDemo) {
     logger.warn('PUBLIC_DEMO: running the sandbox as a public demo; anyone can open it as any demo person, staff actions are refused (demo_read_only)')
   }

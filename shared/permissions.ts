@@ -26,6 +26,10 @@ export const PERMISSIONS = {
   'reports.read': MANAGEMENT,
   'forms.manage': MANAGEMENT,
   'orders.read': OFFICE,
+  /** The customer card: profile, history, documents, notes. */
+  'customers.read': OFFICE,
+  /** Attach and revoke customers' documents, write notes. */
+  'customers.manage': OFFICE,
   'orders.manage': OFFICE,
   'bookings.manage': OFFICE,
   'support.reply': OFFICE,

@@ -20,7 +20,7 @@ const en = {
     support: 'Help',
     supportHint: 'Answers and a live operator',
     account: 'Account',
-    accountHint: 'Language, orders, bookings',
+    accountHint: 'Profile, history, documents, your data',
     hours: 'Opening hours',
     address: 'Address',
     phone: 'Phone',

@@ -23,7 +23,7 @@ const ru = {
     support: 'Помощь',
     supportHint: 'Ответы и оператор',
     account: 'Профиль',
-    accountHint: 'Язык, заказы, записи',
+    accountHint: 'Профиль, история, документы, данные',
     hours: 'Часы работы',
     address: 'Адрес',
     phone: 'Телефон',

@@ -3,7 +3,7 @@
  * Mini App's first screen has painted; public pages and the admin never download it.
  */
 import {
-  backButton, closingBehavior, hapticFeedback, init, invoice, isTMA, mainButton, miniApp, requestContact, retrieveLaunchParams,
+  backButton, closingBehavior, downloadFile, hapticFeedback, init, invoice, isTMA, mainButton, miniApp, openLink, requestContact, retrieveLaunchParams,
   retrieveRawInitData, secondaryButton, setTargetOrigin, swipeBehavior, themeParams, viewport,
 } from '@tma.js/sdk-vue'
 
@@ -113,4 +113,25 @@ export async function openInvoice(link: string): Promise<InvoiceOutcome> {
   } catch {
     return 'failed'
   }
+}
+
+/**
+ * Opens a file the way Telegram wants files opened: its download sheet (Bot API 8.0
+ * `downloadFile`) where the client has it, else the external browser (`openLink`). Returns false
+ * when neither is available (the screen then offers a plain link).
+ */
+export async function openFile(url: string, fileName: string): Promise<boolean> {
+  try {
+    if (downloadFile.isAvailable()) {
+      await downloadFile(url, fileName)
+      return true
+    }
+    if (openLink.isAvailable()) {
+      openLink(url)
+      return true
+    }
+  } catch {
+    // Refused or unsupported: fall back to the plain link.
+  }
+  return false
 }

@@ -2,12 +2,16 @@
  * Deep links (`t.me/<bot>/<app>?startapp=<param>`) to Mini App routes. Unknown or malformed
  * values open the home screen: a stale link must never end on an error.
  */
+/** Account screens a link (a chat message about a new document) may open. */
+const ACCOUNT_SCREENS = ['profile', 'history', 'documents', 'addresses', 'data']
+
 const ROUTES: [prefix: string, route: (value: string) => string][] = [
   ['product_', (slug) => `/app/product/${slug}`],
   ['category_', (slug) => `/app/category/${slug}`],
   ['booking_', (service) => `/app/booking/${service}`],
   ['form_', (id) => `/app/forms/${id}`],
   ['order_', (id) => `/app/orders/${id}`],
+  ['account_', (section) => (ACCOUNT_SCREENS.includes(section) ? `/app/account/${section}` : '/app/account')],
   ['faq_', (slug) => `/app/support/${slug}`],
 ]
 const VALUE = /^[A-Za-z0-9-]{1,128}$/

@@ -1,5 +1,6 @@
 import { Telegraf } from 'telegraf'
 import type { AppServices } from '../composition-root'
+import { onSharedContact } from './account'
 import { onAdminCommand } from './admin'
 import { onPreCheckoutQuery, onRefundedPayment, onShippingQuery, onSuccessfulPayment } from './payments'
 import { onHelp, onStart } from './start'
@@ -39,6 +40,7 @@ export function routeUpdates(bot: Bot, services: AppServices) {
     if (message.refunded_payment) return onRefundedPayment(ctx, services)
     return next()
   })
+  bot.on('message', (ctx, next) => onSharedContact(ctx, services, next))
   bot.action(/^support:/, (ctx) => onRatingButton(ctx, services))
   // A customer's own words, photos and files in the private chat go to support (stored, then relayed to operators).
   bot.on('message', (ctx, next) => (isSupportMessage(ctx) ? onSupportMessage(ctx, services) : next()))

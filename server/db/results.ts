@@ -19,3 +19,13 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
   if (inner?.code !== '23505') return false
   return constraint === undefined || inner.constraint_name === constraint || inner.constraint === constraint || String(inner.message).includes(constraint)
 }
+
+/** Whether `error` is a foreign-key violation (SQLSTATE 23503, or 23001 for RESTRICT): a row still points at the one being removed. */
+export function isForeignKeyViolation(error: unknown): boolean {
+  // Drizzle wraps the driver's error (sometimes twice): look down the cause chain.
+  for (let e = error as { code?: string; cause?: unknown; message?: string } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    // 23503 foreign_key_violation; 23001 restrict_violation (what newer PostgreSQL, e.g. PGlite's 18, says for ON DELETE RESTRICT).
+    if (e.code === '23503' || e.code === '23001' || /violates (foreign key constraint|RESTRICT setting)/.test(String(e.message))) return true
+  }
+  return false
+}

@@ -1,5 +1,6 @@
 import type { JobWorker } from './queue'
 import type { JobDeps } from '../composition-root'
+import { accountWorkers } from './account'
 import { authWorkers } from './auth'
 import { formWorkers } from './forms'
 import { backupWorkers } from './backup'
@@ -15,4 +16,4 @@ import { telegramWorkers } from './telegram'
  * list; services enqueue a job through its declaration (`services/<module>/jobs.ts`), which imports
  * no worker, so nothing imports in a circle.
  */
-export const jobWorkers: JobWorker<JobDeps>[] = [...telegramWorkers, ...authWorkers, ...orderWorkers, ...notificationWorkers, ...paymentWorkers, ...supportWorkers, ...backupWorkers, ...integrationWorkers, ...formWorkers]
+export const jobWorkers: JobWorker<JobDeps>[] = [...telegramWorkers, ...authWorkers, ...orderWorkers, ...notificationWorkers, ...paymentWorkers, ...supportWorkers, ...backupWorkers, ...integrationWorkers, ...formWorkers, ...accountWorkers]

@@ -1,6 +1,7 @@
 import { Markup } from 'telegraf'
 import { jobWorker, type JobContext } from './queue'
 import type { JobDeps } from '../composition-root'
+import { notificationAllowed } from '../services/account/profile'
 import { chatRecipient } from '../services/auth/users'
 import { getOrder } from '../services/orders'
 import { getRefund } from '../services/payments'
@@ -14,6 +15,7 @@ export const notificationWorkers = [
     const order = await getOrder(services.db, orderId)
     const customer = await chatRecipient(services.db, order.userId)
     if (!customer || customer.blocked) return
+    if (!(await notificationAllowed(services.db, customer.id, 'order_updates'))) return
     const message = orderStatusMessage({ ...order, status }, customer.locale, services.config.publicUrl)
     if (!message) return
     if ((await sendChatMessage(services, customer.id, message.text, message.extra)) === 'blocked') logger.info('customer blocked the bot; not writing again', { userId: customer.id })

@@ -71,6 +71,10 @@ const SCREENS: Screen[] = [
   { name: 'category-editor', path: '/admin/catalog/categories', ready: '[data-testid="categories-table"] tbody tr', open: (page) => page.locator('tr[data-category="coffee"] button').click() },
   { name: 'delivery', path: '/admin/delivery', ready: '[data-testid="zones-table"] tbody tr' },
   { name: 'delivery-zone', path: '/admin/delivery', ready: '[data-testid="zones-table"] tbody tr', open: (page) => page.getByTestId('zones-table').locator('tbody tr button').first().click() },
+  { name: 'customers', path: '/admin/customers', ready: '[data-testid="customers-table"] tbody tr' },
+  // The sandbox's Russian demo customer (Мария Соколова).
+  { name: 'customer', path: '/admin/customers/9000000001', ready: '[data-testid="customer-profile"]' },
+  { name: 'legal', path: '/admin/legal', ready: '[data-testid="legal-form"] input' },
   { name: 'integrations', path: '/admin/integrations', ready: '[data-connector="crm"]' },
   { name: 'support', path: '/admin/support', ready: '[data-testid="support-inbox"] tbody tr' },
   { name: 'support-conversation', path: '/admin/support/:conversation', ready: '[data-testid="support-messages"] li' },

@@ -13,6 +13,7 @@ interface Section {
 const SECTIONS: Section[] = [
   { to: '/admin', label: 'nav.dashboard', permission: 'admin.access', exact: true },
   { to: '/admin/orders', label: 'nav.orders', permission: 'orders.read' },
+  { to: '/admin/customers', label: 'nav.customers', permission: 'customers.read' },
   { to: '/admin/support', label: 'nav.support', permission: 'support.reply' },
   { to: '/admin/payments', label: 'nav.payments', permission: 'payments.read', except: '/admin/payments/reports' },
   { to: '/admin/payments/reports', label: 'nav.reports', permission: 'reports.read' },
@@ -21,6 +22,7 @@ const SECTIONS: Section[] = [
   { to: '/admin/forms', label: 'nav.forms', permission: 'forms.manage', except: '/admin/forms/submissions' },
   { to: '/admin/forms/submissions', label: 'nav.submissions', permission: 'forms.submissions' },
   { to: '/admin/delivery', label: 'nav.delivery', permission: 'settings.write' },
+  { to: '/admin/legal', label: 'nav.legal', permission: 'settings.write' },
   { to: '/admin/integrations', label: 'nav.integrations', permission: 'integrations.manage' },
   { to: '/admin/users', label: 'nav.users', permission: 'roles.manage' },
   { to: '/admin/audit', label: 'nav.audit', permission: 'audit.read' },

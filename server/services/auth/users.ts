@@ -190,3 +190,22 @@ export async function userNames(db: DbOrTx, telegramIds: readonly number[]): Pro
   const rows = await db.select({ id: users.telegramId, firstName: users.firstName, lastName: users.lastName }).from(users).where(inArray(users.telegramId, [...new Set(telegramIds)]))
   return new Map(rows.map((r) => [r.id, [r.firstName, r.lastName].filter(Boolean).join(' ')]))
 }
+
+/** The user a deleted customer's kept records (paid orders, payments) move to: no name, no Telegram account (negative id). */
+export async function createPlaceholderUser(db: DbOrTx, placeholderId: number) {
+  if (placeholderId >= 0) throw new Error('placeholder users have negative ids')
+  // Marked as having blocked the bot: no queued message (a status change of a kept order) is ever sent to it.
+  await db.insert(users).values({ telegramId: placeholderId, firstName: '—', lastSeenAt: new Date(0), blockedBotAt: new Date(0) })
+}
+
+/** Removes a user row; their roles, sessions, sign-in links and everything owned with ON DELETE CASCADE go with it. */
+export async function deleteUserRow(db: DbOrTx, telegramId: number) {
+  const gone = await db.delete(users).where(eq(users.telegramId, telegramId)).returning({ id: users.telegramId })
+  return gone.length > 0
+}
+
+/** The stored Telegram fields of a user (for the account's profile and export); undefined when unknown. */
+export async function findUser(db: DbOrTx, telegramId: number) {
+  const found = await findUserWithRoles(db, telegramId)
+  return found && { user: toMeUser(found.row), roles: found.roles, lastSeenAt: found.row.lastSeenAt, createdAt: found.row.createdAt, blockedBot: found.row.blockedBotAt !== null }
+}

@@ -30,10 +30,13 @@ export function createFileStore(dataDir: string) {
       await writeFile(join(root, kind, name), bytes, { flag: 'wx' })
       return { path: `/files/${kind}/${name}`, type: type.type, size: bytes.length }
     },
-    /** Reads a stored file by its public path; anything outside the store is "not found". */
+    /** Reads a stored file by its public path; anything outside the store, or in the private documents folder, is "not found". */
     async read(publicPath: string) {
       const full = resolve(root, publicPath.replace(/^\/?files\//, ''))
       if (!full.startsWith(root + sep)) return undefined
+      // Customers' documents live under files/documents (so backups carry them) but are never public:
+      // the account serves them to their owner and staff only.
+      if (full.startsWith(join(root, 'documents') + sep)) return undefined
       const bytes = await readFile(full).catch(() => undefined)
       if (!bytes) return undefined
       return { bytes, type: detectImageType(bytes)?.type ?? 'application/octet-stream' }

@@ -33,3 +33,11 @@ export async function getRefund(db: DbOrTx, refundId: number) {
   const [order] = row.payment.orderId ? await ordersByIds(db, [row.payment.orderId]) : []
   return { ...row.refund, payment: row.payment, orderNumber: order?.number ?? null }
 }
+
+/** The payments of an order with their refunds, oldest first (for the order's receipt). */
+export async function paymentsForOrder(db: DbOrTx, orderId: number) {
+  const rows = await db.select().from(payments).where(eq(payments.orderId, orderId)).orderBy(payments.id)
+  const out = []
+  for (const payment of rows) out.push({ ...payment, refunds: await db.select().from(refunds).where(eq(refunds.paymentId, payment.id)).orderBy(refunds.id) })
+  return out
+}

@@ -6,6 +6,7 @@ import { eq } from 'drizzle-orm'
 import { payments, type PaymentFlag, type PaymentProvider } from '../../db/schema/payments'
 import type { TelegramShippingAddress } from '../../db/schema/delivery'
 import { write, type ServiceContext } from '../context'
+import { issueReceiptJob } from '../account/jobs'
 import { applyTelegramShipping, lockOrder, markOrderPaid } from '../orders'
 import { resolveShippingOption } from '../delivery/shipping'
 import { parseInvoicePayload } from './invoice'
@@ -78,6 +79,7 @@ export async function recordSuccessfulPayment(ctx: ServiceContext, input: Succes
     }
     if (shipping) await applyTelegramShipping(w, order!.id, { address: input.shippingAddress!, optionId: shipping.id, zoneId: shipping.zone.id, priceMinor: shipping.priceMinor })
     await markOrderPaid(w, order!.id, input.telegramPaymentChargeId)
+    await w.enqueue(issueReceiptJob, { orderId: order!.id }, { singletonKey: `receipt-${order!.id}` })
     return { status: 'paid', paymentId: inserted.id, orderId: order!.id }
   })
 }

@@ -1,0 +1,14 @@
+import type { AccountSection } from './registry'
+import { cartAccountSection } from '../cart/account'
+import { idempotencyAccountSection } from '../idempotency/account'
+import { integrationsAccountSection } from '../integrations/account'
+import { ordersAccountSection } from '../orders/account'
+import { paymentsAccountSection } from '../payments/account'
+import { telegramAccountSection } from '../telegram/account'
+
+/**
+ * Every module's contribution to the personal account (history, export, erasure, customer search).
+ * A new module (bookings, support, forms) writes `server/services/<module>/account.ts` exporting an
+ * `AccountSection` and adds it here: nothing else in the account changes. See docs/account.md.
+ */
+export const ACCOUNT_SECTIONS: readonly AccountSection[] = [ordersAccountSection, paymentsAccountSection, cartAccountSection, telegramAccountSection, idempotencyAccountSection, integrationsAccountSection]

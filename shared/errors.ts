@@ -47,6 +47,10 @@ export const ERROR_CODES = {
   partial_refund_unavailable: { status: 409, description: 'Telegram Stars payments can only be refunded in full.' },
   refund_failed: { status: 502, description: 'Telegram refused the refund; `message` says why. Nothing changed.' },
   telegram_unavailable: { status: 502, description: 'Telegram did not answer or refused the call; `message` says why. Nothing was stored; try again later.' },
+  slot_taken: { status: 409, description: 'The booking slot is no longer free (taken, or outside the schedule now); `details.alternatives` lists free slots nearby.' },
+  too_many_holds: { status: 409, description: 'The customer already holds the most unconfirmed slots allowed; confirm or cancel one first.' },
+  hold_expired: { status: 409, description: 'The time a slot was held for the customer ran out before they confirmed; pick it again.' },
+  change_deadline_passed: { status: 409, description: "Too close to the booking's start to cancel or move it online (`details.deadlineMinutes`)." },
   internal_error: { status: 500, description: 'An unexpected error; the request id in the response helps find it in the logs.' },
 } as const satisfies Record<string, { status: number; description: string }>
 

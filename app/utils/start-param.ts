@@ -8,6 +8,7 @@ const ROUTES: [prefix: string, route: (value: string) => string][] = [
   ['booking_', (service) => `/app/booking/${service}`],
   ['form_', (id) => `/app/forms/${id}`],
   ['order_', (id) => `/app/orders/${id}`],
+  ['visit_', (id) => `/app/bookings/${id}`],
 ]
 const VALUE = /^[A-Za-z0-9-]{1,128}$/
 

@@ -19,3 +19,10 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
   if (inner?.code !== '23505') return false
   return constraint === undefined || inner.constraint_name === constraint || inner.constraint === constraint || String(inner.message).includes(constraint)
 }
+
+/** Whether `error` is an exclusion-constraint violation (SQLSTATE 23P01): two rows claimed the same thing, e.g. one seat at one time. */
+export function isExclusionViolation(error: unknown): boolean {
+  const e = error as { code?: string; cause?: unknown }
+  const inner = (e?.cause ?? e) as typeof e
+  return inner?.code === '23P01'
+}

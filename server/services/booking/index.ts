@@ -92,7 +92,7 @@ async function slotsFor(db: DbOrTx, service: BookingServiceRow, resources: reado
     db
       .select()
       .from(bookingResourceExceptions)
-      .where(and(inArray(bookingResourceExceptions.resourceId, ids), gte(bookingResourceExceptions.day, addDays(from, -1)), lte(bookingResourceExceptions.day, addDays(from, days))))
+      .where(and(inArray(bookingResourceExceptions.resourceId, ids), gte(bookingResourceExceptions.day, addDays(from, -1)), lte(bookingResourceExceptions.day, addDays(from, days)))),
   ])
   const exceptions = new Map(exceptionRows.map((e) => [`${e.resourceId}:${e.day}`, e.hours]))
   return computeSlots({ service, resources, exceptions, bookings: taken, from, days, now, timezone })

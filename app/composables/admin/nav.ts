@@ -13,6 +13,7 @@ interface Section {
 const SECTIONS: Section[] = [
   { to: '/admin', label: 'nav.dashboard', permission: 'admin.access', exact: true },
   { to: '/admin/orders', label: 'nav.orders', permission: 'orders.read' },
+  { to: '/admin/bookings', label: 'nav.bookings', permission: 'bookings.manage' },
   { to: '/admin/payments', label: 'nav.payments', permission: 'payments.read', except: '/admin/payments/reports' },
   { to: '/admin/payments/reports', label: 'nav.reports', permission: 'reports.read' },
   { to: '/admin/catalog', label: 'nav.catalog', permission: 'catalog.write', except: '/admin/catalog/categories' },

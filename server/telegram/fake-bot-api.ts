@@ -11,49 +11,11 @@ import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Message, Update, User } from 'telegraf/types'
+import type { BotApiError, BotInfo, FakeBotApiCall, FakeBotApiOptions, FakeInvoice, LabeledPrice, Params, PaymentInput, ShippingAddressInput,
+  ShippingOptionAnswer, StarTransaction, SuccessfulPaymentInput, UploadedFilePart, WebhookInfo } from './fake-bot-api-types'
+import { ApiError, JSON_FIELDS, MAX_TEXT, NOT_MODIFIED, bad, int, now, randomId, readBody, sameJson, str, tryJson, yes } from './fake-bot-api-wire'
 
-type Params = Record<string, unknown>
-export interface BotApiError { error_code: number; description: string; parameters?: { retry_after?: number; migrate_to_chat_id?: number } }
-export interface FakeBotApiCall { method: string; params: Params; at: Date }
-/** What a multipart file part is recorded as in `params` (the bytes are dropped). */
-export interface UploadedFilePart { filename: string; size: number; contentType?: string }
-export interface BotInfo extends User { is_bot: true; username: string; can_join_groups: boolean; can_read_all_group_messages: boolean; supports_inline_queries: boolean }
-export interface FakeBotApiOptions { token?: string; botUser?: Partial<Omit<BotInfo, 'id' | 'is_bot'>> }
-export interface LabeledPrice { label: string; amount: number }
-export interface FakeInvoice {
-  slug: string
-  link: string
-  title: string
-  description: string
-  payload: string
-  currency: string
-  prices: LabeledPrice[]
-  total_amount: number
-  params: Params
-  createdAt: Date
-}
-export interface TransactionPartnerUser { type: 'user'; transaction_type: 'invoice_payment'; user: User; invoice_payload?: string }
-export interface StarTransaction { id: string; amount: number; date: number; source?: TransactionPartnerUser; receiver?: TransactionPartnerUser }
-export interface WebhookInfo { url: string; secret_token?: string; max_connections: number; allowed_updates?: string[] }
-export interface PaymentInput { currency: string; total_amount: number; invoice_payload: string; [extra: string]: unknown }
-export interface ShippingAddressInput { country_code: string; state: string; city: string; street_line1: string; street_line2: string; post_code: string }
-export interface ShippingOptionAnswer { id: string; title: string; prices: LabeledPrice[] }
-export interface SuccessfulPaymentInput extends PaymentInput { telegram_payment_charge_id: string; provider_payment_charge_id: string }
-
-class ApiError extends Error { constructor(readonly error: BotApiError) { super(error.description) } }
-function bad(what: string): never { throw new ApiError({ error_code: 400, description: `Bad Request: ${what}` }) }
-const now = () => Math.floor(Date.now() / 1000)
-const str = (v: unknown): string => (v == null ? '' : String(v))
-const int = (v: unknown): number | undefined => (v == null || v === '' || !Number.isInteger(Number(v)) ? undefined : Number(v))
-const randomId = (bytes = 12) => randomBytes(bytes).toString('base64url')
-const yes = (v: unknown) => v === true || v === 'true'
-const sameJson = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null)
-/** Fields Telegram accepts as JSON-serialised strings in urlencoded/multipart bodies. */
-const JSON_FIELDS = new Set(['reply_markup', 'prices', 'commands', 'allowed_updates', 'menu_button', 'entities', 'caption_entities',
-  'scope', 'shipping_options', 'results', 'suggested_tip_amounts', 'media', 'link_preview_options', 'reply_parameters', 'errors'])
-const MAX_TEXT = 4096
-const NOT_MODIFIED = 'message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message'
-const tryJson = (v: string): unknown => { try { return JSON.parse(v) } catch { return v } }
+export type * from './fake-bot-api-types'
 
 export class FakeBotApi {
   readonly token: string
@@ -458,35 +420,4 @@ export class FakeBotApi {
 
 export function createFakeBotApi(options?: FakeBotApiOptions): FakeBotApi {
   return new FakeBotApi(options)
-}
-
-async function readBody(req: IncomingMessage): Promise<Params> {
-  const chunks: Buffer[] = []
-  for await (const chunk of req) chunks.push(chunk as Buffer)
-  const body = Buffer.concat(chunks)
-  if (body.length === 0) return {}
-  const type = req.headers['content-type'] ?? ''
-  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(type)
-  if (/^multipart\/form-data/i.test(type) && boundary) return parseMultipart(body, boundary[1] ?? boundary[2]!)
-  if (/^application\/x-www-form-urlencoded/i.test(type)) return Object.fromEntries(new URLSearchParams(body.toString('utf8')))
-  const json = tryJson(body.toString('utf8'))
-  return json && typeof json === 'object' && !Array.isArray(json) ? (json as Params) : bad('can\'t parse JSON object')
-}
-
-/** Text parts become strings; file parts are recorded as {filename, size, contentType}. */
-function parseMultipart(body: Buffer, boundary: string): Params {
-  const params: Params = {}
-  const utf8 = (latin1: string) => Buffer.from(latin1, 'latin1').toString('utf8')
-  // latin1 maps bytes 1:1 to characters: lengths are byte counts and text can be re-decoded as UTF-8.
-  for (const part of body.toString('latin1').split(`--${boundary}`).slice(1, -1)) {
-    const headerEnd = part.indexOf('\r\n\r\n')
-    const headers = part.slice(0, Math.max(headerEnd, 0))
-    const name = /(?:^|[;\s])name="([^"]*)"/i.exec(headers)?.[1]
-    if (headerEnd === -1 || name == null) continue
-    const content = part.slice(headerEnd + 4, -2) // without the CRLF before the next delimiter
-    const filename = /filename="([^"]*)"/i.exec(headers)?.[1]
-    const contentType = /content-type:\s*([^\r\n]+)/i.exec(headers)?.[1]?.trim()
-    params[utf8(name)] = filename == null ? utf8(content) : { filename: utf8(filename), size: content.length, ...(contentType && { contentType }) }
-  }
-  return params
 }

@@ -72,7 +72,7 @@ describe('booking in the Mini App and the chat', () => {
     await phoneScreenshot(page, 'booking-mine-ru-light')
   })
 
-  it('the English customer books a class seat; the operator sees the day on the phone and marks them as come', async () => {
+  it('the English customer books a class seat; the operator sees the day on the phone, moves them (they are told) and marks them as come', async () => {
     const emma = await sandboxPerson(app.url, 'customer_en')
     const slots = await callAs(app.url, emma, `/api/booking/slots?service=barista-basics&from=${day}`)
     const service = await callAs(app.url, emma, '/api/booking/services/barista-basics')
@@ -90,6 +90,17 @@ describe('booking in the Mini App and the chat', () => {
     await phoneScreenshot(page, 'admin-bookings-phone-dark')
     expect((await seriousA11yViolations(frame)).map((v) => v.id)).toEqual([])
     expect(await frame.evaluate(() => document.scrollingElement!.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0)
+    // Move Emma to the next free time in the dialog: the customer hears about it in the chat.
+    await row.getByRole('button', { name: 'Перенести' }).click()
+    const dialog = frame.getByTestId('move-form')
+    await dialog.locator('select[name="startsAt"] option:not([disabled])').first().waitFor({ state: 'attached' })
+    const next = await dialog.locator('select[name="startsAt"] option:not([disabled])').nth(1).getAttribute('value')
+    await dialog.locator('select[name="startsAt"]').selectOption(next!)
+    await phoneScreenshot(page, 'admin-bookings-move-phone-dark')
+    await frame.getByTestId('move-submit').click()
+    await frame.locator('[role="status"] .toast', { hasText: 'Запись перенесена' }).first().waitFor()
+    expect((await callAs(app.url, emma, `/api/booking/bookings/${hold.id}`)).startsAt).toBe(next)
+    await expect.poll(async () => (await (await fetch(`${app.url}/api/sandbox/chat?person=customer_en`)).json()).messages.some((m: { text?: string }) => m.text?.startsWith('Your booking was moved')), { timeout: 20_000 }).toBe(true)
     await row.getByRole('button', { name: 'Пришёл' }).click()
     await row.locator('text=Состоялась').waitFor({ timeout: 10_000 })
     const owner = await sandboxPerson(app.url, 'owner')

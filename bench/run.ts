@@ -1,12 +1,13 @@
 /**
  * `npm run bench` runs every benchmark; `npm run bench -- health webhook` only the named ones
- * (health, startup, webhook, auth, catalog, payments, frontend).
+ * (health, startup, webhook, auth, catalog, payments, frontend, booking).
  * Needs a build first (`npx nuxt build`): the benches spawn `.output/server/index.mjs`.
  */
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { cpus } from 'node:os'
 import { auth } from './auth'
+import { booking } from './booking'
 import { catalog } from './catalog'
 import { frontend } from './frontend'
 import { health } from './health'
@@ -16,7 +17,7 @@ import { payments } from './payments'
 import { startup } from './startup'
 import { webhook } from './webhook'
 
-const benches: Record<string, () => Promise<void>> = { health, startup, webhook, auth, catalog, payments, frontend }
+const benches: Record<string, () => Promise<void>> = { health, startup, webhook, auth, catalog, payments, frontend, booking }
 
 async function main() {
   const names = process.argv.slice(2).filter((a) => a !== '--')

@@ -1,5 +1,5 @@
 import type { bookingResources, bookingServices, bookings } from '../../db/schema/booking'
-import { addDays, hhmmToMinutes, isoWeekday, localDay, subtractIntervals, zonedInstant } from './time'
+import { addDays, hhmmToMinutes, isoWeekday, localDay, subtractIntervals, zonedDay } from './time'
 
 type Service = typeof bookingServices.$inferSelect
 type Resource = typeof bookingResources.$inferSelect
@@ -45,11 +45,20 @@ export function occupancy(service: Pick<Service, 'durationMinutes' | 'bufferBefo
  * capacity minus this session's bookings. The same rule the EXCLUDE constraints enforce.
  */
 export function seatsLeftAt(service: Pick<Service, 'id' | 'capacity' | 'durationMinutes' | 'bufferBeforeMinutes' | 'bufferAfterMinutes'>, startsAt: Date, resourceBookings: readonly Booking[]) {
-  const { occupiedFrom, occupiedTo } = occupancy(service, startsAt)
+  return freeSeats(service, startsAt.getTime(), resourceBookings.map(toSpan))
+}
+
+/** A booking as plain numbers: comparing Date objects costs a conversion each time, and this runs for every candidate start. */
+interface Span { from: number; to: number; start: number; serviceId: number }
+const toSpan = (b: Booking): Span => ({ from: b.occupiedFrom.getTime(), to: b.occupiedTo.getTime(), start: b.startsAt.getTime(), serviceId: b.serviceId })
+
+function freeSeats(service: Pick<Service, 'id' | 'capacity' | 'durationMinutes' | 'bufferBeforeMinutes' | 'bufferAfterMinutes'>, start: number, spans: readonly Span[]) {
+  const from = start - service.bufferBeforeMinutes * MINUTE
+  const to = start + (service.durationMinutes + service.bufferAfterMinutes) * MINUTE
   let taken = 0
-  for (const b of resourceBookings) {
-    if (b.occupiedFrom >= occupiedTo || b.occupiedTo <= occupiedFrom) continue
-    if (b.serviceId !== service.id || b.startsAt.getTime() !== startsAt.getTime()) return 0
+  for (const b of spans) {
+    if (b.from >= to || b.to <= from) continue
+    if (b.serviceId !== service.id || b.start !== start) return 0
     taken++
   }
   return Math.max(0, service.capacity - taken)
@@ -76,8 +85,12 @@ export function computeSlots(input: {
   const { service, now } = input
   const earliest = now.getTime() + service.minNoticeMinutes * MINUTE
   const latest = now.getTime() + service.horizonDays * 24 * 60 * MINUTE
-  const byResource = new Map<number, Booking[]>()
-  for (const b of input.bookings) byResource.set(b.resourceId, [...(byResource.get(b.resourceId) ?? []), b])
+  const byResource = new Map<number, Span[]>()
+  for (const b of input.bookings) {
+    const list = byResource.get(b.resourceId)
+    if (list) list.push(toSpan(b))
+    else byResource.set(b.resourceId, [toSpan(b)])
+  }
   const perDay = new Map<string, Map<number, Slot>>()
   const dayList = Array.from({ length: input.days }, (_, i) => addDays(input.from, i))
   for (const day of dayList) perDay.set(day, new Map())
@@ -87,12 +100,15 @@ export function computeSlots(input: {
     // A resource in another zone than the business: look one day either side and keep what falls on the business's dates.
     const resourceDays = resource.timezone === input.timezone ? dayList : [addDays(input.from, -1), ...dayList, addDays(input.from, input.days)]
     for (const day of resourceDays) {
-      for (const [open, close] of workingWindows(resource, day, input.exceptions.get(`${resource.id}:${day}`))) {
+      const windows = workingWindows(resource, day, input.exceptions.get(`${resource.id}:${day}`))
+      if (!windows.length) continue
+      const instantAt = zonedDay(day, resource.timezone)
+      for (const [open, close] of windows) {
         const firstStart = Math.ceil(open / service.slotStepMinutes) * service.slotStepMinutes
         for (let minute = firstStart; minute + service.durationMinutes <= close; minute += service.slotStepMinutes) {
-          const startsAt = zonedInstant(day, minute, resource.timezone)
+          const startsAt = instantAt(minute)
           if (!startsAt || startsAt.getTime() < earliest || startsAt.getTime() > latest) continue
-          const seatsLeft = seatsLeftAt(service, startsAt, own)
+          const seatsLeft = freeSeats(service, startsAt.getTime(), own)
           if (seatsLeft === 0) continue
           const slots = perDay.get(resource.timezone === input.timezone ? day : localDay(startsAt, input.timezone))
           if (!slots) continue

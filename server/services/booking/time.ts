@@ -45,6 +45,22 @@ export function zonedInstant(day: string, minutes: number, timeZone: string): Da
   return undefined
 }
 
+/**
+ * `zonedInstant` for many times of one local day: when the zone keeps one offset across the whole
+ * day (every day but the few with a clock change), each time is plain arithmetic on that offset;
+ * on a change day each goes through `zonedInstant`. Two Intl lookups per day instead of several
+ * per slot.
+ */
+export function zonedDay(day: string, timeZone: string): (minutes: number) => Date | undefined {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number]
+  const midnight = Date.UTC(y, m - 1, d)
+  // Wide enough for any zone (UTC-12 .. UTC+14) to cover the local day.
+  const before = zoneOffsetMinutes(new Date(midnight - 15 * 3600_000), timeZone)
+  const after = zoneOffsetMinutes(new Date(midnight + 39 * 3600_000), timeZone)
+  if (before !== after) return (minutes) => zonedInstant(day, minutes, timeZone)
+  return (minutes) => new Date(midnight + (minutes - before) * 60_000)
+}
+
 /** The local calendar date (`YYYY-MM-DD`) of `instant` in `timeZone`. */
 export function localDay(instant: Date, timeZone: string): string {
   const p = Object.fromEntries(partsFormatter(timeZone).formatToParts(instant).map((x) => [x.type, x.value]))

@@ -128,7 +128,9 @@ export async function booking() {
   table('free slots (in process: the service function the API route calls)', rows)
   table(`${HOLDERS} concurrent holds of one one-person slot`, results.map((r) => ({ engine: r.engine, winners: r.winners, slot_taken: r.refused, errors: r.errors, 'p50 ms': r.holds.p50, 'p99 ms': r.holds.p99 })))
   const checked = limits(results.flatMap((r) => [
-    { what: `${r.engine}: free slots p99`, value: r.slots.p99, limit: 1000, kind: 'max' as const, unit: ' ms' },
+    // One process with 50 calls in flight queues them: the CPU per call is the figure that says what a call costs.
+    { what: `${r.engine}: free slots CPU per call`, value: r.slots.cpuMsPerCall, limit: 50, kind: 'max' as const, unit: ' ms' },
+    { what: `${r.engine}: free slots CPU per call vs its reads alone`, value: r.slots.cpuMsPerCall / r.baseline.cpuMsPerCall, limit: 3, kind: 'max' as const, unit: 'x' },
     { what: `${r.engine}: winners of one slot`, value: r.winners, limit: 1, kind: 'max' as const },
     { what: `${r.engine}: winners of one slot`, value: r.winners, limit: 1, kind: 'min' as const },
     { what: `${r.engine}: errors other than slot_taken`, value: r.errors, limit: 0, kind: 'max' as const },

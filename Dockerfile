@@ -17,11 +17,15 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=build --chown=node:node /src/.output ./.output
 COPY --from=build --chown=node:node /src/drizzle ./drizzle
+# package.json only for its version (the system page, backup manifests).
+COPY --from=build --chown=node:node /src/package.json ./package.json
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
 EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=40s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/api/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+# Operator commands in the image: docker compose exec app node .output/server/cli/backup.mjs
+# (also restore.mjs <file> [--force], migrate.mjs, audit-verify.mjs).
 # The same command tests/e2e/docker-command.test.ts runs against the built output.
 CMD ["node", ".output/server/index.mjs"]

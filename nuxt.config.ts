@@ -119,6 +119,17 @@ export default defineNuxtConfig({
       const existing = [config.errorHandler ?? []].flat()
       config.errorHandler = ['~~/server/error-handler', ...existing]
     },
+    // The operator commands (backup, restore, migrate, audit:verify) ship inside `.output` too, so
+    // the Docker image runs them (`node .output/server/cli/backup.mjs`); their packages resolve from
+    // the server's traced node_modules.
+    'nitro:init'(nitro) {
+      if (nitro.options.dev) return
+      nitro.hooks.hook('compiled', async () => {
+        const { build } = await import('esbuild')
+        const commands = ['backup', 'restore', 'migrate', 'audit-verify'].map((name) => `server/cli/${name}.ts`)
+        await build({ entryPoints: commands, bundle: true, platform: 'node', format: 'esm', target: 'node22', packages: 'external', outdir: `${nitro.options.output.serverDir}/cli`, outExtension: { '.js': '.mjs' }, logLevel: 'warning' })
+      })
+    },
   },
   // `npm run lint`: Nuxt's ESLint config (Vue, TypeScript, imports) with the house style below.
   eslint: {

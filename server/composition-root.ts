@@ -13,6 +13,9 @@ import { createFileStore } from './services/files'
 import { createFakeBotApi, type FakeBotApi } from './telegram/fake-bot-api'
 import { configureTelegramJob, retryTelegramUpdatesJob } from './services/telegram/jobs'
 import { startPolling } from './services/telegram/polling'
+import { runAsLeader, type LeaderDuty } from './db/leader'
+import { createChangeBus, type ChangeBus } from './db/change-bus'
+import { backupJob } from './services/backup/jobs'
 
 /**
  * The composition root: the one place that builds the app's parts and wires them together
@@ -36,6 +39,10 @@ export interface AppServices {
     /** The fake Bot API serving this process when no real token is configured. */
     sandbox?: FakeBotApi
   }
+  /** Changes every replica must hear about (cache purges), over PostgreSQL LISTEN/NOTIFY. */
+  changes: ChangeBus
+  /** Polling mode: whether this replica holds the polling leader lock now (null in webhook mode or the sandbox). */
+  pollingHere(): boolean | null
   /** Work started by a request that must finish before shutdown (update handling after the 200). */
   track(promise: Promise<unknown>): void
   close(): Promise<void>
@@ -100,9 +107,13 @@ export async function startServices(config: AppConfig, logger: Logger, metrics: 
   setQueue(queue)
   await queue.start()
   await queue.register(jobWorkers.map((worker) => worker.definition))
+  // The backup's schedule comes from configuration (BACKUP_SCHEDULE), not from its declaration.
+  if (config.backup.schedule) await queue.boss.schedule(backupJob.name, config.backup.schedule, {}, { tz: 'UTC' })
+  else await queue.boss.unschedule(backupJob.name)
 
+  const changes = createChangeBus(database, logger)
   const inflight = new Set<Promise<unknown>>()
-  let stopPolling: (() => Promise<void>) | undefined
+  let polling: LeaderDuty | undefined
   const services: AppServices = {
     config,
     logger,
@@ -112,16 +123,19 @@ export async function startServices(config: AppConfig, logger: Logger, metrics: 
     queue,
     bot,
     telegram: { token: token!, webhookSecret, sandbox },
+    changes,
+    pollingHere: () => (polling ? polling.isLeader() : null),
     track(promise) {
       inflight.add(promise)
       promise.finally(() => inflight.delete(promise)).catch(() => {})
     },
     async close() {
       logger.info('shutting down: finishing running work')
-      await stopPolling?.()
+      await polling?.stop()
       await Promise.allSettled([...inflight])
       await queue.stop()
       await sandbox?.close()
+      await changes.close()
       await database.close()
       logger.info('shutdown complete')
     },
@@ -132,7 +146,8 @@ export async function startServices(config: AppConfig, logger: Logger, metrics: 
   // Recover anything stored but not handled before the last stop, then (re)configure the bot's chat.
   await queue.enqueue(retryTelegramUpdatesJob, {})
   await queue.enqueue(configureTelegramJob, {}, { singletonKey: 'configure' })
-  if (config.telegram.updates === 'polling' && !config.telegram.sandbox) stopPolling = startPolling(services)
+  // Only one replica may call getUpdates (Telegram answers a second caller 409): a leader lock picks it.
+  if (config.telegram.updates === 'polling' && !config.telegram.sandbox) polling = runAsLeader(database, 'telegram-polling', () => startPolling(services), logger)
 
   logger.info('ready', { ms: Date.now() - started, telegram: config.telegram.sandbox ? 'sandbox' : config.telegram.updates })
   return services

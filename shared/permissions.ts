@@ -18,6 +18,8 @@ export const PERMISSIONS = {
   'roles.manage': TOP,
   'settings.write': TOP,
   'integrations.manage': TOP,
+  /** The system page: queues, failed jobs and updates (retry, replay), webhook, backups. */
+  'system.manage': TOP,
   'payments.refund': TOP,
   'payments.read': MANAGEMENT,
   'catalog.write': MANAGEMENT,

@@ -1,6 +1,7 @@
 import type { JobWorker } from './queue'
 import type { JobDeps } from '../composition-root'
 import { authWorkers } from './auth'
+import { backupWorkers } from './backup'
 import { bookingWorkers } from './booking'
 import { notificationWorkers } from './notifications'
 import { orderWorkers } from './orders'
@@ -12,4 +13,4 @@ import { telegramWorkers } from './telegram'
  * list; services enqueue a job through its declaration (`services/<module>/jobs.ts`), which imports
  * no worker, so nothing imports in a circle.
  */
-export const jobWorkers: JobWorker<JobDeps>[] = [...telegramWorkers, ...authWorkers, ...orderWorkers, ...notificationWorkers, ...paymentWorkers, ...bookingWorkers]
+export const jobWorkers: JobWorker<JobDeps>[] = [...telegramWorkers, ...authWorkers, ...orderWorkers, ...notificationWorkers, ...paymentWorkers, ...backupWorkers, ...bookingWorkers]

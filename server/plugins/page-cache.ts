@@ -4,7 +4,7 @@ import { getRouteRules } from 'nitropack/runtime'
 /** Where Nitro's route-rule cache (nuxt.config.ts routeRules `cache`) keeps rendered pages. */
 const PAGE_CACHE_BASE = 'cache:nitro:routes'
 
-/** Empties this replica's cache of public pages (other replicas expire theirs within maxAge). */
+/** Empties this replica's cache of public pages. */
 async function purgePageCache(): Promise<number> {
   const storage = useStorage()
   const keys = await storage.getKeys(PAGE_CACHE_BASE)
@@ -17,6 +17,8 @@ const changesPublicPages = (path: string, method: string) => method !== 'GET' &&
 
 /**
  * The public page cache (see routeRules in nuxt.config.ts):
+ * - Every replica keeps its own; a purge is published on the change bus (PostgreSQL
+ *   LISTEN/NOTIFY), so all replicas drop theirs, not only the one that saved the change.
  * - Nitro's cached handler writes its own Cache-Control on every cached answer (`max-age=60` on a
  *   200, `public, max-age=60, s-maxage=60` on a 304), over the one the route rule promises
  *   browsers and CDNs. The route rule's header goes back on right before the status line is
@@ -26,6 +28,9 @@ const changesPublicPages = (path: string, method: string) => method !== 'GET' &&
  *   new price or stock.
  */
 export default defineNitroPlugin((nitroApp) => {
+  useServices()
+    .then((services) => services.changes.subscribe('page-cache', purgePageCache))
+    .catch(() => {}) // a failed start is reported by the runtime plugin
   nitroApp.hooks.hook('request', (event) => {
     const rules = getRouteRules(event)
     const promised = rules.cache ? (rules.headers?.['Cache-Control'] ?? rules.headers?.['cache-control']) : undefined
@@ -41,6 +46,7 @@ export default defineNitroPlugin((nitroApp) => {
 
   nitroApp.hooks.hook('beforeResponse', async (event) => {
     if (event.node.res.statusCode >= 400 || !changesPublicPages(event.path, event.method)) return
-    await purgePageCache()
+    const services = await useServices()
+    await services.changes.publish('page-cache')
   })
 })

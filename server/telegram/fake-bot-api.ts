@@ -64,6 +64,10 @@ export class FakeBotApi {
   private readonly failures = new Map<string, BotApiError[]>()
   private readonly listeners = new Set<(call: FakeBotApiCall) => void>()
   private readonly pollers = new Set<() => void>()
+  /** The long poll in progress, which a second getUpdates caller terminates as Telegram does. */
+  private currentPoll?: { terminate: () => void }
+  /** How many getUpdates calls were ended by another caller's (two bot instances polling at once). */
+  getUpdatesConflicts = 0
   private queue: Update[] = []
   private lastUpdateId = 500_000_000
   private seq = 0
@@ -299,12 +303,21 @@ export class FakeBotApi {
     if (offset < 0) this.queue = this.queue.slice(offset)
     else if (offset > 0) this.queue = this.queue.filter((u) => u.update_id >= offset)
     const timeout = Math.max(0, int(p.timeout) ?? 0)
+    // Telegram serves one getUpdates at a time: a new call ends the one in progress with 409.
+    this.currentPoll?.terminate()
     if (this.queue.length === 0 && timeout > 0 && this.server) {
+      let terminated = false
       await new Promise<void>((resolve) => {
-        const wake = () => { clearTimeout(timer); this.pollers.delete(wake); resolve() }
+        const wake = () => { clearTimeout(timer); this.pollers.delete(wake); if (this.currentPoll === poll) this.currentPoll = undefined; resolve() }
+        const poll = { terminate: () => { terminated = true; wake() } }
         const timer = setTimeout(wake, timeout * 1000)
         this.pollers.add(wake)
+        this.currentPoll = poll
       })
+      if (terminated) {
+        this.getUpdatesConflicts++
+        throw new ApiError({ error_code: 409, description: 'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running' })
+      }
     }
     return this.queue.slice(0, Math.min(Math.max(int(p.limit) ?? 100, 1), 100))
   }

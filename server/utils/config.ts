@@ -87,6 +87,16 @@ const EnvSchema = z
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     HOST: z.string().trim().min(1).default('0.0.0.0'),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+    /** Cron (UTC) of the scheduled backup, or `off`. */
+    BACKUP_SCHEDULE: z
+      .string()
+      .trim()
+      .default('15 3 * * *')
+      .pipe(z.string().regex(/^(off|(\S+\s+){4}\S+)$/, 'must be a 5-field cron expression (UTC) or off')),
+    /** Where backups go; DATA_DIR/backups by default (mount other storage there). */
+    BACKUP_DIR: optionalString,
+    BACKUP_KEEP_DAILY: z.coerce.number().int().min(1).max(366).default(7),
+    BACKUP_KEEP_WEEKLY: z.coerce.number().int().min(0).max(520).default(4),
   })
   .superRefine((env, ctx) => {
     // A production start without a bot would run the sandbox, which hands out an owner's identity to anyone.
@@ -170,6 +180,11 @@ function buildConfig(env: z.output<typeof EnvSchema>) {
     /** Write the demo catalog on a first start with a real bot (the sandbox always gets it). */
     demoData: env.DEMO_DATA,
     metricsToken: env.METRICS_TOKEN,
+    backup: {
+      schedule: env.BACKUP_SCHEDULE === 'off' ? null : env.BACKUP_SCHEDULE,
+      dir: resolve(env.BACKUP_DIR ?? resolve(env.DATA_DIR, 'backups')),
+      retention: { daily: env.BACKUP_KEEP_DAILY, weekly: env.BACKUP_KEEP_WEEKLY },
+    },
   }
 }
 

@@ -5,7 +5,13 @@ import type { QueueDepth } from '../jobs/queue'
  * Prometheus metrics of one app instance. A registry of our own (not prom-client's global one),
  * so tests and a restarted runtime never register a metric twice.
  */
-export function createMetrics(readQueueDepth: () => Promise<QueueDepth[] | undefined>) {
+/** Read at scrape time from the database: the last backup and the stored Telegram updates. */
+export interface OperationsReading {
+  backup: { lastSuccessAt?: string; ok: boolean } | undefined
+  updates: { pending: number; processing: number; failed: number }
+}
+
+export function createMetrics(readQueueDepth: () => Promise<QueueDepth[] | undefined>, readOperations: () => Promise<OperationsReading | undefined> = async () => undefined) {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry })
 
@@ -30,6 +36,10 @@ export function createMetrics(readQueueDepth: () => Promise<QueueDepth[] | undef
     failed: new Gauge({ name: 'queue_jobs_failed', help: 'Jobs that failed for good (retained)', labelNames: labels, registers: [registry] }),
   }
 
+  const backupLastSuccess = new Gauge({ name: 'backup_last_success_timestamp_seconds', help: 'Unix time of the last successful backup (alert on time() minus this)', registers: [registry] })
+  const backupLastFailed = new Gauge({ name: 'backup_last_attempt_failed', help: '1 when the newest backup attempt failed', registers: [registry] })
+  const storedUpdates = new Gauge({ name: 'telegram_updates_stored', help: 'Stored Telegram updates not done, by status (failed = parked after its attempts)', labelNames: ['status'] as const, registers: [registry] })
+
   return {
     registry,
     httpDuration,
@@ -43,6 +53,15 @@ export function createMetrics(readQueueDepth: () => Promise<QueueDepth[] | undef
         queueGauges.active.set({ queue: q.name }, q.active)
         queueGauges.deferred.set({ queue: q.name }, q.deferred)
         queueGauges.failed.set({ queue: q.name }, q.failed)
+      }
+      const operations = await readOperations().catch(() => undefined)
+      backupLastSuccess.reset()
+      backupLastFailed.reset()
+      storedUpdates.reset()
+      if (operations) {
+        if (operations.backup?.lastSuccessAt) backupLastSuccess.set(Date.parse(operations.backup.lastSuccessAt) / 1000)
+        if (operations.backup) backupLastFailed.set(operations.backup.ok ? 0 : 1)
+        for (const status of ['pending', 'processing', 'failed'] as const) storedUpdates.set({ status }, operations.updates[status])
       }
       return registry.metrics()
     },

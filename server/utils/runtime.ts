@@ -4,6 +4,8 @@ import { createLogger, type Logger } from './logger'
 import { createMetrics, type Metrics } from './metrics'
 import type { JobQueue } from '../jobs/queue'
 import { startServices, type AppServices } from '../composition-root'
+import { readBackupStatus } from '../services/backup/files'
+import { updateHealth } from '../services/telegram/updates'
 
 export type { AppServices, JobDeps } from '../composition-root'
 export { deriveWebhookSecret } from '../composition-root'
@@ -27,7 +29,15 @@ export function bootstrap(config: AppConfig): Bootstrap {
   if (current) return current
   const logger = createLogger({ level: config.logLevel, secrets: secretValues(config) })
   let queue: JobQueue | undefined
-  const metrics = createMetrics(async () => queue?.depth())
+  const metrics = createMetrics(
+    async () => queue?.depth(),
+    async () => {
+      const services = await ready.catch(() => undefined)
+      if (!services) return undefined
+      const [backup, updates] = await Promise.all([readBackupStatus(services.db), updateHealth(services.db, 0)])
+      return { backup, updates }
+    },
+  )
   const ready = startServices(config, logger, metrics, (q) => (queue = q))
   // Keep the rejection observable by awaiters without crashing the process as "unhandled".
   ready.catch(() => {})

@@ -1,7 +1,7 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
 import { freePort } from '../helpers/app'
 import { createPostgresDatabase, engine } from '../helpers/db'
@@ -39,9 +39,25 @@ describe('the Docker image layout', () => {
       expect(ready).toMatchObject({ status: 'ready' })
       const health = await fetch(`http://127.0.0.1:${port}/api/health`)
       expect(health.status).toBe(200)
-    } finally {
+
+      // The operator commands ship in the image too: back up the stopped app, restore into a fresh
+      // database, and the audit chain still verifies there.
       child.kill('SIGTERM')
       await new Promise((r) => child.once('exit', r))
+      const run = (command: string, args: string[], extra: Record<string, string> = {}) =>
+        execFileSync(process.execPath, [`.output/server/cli/${command}.mjs`, ...args], { cwd: image, env: { ...env, ...extra }, encoding: 'utf8' })
+      expect(run('backup', ['--out', join(image, 'backup.jsonl.gz')])).toMatch(/^backup written: .*backup\.jsonl\.gz .*schema \d{4}_/m)
+      const restoredDb = engine === 'postgres' ? await createPostgresDatabase() : undefined
+      try {
+        const target = { DATA_DIR: join(image, 'restored'), ...(restoredDb ? { DATABASE_URL: restoredDb.url } : {}) }
+        expect(run('restore', [join(image, 'backup.jsonl.gz')], target)).toMatch(/^restored .*every count matches the manifest/m)
+        expect(run('audit-verify', [], target)).toMatch(/^audit chain intact: \d+ entries/m)
+      } finally {
+        await restoredDb?.drop()
+      }
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
+      if (child.exitCode === null && child.signalCode === null) await new Promise((r) => child.once('exit', r))
       await database?.drop()
       rmSync(image, { recursive: true, force: true })
     }

@@ -21,6 +21,7 @@ const SECTIONS: Section[] = [
   { to: '/admin/delivery', label: 'nav.delivery', permission: 'settings.write' },
   { to: '/admin/users', label: 'nav.users', permission: 'roles.manage' },
   { to: '/admin/audit', label: 'nav.audit', permission: 'audit.read' },
+  { to: '/admin/system', label: 'nav.system', permission: 'system.manage' },
 ]
 
 /** The admin's sections the signed-in role may open (shared/permissions.ts), and the one on screen. */

@@ -6,6 +6,7 @@ import { AddToCartSchema, AdminOrdersQuerySchema, DeliverySettingsPatchSchema, D
 import { AdminBookingStatusSchema, AdminBookingsQuerySchema, BookingParamsSchema, HoldBookingSchema, RescheduleBookingSchema, ServiceSlugParamsSchema, SlotsQuerySchema } from '#shared/schemas/booking'
 import { AdminPaymentsQuerySchema, PaymentsReportQuerySchema, RefundSchema } from '#shared/schemas/payments'
 import { SandboxCallbackBody, SandboxChatMessageBody, SandboxContactBody, SandboxChatQuery, SandboxInvoiceParams, SandboxInvoicePayBody, SandboxLaunchQuery, SandboxShippingBody } from '#shared/schemas/sandbox'
+import { RetryJobSchema, UpdateReplayParamsSchema } from '#shared/schemas/system'
 import type { ErrorCode } from '#shared/errors'
 import type { Permission } from '#shared/permissions'
 
@@ -126,6 +127,9 @@ export const ROUTES: RouteDoc[] = [
   { method: 'get', path: '/api/admin/payments/export.csv', tag: 'admin', summary: 'Payments as CSV', auth: staff('payments.read'), query: AdminPaymentsQuerySchema, produces: 'text/csv' },
   { method: 'get', path: '/api/admin/payments/reconciliations', tag: 'admin', summary: 'Stars reconciliation reports', auth: staff('payments.read') },
   { method: 'post', path: '/api/admin/payments/reconciliations', tag: 'admin', summary: 'Run the Stars reconciliation now and return its report (3 a minute per operator)', auth: staff('payments.read'), errors: ['telegram_unavailable', 'rate_limited'] },
+  { method: 'get', path: '/api/admin/system', tag: 'admin', summary: 'System page: version, uptime, migrations, queue depths and failed jobs, Telegram updates and webhook, backups', auth: staff('system.manage') },
+  { method: 'post', path: '/api/admin/system/jobs/retry', tag: 'admin', summary: 'Run a failed job once more (audited)', auth: staff('system.manage'), body: RetryJobSchema, errors: ['not_found', 'conflict'] },
+  { method: 'post', path: '/api/admin/system/updates/{updateId}/replay', tag: 'admin', summary: 'Hand a parked (failed) Telegram update to the bot again (audited)', auth: staff('system.manage'), params: UpdateReplayParamsSchema, errors: ['not_found'] },
   // Sandbox (only without a real bot token)
   { method: 'get', path: '/api/sandbox/launch', tag: 'sandbox', summary: 'Signed launch parameters for a demo person', auth: pub, query: SandboxLaunchQuery, errors: ['not_found'] },
   { method: 'get', path: '/api/sandbox/chat', tag: 'sandbox', summary: 'What the bot sent to a demo person', auth: pub, query: SandboxChatQuery, errors: ['not_found'] },

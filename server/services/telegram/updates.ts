@@ -1,7 +1,7 @@
-import { and, eq, lte, lt, or, sql } from 'drizzle-orm'
+import { and, desc, eq, lte, lt, or, sql } from 'drizzle-orm'
 import { z } from 'zod'
 import type { DbOrTx } from '../../db/client'
-import { telegramUpdates } from '../../db/schema/telegram'
+import { telegramUpdates, type TelegramUpdateStatus } from '../../db/schema/telegram'
 import { containsUnstorableText } from '#shared/schemas/common'
 
 /** After this many failed attempts an update is parked as `failed` for an operator to look at. */
@@ -140,4 +140,27 @@ export async function runClaimedUpdate(db: DbOrTx, claimed: Pick<StoredUpdate, '
 export async function getStoredUpdate(db: DbOrTx, updateId: number) {
   const [row] = await db.select().from(telegramUpdates).where(eq(telegramUpdates.updateId, updateId))
   return row
+}
+
+/** Stored updates per status, and the newest that failed for good, for the system page. */
+export async function updateHealth(db: DbOrTx, limit = 20) {
+  const counts = await db.select({ status: telegramUpdates.status, n: sql<number>`count(*)::int` }).from(telegramUpdates).groupBy(telegramUpdates.status)
+  const failed = await db
+    .select({ updateId: telegramUpdates.updateId, kind: telegramUpdates.kind, attempts: telegramUpdates.attempts, error: telegramUpdates.lastError, at: telegramUpdates.updatedAt })
+    .from(telegramUpdates)
+    .where(eq(telegramUpdates.status, 'failed'))
+    .orderBy(desc(telegramUpdates.updatedAt))
+    .limit(limit)
+  const by = Object.fromEntries(counts.map((c) => [c.status, Number(c.n)])) as Partial<Record<TelegramUpdateStatus, number>>
+  return { pending: by.pending ?? 0, processing: by.processing ?? 0, failed: by.failed ?? 0, done: by.done ?? 0, recentFailed: failed.map((f) => ({ ...f, at: f.at.toISOString() })) }
+}
+
+/** Puts a parked (failed) update back in line with fresh attempts; the sweep or a retry job handles it. Returns false when it is not parked. */
+export async function requeueFailedUpdate(db: DbOrTx, updateId: number): Promise<boolean> {
+  const rows = await db
+    .update(telegramUpdates)
+    .set({ status: 'pending', attempts: 0, nextAttemptAt: sql`now()`, lockedUntil: null })
+    .where(and(eq(telegramUpdates.updateId, updateId), eq(telegramUpdates.status, 'failed')))
+    .returning({ updateId: telegramUpdates.updateId })
+  return rows.length > 0
 }

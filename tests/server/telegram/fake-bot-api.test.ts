@@ -154,6 +154,16 @@ describe('fake Bot API driven by Telegraf', () => {
     expect(Date.now() - started).toBeLessThan(5000)
   })
 
+  it('ends a long poll with 409 when a second getUpdates arrives, as Telegram does with two bot instances', async () => {
+    const first = bot.telegram.getUpdates(10, 100, 0, undefined)
+    await fake.waitFor('getUpdates', (p) => p.timeout === 10)
+    const conflicts = fake.getUpdatesConflicts
+    const second = bot.telegram.getUpdates(1, 100, 0, undefined)
+    await expect(first).rejects.toMatchObject({ response: { error_code: 409, description: expect.stringContaining('terminated by other getUpdates request') } })
+    expect(fake.getUpdatesConflicts).toBe(conflicts + 1)
+    await second
+  })
+
   it('delivers updates to the webhook with the secret header, like Telegram', async () => {
     const received: Update[] = []
     bot.start((ctx) => ctx.reply(`welcome, ${ctx.payload}`))

@@ -1,0 +1,16 @@
+import type { JobDefinition } from './queue'
+import * as auth from '../services/auth/jobs'
+import * as backup from '../services/backup/jobs'
+import * as notifications from '../services/notifications/jobs'
+import * as orders from '../services/orders/jobs'
+import * as payments from '../services/payments/jobs'
+import * as telegram from '../services/telegram/jobs'
+
+const isJob = (value: unknown): value is JobDefinition => typeof value === 'object' && value !== null && typeof (value as JobDefinition).name === 'string' && 'schema' in value
+
+/**
+ * Every job declaration, without the workers (and their imports): what a tool needs to create the
+ * app's queues with their options, e.g. `npm run restore` putting a backup's waiting jobs back.
+ * A test checks it names the same jobs as the workers in ./index.ts.
+ */
+export const jobDefinitions: JobDefinition[] = [auth, backup, notifications, orders, payments, telegram].flatMap((module) => Object.values(module).filter(isJob))

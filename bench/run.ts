@@ -1,6 +1,6 @@
 /**
  * `npm run bench` runs every benchmark; `npm run bench -- health webhook` only the named ones
- * (health, startup, webhook, auth, catalog, payments, frontend, booking).
+ * (health, startup, webhook, auth, catalog, payments, forms, frontend, booking).
  * Needs a build first (`npx nuxt build`): the benches spawn `.output/server/index.mjs`.
  */
 import { existsSync } from 'node:fs'
@@ -9,6 +9,7 @@ import { cpus } from 'node:os'
 import { auth } from './auth'
 import { booking } from './booking'
 import { catalog } from './catalog'
+import { forms } from './forms'
 import { frontend } from './frontend'
 import { health } from './health'
 import { root } from './lib'
@@ -17,7 +18,7 @@ import { payments } from './payments'
 import { startup } from './startup'
 import { webhook } from './webhook'
 
-const benches: Record<string, () => Promise<void>> = { health, startup, webhook, auth, catalog, payments, frontend, booking }
+const benches: Record<string, () => Promise<void>> = { health, startup, webhook, auth, catalog, payments, forms, frontend, booking }
 
 async function main() {
   const names = process.argv.slice(2).filter((a) => a !== '--')

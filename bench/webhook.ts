@@ -1,16 +1,18 @@
 /**
  * `webhook`: Telegram -> POST /api/telegram/webhook at 40 connections (Telegram's default
  * max_connections), unique update_ids, correct secret. Two update kinds: plain text ('hello', which
- * the bot answers with a short pointer to the app) and `/help`; both make the bot call sendMessage
- * on the fake Bot API (after looking up the customer's language).
- * Afterwards every acknowledged update must be stored exactly once (counted in the database).
+ * goes to support: stored in the customer's conversation, a new conversation acknowledged through
+ * the queue, operators alerted) and `/help` (the bot calls sendMessage on the fake Bot API after
+ * looking up the customer's language).
+ * Afterwards every acknowledged update must be stored exactly once (counted in the database), and
+ * every handled text message must be one support message (none lost, none doubled).
  * Baseline: a bare node:http process that reads and parses the same POSTs and answers 200.
  */
 import { createFakeBotApi, type FakeBotApi } from '../server/telegram/fake-bot-api'
 import { createPgDatabase, pgAdminUrl, readMetric, removeDir, sleep, startApp, startBaseline, type App } from './lib'
 import { load, type LoadResult, type LoadRun } from './load'
 import { fmt, limits, ratio, table, writeResult, type Limit, type Row } from './report'
-import { countStored, type IdRange, type StoredCount } from './stored'
+import { countStored, withDb, type IdRange, type StoredCount } from './stored'
 
 const CONNECTIONS = 40
 const SECRET = 'bench-webhook-secret-0123456789'
@@ -26,6 +28,9 @@ function updateBody(updateId: number, text: string): string {
 }
 
 interface Variant { name: string; text: string; range: IdRange }
+/** Customer messages in support conversations: rows and distinct Telegram messages. */
+interface SupportCount { rows: number; distinct: number }
+const SUPPORT_SQL = `select count(*)::int as rows, count(distinct source_key)::int as "distinct" from support_messages where kind = 'customer' and source_key like 'tg:%'`
 interface Outcome {
   variant: string
   load: LoadRun
@@ -91,28 +96,37 @@ async function runEngine(engine: 'pglite' | 'postgres', variants: Variant[]) {
   })
   const outcomes: Outcome[] = []
   let counts: StoredCount[] = []
+  let support: SupportCount = { rows: 0, distinct: 0 }
+  const countSupport = (target: Parameters<typeof withDb>[0]) => withDb(target, async (query) => (await query<SupportCount>(SUPPORT_SQL))[0]!)
   try {
     await fake.waitFor('setMyCommands', undefined, 15_000) // start-up calls to Telegram are done
     for (const v of variants) outcomes.push(await runApp(app, fake, v))
-    if (database) counts = await countStored({ databaseUrl: database.url }, variants.map((v) => v.range))
+    if (database) {
+      counts = await countStored({ databaseUrl: database.url }, variants.map((v) => v.range))
+      support = await countSupport({ databaseUrl: database.url })
+    }
   } finally {
     await app.stop()
     await fake.close()
   }
   try {
-    if (!database) counts = await countStored({ dataDir: app.dataDir }, variants.map((v) => v.range))
+    if (!database) {
+      counts = await countStored({ dataDir: app.dataDir }, variants.map((v) => v.range))
+      support = await countSupport({ dataDir: app.dataDir })
+    }
   } finally {
     removeDir(app.dataDir)
     await database?.drop()
   }
-  return outcomes.map((o, i) => ({ ...o, engine, db: counts[i]! }))
+  // Only the text variant writes to support (commands keep their own answers).
+  return outcomes.map((o, i) => ({ ...o, engine, db: counts[i]!, support: variants[i]!.text.startsWith('/') ? null : support }))
 }
 
 export async function webhook() {
   console.log(`\n== webhook: POST /api/telegram/webhook, ${CONNECTIONS} connections, unique update_ids`)
   const base0 = 900_000_000
   const variants: Variant[] = [
-    { name: "text 'hello' (short reply)", text: 'hello', range: { from: base0 + 1_000_000, to: base0 + 1_999_999 } },
+    { name: "text 'hello' (support intake)", text: 'hello', range: { from: base0 + 1_000_000, to: base0 + 1_999_999 } },
     { name: '/help (sendMessage)', text: '/help', range: { from: base0 + 2_000_000, to: base0 + 2_999_999 } },
   ]
   const baseline = await startBaseline()
@@ -139,6 +153,10 @@ export async function webhook() {
     engine: r.engine, updates: r.variant, 'handled in load': r.handledDuringLoad, 'drain ms': r.drainMs, sendMessage: r.sendMessage,
     'db done': r.db.done, 'db pending': r.db.pending, 'loop lag p99 ms': r.lagP99Ms, 'loop lag max ms': r.lagMaxMs,
   })))
+  table('support intake: every handled text message is one customer message', results.filter((r) => r.support).map((r) => ({
+    engine: r.engine, updates: r.variant, 'db done': r.db.done, 'support rows': r.support!.rows, 'distinct messages': r.support!.distinct,
+    'lost (done - rows)': Math.max(0, r.db.done - r.support!.rows), 'doubled (rows - distinct)': r.support!.rows - r.support!.distinct,
+  })))
   console.log(`'unacked rows' are updates stored while autocannon stopped (in flight, answer dropped): at most ${CONNECTIONS} per run, 2 runs each, plus requests autocannon timed out (10 s)`)
 
   const checks: Limit[] = []
@@ -149,6 +167,10 @@ export async function webhook() {
     checks.push({ what: `${tag}: lost (acked but not stored)`, value: Math.max(0, r.acked - r.db.rows), limit: 0, kind: 'max' })
     checks.push({ what: `${tag}: duplicates (rows - distinct ids, duplicate acks)`, value: r.db.rows - r.db.distinctIds + r.duplicateAcks, limit: 0, kind: 'max' })
     const timeouts = r.load.timeouts + r.load.warmup.timeouts // autocannon gives up after 10 s; the update is still stored
+    if (r.support) {
+      checks.push({ what: `${tag}: support messages lost (handled but not stored)`, value: Math.max(0, r.db.done - r.support.rows), limit: 0, kind: 'max' })
+      checks.push({ what: `${tag}: support messages doubled`, value: r.support.rows - r.support.distinct, limit: 0, kind: 'max' })
+    }
     checks.push({ what: `${tag}: unacked rows (in flight at stop, timed out)`, value: r.db.rows - r.acked, limit: 2 * CONNECTIONS + timeouts, kind: 'max' })
   }
   const file = writeResult('webhook', { connections: CONNECTIONS, baseline: base, results, limits: limits(checks) })

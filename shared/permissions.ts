@@ -29,6 +29,10 @@ export const PERMISSIONS = {
   'orders.manage': OFFICE,
   'bookings.manage': OFFICE,
   'support.reply': OFFICE,
+  /** The answer base and the support hours. */
+  'support.manage': MANAGEMENT,
+  /** See and handle submissions (status, assignee, CSV). */
+  'forms.submissions': OFFICE,
   'forms.fill': ALL_STAFF,
 } as const satisfies Record<string, readonly Role[]>
 

@@ -15,6 +15,9 @@ export interface BusinessInfo {
 
 const TEXT = {
   catalog: { ru: 'Каталог', en: 'Catalog' },
+  faq: { ru: 'Вопросы и ответы', en: 'Questions and answers' },
+  notFoundArticle: { ru: 'Такого ответа нет', en: 'No such answer' },
+  askInTelegram: { ru: 'Спросить в Telegram', en: 'Ask in Telegram' },
   home: { ru: 'Главная', en: 'Home' },
   openInTelegram: { ru: 'Открыть в Telegram', en: 'Open in Telegram' },
   openInSandbox: { ru: 'Открыть в песочнице', en: 'Open in the sandbox' },

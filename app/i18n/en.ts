@@ -17,6 +17,8 @@ const en = {
     menuHint: 'Coffee, breakfast, desserts',
     booking: 'Classes',
     bookingHint: 'Book a free time slot',
+    support: 'Help',
+    supportHint: 'Answers and a live operator',
     account: 'Account',
     accountHint: 'Language, orders, bookings',
     hours: 'Opening hours',

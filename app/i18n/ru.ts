@@ -20,6 +20,8 @@ const ru = {
     menuHint: 'Кофе, завтраки, десерты',
     booking: 'Мастер-классы',
     bookingHint: 'Запись на свободное время',
+    support: 'Помощь',
+    supportHint: 'Ответы и оператор',
     account: 'Профиль',
     accountHint: 'Язык, заказы, записи',
     hours: 'Часы работы',

@@ -49,3 +49,6 @@ export function newIdempotencyKey(): string {
 export function asApiError(error: unknown): ApiError {
   return error instanceof ApiError ? error : new ApiError('unknown', 0, String(error))
 }
+export type SupportArticleItem = InternalApi['/api/support/articles']['get']['items'][number]
+export type SupportArticle = InternalApi['/api/support/articles/:slug']['get']
+export type SupportThread = InternalApi['/api/support/conversation']['get']

@@ -26,9 +26,8 @@ const CHAT_KINDS = ['text', 'sticker', 'photo', 'video', 'voice', 'audio', 'docu
 /**
  * The bot's answer to whatever no other route took: a short reply in the customer's language (the
  * one picked in the app, else Telegram's) that points to the app; a shared contact is thanked, an
- * unknown command points to /help. Routed last in `routeUpdates`. It is its own adapter on purpose:
- * support conversations (a later module) replace this route with one that hands the message to an
- * operator.
+ * unknown command points to /help. Routed last in `routeUpdates`: a customer's own messages (text,
+ * photos, files) are taken before it by support (server/bot/support.ts).
  */
 export async function onOtherMessage(ctx: Context, services: AppServices) {
   const message = ctx.message as unknown as Record<string, unknown> | undefined

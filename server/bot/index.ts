@@ -5,6 +5,7 @@ import { onBookingButton } from './booking'
 import { onPreCheckoutQuery, onRefundedPayment, onShippingQuery, onSuccessfulPayment } from './payments'
 import { onHelp, onStart } from './start'
 import { onOtherMessage } from './fallback'
+import { isSupportMessage, onRatingButton, onSupportMessage } from './support'
 
 /**
  * The Telegraf bot. It never starts its own polling or webhook server: updates reach it through
@@ -40,6 +41,9 @@ export function routeUpdates(bot: Bot, services: AppServices) {
     if (message.refunded_payment) return onRefundedPayment(ctx, services)
     return next()
   })
-  // Last: whatever no route above took gets a short answer pointing to the app (support replaces this).
+  bot.action(/^support:/, (ctx) => onRatingButton(ctx, services))
+  // A customer's own words, photos and files in the private chat go to support (stored, then relayed to operators).
+  bot.on('message', (ctx, next) => (isSupportMessage(ctx) ? onSupportMessage(ctx, services) : next()))
+  // Last: commands nobody routed, shared contacts: a short answer pointing to the app.
   bot.on('message', (ctx) => onOtherMessage(ctx, services))
 }

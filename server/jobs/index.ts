@@ -1,11 +1,14 @@
 import type { JobWorker } from './queue'
 import type { JobDeps } from '../composition-root'
 import { authWorkers } from './auth'
+import { formWorkers } from './forms'
 import { backupWorkers } from './backup'
 import { bookingWorkers } from './booking'
+import { integrationWorkers } from './integrations'
 import { notificationWorkers } from './notifications'
 import { orderWorkers } from './orders'
 import { paymentWorkers } from './payments'
+import { supportWorkers } from './support'
 import { telegramWorkers } from './telegram'
 
 /**
@@ -13,4 +16,4 @@ import { telegramWorkers } from './telegram'
  * list; services enqueue a job through its declaration (`services/<module>/jobs.ts`), which imports
  * no worker, so nothing imports in a circle.
  */
-export const jobWorkers: JobWorker<JobDeps>[] = [...telegramWorkers, ...authWorkers, ...orderWorkers, ...notificationWorkers, ...paymentWorkers, ...backupWorkers, ...bookingWorkers]
+export const jobWorkers: JobWorker<JobDeps>[] = [...telegramWorkers, ...authWorkers, ...orderWorkers, ...notificationWorkers, ...paymentWorkers, ...supportWorkers, ...backupWorkers, ...integrationWorkers, ...formWorkers, ...bookingWorkers]

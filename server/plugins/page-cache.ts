@@ -13,7 +13,7 @@ async function purgePageCache(): Promise<number> {
 }
 
 /** Admin writes that change what the public pages show (prices, stock, texts, hidden, categories). */
-const changesPublicPages = (path: string, method: string) => method !== 'GET' && method !== 'HEAD' && path.startsWith('/api/admin/catalog/')
+const changesPublicPages = (path: string, method: string) => method !== 'GET' && method !== 'HEAD' && (path.startsWith('/api/admin/catalog/') || path.startsWith('/api/admin/support/articles'))
 
 /**
  * The public page cache (see routeRules in nuxt.config.ts):
@@ -23,7 +23,7 @@ const changesPublicPages = (path: string, method: string) => method !== 'GET' &&
  *   200, `public, max-age=60, s-maxage=60` on a 304), over the one the route rule promises
  *   browsers and CDNs. The route rule's header goes back on right before the status line is
  *   written; errors keep theirs (no-store).
- * - A successful catalog write in /admin empties the cache once the transaction has committed
+ * - A successful catalog (or answer-base) write in /admin empties the cache once the transaction has committed
  *   (the handler has returned) and before the answer leaves, so the next page view renders the
  *   new price or stock.
  */

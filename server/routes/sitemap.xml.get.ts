@@ -1,11 +1,12 @@
 import { sitemapEntries } from '#server/services/catalog/sitemap'
+import { articleSitemapEntries } from '#server/services/support/articles'
 
 const escapeXml = (s: string) => s.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!)
 
-/** Every public page: home, catalog, each active category and product, with last-modified dates. */
+/** Every public page: home, catalog, each active category and product, the answer base, with last-modified dates. */
 export default defineEventHandler(async (event) => {
   const services = await useServices()
-  const entries = await sitemapEntries(services.db)
+  const entries = [...(await sitemapEntries(services.db)), ...(await articleSitemapEntries(services.db))]
   const base = services.config.publicUrl
   const urls = entries.map((e) => `  <url><loc>${escapeXml(base + e.path)}</loc>${e.lastmod ? `<lastmod>${e.lastmod.toISOString()}</lastmod>` : ''}</url>`)
   setResponseHeader(event, 'Content-Type', 'application/xml; charset=utf-8')

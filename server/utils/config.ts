@@ -10,6 +10,12 @@ export const SECRET_NAMES = [
   'PAYMENT_PROVIDER_TOKEN',
   'SESSION_SECRET',
   'METRICS_TOKEN',
+  'BITRIX24_WEBHOOK_URL',
+  'MOYSKLAD_TOKEN',
+  'MOYSKLAD_WEBHOOK_SECRET',
+  'ATOL_PASSWORD',
+  'UNISENDER_API_KEY',
+  'YANDEX_GEOCODER_API_KEY',
 ] as const
 
 const optionalString = z
@@ -84,6 +90,28 @@ const EnvSchema = z
     DEMO_DATA: flag,
     /** Bearer token Prometheus sends to GET /metrics; required in production. */
     METRICS_TOKEN: optionalString.pipe(z.string().regex(/^[\x21-\x7e]{16,256}$/, 'must be 16-256 printable characters without spaces').optional()),
+    /** CRM: a Bitrix24 inbound webhook (`https://<portal>/rest/<user>/<code>/`); its code is the secret. */
+    BITRIX24_WEBHOOK_URL: optionalString.pipe(httpUrl.optional()),
+    /** Warehouse: a MoySklad API token, the API root (tests point it at a fake), and the secret its webhooks carry in `?secret=`. */
+    MOYSKLAD_TOKEN: optionalString,
+    MOYSKLAD_API_URL: httpUrl.default('https://api.moysklad.ru/api/remap/1.2'),
+    MOYSKLAD_WEBHOOK_SECRET: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+    /** Billing: ATOL Online receipts (54-FZ): API root, group code, login and password, the shop's INN, e-mail and site. */
+    ATOL_API_URL: httpUrl.default('https://online.atol.ru/possystem/v4'),
+    ATOL_GROUP_CODE: optionalString,
+    ATOL_LOGIN: optionalString,
+    ATOL_PASSWORD: optionalString,
+    ATOL_INN: optionalString,
+    ATOL_COMPANY_EMAIL: optionalString,
+    /** Mailing: UniSender's API key and the list customers who agreed to news go to. */
+    UNISENDER_API_KEY: optionalString,
+    UNISENDER_LIST_ID: optionalString.pipe(z.string().regex(/^\d+$/, 'must be the numeric id of a UniSender list').optional()),
+    UNISENDER_API_URL: httpUrl.default('https://api.unisender.com/ru/api'),
+    /** Maps: a Yandex Geocoder key, to read delivery addresses and match them to zones. */
+    YANDEX_GEOCODER_API_KEY: optionalString,
+    YANDEX_GEOCODER_URL: httpUrl.default('https://geocode-maps.yandex.ru/1.x'),
+    /** How long a partner may take to answer before the attempt counts as failed (and is retried). */
+    PARTNER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     HOST: z.string().trim().min(1).default('0.0.0.0'),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
@@ -180,6 +208,17 @@ function buildConfig(env: z.output<typeof EnvSchema>) {
     /** Write the demo catalog on a first start with a real bot (the sandbox always gets it). */
     demoData: env.DEMO_DATA,
     metricsToken: env.METRICS_TOKEN,
+    /** Partners (server/integrations): a connector is on when its settings are present. */
+    integrations: {
+      bitrix24: env.BITRIX24_WEBHOOK_URL ? { webhookUrl: env.BITRIX24_WEBHOOK_URL.replace(/\/+$/, ''), timeoutMs: env.PARTNER_TIMEOUT_MS } : undefined,
+      moysklad: env.MOYSKLAD_TOKEN ? { token: env.MOYSKLAD_TOKEN, apiUrl: env.MOYSKLAD_API_URL.replace(/\/+$/, ''), webhookSecret: env.MOYSKLAD_WEBHOOK_SECRET, timeoutMs: env.PARTNER_TIMEOUT_MS } : undefined,
+      atol:
+        env.ATOL_GROUP_CODE && env.ATOL_LOGIN && env.ATOL_PASSWORD && env.ATOL_INN
+          ? { apiUrl: env.ATOL_API_URL.replace(/\/+$/, ''), groupCode: env.ATOL_GROUP_CODE, login: env.ATOL_LOGIN, password: env.ATOL_PASSWORD, inn: env.ATOL_INN, companyEmail: env.ATOL_COMPANY_EMAIL ?? '', paymentAddress: publicUrl, timeoutMs: env.PARTNER_TIMEOUT_MS }
+          : undefined,
+      geocoder: env.YANDEX_GEOCODER_API_KEY ? { apiUrl: env.YANDEX_GEOCODER_URL.replace(/\/+$/, ''), apiKey: env.YANDEX_GEOCODER_API_KEY, timeoutMs: env.PARTNER_TIMEOUT_MS } : undefined,
+      unisender: env.UNISENDER_API_KEY && env.UNISENDER_LIST_ID ? { apiUrl: env.UNISENDER_API_URL.replace(/\/+$/, ''), apiKey: env.UNISENDER_API_KEY, listId: env.UNISENDER_LIST_ID, timeoutMs: env.PARTNER_TIMEOUT_MS } : undefined,
+    },
     backup: {
       schedule: env.BACKUP_SCHEDULE === 'off' ? null : env.BACKUP_SCHEDULE,
       dir: resolve(env.BACKUP_DIR ?? resolve(env.DATA_DIR, 'backups')),
@@ -205,6 +244,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
 /** Every configured secret value, so that the logger can blank them out wherever they appear. */
 export function secretValues(config: AppConfig): string[] {
-  return [config.databaseUrl, config.telegram.botToken, config.telegram.webhookSecret, config.telegram.paymentProviderToken, config.sessionSecret, config.metricsToken]
+  return [config.databaseUrl, config.telegram.botToken, config.telegram.webhookSecret, config.telegram.paymentProviderToken, config.sessionSecret, config.metricsToken, config.integrations.bitrix24?.webhookUrl, config.integrations.moysklad?.token, config.integrations.moysklad?.webhookSecret, config.integrations.atol?.password, config.integrations.unisender?.apiKey, config.integrations.geocoder?.apiKey]
     .filter((value): value is string => typeof value === 'string' && value.length >= 6)
 }

@@ -1,6 +1,6 @@
 import type { H3Event } from 'h3'
 import type { Permission } from '#shared/permissions'
-import { contextFor, type RequestMeta, type ServiceContext } from '../services/context'
+import { contextFor, systemContext, type RequestMeta, type ServiceContext } from '../services/context'
 import { clientIp, requireRole, requireTmaUser } from './auth'
 import { useServices, type AppServices } from './runtime'
 
@@ -24,4 +24,21 @@ export async function customerContext(event: H3Event): Promise<ServiceContext> {
   const { user } = await requireTmaUser(event)
   const services = await useServices()
   return contextFor(services, { kind: 'customer', userId: user.id, via: 'tma' }, requestMeta(event, services))
+}
+
+/** Context for a partner's webhook: services act for the system, named after the partner (the route checks the partner's secret). */
+export async function systemEventContext(event: H3Event, name: string): Promise<ServiceContext> {
+  const services = await useServices()
+  return systemContext(services, name, requestMeta(event, services))
+}
+
+/**
+ * Guard and context for a Mini App route anyone may use, staff included: a person with a role acts
+ * as staff (field staff fill their own forms), everyone else as a customer.
+ */
+export async function fillerContext(event: H3Event): Promise<ServiceContext> {
+  const { user, roles } = await requireTmaUser(event)
+  const services = await useServices()
+  const actor = roles.length ? { kind: 'staff' as const, userId: user.id, via: 'tma' as const, roles } : { kind: 'customer' as const, userId: user.id, via: 'tma' as const }
+  return contextFor(services, actor, requestMeta(event, services))
 }

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import type { QueueDepth } from '../jobs/queue'
+import type { ConnectorHealth } from '../services/integrations/admin'
 
 /**
  * Prometheus metrics of one app instance. A registry of our own (not prom-client's global one),
@@ -9,6 +10,8 @@ import type { QueueDepth } from '../jobs/queue'
 export interface OperationsReading {
   backup: { lastSuccessAt?: string; ok: boolean } | undefined
   updates: { pending: number; processing: number; failed: number }
+  /** Each connector's health (docs/integrations.md). */
+  integrations?: ConnectorHealth[]
 }
 
 export function createMetrics(readQueueDepth: () => Promise<QueueDepth[] | undefined>, readOperations: () => Promise<OperationsReading | undefined> = async () => undefined) {
@@ -40,6 +43,17 @@ export function createMetrics(readQueueDepth: () => Promise<QueueDepth[] | undef
   const backupLastFailed = new Gauge({ name: 'backup_last_attempt_failed', help: '1 when the newest backup attempt failed', registers: [registry] })
   const storedUpdates = new Gauge({ name: 'telegram_updates_stored', help: 'Stored Telegram updates not done, by status (failed = parked after its attempts)', labelNames: ['status'] as const, registers: [registry] })
 
+  // Integration health is read from the database, so every replica reports the same figures.
+  const connector = ['connector'] as const
+  const integrationGauges = {
+    deliveries: new Gauge({ name: 'integration_deliveries', help: 'Outbox deliveries by connector and status (pending, delivered, held, dead)', labelNames: ['connector', 'status'] as const, registers: [registry] }),
+    degraded: new Gauge({ name: 'integration_connector_degraded', help: '1 when the partner answered outside its contract (partner changed) and staff have not resolved it', labelNames: connector, registers: [registry] }),
+    successes: new Gauge({ name: 'integration_calls_succeeded', help: 'Partner calls that succeeded (since the connector was first used)', labelNames: connector, registers: [registry] }),
+    failures: new Gauge({ name: 'integration_calls_failed', help: 'Partner calls that failed: errors, timeouts, refusals, contract breaks', labelNames: connector, registers: [registry] }),
+    latency: new Gauge({ name: 'integration_last_latency_seconds', help: 'Latency of the last successful partner call', labelNames: connector, registers: [registry] }),
+    lastSuccess: new Gauge({ name: 'integration_last_success_timestamp_seconds', help: 'When the partner last answered well (Unix time)', labelNames: connector, registers: [registry] }),
+  }
+
   return {
     registry,
     httpDuration,
@@ -62,6 +76,15 @@ export function createMetrics(readQueueDepth: () => Promise<QueueDepth[] | undef
         if (operations.backup?.lastSuccessAt) backupLastSuccess.set(Date.parse(operations.backup.lastSuccessAt) / 1000)
         if (operations.backup) backupLastFailed.set(operations.backup.ok ? 0 : 1)
         for (const status of ['pending', 'processing', 'failed'] as const) storedUpdates.set({ status }, operations.updates[status])
+      }
+      for (const gauge of Object.values(integrationGauges)) gauge.reset()
+      for (const c of (operations?.integrations ?? []).filter((h) => h.configured || h.successCount + h.failureCount > 0)) {
+        for (const [status, n] of Object.entries(c.deliveries)) integrationGauges.deliveries.set({ connector: c.connector, status }, n)
+        integrationGauges.degraded.set({ connector: c.connector }, c.state === 'degraded' ? 1 : 0)
+        integrationGauges.successes.set({ connector: c.connector }, c.successCount)
+        integrationGauges.failures.set({ connector: c.connector }, c.failureCount)
+        if (c.lastLatencyMs !== null) integrationGauges.latency.set({ connector: c.connector }, c.lastLatencyMs / 1000)
+        if (c.lastSuccessAt) integrationGauges.lastSuccess.set({ connector: c.connector }, Math.floor(new Date(c.lastSuccessAt).getTime() / 1000))
       }
       return registry.metrics()
     },

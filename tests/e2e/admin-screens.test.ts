@@ -15,7 +15,7 @@ import { eventually } from '../helpers/eventually'
 let app: RunningApp
 let browser: Browser
 let cookies: Cookie[]
-const ids = { order: 0, payment: 0, product: 0 }
+const ids = { order: 0, payment: 0, product: 0, conversation: 0 }
 
 /** Whatever JSON the server answered (as `res.json()` gives it). */
 type Json = ReturnType<typeof JSON.parse>
@@ -35,6 +35,11 @@ beforeAll(async () => {
   await call(`/api/admin/orders/${ids.order}/status`, owner, { method: 'POST', body: { status: 'in_progress', note: 'Готовим' } })
   const products = (await call('/api/admin/catalog/products', owner)).items
   ids.product = products.find((p: Json) => p.slug === 'cappuccino').id
+  // A support conversation: the customer writes to the bot, the owner answers and leaves a note.
+  await fetch(`${app.url}/api/sandbox/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ person: 'customer', text: 'Здравствуйте! Можно заменить молоко на овсяное в заказе?' }) })
+  ids.conversation = (await eventually(async () => (await call('/api/admin/support/conversations', owner)).items[0], 15_000)).id
+  await call(`/api/admin/support/conversations/${ids.conversation}/messages`, owner, { method: 'POST', body: { text: 'Да, заменим. Доплата не нужна.' }, headers: { 'idempotency-key': 'screens-support-reply' } })
+  await call(`/api/admin/support/conversations/${ids.conversation}/messages`, owner, { method: 'POST', body: { text: 'Постоянный клиент', note: true }, headers: { 'idempotency-key': 'screens-support-note' } })
 
   browser = await launchBrowser()
   const signIn = await browser.newContext()
@@ -67,6 +72,12 @@ const SCREENS: Screen[] = [
   { name: 'category-editor', path: '/admin/catalog/categories', ready: '[data-testid="categories-table"] tbody tr', open: (page) => page.locator('tr[data-category="coffee"] button').click() },
   { name: 'delivery', path: '/admin/delivery', ready: '[data-testid="zones-table"] tbody tr' },
   { name: 'delivery-zone', path: '/admin/delivery', ready: '[data-testid="zones-table"] tbody tr', open: (page) => page.getByTestId('zones-table').locator('tbody tr button').first().click() },
+  { name: 'integrations', path: '/admin/integrations', ready: '[data-connector="crm"]' },
+  { name: 'support', path: '/admin/support', ready: '[data-testid="support-inbox"] tbody tr' },
+  { name: 'support-conversation', path: '/admin/support/:conversation', ready: '[data-testid="support-messages"] li' },
+  { name: 'forms', path: '/admin/forms', ready: '[data-testid="forms-table"] tbody tr' },
+  { name: 'form-editor', path: '/admin/forms', ready: '[data-testid="forms-table"] tbody tr', open: (page) => page.getByTestId('forms-table').locator('tbody tr button').first().click() },
+  { name: 'form-submissions', path: '/admin/forms/submissions', ready: '[data-testid="submissions-export"]' },
   { name: 'users', path: '/admin/users', ready: '[data-testid="users-table"] tbody tr' },
   { name: 'audit', path: '/admin/audit', ready: '[data-testid="audit-table"] tbody tr', open: (page) => page.locator('tr[data-action="payment.refund"]').getByRole('button').click() },
 ]
@@ -101,7 +112,7 @@ describe('every admin screen at 390 and 1440 px, light and dark, ru and en', () 
           try {
             const suffix = `${size}-${scheme}-${lang}`
             for (const screen of SCREENS) {
-              await page.goto(app.url + screen.path.replace(':order', String(ids.order)).replace(':payment', String(ids.payment)).replace(':product', String(ids.product)))
+              await page.goto(app.url + screen.path.replace(':order', String(ids.order)).replace(':payment', String(ids.payment)).replace(':product', String(ids.product)).replace(':conversation', String(ids.conversation)))
               await page.locator(screen.ready).first().waitFor({ timeout: 15_000 })
               if (screen.open) {
                 await screen.open(page)

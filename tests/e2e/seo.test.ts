@@ -218,7 +218,7 @@ describe('public pages', () => {
     expect(xml).toContain(`${app.url}/catalog/coffee`)
   })
 
-  it.each(['/', '/catalog/coffee', '/product/flat-white'])('ships no JavaScript (so no Telegram SDK) on %s', async (path) => {
+  it.each(['/', '/catalog/coffee', '/product/flat-white', '/faq/refunds'])('ships no JavaScript (so no Telegram SDK) on %s', async (path) => {
     const { html } = await page(path)
     expect(html).not.toMatch(/<script(?![^>]*application\/ld\+json)[^>]*\bsrc=/)
     expect(html).not.toContain('modulepreload')

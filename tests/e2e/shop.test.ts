@@ -157,30 +157,32 @@ describe('public pages read in their language', () => {
 })
 
 describe('the bot answers in the customer’s language', () => {
-  it('speaks Russian to a Russian Telegram and English to an English one: /start, /help and anything else', async () => {
+  it('speaks Russian to a Russian Telegram and English to an English one: /start, /help, unknown commands and support', async () => {
     const start = await say('customer', '/start')
     expect(start.text).toContain('Здравствуйте!')
     expect(start.buttons[0]![0]).toMatchObject({ text: 'Открыть приложение' })
     const help = await say('customer', '/help')
     expect(help.text).toContain('Команды:')
     expect(help.buttons[0]![0]!.text).toBe('Открыть приложение')
+    // Anything else goes to support: an acknowledgement (or, outside support hours, the auto-reply) with the way into the answer base.
     const other = await say('customer', 'Здравствуйте, а вы работаете в субботу?')
-    expect(other.text).toMatch(/^Кофейня «Зерно» на связи\. .*в приложении/)
-    expect(other.buttons[0]![0]).toMatchObject({ text: 'Открыть приложение', webAppUrl: expect.stringContaining('/app') })
+    expect(other.text).toMatch(/^(Спасибо, сообщение получили|Сейчас мы не на связи)/)
+    expect(other.buttons[0]![0]).toMatchObject({ text: 'Ответы на вопросы', webAppUrl: expect.stringContaining('/app/support') })
     expect((await say('customer', '/menu')).text).toMatch(/^Такой команды нет/)
 
     expect((await say('customer_en', '/start')).text).toContain('Hello!')
     expect((await say('customer_en', '/help')).text).toContain('Commands:')
+    expect((await say('customer_en', '/menu')).text).toMatch(/^I do not know that command/)
     const english = await say('customer_en', 'do you have oat milk?')
-    expect(english.text).toMatch(/^Zerno Coffee here\. .*in the app/)
-    expect(english.buttons[0]![0]!.text).toBe('Open the app')
+    expect(english.text).toMatch(/^(Thank you, we have your message|We are offline right now)/)
+    expect(english.buttons[0]![0]!.text).toBe('Answers to questions')
   })
 
   it('follows the language the customer picked in the app over Telegram’s', async () => {
     expect((await api('/api/me', 'customer_en', { method: 'PATCH', body: { locale: 'ru' } })).status).toBe(200)
     try {
       expect((await say('customer_en', '/help')).text).toContain('Команды:')
-      expect((await say('customer_en', 'hello')).text).toMatch(/^Кофейня «Зерно» на связи/)
+      expect((await say('customer_en', '/hello')).text).toMatch(/^Такой команды нет/)
     } finally {
       expect((await api('/api/me', 'customer_en', { method: 'PATCH', body: { locale: 'en' } })).status).toBe(200)
     }

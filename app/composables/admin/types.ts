@@ -40,3 +40,8 @@ export interface ChartSeries {
   color: string
   values: number[]
 }
+
+export type SupportInbox = InternalApi['/api/admin/support/conversations']['get']
+export type SupportInboxItem = SupportInbox['items'][number]
+export type SupportConversationView = InternalApi['/api/admin/support/conversations/:id']['get']
+export type SupportStaffMessage = SupportConversationView['messages'][number]

@@ -37,3 +37,18 @@ export async function takeStock(tx: DbOrTx, productId: number, quantity: number)
 export async function returnStock(tx: DbOrTx, productId: number, quantity: number): Promise<void> {
   await tx.update(products).set({ stock: sql`${products.stock} + ${quantity}` }).where(eq(products.id, productId))
 }
+
+/** Products by slug (hidden ones included), for partners that know our products by it. */
+export async function productsBySlugs(db: DbOrTx, slugs: readonly string[]): Promise<ProductRow[]> {
+  if (!slugs.length) return []
+  return db.select().from(products).where(inArray(products.slug, [...new Set(slugs)]))
+}
+
+/** Sets a product's stock to what the warehouse says is free for us (never below zero); returns before and after. */
+export async function setStock(tx: DbOrTx, productId: number, to: number) {
+  const [before] = await tx.select({ stock: products.stock }).from(products).where(eq(products.id, productId)).for('update')
+  if (!before) return undefined
+  const value = Math.max(0, Math.floor(to))
+  await tx.update(products).set({ stock: value }).where(eq(products.id, productId))
+  return { before: before.stock, after: value }
+}

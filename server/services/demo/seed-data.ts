@@ -1,3 +1,4 @@
+import type { FormInput } from '../../../shared/schemas/forms'
 import type { LocalizedText } from '../../db/schema/_columns'
 import type { ProductAttribute, ProductOption } from '../../db/schema/catalog'
 
@@ -140,4 +141,134 @@ export const DEMO_PEOPLE = [
   { key: 'operator', telegramId: 9_000_000_010, firstName: 'Олег', lastName: 'Петров', username: 'oleg_operator', languageCode: 'ru', phone: '79161234510', roles: ['operator'] as const },
   { key: 'staff', telegramId: 9_000_000_020, firstName: 'Дмитрий', lastName: 'Курьеров', username: 'dmitry_courier', languageCode: 'ru', phone: '79161234520', roles: ['staff'] as const },
   { key: 'owner', telegramId: 9_000_000_099, firstName: 'Алексей', lastName: 'Зернов', username: 'zerno_owner', languageCode: 'ru', phone: '79161234599', roles: ['owner'] as const },
+]
+
+/** The demo answer base: what a coffee shop's customers ask most, in both languages. */
+export const DEMO_ARTICLES: { slug: string; category: string; title: LocalizedText; body: LocalizedText }[] = [
+  {
+    slug: 'delivery-time',
+    category: 'delivery',
+    title: { ru: 'Сколько ждать доставку?', en: 'How long does delivery take?' },
+    body: {
+      ru: 'Курьер привозит заказ в центре Москвы за 40 минут, в остальных зонах — до 90 минут. Статус заказа виден в приложении в разделе «Заказы», а о каждом шаге мы пишем в этот чат.',
+      en: 'A courier brings your order within 40 minutes in central Moscow and within 90 minutes elsewhere. The order status is in the app under Orders, and we write to this chat at every step.',
+    },
+  },
+  {
+    slug: 'delivery-zones',
+    category: 'delivery',
+    title: { ru: 'Куда вы доставляете и сколько это стоит?', en: 'Where do you deliver and what does it cost?' },
+    body: {
+      ru: 'Доставляем в пределах МКАД. Стоимость зависит от зоны и указана при оформлении; от суммы заказа, указанной для зоны, доставка бесплатна. Самовывоз с Покровки — всегда бесплатно.',
+      en: 'We deliver within the MKAD ring road. The price depends on the zone and is shown at checkout; above the zone\'s free-delivery amount it costs nothing. Pickup at Pokrovka is always free.',
+    },
+  },
+  {
+    slug: 'payment-methods',
+    category: 'payment',
+    title: { ru: 'Как можно оплатить заказ?', en: 'How can I pay?' },
+    body: {
+      ru: 'Картой прямо в Telegram при оформлении, звёздами Telegram за цифровые товары, либо наличными или картой курьеру при получении.',
+      en: 'By card right in Telegram at checkout, with Telegram Stars for digital goods, or in cash or by card to the courier on delivery.',
+    },
+  },
+  {
+    slug: 'refunds',
+    category: 'payment',
+    title: { ru: 'Возврат денег: как вернуть оплату за заказ?', en: 'Refunds: how do I get my money back?' },
+    body: {
+      ru: 'Если заказ ещё не начали готовить, отмените его в приложении — деньги вернутся на карту за 3–5 рабочих дней. Если что-то не так с уже доставленным заказом, напишите оператору: вернём деньги или привезём замену.',
+      en: 'If we have not started on the order, cancel it in the app and the money returns to your card within 3-5 business days. If something is wrong with a delivered order, write to an operator: we refund or bring a replacement.',
+    },
+  },
+  {
+    slug: 'change-order',
+    category: 'orders',
+    title: { ru: 'Можно ли изменить заказ?', en: 'Can I change my order?' },
+    body: {
+      ru: 'Пока заказ в статусе «Новый», его можно отменить и оформить заново. Если его уже готовят, напишите оператору — постараемся успеть.',
+      en: 'While the order is New you can cancel it and place it again. If we are already preparing it, write to an operator and we will try to catch it in time.',
+    },
+  },
+  {
+    slug: 'allergens',
+    category: 'menu',
+    title: { ru: 'Где посмотреть состав и аллергены?', en: 'Where can I see ingredients and allergens?' },
+    body: {
+      ru: 'Состав, калорийность и аллергены указаны в карточке каждого блюда в меню. Растительное молоко можно выбрать в опциях напитка.',
+      en: 'Ingredients, calories and allergens are on each item\'s page in the menu. Plant milk is one of the drink options.',
+    },
+  },
+]
+
+type Text = { ru: string; en: string }
+const t = (ru: string, en: string): Text => ({ ru, en })
+
+/**
+ * Demo forms, published as version 1: a customer request with a condition (the order number is
+ * asked only about an order), and a field staff visit report with photos and a location.
+ */
+export const DEMO_FORMS: FormInput[] = [
+  {
+    slug: 'catering',
+    title: t('Заявка на кейтеринг', 'Catering request'),
+    description: t('Расскажите о мероприятии — мы перезвоним с предложением.', 'Tell us about your event and we will call back with an offer.'),
+    audience: 'anyone',
+    destination: 'operators',
+    definition: {
+      steps: [
+        {
+          title: t('Мероприятие', 'The event'),
+          fields: [
+            { key: 'event', type: 'choice', label: t('Что за событие', 'What kind of event'), required: true, options: [{ value: 'office', label: t('Офис', 'Office') }, { value: 'party', label: t('Праздник', 'Party') }, { value: 'other', label: t('Другое', 'Other') }] },
+            { key: 'event_other', type: 'text', label: t('Опишите событие', 'Describe the event'), required: true, max: 200, showIf: { field: 'event', equals: ['other'] } },
+            { key: 'date', type: 'date', label: t('Дата', 'Date'), required: true },
+            { key: 'guests', type: 'number', label: t('Сколько гостей', 'Number of guests'), required: true, min: 5, max: 500 },
+          ],
+        },
+        {
+          title: t('Меню', 'Menu'),
+          fields: [
+            { key: 'menu', type: 'multichoice', label: t('Что привезти', 'What to bring'), required: true, options: [{ value: 'coffee', label: t('Кофе', 'Coffee') }, { value: 'pastry', label: t('Выпечка', 'Pastry') }, { value: 'desserts', label: t('Десерты', 'Desserts') }] },
+            { key: 'wishes', type: 'textarea', label: t('Пожелания', 'Wishes'), required: false, max: 2000 },
+          ],
+        },
+        {
+          title: t('Контакты', 'Contact'),
+          fields: [
+            { key: 'name', type: 'text', label: t('Имя', 'Name'), required: true, max: 80 },
+            { key: 'phone', type: 'phone', label: t('Телефон', 'Phone'), required: true },
+            { key: 'email', type: 'email', label: t('Эл. почта', 'Email'), required: false },
+            { key: 'consent', type: 'consent', label: t('Согласен на обработку персональных данных', 'I agree to the processing of my personal data'), required: true },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    slug: 'visit-report',
+    title: t('Отчёт о визите', 'Visit report'),
+    description: t('Для сотрудников: точка, фото витрины, замечания.', 'For staff: the point, photos of the display, remarks.'),
+    audience: 'staff',
+    destination: 'operators',
+    definition: {
+      steps: [
+        {
+          title: t('Точка', 'The point'),
+          fields: [
+            { key: 'point', type: 'text', label: t('Название точки', 'Point name'), required: true, max: 120 },
+            { key: 'where', type: 'location', label: t('Где вы', 'Where you are'), required: true },
+          ],
+        },
+        {
+          title: t('Фото и замечания', 'Photos and remarks'),
+          fields: [
+            { key: 'photos', type: 'photo', label: t('Фото витрины', 'Photos of the display'), required: true, min: 1, max: 5 },
+            { key: 'state', type: 'choice', label: t('Состояние', 'Condition'), required: true, options: [{ value: 'ok', label: t('Всё в порядке', 'All fine') }, { value: 'issues', label: t('Есть замечания', 'Issues found') }] },
+            { key: 'issues', type: 'textarea', label: t('Что не так', 'What is wrong'), required: true, max: 2000, showIf: { field: 'state', equals: ['issues'] } },
+          ],
+        },
+      ],
+    },
+  },
 ]

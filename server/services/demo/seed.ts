@@ -1,11 +1,11 @@
 import { and, eq, inArray, isNull, notInArray, sql } from 'drizzle-orm'
 import type { DbOrTx, Database } from '../../db/client'
-import { bookingResourceServices, bookingResources, bookingServices, categories, deliveryZones, pickupPoints, products, userRoles, users } from '../../db/schema'
+import { bookingResourceServices, bookingResources, bookingServices, categories, deliveryZones, formVersions, forms, pickupPoints, products, supportArticles, userRoles, users } from '../../db/schema'
 import { ensureSetting, setSetting } from '../settings'
 import { recordAudit } from '../audit'
 import { TELEGRAM_SHIPPING_SETTING } from '../delivery/shipping'
 import type { createFileStore } from '../files'
-import { DEMO_BUSINESS, DEMO_CATEGORIES, DEMO_DELIVERY_ZONES, DEMO_PEOPLE, DEMO_PICKUP_POINTS, DEMO_PRODUCTS, DEMO_RESOURCES, DEMO_SERVICES } from './seed-data'
+import { DEMO_ARTICLES, DEMO_BUSINESS, DEMO_CATEGORIES, DEMO_DELIVERY_ZONES, DEMO_FORMS, DEMO_PEOPLE, DEMO_PICKUP_POINTS, DEMO_PRODUCTS, DEMO_RESOURCES, DEMO_SERVICES } from './seed-data'
 
 /** True on a brand-new installation: nothing in the catalog and no seed recorded. */
 export async function isDatabaseEmpty(db: DbOrTx) {
@@ -101,13 +101,21 @@ export async function seedDemoData(db: Database, options: SeedOptions = { people
     const links = DEMO_RESOURCES.flatMap((r) => r.services.map((s) => ({ resourceId: resourceIds.get(r.slug)!, serviceId: serviceIds.get(s)! })))
     await tx.insert(bookingResourceServices).values(links).onConflictDoNothing()
 
+    await tx.insert(supportArticles).values(DEMO_ARTICLES.map((a, position) => ({ ...a, position }))).onConflictDoNothing({ target: supportArticles.slug })
+    const newForms = await tx
+      .insert(forms)
+      .values(DEMO_FORMS.map((f) => ({ ...f, description: f.description ?? null, publishedVersion: 1 })))
+      .onConflictDoNothing({ target: forms.slug })
+      .returning()
+    if (newForms.length) await tx.insert(formVersions).values(newForms.map((f) => ({ formId: f.id, version: 1, title: f.title, definition: f.definition })))
+
     if (options.people) await seedDemoPeople(tx)
 
     await ensureSetting(tx, 'business.profile', () => DEMO_BUSINESS)
     // The demo shows off Telegram's own address form for courier orders paid in Telegram.
     await ensureSetting(tx, TELEGRAM_SHIPPING_SETTING, () => true)
     await setSetting(tx, 'demo.seeded_at', new Date().toISOString())
-    return { categories: DEMO_CATEGORIES.length, products: DEMO_PRODUCTS.length, services: DEMO_SERVICES.length, resources: DEMO_RESOURCES.length, people: options.people ? DEMO_PEOPLE.length : 0 }
+    return { categories: DEMO_CATEGORIES.length, products: DEMO_PRODUCTS.length, articles: DEMO_ARTICLES.length, services: DEMO_SERVICES.length, resources: DEMO_RESOURCES.length, people: options.people ? DEMO_PEOPLE.length : 0 }
   })
 }
 

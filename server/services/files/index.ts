@@ -21,7 +21,7 @@ export function detectImageType(bytes: Buffer) {
 export function createFileStore(dataDir: string) {
   const root = resolve(dataDir, 'files')
   return {
-    async saveImage(kind: 'products', bytes: Buffer) {
+    async saveImage(kind: 'products' | 'forms', bytes: Buffer) {
       if (bytes.length > MAX_IMAGE_BYTES) throw new DomainError('payload_too_large', 'Images can be up to 5 MB', 413)
       const type = detectImageType(bytes)
       if (!type) throw new DomainError('unsupported_media_type', 'Upload a JPEG, PNG, WebP or GIF image', 415)

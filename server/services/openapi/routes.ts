@@ -6,6 +6,9 @@ import { AddToCartSchema, AdminOrdersQuerySchema, DeliverySettingsPatchSchema, D
 import { AdminBookingStatusSchema, AdminBookingsQuerySchema, BookingParamsSchema, HoldBookingSchema, RescheduleBookingSchema, ServiceSlugParamsSchema, SlotsQuerySchema } from '#shared/schemas/booking'
 import { AdminPaymentsQuerySchema, PaymentsReportQuerySchema, RefundSchema } from '#shared/schemas/payments'
 import { SandboxCallbackBody, SandboxChatMessageBody, SandboxContactBody, SandboxChatQuery, SandboxInvoiceParams, SandboxInvoicePayBody, SandboxLaunchQuery, SandboxShippingBody } from '#shared/schemas/sandbox'
+import { BulkRetrySchema, LocateAddressSchema, ConnectorParamsSchema, DeliveriesQuerySchema, DeliveryParamsSchema, PartnerWebhookQuerySchema } from '#shared/schemas/integrations'
+import { ArticleFeedbackSchema, ArticleIdParamsSchema, ArticleInputSchema, ArticlePatchSchema, ArticleSlugParamsSchema, ArticlesQuerySchema, AssignSchema, ConversationParamsSchema, ConversationStatusSchema, InboxQuerySchema, OperatorMessageSchema, RatingSchema, SupportHoursSchema, SupportMessageParamsSchema, SupportMessageSchema } from '#shared/schemas/support'
+import { AdminSubmissionsQuerySchema, DraftSaveSchema, FormIdParamsSchema, FormInputSchema, FormPatchSchema, FormSlugParamsSchema, MySubmissionsQuerySchema, SubmissionPatchSchema, SubmissionSchema } from '#shared/schemas/forms'
 import { RetryJobSchema, UpdateReplayParamsSchema } from '#shared/schemas/system'
 import type { ErrorCode } from '#shared/errors'
 import type { Permission } from '#shared/permissions'
@@ -56,6 +59,19 @@ export const ROUTES: RouteDoc[] = [
   { method: 'get', path: '/api/business', tag: 'operations', summary: 'The business profile, sandbox flag and the t.me link', auth: pub },
   // Telegram
   { method: 'post', path: '/api/telegram/webhook', tag: 'telegram', summary: 'Telegram updates; stored (deduped by update_id) before the 200', auth: { kind: 'telegram' }, errors: ['webhook_secret_mismatch', 'payload_too_large'], bodyLimit: 1 * MB },
+  // Integrations (docs/integrations.md)
+  { method: 'post', path: '/api/integrations/moysklad/webhook', tag: 'integrations', summary: "MoySklad's webhook (entity or stock change): `?secret=` as given to MoySklad; stored, then stock pulled by a job; a payload outside the contract is quarantined (still 202)", auth: pub, query: PartnerWebhookQuerySchema, errors: ['integration_webhook_unauthorized', 'integration_not_configured'] },
+  { method: 'get', path: '/api/admin/integrations', tag: 'integrations', summary: 'Health per connector: configured (never the secrets), "partner changed" warning, last success, error rate, latency, deliveries by status', auth: staff('integrations.manage') },
+  { method: 'get', path: '/api/admin/integrations/deliveries', tag: 'integrations', summary: 'The delivery log, newest first, by connector and status', auth: staff('integrations.manage'), query: DeliveriesQuerySchema },
+  { method: 'get', path: '/api/admin/integrations/deliveries/{id}', tag: 'integrations', summary: 'One delivery with its event, attempts, the partner answer and the contract issues', auth: staff('integrations.manage'), params: DeliveryParamsSchema, errors: ['not_found'] },
+  { method: 'post', path: '/api/admin/integrations/deliveries/{id}/retry', tag: 'integrations', summary: 'Send a held or dead delivery again (audited)', auth: staff('integrations.manage'), params: DeliveryParamsSchema, errors: ['not_found', 'conflict'] },
+  { method: 'post', path: '/api/admin/integrations/retry', tag: 'integrations', summary: 'Replay every held (or dead) delivery of a connector (audited)', auth: staff('integrations.manage'), body: BulkRetrySchema },
+  { method: 'post', path: '/api/admin/integrations/{connector}/dismiss-warning', tag: 'integrations', summary: 'Clear a "partner changed" warning once dealt with (audited)', auth: staff('integrations.manage'), params: ConnectorParamsSchema },
+  { method: 'post', path: '/api/admin/integrations/probe', tag: 'integrations', summary: 'Check every configured partner now: a harmless read whose answer must match its contract (hourly on its own)', auth: staff('integrations.manage') },
+  { method: 'post', path: '/api/admin/integrations/maps/locate', tag: 'integrations', summary: 'Geocode an address (Yandex Geocoder) and name the active delivery zones that cover it', auth: staff('orders.manage'), body: LocateAddressSchema, errors: ['integration_not_configured', 'partner_unavailable', 'partner_contract_changed'] },
+  { method: 'get', path: '/api/admin/integrations/inbound', tag: 'integrations', summary: 'Partner payloads received or pulled: applied, accepted, quarantined with the field paths', auth: staff('integrations.manage') },
+  { method: 'post', path: '/api/admin/integrations/warehouse/preview', tag: 'integrations', summary: "Dry run: what importing the warehouse's stock would change (our open orders subtracted)", auth: staff('integrations.manage'), errors: ['integration_not_configured', 'partner_unavailable', 'partner_contract_changed'] },
+  { method: 'post', path: '/api/admin/integrations/warehouse/apply', tag: 'integrations', summary: "Import the warehouse's stock now, all or nothing (audited)", auth: staff('integrations.manage'), errors: ['integration_not_configured', 'partner_unavailable', 'partner_contract_changed'] },
   // Identity
   { method: 'get', path: '/api/me', tag: 'identity', summary: 'The validated Telegram user and their roles', auth: tma },
   { method: 'patch', path: '/api/me', tag: 'identity', summary: "Change the user's language", auth: tma, body: UpdateMeSchema },
@@ -67,6 +83,13 @@ export const ROUTES: RouteDoc[] = [
   { method: 'get', path: '/api/catalog/products', tag: 'catalog', summary: 'Products with filters, search (Russian/English word forms, typos) and a cursor', auth: pub, query: ProductListQuerySchema },
   { method: 'get', path: '/api/catalog/products/{slug}', tag: 'catalog', summary: 'One product with options and gallery', auth: pub, params: ProductSlugParamsSchema, errors: ['not_found'] },
   { method: 'get', path: '/api/catalog/facets', tag: 'catalog', summary: 'Price bounds and tags for filters', auth: pub },
+  // Support (customers)
+  { method: 'get', path: '/api/support/articles', tag: 'support', summary: 'The answer base, searched as you type (word forms, typos, keyboard layout)', auth: pub, query: ArticlesQuerySchema },
+  { method: 'get', path: '/api/support/articles/{slug}', tag: 'support', summary: 'One published article (plain text in both languages)', auth: pub, params: ArticleSlugParamsSchema, errors: ['not_found'] },
+  { method: 'post', path: '/api/support/articles/{slug}/feedback', tag: 'support', summary: '"Did this help?"', auth: tma, params: ArticleSlugParamsSchema, body: ArticleFeedbackSchema, errors: ['not_found'] },
+  { method: 'get', path: '/api/support/conversation', tag: 'support', summary: "The customer's conversation (open, else the last) and whether operators are at work now", auth: tma },
+  { method: 'post', path: '/api/support/messages', tag: 'support', summary: 'Talk to a person: a message into the conversation, with the article tried and the order (201; a retry answers 200)', auth: tma, body: SupportMessageSchema, idempotencyKey: 'required', errors: ['not_found'] },
+  { method: 'post', path: '/api/support/conversations/{id}/rating', tag: 'support', summary: 'Rate a closed conversation 1-5 with a comment', auth: tma, params: ConversationParamsSchema, body: RatingSchema, errors: ['not_found', 'conflict'] },
   // Cart and orders
   { method: 'get', path: '/api/cart', tag: 'cart', summary: "The customer's cart, priced now, with what changed per line", auth: tma },
   { method: 'post', path: '/api/cart/items', tag: 'cart', summary: 'Add a product (with options) to the cart', auth: tma, body: AddToCartSchema, errors: ['not_found', 'invalid_options', 'insufficient_stock', 'cart_full', 'cart_currency_mismatch'] },
@@ -96,6 +119,23 @@ export const ROUTES: RouteDoc[] = [
   { method: 'delete', path: '/api/admin/users/{id}/roles/{role}', tag: 'admin', summary: 'Remove a role (audited)', auth: staff('roles.manage'), params: UserRoleParamsSchema, errors: ['last_owner', 'role_pinned'] },
   { method: 'get', path: '/api/admin/audit', tag: 'admin', summary: 'Audit log with filters and a cursor', auth: staff('audit.read'), query: AuditQuerySchema },
   { method: 'get', path: '/api/admin/audit/export.csv', tag: 'admin', summary: 'Audit log as CSV', auth: staff('audit.read'), query: AuditQuerySchema, produces: 'text/csv' },
+  // Forms
+  { method: 'get', path: '/api/forms', tag: 'forms', summary: 'The forms this person may fill (staff forms for staff only)', auth: tma },
+  { method: 'get', path: '/api/forms/{slug}', tag: 'forms', summary: "A published form (steps, fields, rules) with the user's draft", auth: tma, params: FormSlugParamsSchema, errors: ['not_found'] },
+  { method: 'post', path: '/api/forms/{slug}/draft', tag: 'forms', summary: 'Save the draft on top of `baseRevision` (409 `draft_conflict` with the current draft when another device saved)', auth: tma, params: FormSlugParamsSchema, body: DraftSaveSchema, errors: ['not_found', 'draft_conflict'] },
+  { method: 'delete', path: '/api/forms/{slug}/draft', tag: 'forms', summary: 'Throw the draft away', auth: tma, params: FormSlugParamsSchema, errors: ['not_found'] },
+  { method: 'post', path: '/api/forms/{slug}/submissions', tag: 'forms', summary: 'Send a filled form (201; a resend with the same key answers 200 with the same submission)', auth: tma, params: FormSlugParamsSchema, body: SubmissionSchema, idempotencyKey: 'required', errors: ['not_found', 'form_invalid', 'form_version_unknown'] },
+  { method: 'get', path: '/api/form-submissions', tag: 'forms', summary: 'What this person sent since `since` (default 24 hours)', auth: tma, query: MySubmissionsQuerySchema },
+  { method: 'post', path: '/api/form-photos', tag: 'forms', summary: 'Upload a photo for a form field (field `image`; JPEG/PNG/WebP/GIF up to 5 MB); a resend with the same key answers the same path', auth: tma, bodyType: 'multipart/form-data', idempotencyKey: 'required', errors: ['unsupported_media_type', 'payload_too_large', 'idempotency_key_in_use'], bodyLimit: 5 * MB + 64 * KB },
+  { method: 'get', path: '/api/admin/forms', tag: 'admin', summary: 'Forms with their published version and submission counts', auth: staff('forms.manage') },
+  { method: 'post', path: '/api/admin/forms', tag: 'admin', summary: 'Create a form (unpublished)', auth: staff('forms.manage'), body: FormInputSchema, errors: ['conflict'] },
+  { method: 'get', path: '/api/admin/forms/{id}', tag: 'admin', summary: 'One form as edited', auth: staff('forms.manage'), params: FormIdParamsSchema, errors: ['not_found'] },
+  { method: 'patch', path: '/api/admin/forms/{id}', tag: 'admin', summary: 'Edit a form (the Mini App sees it after publishing)', auth: staff('forms.manage'), params: FormIdParamsSchema, body: FormPatchSchema, errors: ['not_found', 'conflict'] },
+  { method: 'post', path: '/api/admin/forms/{id}/publish', tag: 'admin', summary: 'Publish the edited definition as the next version (audited)', auth: staff('forms.manage'), params: FormIdParamsSchema, errors: ['not_found'] },
+  { method: 'get', path: '/api/admin/form-submissions', tag: 'admin', summary: 'Submissions by form, status and dates', auth: staff('forms.submissions'), query: AdminSubmissionsQuerySchema },
+  { method: 'get', path: '/api/admin/form-submissions/{id}', tag: 'admin', summary: 'One submission with the definition it was filled with', auth: staff('forms.submissions'), params: FormIdParamsSchema, errors: ['not_found'] },
+  { method: 'patch', path: '/api/admin/form-submissions/{id}', tag: 'admin', summary: 'Set the status or assignee of a submission (audited)', auth: staff('forms.submissions'), params: FormIdParamsSchema, body: SubmissionPatchSchema, errors: ['not_found'] },
+  { method: 'get', path: '/api/admin/form-submissions/export.csv', tag: 'admin', summary: 'Submissions as CSV', auth: staff('forms.submissions'), query: AdminSubmissionsQuerySchema, produces: 'text/csv' },
   { method: 'get', path: '/api/admin/orders', tag: 'admin', summary: 'Orders with filters and search', auth: staff('orders.read'), query: AdminOrdersQuerySchema },
   { method: 'get', path: '/api/admin/orders/{id}', tag: 'admin', summary: 'Order detail with customer contact', auth: staff('orders.read'), params: OrderParamsSchema, errors: ['not_found'] },
   { method: 'post', path: '/api/admin/orders/{id}/status', tag: 'admin', summary: 'Move an order along the status machine, with a note (audited)', auth: staff('orders.manage'), params: OrderParamsSchema, body: OrderStatusChangeSchema, errors: ['invalid_transition', 'conflict'] },
@@ -127,6 +167,17 @@ export const ROUTES: RouteDoc[] = [
   { method: 'get', path: '/api/admin/payments/export.csv', tag: 'admin', summary: 'Payments as CSV', auth: staff('payments.read'), query: AdminPaymentsQuerySchema, produces: 'text/csv' },
   { method: 'get', path: '/api/admin/payments/reconciliations', tag: 'admin', summary: 'Stars reconciliation reports', auth: staff('payments.read') },
   { method: 'post', path: '/api/admin/payments/reconciliations', tag: 'admin', summary: 'Run the Stars reconciliation now and return its report (3 a minute per operator)', auth: staff('payments.read'), errors: ['telegram_unavailable', 'rate_limited'] },
+  { method: 'get', path: '/api/admin/support/conversations', tag: 'support', summary: 'The support inbox: a folder (new, mine, waiting, closed, open) with counters and a cursor', auth: staff('support.reply'), query: InboxQuerySchema },
+  { method: 'get', path: '/api/admin/support/conversations/{id}', tag: 'support', summary: 'A conversation with every message (notes, delivery states), the customer and their recent orders; marks it read', auth: staff('support.reply'), params: ConversationParamsSchema, errors: ['not_found'] },
+  { method: 'post', path: '/api/admin/support/conversations/{id}/messages', tag: 'support', summary: 'Reply to the customer (queued to their chat) or leave an internal note (audited)', auth: staff('support.reply'), params: ConversationParamsSchema, body: OperatorMessageSchema, idempotencyKey: 'required', errors: ['not_found', 'conversation_closed'] },
+  { method: 'post', path: '/api/admin/support/conversations/{id}/assign', tag: 'support', summary: 'Assign to an operator or to nobody (audited)', auth: staff('support.reply'), params: ConversationParamsSchema, body: AssignSchema, errors: ['not_found'] },
+  { method: 'post', path: '/api/admin/support/conversations/{id}/status', tag: 'support', summary: 'Open, waiting or closed; closing asks the customer for a rating (audited)', auth: staff('support.reply'), params: ConversationParamsSchema, body: ConversationStatusSchema, errors: ['not_found', 'conflict'] },
+  { method: 'post', path: '/api/admin/support/messages/{id}/retry', tag: 'support', summary: 'Send an undelivered (failed or blocked) reply again', auth: staff('support.reply'), params: SupportMessageParamsSchema, errors: ['not_found', 'conflict'] },
+  { method: 'get', path: '/api/admin/support/articles', tag: 'support', summary: 'Every answer-base article with its "did this help?" counts', auth: staff('support.reply') },
+  { method: 'post', path: '/api/admin/support/articles', tag: 'support', summary: 'Add an article (audited)', auth: staff('support.manage'), body: ArticleInputSchema, errors: ['conflict'] },
+  { method: 'patch', path: '/api/admin/support/articles/{id}', tag: 'support', summary: 'Edit or hide an article (audited)', auth: staff('support.manage'), params: ArticleIdParamsSchema, body: ArticlePatchSchema, errors: ['not_found', 'conflict'] },
+  { method: 'get', path: '/api/admin/support/hours', tag: 'support', summary: 'Support hours, auto-reply and expected wait', auth: staff('support.reply') },
+  { method: 'post', path: '/api/admin/support/hours', tag: 'support', summary: 'Set support hours, auto-reply and expected wait (audited)', auth: staff('support.manage'), body: SupportHoursSchema },
   { method: 'get', path: '/api/admin/system', tag: 'admin', summary: 'System page: version, uptime, migrations, queue depths and failed jobs, Telegram updates and webhook, backups', auth: staff('system.manage') },
   { method: 'post', path: '/api/admin/system/jobs/retry', tag: 'admin', summary: 'Run a failed job once more (audited)', auth: staff('system.manage'), body: RetryJobSchema, errors: ['not_found', 'conflict'] },
   { method: 'post', path: '/api/admin/system/updates/{updateId}/replay', tag: 'admin', summary: 'Hand a parked (failed) Telegram update to the bot again (audited)', auth: staff('system.manage'), params: UpdateReplayParamsSchema, errors: ['not_found'] },

@@ -15,6 +15,8 @@ import { allowedPaymentMethods } from './payment-methods'
 import { rememberAddress } from '../account/addresses'
 import { orderStatusJobOptions, orderStatusNotificationJob } from '../notifications/jobs'
 import { releaseExpiredOrdersJob } from './jobs'
+import { emitIntegrationEvent } from '../integrations/outbox'
+import type { IntegrationEventType, OrderEventPayload } from '#shared/schemas/integrations'
 
 /** How long stock stays reserved for an order paid through Telegram. */
 export const PAYMENT_WINDOW_MINUTES = 30
@@ -158,6 +160,7 @@ export async function createOrder(ctx: ServiceContext, input: CheckoutInput, ide
       if (delivery.method === 'courier' && input.saveAddress) await rememberAddress(w.db, userId, delivery.address)
       await clearCart(w.db, userId)
       await w.enqueue(orderStatusNotificationJob, { orderId: inserted.id, status }, orderStatusJobOptions(inserted.id, status))
+      await emitOrderEvent(w, 'order.created', inserted, null)
       if (inserted.reservedUntil) await w.enqueue(releaseExpiredOrdersJob, { orderId: inserted.id }, { startAfter: new Date(inserted.reservedUntil.getTime() + 1000) })
       return inserted
     })
@@ -232,7 +235,48 @@ export async function transitionOrder(w: WriteContext, orderId: number, to: Orde
   if (to === 'cancelled' && before.status !== 'shipped') await releaseStock(w, after)
   await w.db.insert(orderStatusHistory).values({ orderId, fromStatus: before.status, toStatus: to, actorKind: historyActorKind(w.actor), actorId: w.actor.userId, note: note ?? null })
   await w.enqueue(orderStatusNotificationJob, { orderId, status: to }, orderStatusJobOptions(orderId, to))
+  await emitOrderEvent(w, ORDER_EVENT_BY_STATUS[to] ?? 'order.status_changed', after, before.status)
   return { before, after }
+}
+
+const ORDER_EVENT_BY_STATUS: Partial<Record<OrderStatus, IntegrationEventType>> = { paid: 'order.paid', cancelled: 'order.cancelled', refunded: 'order.refunded' }
+
+/** The order as partners see it in an event: totals, customer contact, lines (names in Russian, the business's language). */
+async function orderEventPayload(db: DbOrTx, order: OrderRow, previousStatus: OrderStatus | null): Promise<OrderEventPayload> {
+  const items = await db.select().from(orderItems).where(eq(orderItems.orderId, order.id)).orderBy(asc(orderItems.id))
+  return {
+    orderId: order.id,
+    number: order.number,
+    status: order.status,
+    previousStatus,
+    currency: order.currency,
+    totalMinor: order.totalMinor,
+    itemsTotalMinor: order.itemsTotalMinor,
+    deliveryMinor: order.deliveryMinor,
+    deliveryMethod: order.deliveryMethod,
+    paymentMethod: order.paymentMethod,
+    address: order.address?.text ?? null,
+    customer: { telegramId: order.userId, name: order.contactName, phone: order.contactPhone },
+    items: items.map((i) => ({ productId: i.productId, name: i.name.ru, quantity: i.quantity, unitPriceMinor: i.unitPriceMinor, totalMinor: i.totalMinor })),
+    createdAt: order.createdAt.toISOString(),
+  }
+}
+
+/** Every order change is an integration event (CRM, billing), written in the change's transaction. */
+async function emitOrderEvent(w: WriteContext, type: IntegrationEventType, order: OrderRow, previousStatus: OrderStatus | null) {
+  await emitIntegrationEvent(w, { type, aggregateType: 'order', aggregateId: order.id, payload: await orderEventPayload(w.db, order, previousStatus) })
+}
+
+/** Units of each product held by orders not yet handed over (the warehouse still counts them as on hand). */
+export async function reservedQuantities(db: DbOrTx, productIds: readonly number[]): Promise<Map<number, number>> {
+  if (!productIds.length) return new Map()
+  const rows = await db
+    .select({ productId: orderItems.productId, quantity: sql<number>`sum(${orderItems.quantity})::int` })
+    .from(orderItems)
+    .innerJoin(orders, eq(orders.id, orderItems.orderId))
+    .where(and(inArray(orderItems.productId, [...productIds]), inArray(orders.status, ['new', 'awaiting_payment', 'paid', 'in_progress', 'ready'])))
+    .groupBy(orderItems.productId)
+  return new Map(rows.map((r) => [r.productId, r.quantity]))
 }
 
 /** The customer cancels their own order while nobody has started on it. */

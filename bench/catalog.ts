@@ -8,7 +8,7 @@
  * POST /api/cart/items for distinct customers (own initData each), stock raised by the owner first.
  */
 import { createFakeBotApi } from '../server/telegram/fake-bot-api'
-import { createPgDatabase, pgAdminUrl, removeDir, startApp, startBaseline, type App } from './lib'
+import { benchEngines, cpuMs, createPgDatabase, pgAdminUrl, removeDir, rssMb, sleep, startApp, startBaseline, type App } from './lib'
 import { burst, load, type LoadRequest, type LoadResult } from './load'
 import { limits, ratio, table, writeResult, type Limit, type Row } from './report'
 import { authHeaders, customer, products, raiseStock, shopEnv } from './shop'
@@ -16,7 +16,10 @@ import { authHeaders, customer, products, raiseStock, shopEnv } from './shop'
 const READ_CONNECTIONS = 50
 const CART_CONNECTIONS = 20
 const CART_USERS = 500
+const LIST = '/api/catalog/products?limit=20'
 const FILTER = '/api/catalog/products?category=coffee&inStock=true&sort=price_asc'
+/** Connections of the search flood under which `/api/health` is probed (issue 19: PGlite must not freeze the server). */
+const FLOOD_CONNECTIONS = 500
 const QUERIES = ['капучино', 'сырники', 'cheesecake', 'капучно', 'latte']
 const SEARCHES = QUERIES.map((q) => `/api/catalog/products?q=${encodeURIComponent(q)}`)
 /** Russian typed in Latin letters and with the English layout on (each searched with its variants). */
@@ -79,21 +82,60 @@ async function addToCart(app: App, token: string) {
   return { result, statuses }
 }
 
+/** CPU of the app per product page rendered on a cache miss: every product's page fetched once, one after the other. */
+async function renderMisses(app: App) {
+  const slugs = ((await (await fetch(`${app.url}/api/catalog/products?limit=50`)).json()) as { items: { slug: string }[] }).items.map((p) => p.slug)
+  const cpu0 = cpuMs(app.pid)
+  const t0 = performance.now()
+  let ok = 0
+  for (const slug of slugs) {
+    const res = await fetch(`${app.url}/product/${slug}`)
+    await res.arrayBuffer()
+    if (res.status === 200) ok++
+  }
+  return { pages: slugs.length, ok, cpuMsPerPage: (cpuMs(app.pid) - cpu0) / Math.max(1, slugs.length), wallMsPerPage: (performance.now() - t0) / Math.max(1, slugs.length) }
+}
+
+/** `/api/health` probed one request at a time while FLOOD_CONNECTIONS connections search: how long a health check waits. */
+async function healthUnderFlood(app: App) {
+  const latencies: number[] = []
+  let flooding = true
+  const probe = (async () => {
+    while (flooding) {
+      const t0 = performance.now()
+      try {
+        await (await fetch(`${app.url}/api/health`)).arrayBuffer()
+      } catch {}
+      latencies.push(performance.now() - t0)
+      await sleep(20)
+    }
+  })()
+  const flood = await load(app.url, FLOOD_CONNECTIONS, request(SEARCHES), app.pid)
+  flooding = false
+  await probe
+  latencies.sort((a, b) => a - b)
+  return { probes: latencies.length, p50Ms: latencies[Math.floor(latencies.length * 0.5)] ?? 0, p99Ms: latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))] ?? 0, maxMs: latencies.at(-1) ?? 0, searchRps: flood.rps, searchP99Ms: flood.p99Ms, timeouts: flood.timeouts }
+}
+
 async function runEngine(engine: 'pglite' | 'postgres') {
   const database = engine === 'postgres' ? await createPgDatabase(pgAdminUrl!) : undefined
   const fake = createFakeBotApi()
   await fake.listen()
   const app = await startApp({ databaseUrl: database?.url, env: shopEnv(fake) })
+  const rssAtReadyMb = rssMb(app.pid)
   try {
+    const misses = await renderMisses(app)
     const page = (await fetch(`${app.url}/product/cappuccino`)).status === 200 ? '/product/cappuccino' : '/'
     const readResults = await reads(app, [
+      { name: 'list, limit 20', paths: [LIST] },
       { name: 'filter (coffee, in stock, by price)', paths: [FILTER] },
       { name: `search (${QUERIES.length} queries rotated)`, paths: SEARCHES },
       { name: `search, Latin / wrong layout (${MISTYPED.length} rotated)`, paths: MISTYPED_SEARCHES },
       { name: `SSR page ${page}`, paths: [page] },
     ])
     const cart = await addToCart(app, fake.token)
-    return { engine, page, reads: readResults, cart }
+    const flood = await healthUnderFlood(app)
+    return { engine, page, reads: readResults, cart, misses, flood, rssAtReadyMb }
   } finally {
     await app.stop()
     await fake.close()
@@ -104,9 +146,9 @@ async function runEngine(engine: 'pglite' | 'postgres') {
 
 export async function catalog() {
   console.log(`\n== catalog: filter, search, SSR page at ${READ_CONNECTIONS} connections vs baseline; add to cart at ${CART_CONNECTIONS}`)
-  const results = [await runEngine('pglite')]
-  if (pgAdminUrl) results.push(await runEngine('postgres'))
-  if (results[0]!.page === '/') console.log('note: this build has no /product/cappuccino page; the SSR figures are for GET /')
+  const results = []
+  for (const engine of benchEngines()) results.push(await runEngine(engine))
+  if (results[0]?.page === '/') console.log('note: this build has no /product/cappuccino page; the SSR figures are for GET /')
 
   const rows: Row[] = []
   for (const r of results) {
@@ -116,6 +158,12 @@ export async function catalog() {
     }
   }
   table('reads (measured run; the baseline serves the bytes captured from the app)', rows)
+  table('product pages rendered on a cache miss (each product once) and RSS', results.map((r) => ({
+    engine: r.engine, pages: r.misses.pages, 200: r.misses.ok, 'CPU ms/page': r.misses.cpuMsPerPage.toFixed(1), 'wall ms/page': r.misses.wallMsPerPage.toFixed(1), 'RSS MB at ready': Math.round(r.rssAtReadyMb),
+  })))
+  table(`GET /api/health, one at a time, while ${FLOOD_CONNECTIONS} connections search`, results.map((r) => ({
+    engine: r.engine, probes: r.flood.probes, 'health p50 ms': r.flood.p50Ms.toFixed(1), 'health p99 ms': r.flood.p99Ms.toFixed(1), 'health max ms': r.flood.maxMs.toFixed(1), 'search req/s': r.flood.searchRps, 'search p99 ms': r.flood.searchP99Ms, 'search timeouts': r.flood.timeouts,
+  })))
   table(`POST /api/cart/items, ${CART_USERS} customers, ${CART_PRODUCTS.length} products rotated, quantity 1`, results.map((r) => ({
     engine: r.engine, 'req/s': r.cart.result.rps, '200/s': r.cart.result.okPerS, 'p50 ms': r.cart.result.p50Ms, 'p99 ms': r.cart.result.p99Ms,
     'max ms': r.cart.result.maxMs, 'CPU ms/req': r.cart.result.cpuMsPerReq!.toFixed(3), statuses: JSON.stringify(r.cart.statuses),

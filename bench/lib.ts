@@ -15,6 +15,15 @@ export const pgAdminUrl = process.env.BENCH_DATABASE_URL || undefined
 
 export { freePort }
 
+/**
+ * The engines a bench runs on: PGlite, plus PostgreSQL with BENCH_DATABASE_URL; BENCH_ENGINES
+ * (`pglite`, `postgres` or both, comma-separated) narrows that, e.g. to skip the slow PGlite runs.
+ */
+export function benchEngines(): ('pglite' | 'postgres')[] {
+  const wanted = (process.env.BENCH_ENGINES ?? 'pglite,postgres').split(',').map((e) => e.trim())
+  return (['pglite', 'postgres'] as const).filter((e) => wanted.includes(e) && (e === 'pglite' || pgAdminUrl))
+}
+
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 export interface Proc {

@@ -9,7 +9,7 @@
  *    exactly one "оплачен" chat confirmation per customer.
  */
 import { createFakeBotApi, type FakeBotApi } from '../server/telegram/fake-bot-api'
-import { createPgDatabase, pgAdminUrl, readMetric, removeDir, sleep, startApp, type App } from './lib'
+import { createPgDatabase, pgAdminUrl, readMetric, removeDir, sleep, startApp, type App, benchEngines } from './lib'
 import { burst, type LoadResult } from './load'
 import { fmt, limits, table, writeResult, type Limit } from './report'
 import { customer, pickupPoint, placeOrder, pool, products, raiseStock, shopEnv, WEBHOOK_SECRET, type PlacedOrder } from './shop'
@@ -112,9 +112,31 @@ async function paymentBurst(app: App, fake: FakeBotApi, orders: PlacedOrder[]) {
   for (const c of confirmations()) perCustomer.set(Number(c.params.chat_id), (perCustomer.get(Number(c.params.chat_id)) ?? 0) + 1)
   const counts = [...customers].map((id) => perCustomer.get(id) ?? 0)
   return {
-    load, sent: bodies.length, distinctUpdates, stored, duplicates, other, otherAnswers, drainMs,
+    load, sent: bodies.length, distinctUpdates, stored, duplicates, other, otherAnswers, drainMs, chat: chatPace(fake, customers, Date.now() - (performance.now() - t0)),
     confirmations: confirmations().length, customersWithout: counts.filter((n) => n === 0).length, customersWithSeveral: counts.filter((n) => n > 1).length,
   }
+}
+
+/**
+ * How the chat messages to the customers left (awaiting payment + paid: 2 per order): how many were
+ * still to go when the burst's last answer came (`burstEndMs`, wall clock), how long until the last
+ * one left, the most in any 1,000 ms (Telegram allows ~30) and the shortest gap between two messages
+ * to one chat (Telegram allows 1 a second).
+ */
+function chatPace(fake: FakeBotApi, customers: Set<number>, burstEndMs: number) {
+  const sends = fake.callsOf('sendMessage').filter((c) => customers.has(Number(c.params.chat_id))).map((c) => ({ chat: Number(c.params.chat_id), at: c.at.getTime() }))
+  const times = sends.map((s) => s.at).sort((a, b) => a - b)
+  let maxPerSecond = 0
+  for (let i = 0, j = 0; i < times.length; i++) {
+    while (times[i]! - times[j]! >= 1000) j++
+    maxPerSecond = Math.max(maxPerSecond, i - j + 1)
+  }
+  const byChat = new Map<number, number[]>()
+  for (const s of sends) byChat.set(s.chat, [...(byChat.get(s.chat) ?? []), s.at])
+  let minChatGapMs = Infinity
+  for (const at of byChat.values()) for (let i = 1; i < at.length; i++) minChatGapMs = Math.min(minChatGapMs, at[i]! - at[i - 1]!)
+  const after = times.filter((t) => t > burstEndMs)
+  return { messages: sends.length, afterBurst: after.length, afterBurstS: after.length ? (after.at(-1)! - burstEndMs) / 1000 : 0, maxPerSecond, minChatGapMs: Number.isFinite(minChatGapMs) ? minChatGapMs : null }
 }
 
 interface Counted { payments: number; charges: number; flagged: number; paid: number; paidTransitions: number; updateRows: number; updateIds: number; updatesNotDone: number }
@@ -160,8 +182,8 @@ async function runEngine(engine: 'pglite' | 'postgres') {
 
 export async function payments() {
   console.log(`\n== payments: ${PRE_CHECKOUTS} concurrent pre-checkouts; ${fmt(UPDATES, 0)} successful_payment updates for ${ORDERS} orders at ${BURST_CONNECTIONS} connections`)
-  const results = [await runEngine('pglite')]
-  if (pgAdminUrl) results.push(await runEngine('postgres'))
+  const results = []
+  for (const engine of benchEngines()) results.push(await runEngine(engine))
 
   table(`pre-checkout: ${PRE_CHECKOUTS} updates at once, update sent -> answerPreCheckoutQuery at the fake`, results.map((r) => ({
     engine: r.engine, sent: r.pre.sent, 'acked 200': r.pre.acked, answered: r.pre.answered, 'ok:true': r.pre.okTrue, 'p50 ms': r.pre.p50Ms, 'p99 ms': r.pre.p99Ms, 'max ms': r.pre.maxMs, 'over 10 s or none': r.pre.over10s,
@@ -175,6 +197,10 @@ export async function payments() {
     'update rows': r.db.updateRows, 'distinct update ids': r.db.updateIds, 'not done': r.db.updatesNotDone, 'chat confirmations': r.paid.confirmations, 'customers w/o': r.paid.customersWithout, 'customers >1': r.paid.customersWithSeveral,
   })))
 
+  table('chat messages to the customers (awaiting payment + paid), at the fake: Telegram allows ~30/s overall, 1/s per chat', results.map((r) => ({
+    engine: r.engine, messages: r.paid.chat.messages, 'left after the burst': r.paid.chat.afterBurst, 'their last left after s': r.paid.chat.afterBurstS.toFixed(1),
+    'most in any 1 s': r.paid.chat.maxPerSecond, 'shortest gap in one chat ms': r.paid.chat.minChatGapMs ?? '-',
+  })))
   for (const r of results) if (r.paid.other) console.log(`${r.engine}: answers other than 200 to successful_payment updates: ${JSON.stringify(r.paid.otherAnswers)}`)
   const checks: Limit[] = []
   for (const r of results) {
@@ -185,6 +211,9 @@ export async function payments() {
     checks.push({ what: `${r.engine}: orders paid once = orders`, value: Math.abs(r.db.paid - r.orders) + Math.abs(r.db.paidTransitions - r.orders), limit: 0, kind: 'max' })
     checks.push({ what: `${r.engine}: confirmations off by`, value: Math.abs(r.paid.confirmations - r.orders) + r.paid.customersWithout + r.paid.customersWithSeveral, limit: 0, kind: 'max' })
     checks.push({ what: `${r.engine}: update rows - distinct ids sent`, value: Math.abs(r.db.updateRows - r.paid.distinctUpdates), limit: 0, kind: 'max' })
+    checks.push({ what: `${r.engine}: chat messages after the burst left within`, value: r.paid.chat.afterBurstS, limit: 20, kind: 'max', unit: ' s' })
+    checks.push({ what: `${r.engine}: chat messages in any 1 s`, value: r.paid.chat.maxPerSecond, limit: 30, kind: 'max' })
+    checks.push({ what: `${r.engine}: shortest gap between two messages to one chat`, value: r.paid.chat.minChatGapMs ?? 1000, limit: 1000, kind: 'min', unit: ' ms' })
   }
   const file = writeResult('payments', { preCheckouts: PRE_CHECKOUTS, orders: ORDERS, updates: UPDATES, burstConnections: BURST_CONNECTIONS, results, limits: limits(checks) })
   console.log(`written ${file}`)

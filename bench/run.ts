@@ -16,6 +16,7 @@ import { root } from './lib'
 import { DURATION_S, WARMUP_S } from './load'
 import { payments } from './payments'
 import { startup } from './startup'
+import { printTargets } from './targets'
 import { webhook } from './webhook'
 
 const benches: Record<string, () => Promise<void>> = { health, startup, webhook, auth, catalog, payments, forms, frontend, booking }
@@ -32,9 +33,11 @@ async function main() {
     process.exit(2)
   }
   const started = performance.now()
+  const startedAt = Date.now()
   console.log(`bench on ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}, ${DURATION_S} s runs after ${WARMUP_S} s warm-up` +
     (process.env.BENCH_DATABASE_URL ? ', PostgreSQL runs on BENCH_DATABASE_URL' : ''))
   for (const name of names.length ? names : Object.keys(benches)) await benches[name]!()
+  printTargets(startedAt)
   console.log(`\nbench done in ${((performance.now() - started) / 1000).toFixed(0)} s`)
 }
 

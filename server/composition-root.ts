@@ -10,6 +10,9 @@ import { ensureSetting } from './services/settings'
 import { seedDemoData, isDatabaseEmpty, removeSandboxStaffRoles } from './services/demo/seed'
 import { demoImageAssetKey } from './services/demo/images'
 import { createFileStore } from './services/files'
+import { startCatalogReadModel } from './services/catalog/read-model'
+import { startUserCache } from './services/auth/user-cache'
+import { startRateLimitCounter } from './services/auth/rate-limit'
 import { createFakeBotApi, type FakeBotApi } from './telegram/fake-bot-api'
 import { configureTelegramJob, retryTelegramUpdatesJob } from './services/telegram/jobs'
 import { startPolling } from './services/telegram/polling'
@@ -91,6 +94,17 @@ export async function startServices(config: AppConfig, logger: Logger, metrics: 
     if (removed) logger.warn('removed the staff roles of the sandbox demo people: a real bot is configured', { removed })
   }
 
+  // The catalog and users' roles are read from memory, dropped on NOTIFY from any replica's commit.
+  const readModelTtlMs = config.readModelTtlSeconds * 1000
+  if (readModelTtlMs > 0) {
+    await Promise.all([startCatalogReadModel(db, database.listen, logger, readModelTtlMs), startUserCache(db, database.listen, logger, readModelTtlMs)]).catch((error: unknown) => {
+      logger.warn('LISTEN failed: the catalog and roles are read from the database on every request', { error })
+    })
+  }
+
+  // Rate limits counted in memory, written to the shared table in one statement every 200 ms.
+  const rateLimitCounter = startRateLimitCounter(db, logger)
+
   let sandbox: FakeBotApi | undefined
   let token = config.telegram.botToken
   let apiRoot = config.telegram.apiRoot
@@ -135,6 +149,7 @@ export async function startServices(config: AppConfig, logger: Logger, metrics: 
       await Promise.allSettled([...inflight])
       await queue.stop()
       await sandbox?.close()
+      await rateLimitCounter.stop().catch(() => {})
       await changes.close()
       await database.close()
       logger.info('shutdown complete')

@@ -19,6 +19,13 @@ export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0]
 /** A database or an open transaction: services accept either, so callers can compose them. */
 export type DbOrTx = Database | Transaction
 
+/**
+ * LISTEN on a channel: `onNotify` gets each NOTIFY payload (sent by the database at commit, to every
+ * process listening: all replicas); `onListening` runs once the LISTEN is in place and again after
+ * every reconnect (notifications may have been missed while it was down: drop everything then).
+ */
+export type ListenFn = (channel: string, onNotify: (payload: string) => void, onListening: () => void) => Promise<void>
+
 export interface DatabaseHandle {
   kind: 'pglite' | 'postgres'
   db: Database
@@ -29,6 +36,8 @@ export interface DatabaseHandle {
   migrate(): Promise<void>
   ping(): Promise<void>
   close(): Promise<void>
+  /** LISTEN for NOTIFYs on `channel` (read models: server/db/read-model.ts). */
+  listen: ListenFn
 }
 
 /** Where the generated SQL migrations live: next to the app (`drizzle/`), or `MIGRATIONS_DIR`. */
@@ -56,6 +65,11 @@ export async function openPglite(options: { dataDir?: string; loadDataDir?: Blob
     },
     close: async () => {
       if (!pglite.closed) await pglite.close()
+    },
+    // In-process: PGlite calls the listener right after the statement whose commit sent the NOTIFY.
+    listen: async (channel, onNotify, onListening) => {
+      await pglite.listen(channel, onNotify)
+      onListening()
     },
   }
 }
@@ -92,6 +106,10 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
       await db.execute(sql`select 1`)
     },
     close: () => client.end({ timeout: 5 }),
+    // postgres.js keeps one more connection for LISTEN and reconnects it by itself, calling onListening again.
+    listen: async (channel, onNotify, onListening) => {
+      await client.listen(channel, onNotify, onListening)
+    },
   }
 }
 

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { PgBoss, fromDrizzle, fromPglite, type Job, type QueueOptions, type SendOptions, type WorkOptions } from 'pg-boss'
+import { PgBoss, fromDrizzle, fromPglite, type Job, type JobResult, type QueueOptions, type SendOptions, type WorkOptions } from 'pg-boss'
 import type { z } from 'zod'
 import type { DatabaseHandle, DbOrTx } from '../db/client'
 import type { Logger } from '../utils/logger'
@@ -15,9 +15,29 @@ export interface JobDefinition<Schema extends z.ZodType = z.ZodType> {
   name: string
   schema: Schema
   queue?: Omit<QueueOptions, 'deadLetter'> & { deadLetter?: boolean }
-  work?: Pick<WorkOptions, 'batchSize' | 'pollingIntervalSeconds' | 'localConcurrency'>
+  work?: Pick<WorkOptions, 'batchSize' | 'pollingIntervalSeconds' | 'localConcurrency'> & {
+    /**
+     * With `batchSize` > 1 the jobs of a batch run at the same time, except those with the same key
+     * here, which run one after the other in queue order (two messages to one chat stay in order).
+     */
+    sequentialBy?: (data: never) => string | number
+  }
   /** Cron expression (UTC) when the job runs on a schedule. */
   cron?: string
+}
+
+/** How a failed job's error is stored by pg-boss (its message and stack, as a thrown error would be). */
+function failureOutput(error: unknown) {
+  return error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : { message: String(error) }
+}
+
+/** A job's `sequentialBy` key; a payload it cannot read runs on its own (and fails validation there). */
+function sequentialKey(key: (data: never) => string | number, data: unknown, index: number): string | number {
+  try {
+    return `k:${key(data as never)}`
+  } catch {
+    return index
+  }
 }
 
 /** Declares a job; the identity function exists only to infer the payload type from the schema. */
@@ -99,25 +119,44 @@ export class JobQueue implements Enqueuer {
     }
   }
 
-  /** Starts a worker per job, handing each job its validated payload and the app's dependencies. */
+  /**
+   * Starts a worker per job, handing each job its validated payload and the app's dependencies.
+   * A batch (`work.batchSize`) is fetched in one query and its jobs run at once (those sharing a
+   * `sequentialBy` key in order); each job completes or fails on its own.
+   */
   async work<Deps>(workers: readonly JobWorker<Deps>[], deps: Deps) {
     for (const { definition, handle } of workers) {
       if (!this.definitions.has(definition.name)) throw new Error(`Job ${definition.name} has a worker but is not registered`)
-      await this.boss.work(definition.name, { batchSize: 1, pollingIntervalSeconds: 1, ...definition.work }, async (jobs: Job<unknown>[]) => {
-        for (const job of jobs) {
-          const logger = this.logger.child({ queue: definition.name, jobId: job.id })
+      const { sequentialBy, ...options } = definition.work ?? {}
+      const runOne = async (job: Job<unknown>): Promise<JobResult> => {
+        const logger = this.logger.child({ queue: definition.name, jobId: job.id })
+        try {
           const data = definition.schema.parse(job.data)
-          try {
-            await handle(data, { ...deps, job, logger })
-          } catch (error) {
-            // The partner (Telegram's 429) named when to come back: plan the same job for then
-            // instead of spending a retry on a wait the backoff would guess.
-            const after = (error as { retryAfterSeconds?: unknown })?.retryAfterSeconds
-            if (typeof after !== 'number') throw error
-            logger.info('rescheduled: asked to retry later', { seconds: after })
-            await this.boss.send(definition.name, job.data as object, { startAfter: after })
-          }
+          await handle(data, { ...deps, job, logger })
+        } catch (error) {
+          // The partner (Telegram's 429) named when to come back: plan the same job for then
+          // instead of spending a retry on a wait the backoff would guess.
+          const after = (error as { retryAfterSeconds?: unknown })?.retryAfterSeconds
+          if (typeof after !== 'number') return { id: job.id, status: 'failed', output: failureOutput(error) }
+          logger.info('rescheduled: asked to retry later', { seconds: after })
+          await this.boss.send(definition.name, job.data as object, { startAfter: after })
         }
+        return { id: job.id, status: 'completed' }
+      }
+      await this.boss.work(definition.name, { batchSize: 1, pollingIntervalSeconds: 1, ...options, perJobResults: true }, async (jobs: Job<unknown>[]) => {
+        const chains = new Map<string | number, Job<unknown>[]>()
+        jobs.forEach((job, i) => {
+          const key = sequentialBy ? sequentialKey(sequentialBy, job.data, i) : i
+          chains.set(key, [...(chains.get(key) ?? []), job])
+        })
+        const results = await Promise.all(
+          [...chains.values()].map(async (chain) => {
+            const out: JobResult[] = []
+            for (const job of chain) out.push(await runOne(job))
+            return out
+          }),
+        )
+        return results.flat()
       })
     }
   }

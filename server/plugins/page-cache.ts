@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http'
 import { getRouteRules } from 'nitropack/runtime'
+import { catalogChangedHere } from '#server/services/catalog/read-model'
 
 /** Where Nitro's route-rule cache (nuxt.config.ts routeRules `cache`) keeps rendered pages. */
 const PAGE_CACHE_BASE = 'cache:nitro:routes'
@@ -23,9 +24,9 @@ const changesPublicPages = (path: string, method: string) => method !== 'GET' &&
  *   200, `public, max-age=60, s-maxage=60` on a 304), over the one the route rule promises
  *   browsers and CDNs. The route rule's header goes back on right before the status line is
  *   written; errors keep theirs (no-store).
- * - A successful catalog (or answer-base) write in /admin empties the cache once the transaction has committed
- *   (the handler has returned) and before the answer leaves, so the next page view renders the
- *   new price or stock.
+ * - A successful catalog (or answer-base) write in /admin empties the cache (and marks this
+ *   replica's catalog read model stale) once the transaction has committed (the handler has
+ *   returned) and before the answer leaves, so the next page view renders the new price or stock.
  */
 export default defineNitroPlugin((nitroApp) => {
   useServices()
@@ -47,6 +48,8 @@ export default defineNitroPlugin((nitroApp) => {
   nitroApp.hooks.hook('beforeResponse', async (event) => {
     if (event.node.res.statusCode >= 400 || !changesPublicPages(event.path, event.method)) return
     const services = await useServices()
+    // This replica's catalog copy too: the writer's next read must not wait for the NOTIFY to come round.
+    catalogChangedHere(services.db)
     await services.changes.publish('page-cache')
   })
 })

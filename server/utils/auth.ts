@@ -72,6 +72,27 @@ function thirdPartyOption(services: AppServices) {
 }
 
 /**
+ * initData strings already validated by this process: a Mini App sends the same string with every
+ * request of a launch, so its HMAC is checked once and later requests only re-check its age. The
+ * key is the bot token and the whole signed string (hash included), so only a byte-identical
+ * string signed for the same bot ever hits.
+ */
+const validatedInitData = new Map<string, TelegramInitData>()
+const VALIDATED_KEPT = 10_000
+
+function validateInitDataOnce(raw: string, services: AppServices): TelegramInitData {
+  const maxAgeSeconds = services.config.telegram.initDataMaxAgeSeconds
+  const key = `${services.telegram.token}\u0000${raw}`
+  const known = validatedInitData.get(key)
+  if (known && Date.now() - known.authDate.getTime() <= maxAgeSeconds * 1000) return known
+  validatedInitData.delete(key)
+  const initData = validateInitData(raw, { botToken: services.telegram.token, maxAgeSeconds, thirdParty: thirdPartyOption(services) })
+  if (validatedInitData.size >= VALIDATED_KEPT) validatedInitData.delete(validatedInitData.keys().next().value!)
+  validatedInitData.set(key, initData)
+  return initData
+}
+
+/**
  * Guard for Mini App routes: validates `Authorization: tma <initData>` (HMAC with our bot token,
  * freshness, optional Ed25519), upserts the user and re-reads their roles. Cached per request.
  */
@@ -80,8 +101,7 @@ export async function requireTmaUser(event: H3Event): Promise<TmaAuth> {
   const services = await useServices()
   let initData: TelegramInitData
   try {
-    const raw = parseAuthorizationHeader(getHeader(event, 'authorization'))
-    initData = validateInitData(raw, { botToken: services.telegram.token, maxAgeSeconds: services.config.telegram.initDataMaxAgeSeconds, thirdParty: thirdPartyOption(services) })
+    initData = validateInitDataOnce(parseAuthorizationHeader(getHeader(event, 'authorization')), services)
   } catch (error) {
     if (error instanceof InitDataError) throw apiError(error.code, error.message)
     throw error

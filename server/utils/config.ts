@@ -70,6 +70,8 @@ const EnvSchema = z
         return ids.map(Number)
       }),
     INIT_DATA_MAX_AGE: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(3600),
+    /** Seconds a replica keeps its in-memory catalog and roles without a NOTIFY (a backstop); 0 reads the database every time. */
+    READ_MODEL_TTL: z.coerce.number().min(0).max(3600).default(30),
     TELEGRAM_INIT_DATA_THIRD_PARTY: z.enum(['production', 'test', 'off']).default('off'),
     /**
      * How many proxies (load balancer, CDN) stand in front of the app: the client IP (rate limits,
@@ -208,6 +210,8 @@ function buildConfig(env: z.output<typeof EnvSchema>) {
     /** Write the demo catalog on a first start with a real bot (the sandbox always gets it). */
     demoData: env.DEMO_DATA,
     metricsToken: env.METRICS_TOKEN,
+    /** In-memory catalog and roles: dropped on NOTIFY, and after this many seconds at the latest (0 = off). */
+    readModelTtlSeconds: env.READ_MODEL_TTL,
     /** Partners (server/integrations): a connector is on when its settings are present. */
     integrations: {
       bitrix24: env.BITRIX24_WEBHOOK_URL ? { webhookUrl: env.BITRIX24_WEBHOOK_URL.replace(/\/+$/, ''), timeoutMs: env.PARTNER_TIMEOUT_MS } : undefined,

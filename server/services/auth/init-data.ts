@@ -10,7 +10,7 @@
  * hashes with `===` rather than in constant time, and accepts a repeated key such as a second
  * `auth_date`, which this module refuses. It stays a development dependency as the cross-check.
  */
-import { createHmac, createPublicKey, timingSafeEqual, verify, type KeyObject } from 'node:crypto'
+import { createHmac, createPublicKey, createSecretKey, timingSafeEqual, verify, type KeyObject } from 'node:crypto'
 import { z } from 'zod'
 
 /** Largest accepted init data / Authorization header in UTF-8 bytes (real ones are about 1 KB). */
@@ -165,12 +165,15 @@ function checkString(pairs: Map<string, string>, exclude: readonly string[]): st
   return keys.map((k) => `${k}=${pairs.get(k)}`).join('\n')
 }
 
-/** The secret depends on the token only: computed once per token instead of on every request. */
-const secrets = new Map<string, Buffer>()
-function secretFor(botToken: string): Buffer {
+/**
+ * The secret depends on the token only: computed once per token instead of on every request, and
+ * kept as a KeyObject (a Buffer key is turned into a new KeyObject by every createHmac).
+ */
+const secrets = new Map<string, KeyObject>()
+function secretFor(botToken: string): KeyObject {
   let secret = secrets.get(botToken)
   if (!secret) {
-    secret = createHmac('sha256', 'WebAppData').update(botToken).digest()
+    secret = createSecretKey(createHmac('sha256', 'WebAppData').update(botToken).digest())
     if (secrets.size > 16) secrets.clear()
     secrets.set(botToken, secret)
   }

@@ -1,6 +1,8 @@
 import { lt, sql } from 'drizzle-orm'
-import type { DbOrTx } from '../../db/client'
+import type { Database, DbOrTx } from '../../db/client'
+import { ReadModelRegistry } from '../../db/read-model'
 import { rateLimits } from '../../db/schema/auth'
+import type { Logger } from '../../utils/logger'
 
 /** The limits the app applies, shared by every replica (counters live in Postgres). */
 export const RATE_LIMITS = {
@@ -29,12 +31,15 @@ export interface RateLimitVerdict {
 }
 
 /**
- * Counts one hit against every rule in a single upsert on the fixed-window table, so all replicas
- * share the counters. Refused hits still count, which keeps a hammering client refused.
+ * Counts one hit against every rule on the fixed-window table, so all replicas share the counters:
+ * in the app through its RateLimitCounter (in memory, written every 200 ms), otherwise in a single
+ * upsert. Refused hits still count, which keeps a hammering client refused.
  */
 export async function hitRateLimits(db: DbOrTx, rules: RateLimitRule[], now = new Date()): Promise<RateLimitVerdict> {
   rules = [...new Map(rules.map((rule) => [rule.key, rule])).values()]
   if (!rules.length) return { allowed: true, retryAfterSeconds: 0 }
+  const counter = counters.of(db)
+  if (counter) return counter.hit(rules, now)
   const rows = rules.map((rule) => {
     const windowMs = rule.windowSeconds * 1000
     const windowStart = new Date(Math.floor(now.getTime() / windowMs) * windowMs)
@@ -51,6 +56,95 @@ export async function hitRateLimits(db: DbOrTx, rules: RateLimitRule[], now = ne
     if (row.hits > rule.limit) retryAfterSeconds = Math.max(retryAfterSeconds, Math.ceil((row.expiresAt.getTime() - now.getTime()) / 1000), 1)
   }
   return { allowed: retryAfterSeconds === 0, retryAfterSeconds }
+}
+
+interface CountedWindow {
+  key: string
+  windowStart: Date
+  expiresAt: Date
+  /** Hits here not yet written to the table. */
+  pending: number
+  /** The table's count at the last write (every replica's hits, ours included). */
+  shared: number
+}
+
+/**
+ * The app's counter: hits are counted in this process at once (the verdict needs no round trip)
+ * and added to the shared table in one statement per `flushMs` for all keys, which answers with
+ * every replica's totals. On one replica the limits are exact; across replicas a client may get
+ * at most the hits the others took in the last flush interval beyond them.
+ */
+export class RateLimitCounter {
+  private readonly windows = new Map<string, CountedWindow>()
+  private timer?: ReturnType<typeof setTimeout>
+  private flushing?: Promise<void>
+
+  constructor(
+    private readonly db: Database,
+    private readonly logger: Logger,
+    private readonly flushMs = 200,
+  ) {}
+
+  hit(rules: RateLimitRule[], now: Date): RateLimitVerdict {
+    let retryAfterSeconds = 0
+    for (const rule of rules) {
+      const windowMs = rule.windowSeconds * 1000
+      const start = Math.floor(now.getTime() / windowMs) * windowMs
+      const id = `${rule.key}@${start}`
+      let window = this.windows.get(id)
+      if (!window) this.windows.set(id, (window = { key: rule.key, windowStart: new Date(start), expiresAt: new Date(start + windowMs), pending: 0, shared: 0 }))
+      window.pending++
+      if (window.shared + window.pending > rule.limit) retryAfterSeconds = Math.max(retryAfterSeconds, Math.ceil((window.expiresAt.getTime() - now.getTime()) / 1000), 1)
+    }
+    this.timer ??= setTimeout(() => void this.flush(), this.flushMs)
+    return { allowed: retryAfterSeconds === 0, retryAfterSeconds }
+  }
+
+  /** Writes the pending hits (one upsert for all keys) and reads back every replica's totals. */
+  async flush(): Promise<void> {
+    clearTimeout(this.timer)
+    this.timer = undefined
+    await this.flushing
+    const now = Date.now()
+    for (const [id, window] of this.windows) if (window.expiresAt.getTime() < now && window.pending === 0) this.windows.delete(id)
+    const batch = [...this.windows.values()].filter((w) => w.pending > 0).map((window) => ({ window, hits: window.pending }))
+    if (!batch.length) return
+    for (const b of batch) b.window.pending -= b.hits
+    this.flushing = (async () => {
+      try {
+        const counted = await this.db
+          .insert(rateLimits)
+          .values(batch.map(({ window, hits }) => ({ key: window.key, windowStart: window.windowStart, hits, expiresAt: window.expiresAt })))
+          .onConflictDoUpdate({ target: [rateLimits.key, rateLimits.windowStart], set: { hits: sql`${rateLimits.hits} + excluded.hits`, updatedAt: sql`now()` } })
+          .returning({ key: rateLimits.key, windowStart: rateLimits.windowStart, hits: rateLimits.hits })
+        for (const row of counted) {
+          const window = this.windows.get(`${row.key}@${row.windowStart.getTime()}`)
+          if (window) window.shared = row.hits
+        }
+      } catch (error) {
+        // Keep the hits for the next write; meanwhile this replica still counts them.
+        for (const b of batch) b.window.pending += b.hits
+        this.logger.warn('rate-limit counters not written; retrying', { error })
+        this.timer ??= setTimeout(() => void this.flush(), this.flushMs * 5)
+      }
+    })()
+    await this.flushing
+    this.flushing = undefined
+  }
+}
+
+const counters = new ReadModelRegistry<RateLimitCounter>()
+
+/** Counts this database's rate limits in the process, written to the table every `flushMs`; `stop` writes what is left. */
+export function startRateLimitCounter(db: Database, logger: Logger, flushMs?: number): { stop(): Promise<void> } {
+  const counter = new RateLimitCounter(db, logger, flushMs)
+  counters.attach(db, counter)
+  return {
+    stop: async () => {
+      counters.detach(db)
+      await counter.flush()
+    },
+  }
 }
 
 /** Housekeeping: windows that ended are useless. */

@@ -7,6 +7,7 @@ import { resolveLocale, type Locale } from '#shared/locale'
 import { DomainError } from '../../utils/errors'
 import { recordAudit, type AuditContext } from '../audit'
 import type { TelegramInitUser } from './init-data'
+import { userCacheOf, userChangedHere } from './user-cache'
 
 /** A user row is rewritten at most this often when nothing else changed (last_seen_at granularity). */
 export const LAST_SEEN_REFRESH_MS = 10 * 60 * 1000
@@ -37,8 +38,19 @@ const byRoleOrder = (roles: Role[]) => ROLES.filter((role) => roles.includes(rol
 // "telegram_id" inside the subquery would match user_roles itself (every role of every user).
 const rolesColumn = sql<Role[] | null>`(select json_agg(ur.role) from user_roles ur where ur.telegram_id = "users"."telegram_id")`
 
-/** The stored user and their current roles (re-read every time: a removed role takes effect at once). */
-export async function findUserWithRoles(db: DbOrTx, telegramId: number): Promise<{ row: UserRow; roles: Role[] } | undefined> {
+type UserWithRoles = { row: UserRow; roles: Role[] }
+
+/**
+ * The stored user and their current roles: from the user cache, which every replica empties for
+ * this user when their row or roles change (server/services/auth/user-cache.ts), so a removed role
+ * takes effect at once; from SQL inside a transaction.
+ */
+export async function findUserWithRoles(db: DbOrTx, telegramId: number): Promise<UserWithRoles | undefined> {
+  const cache = userCacheOf<UserWithRoles>(db)
+  return cache ? cache.get(telegramId, () => readUserWithRoles(db, telegramId)) : readUserWithRoles(db, telegramId)
+}
+
+async function readUserWithRoles(db: DbOrTx, telegramId: number): Promise<UserWithRoles | undefined> {
   const [found] = await db.select({ row: users, roles: rolesColumn }).from(users).where(eq(users.telegramId, telegramId))
   if (!found) return undefined
   return { row: found.row, roles: byRoleOrder(found.roles ?? []) }
@@ -95,6 +107,7 @@ export async function syncTelegramUser(db: DbOrTx, profile: TelegramProfile, opt
       .onConflictDoUpdate({ target: users.telegramId, set: { ...values, lastSeenAt: new Date() } })
       .returning()
     row = written!
+    userChangedHere(db, profile.id)
   }
   if (options.ownerIds?.includes(profile.id) && !roles.includes('owner')) {
     roles = await bootstrapOwner(db, profile.id, roles, options.audit)
@@ -106,6 +119,7 @@ async function bootstrapOwner(db: DbOrTx, telegramId: number, before: Role[], au
   return db.transaction(async (tx) => {
     const inserted = await tx.insert(userRoles).values({ telegramId, role: 'owner' }).onConflictDoNothing().returning()
     const after = await getRoles(tx, telegramId)
+    userChangedHere(db, telegramId)
     if (inserted.length) {
       await recordAudit(tx, { actorId: null, actorVia: 'system', ...audit, action: 'role.grant', entityType: 'user', entityId: telegramId, before: { roles: before }, after: { roles: after, reason: 'ADMIN_TELEGRAM_IDS' } })
     }
@@ -116,6 +130,7 @@ async function bootstrapOwner(db: DbOrTx, telegramId: number, before: Role[], au
 /** Stores the locale the user picked; answers with the updated user. */
 export async function setUserLocale(db: DbOrTx, telegramId: number, locale: Locale): Promise<MeUser> {
   const [row] = await db.update(users).set({ locale }).where(eq(users.telegramId, telegramId)).returning()
+  userChangedHere(db, telegramId)
   if (!row) throw new DomainError('not_found', 'No such user')
   return toMeUser(row)
 }

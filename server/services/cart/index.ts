@@ -3,12 +3,16 @@ import type { Database, DbOrTx } from '../../db/client'
 import { cartItems, type SelectedOptions } from '../../db/schema/cart'
 import { DomainError } from '../../utils/errors'
 import { optionsKey, priceWithOptions } from '../catalog/products'
-import { productById, productsByIds } from '../catalog/stock'
+import { productById, productIdsInOtherCurrencies, productsByIds } from '../catalog/stock'
+import { rowsOf } from '../../db/results'
 
 export const MAX_LINE_QUANTITY = 99
 export const MAX_CART_LINES = 50
 
 export type CartLineProblem = 'unavailable' | 'insufficient_stock' | 'price_changed' | 'invalid_options'
+
+/** What pricing a cart needs of a line (a stored row, or one of the rows add-to-cart's statement answers). */
+type StoredLine = Pick<typeof cartItems.$inferSelect, 'id' | 'productId' | 'options' | 'quantity' | 'seenUnitPriceMinor'>
 
 /**
  * The cart as the customer should see it now: current prices (never the ones the client holds),
@@ -16,6 +20,11 @@ export type CartLineProblem = 'unavailable' | 'insufficient_stock' | 'price_chan
  */
 export async function getCart(db: DbOrTx, userId: number) {
   const cartLines = await db.select().from(cartItems).where(eq(cartItems.userId, userId)).orderBy(asc(cartItems.createdAt), asc(cartItems.id))
+  return priceCart(db, cartLines)
+}
+
+/** Prices stored lines (in their order) with the catalog's current products. */
+async function priceCart(db: DbOrTx, cartLines: StoredLine[]) {
   const productOf = await productsByIds(db, cartLines.map((l) => l.productId))
   let currency: string | undefined
   const lines = cartLines.map((line) => {
@@ -57,38 +66,65 @@ export async function getCart(db: DbOrTx, userId: number) {
     hasProblems: lines.some((l) => l.problems.length > 0),
   }
 }
-export type Cart = Awaited<ReturnType<typeof getCart>>
+export type Cart = Awaited<ReturnType<typeof priceCart>>
+
+interface AddedLineRow {
+  id: number
+  product_id: number
+  options: SelectedOptions
+  options_key: string
+  quantity: number
+  seen_unit_price_minor: number
+  added: boolean
+}
 
 /**
  * Adds a product (with options) or increases the quantity of the same line; the price is the
- * server's. The increment is one statement (insert, or add to the existing line), so two fast taps
- * never lose one; a result above the stock is rolled back.
+ * server's. One statement: the insert (or the increment of the existing line, so two fast taps
+ * never lose one) runs only when the cart may take it - same currency, at most MAX_CART_LINES
+ * lines, never above the stock - and the same statement answers with the cart's lines after it.
+ * The product comes from the catalog's in-memory copy, so that is the only round trip.
  */
 export async function addToCart(db: Database, userId: number, input: { productId: number; options: SelectedOptions; quantity: number }) {
   const product = await productById(db, input.productId)
   if (!product || !product.isActive) throw new DomainError('not_found', 'This product is no longer sold')
   const { unitPriceMinor } = priceWithOptions(product, input.options)
   const key = optionsKey(input.options)
-  await db.transaction(async (tx) => {
-    const lines = await tx.select({ productId: cartItems.productId, optionsKey: cartItems.optionsKey }).from(cartItems).where(eq(cartItems.userId, userId))
-    const isNewLine = !lines.some((l) => l.productId === product.id && l.optionsKey === key)
-    if (isNewLine) {
-      const others = await productsByIds(tx, lines.map((l) => l.productId))
-      const other = [...others.values()].find((p) => p.currency !== product.currency)
-      if (other) throw new DomainError('cart_currency_mismatch', `This item is paid in ${product.currency}, the cart in ${other.currency}: order them separately`, 409)
-      if (lines.length >= MAX_CART_LINES) throw new DomainError('cart_full', `A cart holds at most ${MAX_CART_LINES} lines`, 409)
-    }
-    const [line] = await tx
-      .insert(cartItems)
-      .values({ userId, productId: product.id, options: input.options, optionsKey: key, quantity: Math.min(input.quantity, MAX_LINE_QUANTITY), seenUnitPriceMinor: unitPriceMinor })
-      .onConflictDoUpdate({
-        target: [cartItems.userId, cartItems.productId, cartItems.optionsKey],
-        set: { quantity: sql`least(${cartItems.quantity} + excluded.quantity, ${MAX_LINE_QUANTITY})`, seenUnitPriceMinor: unitPriceMinor },
-      })
-      .returning({ quantity: cartItems.quantity })
-    if (line!.quantity > product.stock) throw new DomainError('insufficient_stock', `Only ${product.stock} left`, 409, { available: product.stock })
-  })
-  return getCart(db, userId)
+  const quantity = Math.min(input.quantity, MAX_LINE_QUANTITY)
+  const insufficient = () => new DomainError('insufficient_stock', `Only ${product.stock} left`, 409, { available: product.stock })
+  if (quantity > product.stock) throw insufficient()
+  const otherCurrency = await productIdsInOtherCurrencies(db, product.currency)
+  const inOtherCurrency = otherCurrency.length ? sql`product_id in (${sql.join(otherCurrency.map((id) => sql`${id}`), sql`, `)})` : sql`false`
+  const upsert = () => db.execute(sql`
+    with mine as (select id, product_id, options_key from cart_items where user_id = ${userId}),
+    upserted as (
+      insert into cart_items (user_id, product_id, options, options_key, quantity, seen_unit_price_minor)
+      select ${userId}, ${product.id}, ${JSON.stringify(input.options)}::jsonb, ${key}, ${quantity}, ${unitPriceMinor}
+      where not exists (select 1 from mine where ${inOtherCurrency})
+        and (exists (select 1 from mine where product_id = ${product.id} and options_key = ${key}) or (select count(*) from mine) < ${MAX_CART_LINES})
+      on conflict (user_id, product_id, options_key) do update
+        set quantity = least(cart_items.quantity + excluded.quantity, ${MAX_LINE_QUANTITY}), seen_unit_price_minor = excluded.seen_unit_price_minor, updated_at = now()
+        where least(cart_items.quantity + excluded.quantity, ${MAX_LINE_QUANTITY}) <= ${product.stock}
+      returning id, product_id, options, options_key, quantity, seen_unit_price_minor, created_at
+    )
+    select id, product_id, options, options_key, quantity, seen_unit_price_minor, created_at, false as added
+      from cart_items where user_id = ${userId} and id not in (select id from upserted)
+    union all
+    select *, true as added from upserted
+    order by created_at, id`)
+  for (let attempt = 0; ; attempt++) {
+    const rows = rowsOf<AddedLineRow>(await upsert())
+    if (rows.some((r) => r.added)) return priceCart(db, rows.map((r) => ({ id: r.id, productId: Number(r.product_id), options: r.options, quantity: r.quantity, seenUnitPriceMinor: r.seen_unit_price_minor })))
+    // Nothing written. Say why from the cart as committed now: the statement's snapshot may miss a
+    // line a concurrent tap inserted (its conflict still counted it).
+    const lines = await db.select({ productId: cartItems.productId, optionsKey: cartItems.optionsKey }).from(cartItems).where(eq(cartItems.userId, userId))
+    if (lines.some((l) => l.productId === product.id && l.optionsKey === key)) throw insufficient()
+    const other = lines.find((l) => otherCurrency.includes(l.productId))
+    if (other) throw new DomainError('cart_currency_mismatch', `This item is paid in ${product.currency}, the cart in ${(await productById(db, other.productId))?.currency}: order them separately`, 409)
+    if (lines.length >= MAX_CART_LINES) throw new DomainError('cart_full', `A cart holds at most ${MAX_CART_LINES} lines`, 409)
+    // The cart changed between the two reads (a line removed meanwhile): once more.
+    if (attempt > 0) throw new DomainError('cart_full', `A cart holds at most ${MAX_CART_LINES} lines`, 409)
+  }
 }
 
 export async function setCartLineQuantity(db: DbOrTx, userId: number, lineId: number, quantity: number) {

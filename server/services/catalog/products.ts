@@ -7,6 +7,7 @@ import type { ProductListQuery } from '#shared/schemas/catalog'
 import { INT4_MAX } from '#shared/schemas/common'
 import { DomainError } from '../../utils/errors'
 import { searchVariants, type SearchVariant } from './search-variants'
+import { catalogSnapshot, type CatalogReadModel, type CatalogSnapshot } from './read-model'
 
 export type ProductRow = typeof products.$inferSelect
 
@@ -62,6 +63,8 @@ function decodeCursor(raw: string | undefined, integralSort: boolean): Cursor | 
  * never repeats or skips a product while the list is unchanged). Search sorts by relevance.
  */
 export async function listProducts(db: DbOrTx, query: ProductListQuery) {
+  const cached = await catalogSnapshot(db)
+  if (cached) return listFromSnapshot(cached.model, cached.catalog, query)
   const filters: SQL[] = [eq(products.isActive, true)]
   if (query.category) {
     const [category] = await db.select({ id: categories.id }).from(categories).where(and(eq(categories.slug, query.category), eq(categories.isActive, true)))
@@ -76,8 +79,9 @@ export async function listProducts(db: DbOrTx, query: ProductListQuery) {
   for (const tag of query.tags ?? []) filters.push(sql`${products.tags} ? ${tag}`)
 
   const sort = query.q && query.sort === 'popular' ? 'relevance' : query.sort
+  // 'new' in whole milliseconds, as JavaScript dates hold it: the in-memory catalog's cursors are the same.
   const sortValue: SQL<number> =
-    sort === 'relevance' ? searchRank(variants) : sort === 'price_asc' || sort === 'price_desc' ? sql<number>`${products.priceMinor}` : sort === 'new' ? sql<number>`extract(epoch from ${products.createdAt})` : sql<number>`${products.position}`
+    sort === 'relevance' ? searchRank(variants) : sort === 'price_asc' || sort === 'price_desc' ? sql<number>`${products.priceMinor}` : sort === 'new' ? sql<number>`extract(epoch from date_trunc('milliseconds', ${products.createdAt}))` : sql<number>`${products.position}`
   const descending = sort === 'price_desc' || sort === 'new' || sort === 'relevance'
   const cursor = decodeCursor(query.cursor, sort === 'price_asc' || sort === 'price_desc' || sort === 'popular')
   if (cursor) filters.push(descending ? sql`(${sortValue} < ${cursor.v} or (${sortValue} = ${cursor.v} and ${products.id} > ${cursor.id}))` : sql`(${sortValue}, ${products.id}) > (${cursor.v}, ${cursor.id})`)
@@ -97,13 +101,64 @@ export async function listProducts(db: DbOrTx, query: ProductListQuery) {
   }
 }
 
+type Sort = ProductListQuery['sort'] | 'relevance'
+
+/**
+ * `listProducts` over the in-memory catalog: the same filters, order and cursors as the SQL above
+ * (tests/server/services/catalog/read-model.test.ts compares the two). Search asks the database
+ * only which products match and their rank, once per distinct query.
+ */
+async function listFromSnapshot(model: CatalogReadModel, catalog: CatalogSnapshot, query: ProductListQuery) {
+  let rows = catalog.products.filter((p) => p.isActive)
+  if (query.category) {
+    const category = catalog.categories.find((c) => c.slug === query.category && c.isActive)
+    if (!category) throw new DomainError('not_found', 'No such category')
+    const ids = new Set(catalog.categories.filter((c) => c.id === category.id || c.parentId === category.id).map((c) => c.id))
+    rows = rows.filter((p) => ids.has(p.categoryId))
+  }
+  const variants = query.q ? searchVariants(query.q) : []
+  let ranks: Map<number, number> | undefined
+  if (variants.length) {
+    ranks = await model.searchRanks(JSON.stringify(variants), () => ({ where: searchCondition(variants), rank: searchRank(variants) }))
+    rows = rows.filter((p) => ranks!.has(p.id))
+  }
+  const { priceMin, priceMax, inStock, tags } = query
+  if (priceMin !== undefined) rows = rows.filter((p) => p.priceMinor >= priceMin)
+  if (priceMax !== undefined) rows = rows.filter((p) => p.priceMinor <= priceMax)
+  if (inStock) rows = rows.filter((p) => p.stock > 0)
+  for (const tag of tags ?? []) rows = rows.filter((p) => p.tags.includes(tag))
+
+  const sort: Sort = query.q && query.sort === 'popular' ? 'relevance' : query.sort
+  const valueOf = (p: ProductRow): number =>
+    sort === 'relevance' ? ranks!.get(p.id)! : sort === 'price_asc' || sort === 'price_desc' ? p.priceMinor : sort === 'new' ? p.createdAt.getTime() / 1000 : p.position
+  const descending = sort === 'price_desc' || sort === 'new' || sort === 'relevance'
+  const cursor = decodeCursor(query.cursor, sort === 'price_asc' || sort === 'price_desc' || sort === 'popular')
+  let valued = rows.map((product) => ({ product, v: valueOf(product) }))
+  if (cursor) valued = valued.filter(({ product, v }) => (descending ? v < cursor.v : v > cursor.v) || (v === cursor.v && product.id > cursor.id))
+  valued.sort((a, b) => (a.v === b.v ? a.product.id - b.product.id : descending ? b.v - a.v : a.v - b.v))
+  const page = valued.slice(0, query.limit)
+  const last = page.at(-1)
+  return {
+    items: page.map((r) => r.product),
+    nextCursor: valued.length > query.limit && last ? encodeCursor({ v: last.v, id: last.product.id }) : null,
+  }
+}
+
 export async function getProductBySlug(db: DbOrTx, slug: string) {
+  const cached = await catalogSnapshot(db)
+  if (cached) {
+    const product = cached.catalog.bySlug.get(slug)
+    if (!product?.isActive) throw new DomainError('not_found', 'No such product')
+    return product
+  }
   const [row] = await db.select().from(products).where(and(eq(products.slug, slug), eq(products.isActive, true)))
   if (!row) throw new DomainError('not_found', 'No such product')
   return row
 }
 
 export async function listCategories(db: DbOrTx) {
+  const cached = await catalogSnapshot(db)
+  if (cached) return cached.catalog.categories.filter((c) => c.isActive)
   return db.select().from(categories).where(eq(categories.isActive, true)).orderBy(asc(categories.position), asc(categories.id))
 }
 

@@ -2,22 +2,35 @@
  * The catalog as other modules use it: the cart reads products through here, orders take and give
  * back stock through here. Nobody outside the catalog touches the products table.
  */
-import { and, eq, inArray, sql } from 'drizzle-orm'
+import { and, eq, inArray, ne, sql } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client'
 import { products } from '../../db/schema/catalog'
 import type { ProductRow } from './products'
+import { catalogSnapshot } from './read-model'
 
 /** Products by id (hidden ones included: a cart must still show what became unavailable). */
 export async function productsByIds(db: DbOrTx, ids: readonly number[]): Promise<Map<number, ProductRow>> {
   if (!ids.length) return new Map()
+  const cached = await catalogSnapshot(db)
+  if (cached) return new Map(ids.flatMap((id) => (cached.catalog.byId.has(id) ? [[id, cached.catalog.byId.get(id)!] as const] : [])))
   const rows = await db.select().from(products).where(inArray(products.id, [...new Set(ids)]))
   return new Map(rows.map((row) => [row.id, row]))
 }
 
 /** One product by id, if it exists. */
 export async function productById(db: DbOrTx, id: number): Promise<ProductRow | undefined> {
+  const cached = await catalogSnapshot(db)
+  if (cached) return cached.catalog.byId.get(id)
   const [row] = await db.select().from(products).where(eq(products.id, id))
   return row
+}
+
+/** Ids of the products sold in another currency than `currency` (a cart holds one currency). */
+export async function productIdsInOtherCurrencies(db: DbOrTx, currency: string): Promise<number[]> {
+  const cached = await catalogSnapshot(db)
+  if (cached) return cached.catalog.products.filter((p) => p.currency !== currency).map((p) => p.id)
+  const rows = await db.select({ id: products.id }).from(products).where(ne(products.currency, currency))
+  return rows.map((r) => r.id)
 }
 
 /**

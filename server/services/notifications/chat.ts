@@ -26,35 +26,44 @@ export class RetryAfterError extends Error {
 }
 
 /**
- * A token bucket shared by every send in this process: Telegram allows ~30 messages per second
- * overall. (Across replicas each takes its own share; the per-chat 429s are retried after
- * `retry_after` through the queue.)
+ * Telegram's limits on bot messages: about 30 a second overall and one a second to the same chat
+ * (a burst above either gets 429s and, kept up, a longer ban). Every send in this process takes a
+ * slot here first: at most `perSecond` slots in any 1,000 ms (a sliding window, so never a burst
+ * above it), and one per chat per `chatIntervalMs`. (Replicas each take their own share; a 429 is
+ * still retried after `retry_after` through the queue.)
  */
-export class TokenBucket {
-  private tokens: number
-  private last = Date.now()
-  constructor(
-    private readonly perSecond: number,
-    private readonly burst = perSecond,
-  ) {
-    this.tokens = burst
-  }
+export class SendLimiter {
+  /** Grant times of the last `perSecond` slots, oldest first. */
+  private readonly granted: number[] = []
+  /** Earliest next slot per chat. */
+  private readonly chatNext = new Map<number, number>()
 
-  async take() {
+  constructor(
+    readonly perSecond: number,
+    readonly chatIntervalMs = 1000,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  /** Waits for a slot to write to `chatId`; resolves when the message may go. */
+  async take(chatId: number): Promise<void> {
     for (;;) {
-      const now = Date.now()
-      this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.perSecond)
-      this.last = now
-      if (this.tokens >= 1) {
-        this.tokens -= 1
+      const now = this.now()
+      while (this.granted.length && now - this.granted[0]! >= 1000) this.granted.shift()
+      const globalAt = this.granted.length < this.perSecond ? now : this.granted[0]! + 1000
+      const at = Math.max(globalAt, this.chatNext.get(chatId) ?? 0)
+      if (at <= now) {
+        this.granted.push(now)
+        this.chatNext.set(chatId, now + this.chatIntervalMs)
+        if (this.chatNext.size > 10_000) for (const [id, next] of this.chatNext) if (next <= now) this.chatNext.delete(id)
         return
       }
-      await new Promise((r) => setTimeout(r, Math.ceil(((1 - this.tokens) / this.perSecond) * 1000)))
+      await new Promise((r) => setTimeout(r, Math.max(1, Math.ceil(at - now))))
     }
   }
 }
 
-export const chatSendBucket = new TokenBucket(25, 25)
+/** 28 a second and 1.1 s per chat leave room under Telegram's limits for the time between a slot and the request reaching Telegram. */
+export const chatSendLimiter = new SendLimiter(28, 1100)
 
 /**
  * Sends one message to a chat, within the shared rate limit. A user who blocked the bot (403) is
@@ -63,7 +72,7 @@ export const chatSendBucket = new TokenBucket(25, 25)
  * only, so every message the app sends is stored (as a job) before it is attempted.
  */
 export async function sendChatMessage(deps: { db: DbOrTx; bot: Pick<Bot, 'telegram'> }, chatId: number, text: string, extra?: Parameters<Bot['telegram']['sendMessage']>[2]): Promise<'sent' | 'blocked'> {
-  await chatSendBucket.take()
+  await chatSendLimiter.take(chatId)
   try {
     await deps.bot.telegram.sendMessage(chatId, text, extra)
     return 'sent'

@@ -7,7 +7,9 @@ export const orderStatusNotificationJob = defineJob({
   name: 'notifications.order-status',
   schema: z.object({ orderId: z.number().int(), status: z.enum(ORDER_STATUSES) }),
   queue: { retryLimit: 8, retryDelay: 5, retryBackoff: true },
-  work: { localConcurrency: 2 },
+  // A burst of payments leaves at Telegram's pace (server/services/notifications/chat.ts), not at
+  // one fetch per job: up to 60 jobs per fetch, sent at once within the limits, in order per order.
+  work: { batchSize: 60, sequentialBy: (data: { orderId: number }) => data.orderId },
 })
 
 /** Tells the customer a refund was made (whole or part), in their language. */
@@ -33,5 +35,5 @@ export const chatMessageJob = defineJob({
     buttons: z.array(z.array(z.object({ text: z.string().min(1).max(64), url: z.url().optional(), webApp: z.url().optional() }))).optional(),
   }),
   queue: { retryLimit: 8, retryDelay: 5, retryBackoff: true },
-  work: { localConcurrency: 2 },
+  work: { batchSize: 60, sequentialBy: (data: { chatId: number }) => data.chatId },
 })

@@ -1,14 +1,15 @@
 import { eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DatabaseHandle } from '../../../../server/db/client'
-import { adminLoginTokens, auditEntries, userRoles, users } from '../../../../server/db/schema'
+import { adminLoginTokens, auditEntries, rateLimits, userRoles, users } from '../../../../server/db/schema'
 import { findAdminSession, issueAdminLoginLink, redeemAdminLoginToken } from '../../../../server/services/auth/admin-login'
-import { hitRateLimits } from '../../../../server/services/auth/rate-limit'
+import { RateLimitCounter, hitRateLimits } from '../../../../server/services/auth/rate-limit'
 import { grantRole, revokeRole } from '../../../../server/services/auth/roles'
 import { LAST_SEEN_REFRESH_MS, listUsers, syncTelegramUser } from '../../../../server/services/auth/users'
 import { resolveLocale } from '../../../../shared/locale'
 import { loadConfig } from '../../../../server/utils/config'
 import { DomainError } from '../../../../server/utils/errors'
+import { createLogger } from '../../../../server/utils/logger'
 import { createTestDatabase, engine } from '../../../helpers/db'
 import { createTestServices, type TestServices } from '../../../helpers/context'
 
@@ -189,5 +190,25 @@ describe(`rate limits (${engine})`, () => {
     // Another key and the next window are unaffected.
     expect((await hitRateLimits(handle.db, [{ ...rule, key: 'test:ip:2' }], now)).allowed).toBe(true)
     expect((await hitRateLimits(handle.db, [rule], new Date(now.getTime() + 60_000))).allowed).toBe(true)
+  })
+
+  it('count in memory and share the totals through the table (two replicas, each with its counter)', async () => {
+    const silent = createLogger({ level: 'silent' })
+    const [a, b] = [new RateLimitCounter(handle.db, silent, 60_000), new RateLimitCounter(handle.db, silent, 60_000)]
+    const rule = { key: 'test:user:7', limit: 5, windowSeconds: 60 }
+    const now = new Date(Math.floor(Date.now() / 60_000) * 60_000 + 10_000)
+    // Exact on one replica, with no round trip per hit.
+    expect([1, 2, 3].map(() => a.hit([rule], now).allowed)).toEqual([true, true, true])
+    await a.flush()
+    // The other replica learns the 3 hits with its own next write.
+    expect(b.hit([rule], now).allowed).toBe(true)
+    await b.flush()
+    expect(b.hit([rule], now).allowed).toBe(true)
+    const refused = b.hit([rule], now)
+    expect(refused).toEqual({ allowed: false, retryAfterSeconds: 50 })
+    await b.flush()
+    // The table holds every hit, refused ones included.
+    const [row] = await handle.db.select().from(rateLimits).where(eq(rateLimits.key, rule.key))
+    expect(row?.hits).toBe(6)
   })
 })

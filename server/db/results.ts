@@ -26,3 +26,10 @@ export function isExclusionViolation(error: unknown): boolean {
   const inner = (e?.cause ?? e) as typeof e
   return inner?.code === '23P01'
 }
+
+/** Whether PostgreSQL broke a lock cycle by aborting this transaction (SQLSTATE 40P01): safe to try again. */
+export function isDeadlock(error: unknown): boolean {
+  const e = error as { code?: string; cause?: unknown }
+  const inner = (e?.cause ?? e) as typeof e
+  return inner?.code === '40P01'
+}

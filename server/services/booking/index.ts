@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gt, gte, inArray, lt, lte, notInArray, sql } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client'
-import { isExclusionViolation, isUniqueViolation } from '../../db/results'
+import { isDeadlock, isExclusionViolation, isUniqueViolation } from '../../db/results'
 import { bookingHistory, bookingResourceExceptions, bookingResourceServices, bookingResources, bookingServices, bookings, type BookingStatus } from '../../db/schema/booking'
 import type { HoldBookingInput, RescheduleBookingInput, SlotsQuery } from '#shared/schemas/booking'
 import { DomainError } from '../../utils/errors'
@@ -166,7 +166,8 @@ async function claimSeat<T>(ctx: ServiceContext, slot: Slot, service: BookingSer
         try {
           return await place(resourceId, seat)
         } catch (error) {
-          if (!isExclusionViolation(error)) throw error
+          // A deadlock between racing seat claims aborts one of them: it simply tries the next seat.
+          if (!isExclusionViolation(error) && !isDeadlock(error)) throw error
         }
       }
     }

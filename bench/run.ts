@@ -1,6 +1,6 @@
 /**
  * `npm run bench` runs every benchmark; `npm run bench -- health webhook` only the named ones
- * (health, startup, webhook, auth, catalog, payments, forms, frontend, account).
+ * (health, startup, webhook, auth, catalog, payments, forms, frontend, account, booking).
  * Needs a build first (`npx nuxt build`): the benches spawn `.output/server/index.mjs`.
  */
 import { existsSync } from 'node:fs'
@@ -8,6 +8,7 @@ import { resolve } from 'node:path'
 import { cpus } from 'node:os'
 import { account } from './account'
 import { auth } from './auth'
+import { booking } from './booking'
 import { catalog } from './catalog'
 import { forms } from './forms'
 import { frontend } from './frontend'
@@ -19,7 +20,7 @@ import { startup } from './startup'
 import { printTargets } from './targets'
 import { webhook } from './webhook'
 
-const benches: Record<string, () => Promise<void>> = { health, startup, webhook, auth, catalog, payments, forms, frontend, account }
+const benches: Record<string, () => Promise<void>> = { health, startup, webhook, auth, catalog, payments, forms, frontend, account, booking }
 
 async function main() {
   const names = process.argv.slice(2).filter((a) => a !== '--')

@@ -12,6 +12,7 @@ const ROUTES: [prefix: string, route: (value: string) => string][] = [
   ['form_', (id) => `/app/forms/${id}`],
   ['order_', (id) => `/app/orders/${id}`],
   ['account_', (section) => (ACCOUNT_SCREENS.includes(section) ? `/app/account/${section}` : '/app/account')],
+  ['visit_', (id) => `/app/bookings/${id}`],
   ['faq_', (slug) => `/app/support/${slug}`],
 ]
 const VALUE = /^[A-Za-z0-9-]{1,128}$/

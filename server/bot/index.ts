@@ -2,6 +2,7 @@ import { Telegraf } from 'telegraf'
 import type { AppServices } from '../composition-root'
 import { onSharedContact } from './account'
 import { onAdminCommand } from './admin'
+import { onBookingButton } from './booking'
 import { onPreCheckoutQuery, onRefundedPayment, onShippingQuery, onSuccessfulPayment } from './payments'
 import { onHelp, onStart } from './start'
 import { onOtherMessage } from './fallback'
@@ -31,6 +32,7 @@ export function routeUpdates(bot: Bot, services: AppServices) {
   bot.help((ctx) => onHelp(ctx, services))
   bot.command('admin', (ctx) => onAdminCommand(ctx, services))
 
+  bot.action(/^booking:/, (ctx) => onBookingButton(ctx, services))
   bot.on('shipping_query', (ctx) => onShippingQuery(ctx, services))
   bot.on('pre_checkout_query', (ctx) => onPreCheckoutQuery(ctx, services))
   bot.on('message', async (ctx, next) => {

@@ -29,3 +29,17 @@ export function isForeignKeyViolation(error: unknown): boolean {
   }
   return false
 }
+
+/** Whether `error` is an exclusion-constraint violation (SQLSTATE 23P01): two rows claimed the same thing, e.g. one seat at one time. */
+export function isExclusionViolation(error: unknown): boolean {
+  const e = error as { code?: string; cause?: unknown }
+  const inner = (e?.cause ?? e) as typeof e
+  return inner?.code === '23P01'
+}
+
+/** Whether PostgreSQL broke a lock cycle by aborting this transaction (SQLSTATE 40P01): safe to try again. */
+export function isDeadlock(error: unknown): boolean {
+  const e = error as { code?: string; cause?: unknown }
+  const inner = (e?.cause ?? e) as typeof e
+  return inner?.code === '40P01'
+}

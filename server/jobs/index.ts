@@ -4,6 +4,7 @@ import { accountWorkers } from './account'
 import { authWorkers } from './auth'
 import { formWorkers } from './forms'
 import { backupWorkers } from './backup'
+import { bookingWorkers } from './booking'
 import { integrationWorkers } from './integrations'
 import { notificationWorkers } from './notifications'
 import { orderWorkers } from './orders'
@@ -16,4 +17,4 @@ import { telegramWorkers } from './telegram'
  * list; services enqueue a job through its declaration (`services/<module>/jobs.ts`), which imports
  * no worker, so nothing imports in a circle.
  */
-export const jobWorkers: JobWorker<JobDeps>[] = [...telegramWorkers, ...authWorkers, ...orderWorkers, ...notificationWorkers, ...paymentWorkers, ...supportWorkers, ...backupWorkers, ...integrationWorkers, ...formWorkers, ...accountWorkers]
+export const jobWorkers: JobWorker<JobDeps>[] = [...telegramWorkers, ...authWorkers, ...orderWorkers, ...notificationWorkers, ...paymentWorkers, ...supportWorkers, ...backupWorkers, ...integrationWorkers, ...formWorkers, ...accountWorkers, ...bookingWorkers]

@@ -63,6 +63,8 @@ export function jobWorker<Schema extends z.ZodType, Deps>(definition: JobDefinit
 export interface Enqueuer {
   enqueue<Schema extends z.ZodType>(definition: JobDefinition<Schema>, data: z.input<Schema>, options?: SendOptions): Promise<string | null>
   enqueueIn<Schema extends z.ZodType>(tx: DbOrTx, definition: JobDefinition<Schema>, data: z.input<Schema>, options?: SendOptions): Promise<string | null>
+  /** Cancels queued jobs inside the caller's transaction: they are dropped if and only if the change commits. */
+  cancelIn(tx: DbOrTx, definition: JobDefinition, ids: readonly string[]): Promise<void>
 }
 
 const DEFAULT_QUEUE_OPTIONS: QueueOptions = {
@@ -178,6 +180,10 @@ export class JobQueue implements Enqueuer {
    */
   async enqueueIn<Schema extends z.ZodType>(tx: DbOrTx, definition: JobDefinition<Schema>, data: z.input<Schema>, options: SendOptions = {}) {
     return this.boss.send(definition.name, this.payload(definition, data), { ...options, db: fromDrizzle(tx as never, sql as never) })
+  }
+
+  async cancelIn(tx: DbOrTx, definition: JobDefinition, ids: readonly string[]) {
+    if (ids.length) await this.boss.cancel(definition.name, [...ids], { db: fromDrizzle(tx as never, sql as never) })
   }
 
   /** Depth per queue, for /metrics and /api/ready; reads pg-boss's own counters. */

@@ -49,6 +49,8 @@ export interface WriteContext extends ServiceContext {
   audit(entry: { action: string; entityType: string; entityId?: string | number | null; before?: unknown; after?: unknown }): Promise<void>
   /** Queues a follow-up job in this transaction (transactional outbox): it runs if and only if the change commits. */
   enqueue<Schema extends z.ZodType>(definition: JobDefinition<Schema>, data: z.input<Schema>, options?: SendOptions): Promise<string | null>
+  /** Drops queued jobs in this transaction (re-planned reminders): they stay if the change rolls back. */
+  cancelJobs(definition: JobDefinition, ids: readonly string[]): Promise<void>
   /**
    * Runs `effect` in this process once the transaction has committed: only for process-local
    * side effects that may be lost without harm (purging a cache). Anything that must happen goes
@@ -69,6 +71,7 @@ function openWrite(ctx: ServiceContext, tx: Transaction, effects: (() => unknown
     [WRITE]: true,
     audit: (entry) => recordAudit(tx, { ...entry, actorId: ctx.actor.userId, actorVia: ctx.actor.via, requestId: ctx.meta.requestId, ip: ctx.meta.ip }),
     enqueue: (definition, data, options) => ctx.queue.enqueueIn(tx, definition, data, options),
+    cancelJobs: (definition, ids) => ctx.queue.cancelIn(tx, definition, ids),
     afterCommit: (effect) => void effects.push(effect),
   }
 }

@@ -13,6 +13,7 @@ describe('start_param routing', () => {
     ['booking_barista-basics', '/app/booking/barista-basics'],
     ['form_12', '/app/forms/12'],
     ['order_7f3a', '/app/orders/7f3a'],
+    ['visit_42', '/app/bookings/42'],
   ])('%s opens %s', (param, route) => expect(routeForStartParam(param)).toBe(route))
 
   it.each([null, '', 'banana_42', 'product_', 'product_a_b', 'order_../x'])('%s lands on home', (param) => {

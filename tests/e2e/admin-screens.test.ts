@@ -60,6 +60,7 @@ const SCREENS: Screen[] = [
   { name: 'dashboard', path: '/admin', ready: '[data-testid="today-total"]' },
   { name: 'orders', path: '/admin/orders', ready: '[data-testid="orders-table"] tbody tr' },
   { name: 'order', path: `/admin/orders/:order`, ready: '[data-testid="timeline"]' },
+  { name: 'bookings', path: '/admin/bookings', ready: 'h2.day-title' },
   { name: 'payments', path: '/admin/payments', ready: '[data-testid="payments-table"] tbody tr' },
   { name: 'payment', path: `/admin/payments/:payment`, ready: '[data-testid="refunds-table"]' },
   { name: 'payment-refund', path: `/admin/payments/:payment`, ready: '[data-testid="refund-open"]', open: (page) => page.getByTestId('refund-open').click() },

@@ -44,6 +44,7 @@ const OWNED_TABLES: Record<string, readonly string[]> = {
   payments: ['payments'],
   settings: ['settings'],
   telegram: ['telegram'],
+  booking: ['booking'],
   // The demo business is written once, on a fresh database, across every module's tables.
   demo: ['*'],
 }

@@ -14,6 +14,7 @@ const SECTIONS: Section[] = [
   { to: '/admin', label: 'nav.dashboard', permission: 'admin.access', exact: true },
   { to: '/admin/orders', label: 'nav.orders', permission: 'orders.read' },
   { to: '/admin/customers', label: 'nav.customers', permission: 'customers.read' },
+  { to: '/admin/bookings', label: 'nav.bookings', permission: 'bookings.manage' },
   { to: '/admin/support', label: 'nav.support', permission: 'support.reply' },
   { to: '/admin/payments', label: 'nav.payments', permission: 'payments.read', except: '/admin/payments/reports' },
   { to: '/admin/payments/reports', label: 'nav.reports', permission: 'reports.read' },

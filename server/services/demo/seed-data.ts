@@ -113,17 +113,20 @@ export const DEMO_PRODUCTS: DemoProduct[] = [
 ]
 
 export const DEMO_SERVICES = [
-  { slug: 'barista-basics', name: { ru: 'Мастер-класс «Бариста с нуля»', en: 'Barista basics class' }, description: { ru: 'Два часа у кофемашины: эспрессо, молоко, первые рисунки латте-арт. До 4 человек.', en: 'Two hours at the espresso machine: shots, milk, first latte art. Up to 4 people.' }, durationMinutes: 120, priceMinor: 350000 },
-  { slug: 'cupping', name: { ru: 'Каппинг: дегустация зерна', en: 'Cupping: coffee tasting' }, description: { ru: 'Пробуем шесть сортов и учимся различать вкусы. Час.', en: 'Taste six coffees and learn to tell the notes apart. One hour.' }, durationMinutes: 60, priceMinor: 150000 },
-  { slug: 'latte-art', name: { ru: 'Латте-арт: сердце и тюльпан', en: 'Latte art: heart and tulip' }, description: { ru: 'Индивидуальное занятие с бариста-чемпионом. 90 минут.', en: 'One-on-one with a champion barista. 90 minutes.' }, durationMinutes: 90, priceMinor: 450000 },
-  { slug: 'table-8', name: { ru: 'Большой стол на 8 гостей', en: 'Large table for 8' }, description: { ru: 'Бронь стола у окна для встреч и дней рождения.', en: 'The window table for meetings and birthdays.' }, durationMinutes: 120, priceMinor: 0 },
+  { slug: 'barista-basics', name: { ru: 'Мастер-класс «Бариста с нуля»', en: 'Barista basics class' }, description: { ru: 'Два часа у кофемашины: эспрессо, молоко, первые рисунки латте-арт. До 4 человек.', en: 'Two hours at the espresso machine: shots, milk, first latte art. Up to 4 people.' }, durationMinutes: 120, priceMinor: 350000, capacity: 4, bufferAfterMinutes: 30, slotStepMinutes: 60 },
+  { slug: 'cupping', name: { ru: 'Каппинг: дегустация зерна', en: 'Cupping: coffee tasting' }, description: { ru: 'Пробуем шесть сортов и учимся различать вкусы. Час.', en: 'Taste six coffees and learn to tell the notes apart. One hour.' }, durationMinutes: 60, priceMinor: 150000, capacity: 6, bufferBeforeMinutes: 15, slotStepMinutes: 60 },
+  { slug: 'latte-art', name: { ru: 'Латте-арт: сердце и тюльпан', en: 'Latte art: heart and tulip' }, description: { ru: 'Индивидуальное занятие с бариста-чемпионом. 90 минут.', en: 'One-on-one with a champion barista. 90 minutes.' }, durationMinutes: 90, priceMinor: 450000, bufferAfterMinutes: 15, reminderOffsetsMinutes: [1440, 180] },
+  { slug: 'table-8', name: { ru: 'Большой стол на 8 гостей', en: 'Large table for 8' }, description: { ru: 'Бронь стола у окна для встреч и дней рождения.', en: 'The window table for meetings and birthdays.' }, durationMinutes: 120, priceMinor: 0, slotStepMinutes: 60, cancelDeadlineMinutes: 60 },
 ]
 
 const weekdays = (from: string, to: string) => Object.fromEntries([1, 2, 3, 4, 5, 6, 7].map((d) => [String(d), [from, to] as [string, string]]))
+const lunch = (from: string, to: string) => Object.fromEntries([1, 2, 3, 4, 5, 6, 7].map((d) => [String(d), [[from, to]] as [string, string][]]))
+const withoutMonday = (hours: Record<string, [string, string]>) => Object.fromEntries(Object.entries(hours).filter(([d]) => d !== '1'))
 
 export const DEMO_RESOURCES = [
-  { slug: 'anna', name: { ru: 'Анна, старший бариста', en: 'Anna, head barista' }, workingHours: weekdays('10:00', '19:00'), services: ['barista-basics', 'cupping', 'latte-art'] },
-  { slug: 'ivan', name: { ru: 'Иван, обжарщик', en: 'Ivan, roaster' }, workingHours: weekdays('12:00', '20:00'), services: ['cupping', 'barista-basics'] },
+  // Anna lunches 14:00-15:00; Ivan roasts on Mondays (his day off from classes).
+  { slug: 'anna', name: { ru: 'Анна, старший бариста', en: 'Anna, head barista' }, workingHours: weekdays('10:00', '19:00'), breaks: lunch('14:00', '15:00'), services: ['barista-basics', 'cupping', 'latte-art'] },
+  { slug: 'ivan', name: { ru: 'Иван, обжарщик', en: 'Ivan, roaster' }, workingHours: withoutMonday(weekdays('12:00', '20:00')), services: ['cupping', 'barista-basics'] },
   { slug: 'window-table', name: { ru: 'Стол у окна', en: 'Window table' }, workingHours: weekdays('08:00', '22:00'), services: ['table-8'] },
 ]
 

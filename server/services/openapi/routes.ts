@@ -4,6 +4,7 @@ import { AuditQuerySchema } from '#shared/schemas/audit'
 import { AdminLinkSchema, AdminUsersQuerySchema, GrantRoleSchema, UpdateMeSchema, UserIdParamsSchema, UserRoleParamsSchema } from '#shared/schemas/auth'
 import { CategoryInputSchema, CategoryPatchSchema, IdParamsSchema, ProductInputSchema, ProductListQuerySchema, ProductPatchSchema, ProductSlugParamsSchema, StockAdjustmentSchema } from '#shared/schemas/catalog'
 import { AddToCartSchema, AdminOrdersQuerySchema, DeliverySettingsPatchSchema, DeliveryZoneInputSchema, DeliveryZonePatchSchema, PickupPointInputSchema, PickupPointPatchSchema, CartLineParamsSchema, CartLineUpdateSchema, CheckoutQuoteSchema, CheckoutSchema, OrderParamsSchema, OrderStatusChangeSchema } from '#shared/schemas/orders'
+import { AdminBookingStatusSchema, AdminBookingsQuerySchema, BookingParamsSchema, HoldBookingSchema, RescheduleBookingSchema, ServiceSlugParamsSchema, SlotsQuerySchema } from '#shared/schemas/booking'
 import { AdminPaymentsQuerySchema, PaymentsReportQuerySchema, RefundSchema } from '#shared/schemas/payments'
 import { SandboxCallbackBody, SandboxChatMessageBody, SandboxContactBody, SandboxChatQuery, SandboxInvoiceParams, SandboxInvoicePayBody, SandboxLaunchQuery, SandboxShippingBody } from '#shared/schemas/sandbox'
 import { BulkRetrySchema, LocateAddressSchema, ConnectorParamsSchema, DeliveriesQuerySchema, DeliveryParamsSchema, PartnerWebhookQuerySchema } from '#shared/schemas/integrations'
@@ -103,6 +104,16 @@ export const ROUTES: RouteDoc[] = [
   { method: 'get', path: '/api/orders/{id}', tag: 'orders', summary: 'One order with lines and status timeline', auth: tma, params: OrderParamsSchema, errors: ['not_found'] },
   { method: 'post', path: '/api/orders/{id}/cancel', tag: 'orders', summary: 'Cancel an order nobody has started on', auth: tma, params: OrderParamsSchema, errors: ['not_found', 'invalid_transition'] },
   { method: 'post', path: '/api/orders/{id}/invoice', tag: 'payments', summary: 'A Telegram invoice link for an order awaiting payment', auth: tma, params: OrderParamsSchema, errors: ['not_found', 'order_not_payable', 'order_expired'] },
+  // Booking
+  { method: 'get', path: '/api/booking/services', tag: 'booking', summary: 'Services a customer can book (duration, price, seats, cancellation deadline)', auth: pub },
+  { method: 'get', path: '/api/booking/services/{slug}', tag: 'booking', summary: 'One service with the specialists or rooms that perform it', auth: pub, params: ServiceSlugParamsSchema, errors: ['not_found'] },
+  { method: 'get', path: '/api/booking/slots', tag: 'booking', summary: 'Free start times per local day of the business (`timezone`), for one specialist or any; instants in UTC', auth: pub, query: SlotsQuerySchema, errors: ['not_found'] },
+  { method: 'get', path: '/api/booking/bookings', tag: 'booking', summary: "The customer's bookings, latest start first", auth: tma },
+  { method: 'post', path: '/api/booking/bookings', tag: 'booking', summary: 'Hold a free slot while the customer confirms (201; a retry with the same key answers 200 with the same hold; 409 `slot_taken` carries fresh alternatives)', auth: tma, body: HoldBookingSchema, idempotencyKey: 'required', errors: ['not_found', 'slot_taken', 'too_many_holds'] },
+  { method: 'get', path: '/api/booking/bookings/{id}', tag: 'booking', summary: 'One booking with its history and whether the customer may still change it', auth: tma, params: BookingParamsSchema, errors: ['not_found'] },
+  { method: 'post', path: '/api/booking/bookings/{id}/confirm', tag: 'booking', summary: 'Confirm a hold: booked, told in the chat, reminders planned', auth: tma, params: BookingParamsSchema, errors: ['not_found', 'hold_expired', 'invalid_transition'] },
+  { method: 'post', path: '/api/booking/bookings/{id}/cancel', tag: 'booking', summary: "Cancel a booking (or let go of a hold) until the service's deadline", auth: tma, params: BookingParamsSchema, errors: ['not_found', 'change_deadline_passed', 'invalid_transition'] },
+  { method: 'post', path: '/api/booking/bookings/{id}/reschedule', tag: 'booking', summary: 'Move a confirmed booking to another free slot; reminders re-planned', auth: tma, params: BookingParamsSchema, body: RescheduleBookingSchema, errors: ['not_found', 'slot_taken', 'change_deadline_passed', 'invalid_transition', 'conflict'] },
   // Admin
   { method: 'get', path: '/api/admin/users', tag: 'admin', summary: 'Find users and their roles', auth: staff('roles.manage'), query: AdminUsersQuerySchema },
   { method: 'post', path: '/api/admin/users/{id}/roles', tag: 'admin', summary: 'Grant a role (audited)', auth: staff('roles.manage'), params: UserIdParamsSchema, body: GrantRoleSchema, errors: ['not_found'] },
@@ -129,6 +140,9 @@ export const ROUTES: RouteDoc[] = [
   { method: 'get', path: '/api/admin/orders', tag: 'admin', summary: 'Orders with filters and search', auth: staff('orders.read'), query: AdminOrdersQuerySchema },
   { method: 'get', path: '/api/admin/orders/{id}', tag: 'admin', summary: 'Order detail with customer contact', auth: staff('orders.read'), params: OrderParamsSchema, errors: ['not_found'] },
   { method: 'post', path: '/api/admin/orders/{id}/status', tag: 'admin', summary: 'Move an order along the status machine, with a note (audited)', auth: staff('orders.manage'), params: OrderParamsSchema, body: OrderStatusChangeSchema, errors: ['invalid_transition', 'conflict'] },
+  { method: 'get', path: '/api/admin/booking/bookings', tag: 'admin', summary: 'Bookings of a local day (or up to 7) for every resource or one, with the resources', auth: staff('bookings.manage'), query: AdminBookingsQuerySchema },
+  { method: 'post', path: '/api/admin/booking/bookings/{id}/status', tag: 'admin', summary: 'Mark a booking done or no-show, or cancel it for the customer (audited)', auth: staff('bookings.manage'), params: BookingParamsSchema, body: AdminBookingStatusSchema, errors: ['not_found', 'invalid_transition'] },
+  { method: 'post', path: '/api/admin/booking/bookings/{id}/move', tag: 'admin', summary: 'Move a booking to another free slot for the customer (audited; the customer told)', auth: staff('bookings.manage'), params: BookingParamsSchema, body: RescheduleBookingSchema, errors: ['not_found', 'slot_taken', 'invalid_transition', 'conflict'] },
   { method: 'get', path: '/api/admin/catalog/products', tag: 'admin', summary: 'All products, hidden ones included', auth: staff('catalog.write') },
   { method: 'post', path: '/api/admin/catalog/products', tag: 'admin', summary: 'Create a product (audited)', auth: staff('catalog.write'), body: ProductInputSchema, errors: ['conflict'] },
   { method: 'patch', path: '/api/admin/catalog/products/{id}', tag: 'admin', summary: 'Edit a product: price, texts, options, hide/show (audited)', auth: staff('catalog.write'), params: IdParamsSchema, body: ProductPatchSchema, errors: ['not_found', 'conflict'] },

@@ -215,14 +215,20 @@ describe(`personal account on ${engine}`, () => {
     const reportBefore = await paymentsReport(handle.db, {})
     const [{ n: ordersBefore }] = rowsOf<{ n: number }>(await handle.db.execute(sql`select count(*)::int as n from orders`)) as [{ n: number }]
     await expect(deleteAccount(services.customer(OWNER))).rejects.toMatchObject({ code: 'conflict' }) // staff are closed by an owner
-    // A module without an account section yet (support) still points at Ivan: refused as a whole, nothing changed.
-    await handle.db.execute(sql`insert into support_conversations (customer_id) values (${IVAN})`)
-    await expect(deleteAccount(services.customer(IVAN))).rejects.toMatchObject({ code: 'conflict' })
-    expect(await getAccountProfile(handle.db, IVAN)).toMatchObject({ user: { username: 'ivan_p' } })
     expect(AccountDeletionSchema.safeParse({ confirm: false }).success).toBe(false)
+    // What Maria has in the other modules that point at customers: a support conversation, a sent form, a booking.
+    const [conversation] = rowsOf<{ id: number }>(await handle.db.execute(sql`insert into support_conversations (customer_id, last_message_preview) values (${MARIA}, 'Это Мария Тестова') returning id`))
+    await handle.db.execute(sql`insert into support_messages (conversation_id, kind, author_id, text) values (${conversation!.id}, 'customer', ${MARIA}, 'Это Мария Тестова, заказ на Тверской')`)
+    await handle.db.execute(sql`insert into form_submissions (form_id, form_version_id, user_id, values, idempotency_key)
+      select f.id, v.id, ${MARIA}, '{"name":"Мария Тестова","phone":"+7 900 123-45-67"}'::jsonb, 'form-key-1' from forms f join form_versions v on v.form_id = f.id limit 1`)
+    await handle.db.execute(sql`insert into bookings (user_id, service_id, resource_id, status, starts_at, ends_at, occupied_from, occupied_to, timezone, price_minor, currency, idempotency_key)
+      select ${MARIA}, s.id, r.id, 'confirmed', now() + interval '2 days', now() + interval '2 days 1 hour', now() + interval '2 days', now() + interval '2 days 1 hour', 'Europe/Moscow', 150000, 'RUB', 'booking-key-1'
+      from booking_services s cross join booking_resources r limit 1`)
+    const history = await customerHistory(handle.db, MARIA, { limit: 50 })
+    expect(new Set(history.items.map((i) => i.module))).toEqual(new Set(['orders', 'support', 'forms', 'bookings']))
 
     const result = await deleteAccount(services.customer(MARIA))
-    expect(result.summary).toMatchObject({ ordersAnonymised: 2, paymentsAnonymised: 2, receiptsKept: 2, telegramUpdatesDeleted: 1, storedRequestsDeleted: 2 })
+    expect(result.summary).toMatchObject({ ordersAnonymised: 2, paymentsAnonymised: 2, receiptsKept: 2, telegramUpdatesDeleted: 1, storedRequestsDeleted: 2, supportConversationsDeleted: 1, formSubmissionsDeleted: 1, bookingsDeleted: 1 })
 
     const tables = rowsOf<{ table_name: string }>(await handle.db.execute(sql`select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`)).map((t) => t.table_name)
     const leftovers: string[] = []

@@ -157,12 +157,12 @@ describe('the owner runs the shop from the phone', () => {
 })
 
 describe('other roles see what their role allows', () => {
-  it('the operator: orders, not payments, catalog or settings', async () => {
+  it('the operator: orders, customers, bookings, support and submissions, not payments, catalog or settings', async () => {
     const frame = await adminFromMiniApp('operator', 'dark')
     expect(await adminUser(frame)).toBe('Олег Петров')
     await frame.getByTestId('menu').click()
     const sections = await frame.locator('#adm-nav nav a').allTextContents()
-    expect(sections.map((s) => s.trim())).toEqual(['Сводка', 'Заказы'])
+    expect(sections.map((s) => s.trim())).toEqual(['Сводка', 'Заказы', 'Покупатели', 'Записи', 'Поддержка', 'Заявки'])
     await page.keyboard.press('Escape')
     // Telegram's dark theme (tdesktop "Night").
     expect(await frame.evaluate(() => getComputedStyle(document.querySelector('.adm')!).backgroundColor)).toBe('rgb(35, 46, 60)')

@@ -267,7 +267,7 @@ describe('the Mini App', () => {
     await expect.poll(() => frame.inputValue('[data-testid="contact-phone"]'), { timeout: 15_000 }).toBe('+79161234501')
     const shared = await eventually(async () => (await chat('customer')).find((m) => m.kind === 'contact'), 10_000)
     expect(shared).toMatchObject({ from: 'user', text: '📞 Мария Соколова: +79161234501' })
-    await page.locator('[data-testid="chat-message"].bot', { hasText: 'номер получили' }).first().waitFor({ timeout: 15_000 })
+    await page.locator('[data-testid="chat-message"].bot', { hasText: 'номер сохранён' }).first().waitFor({ timeout: 15_000 })
     await expect.poll(mainText).toMatch(/^Оформить · 990 ₽/)
     await phoneScreenshot(page, 'shop-checkout-ru-light')
   })

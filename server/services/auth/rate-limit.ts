@@ -64,6 +64,8 @@ interface CountedWindow {
   expiresAt: Date
   /** Hits here not yet written to the table. */
   pending: number
+  /** Hits being written right now: in neither `pending` nor `shared` until the upsert answers. */
+  writing: number
   /** The table's count at the last write (every replica's hits, ours included). */
   shared: number
 }
@@ -92,9 +94,9 @@ export class RateLimitCounter {
       const start = Math.floor(now.getTime() / windowMs) * windowMs
       const id = `${rule.key}@${start}`
       let window = this.windows.get(id)
-      if (!window) this.windows.set(id, (window = { key: rule.key, windowStart: new Date(start), expiresAt: new Date(start + windowMs), pending: 0, shared: 0 }))
+      if (!window) this.windows.set(id, (window = { key: rule.key, windowStart: new Date(start), expiresAt: new Date(start + windowMs), pending: 0, writing: 0, shared: 0 }))
       window.pending++
-      if (window.shared + window.pending > rule.limit) retryAfterSeconds = Math.max(retryAfterSeconds, Math.ceil((window.expiresAt.getTime() - now.getTime()) / 1000), 1)
+      if (window.shared + window.writing + window.pending > rule.limit) retryAfterSeconds = Math.max(retryAfterSeconds, Math.ceil((window.expiresAt.getTime() - now.getTime()) / 1000), 1)
     }
     this.timer ??= setTimeout(() => void this.flush(), this.flushMs)
     return { allowed: retryAfterSeconds === 0, retryAfterSeconds }
@@ -106,10 +108,13 @@ export class RateLimitCounter {
     this.timer = undefined
     await this.flushing
     const now = Date.now()
-    for (const [id, window] of this.windows) if (window.expiresAt.getTime() < now && window.pending === 0) this.windows.delete(id)
+    for (const [id, window] of this.windows) if (window.expiresAt.getTime() < now && window.pending === 0 && window.writing === 0) this.windows.delete(id)
     const batch = [...this.windows.values()].filter((w) => w.pending > 0).map((window) => ({ window, hits: window.pending }))
     if (!batch.length) return
-    for (const b of batch) b.window.pending -= b.hits
+    for (const b of batch) {
+      b.window.pending -= b.hits
+      b.window.writing += b.hits
+    }
     this.flushing = (async () => {
       try {
         const counted = await this.db
@@ -117,13 +122,18 @@ export class RateLimitCounter {
           .values(batch.map(({ window, hits }) => ({ key: window.key, windowStart: window.windowStart, hits, expiresAt: window.expiresAt })))
           .onConflictDoUpdate({ target: [rateLimits.key, rateLimits.windowStart], set: { hits: sql`${rateLimits.hits} + excluded.hits`, updatedAt: sql`now()` } })
           .returning({ key: rateLimits.key, windowStart: rateLimits.windowStart, hits: rateLimits.hits })
+        // The table's totals now include this batch: it moves from `writing` to `shared` at once.
+        for (const b of batch) b.window.writing -= b.hits
         for (const row of counted) {
           const window = this.windows.get(`${row.key}@${row.windowStart.getTime()}`)
           if (window) window.shared = row.hits
         }
       } catch (error) {
         // Keep the hits for the next write; meanwhile this replica still counts them.
-        for (const b of batch) b.window.pending += b.hits
+        for (const b of batch) {
+          b.window.writing -= b.hits
+          b.window.pending += b.hits
+        }
         this.logger.warn('rate-limit counters not written; retrying', { error })
         this.timer ??= setTimeout(() => void this.flush(), this.flushMs * 5)
       }

@@ -211,4 +211,21 @@ describe(`rate limits (${engine})`, () => {
     const [row] = await handle.db.select().from(rateLimits).where(eq(rateLimits.key, rule.key))
     expect(row?.hits).toBe(6)
   })
+
+  it('still counts the hits that are being written while the write is in flight', async () => {
+    const counter = new RateLimitCounter(handle.db, createLogger({ level: 'silent' }), 60_000)
+    const rule = { key: 'test:ip:inflight', limit: 3, windowSeconds: 60 }
+    const now = new Date(Math.floor(Date.now() / 60_000) * 60_000 + 10_000)
+    expect([1, 2, 3].map(() => counter.hit([rule], now).allowed)).toEqual([true, true, true])
+    const writing = counter.flush()
+    // Two turns of the microtask queue: the batch has left `pending` and the upsert is on its way, unanswered.
+    await Promise.resolve()
+    await Promise.resolve()
+    expect(counter.hit([rule], now).allowed).toBe(false)
+    await writing
+    expect(counter.hit([rule], now).allowed).toBe(false)
+    await counter.flush()
+    const [row] = await handle.db.select().from(rateLimits).where(eq(rateLimits.key, rule.key))
+    expect(row?.hits).toBe(5)
+  })
 })

@@ -60,6 +60,8 @@ afterAll(async () => {
 
 describe('the system page', () => {
   it('shows an owner the release, database, migrations and queues; a manager may not see it', async () => {
+    // The app sets its webhook from a queued job just after start: Telegram reports it once that ran.
+    await expect.poll(async () => (await api('/api/admin/system', { user: OWNER })).body.telegram?.webhook?.url, { timeout: 30_000 }).toBe(`${PUBLIC_URL}/api/telegram/webhook`)
     const system = await api('/api/admin/system', { user: OWNER })
     expect(system.status).toBe(200)
     expect(system.body).toMatchObject({ version: expect.any(String), engine: app.databaseUrl ? 'postgres' : 'pglite', migrations: { pending: 0 }, telegram: { mode: 'webhook', webhook: { url: `${PUBLIC_URL}/api/telegram/webhook` } } })

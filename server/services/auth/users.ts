@@ -8,6 +8,7 @@ import { DomainError } from '../../utils/errors'
 import { recordAudit, type AuditContext } from '../audit'
 import type { TelegramInitUser } from './init-data'
 import { userCacheOf, userChangedHere } from './user-cache'
+import { containsPattern } from '../../db/like'
 
 /** A user row is rewritten at most this often when nothing else changed (last_seen_at granularity). */
 export const LAST_SEEN_REFRESH_MS = 10 * 60 * 1000
@@ -140,7 +141,7 @@ export async function listUsers(db: DbOrTx, query: { search?: string; role?: Rol
   const where = []
   const search = query.search?.replace(/^@/, '')
   if (search) {
-    const pattern = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+    const pattern = containsPattern(search)
     const byText = or(ilike(users.firstName, pattern), ilike(users.lastName, pattern), ilike(users.username, pattern))
     where.push(/^\d{1,16}$/.test(search) ? or(eq(users.telegramId, Number(search)), byText) : byText)
   }

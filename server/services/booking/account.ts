@@ -2,8 +2,7 @@ import { and, desc, eq, lt, sql } from 'drizzle-orm'
 import { bookingServices, bookings } from '../../db/schema/booking'
 import type { HistoryItem } from '#shared/schemas/account'
 import type { AccountSection } from '../account/registry'
-
-const like = (q: string) => `%${q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`
+import { containsPattern } from '../../db/like'
 
 /**
  * Booking's part of the personal account: the customer's bookings in the history and the export,
@@ -15,7 +14,7 @@ export const bookingAccountSection: AccountSection = {
   async history(db, userId, { before, limit, q }) {
     const filters = [eq(bookings.userId, userId)]
     if (before) filters.push(lt(bookings.createdAt, before))
-    if (q) filters.push(sql`(${bookingServices.name}->>'ru' ilike ${like(q)} or ${bookingServices.name}->>'en' ilike ${like(q)})`)
+    if (q) filters.push(sql`(${bookingServices.name}->>'ru' ilike ${containsPattern(q)} or ${bookingServices.name}->>'en' ilike ${containsPattern(q)})`)
     const rows = await db
       .select({ booking: bookings, name: bookingServices.name })
       .from(bookings)

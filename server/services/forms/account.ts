@@ -2,8 +2,7 @@ import { and, desc, eq, lt, sql } from 'drizzle-orm'
 import { formSubmissions, forms } from '../../db/schema/forms'
 import type { HistoryItem } from '#shared/schemas/account'
 import type { AccountSection } from '../account/registry'
-
-const like = (q: string) => `%${q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`
+import { containsPattern } from '../../db/like'
 
 /**
  * The forms module's part of the personal account: what the customer sent (history and export with
@@ -15,7 +14,7 @@ export const formsAccountSection: AccountSection = {
   async history(db, userId, { before, limit, q }) {
     const filters = [eq(formSubmissions.userId, userId)]
     if (before) filters.push(lt(formSubmissions.createdAt, before))
-    if (q) filters.push(sql`(${forms.title}->>'ru' ilike ${like(q)} or ${forms.title}->>'en' ilike ${like(q)})`)
+    if (q) filters.push(sql`(${forms.title}->>'ru' ilike ${containsPattern(q)} or ${forms.title}->>'en' ilike ${containsPattern(q)})`)
     const rows = await db
       .select({ id: formSubmissions.id, status: formSubmissions.status, createdAt: formSubmissions.createdAt, title: forms.title, slug: forms.slug })
       .from(formSubmissions)

@@ -4,6 +4,7 @@ import type { HistoryItem } from '#shared/schemas/account'
 import type { AccountSection } from '../account/registry'
 import { toOrderDetailDto } from './dto'
 import { getOrder, orderIdByNumber, type OrderRow } from './index'
+import { containsPattern } from '../../db/like'
 
 /** What the customer does next with an order, as a code the Mini App words. */
 export function orderNextStep(order: Pick<OrderRow, 'status' | 'deliveryMethod' | 'paymentMethod'>): string | null {
@@ -22,8 +23,6 @@ export function orderNextStep(order: Pick<OrderRow, 'status' | 'deliveryMethod' 
   }
 }
 
-const like = (q: string) => `%${q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`
-
 /** The orders module's part of the personal account: history, export, erasure, customer search. */
 export const ordersAccountSection: AccountSection = {
   key: 'orders',
@@ -31,7 +30,7 @@ export const ordersAccountSection: AccountSection = {
     const filters = [eq(orders.userId, userId)]
     if (before) filters.push(lt(orders.createdAt, before))
     if (q) {
-      const pattern = like(q)
+      const pattern = containsPattern(q)
       filters.push(
         sql`(${orders.number} ilike ${pattern} or exists (select 1 from ${orderItems} where ${orderItems.orderId} = ${orders.id} and (${orderItems.name}->>'ru' ilike ${pattern} or ${orderItems.name}->>'en' ilike ${pattern})))`,
       )

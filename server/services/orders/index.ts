@@ -17,6 +17,7 @@ import { orderStatusJobOptions, orderStatusNotificationJob } from '../notificati
 import { releaseExpiredOrdersJob } from './jobs'
 import { emitIntegrationEvent } from '../integrations/outbox'
 import type { IntegrationEventType, OrderEventPayload } from '#shared/schemas/integrations'
+import { containsPattern } from '../../db/like'
 
 /** How long stock stays reserved for an order paid through Telegram. */
 export const PAYMENT_WINDOW_MINUTES = 30
@@ -379,7 +380,7 @@ export async function listOrdersForAdmin(db: DbOrTx, query: AdminOrdersQuery) {
   if (query.from) filters.push(gte(orders.createdAt, query.from))
   if (query.to) filters.push(lt(orders.createdAt, query.to))
   if (query.q) {
-    const like = `%${query.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`
+    const like = containsPattern(query.q)
     const digits = query.q.replace(/\D/g, '')
     filters.push(sql`(${orders.number} ilike ${like} or ${orders.contactName} ilike ${like}${digits.length >= 4 ? sql` or ${orders.contactPhone} like ${`%${digits}%`}` : sql``})`)
   }

@@ -2,8 +2,7 @@ import { and, desc, eq, ilike, inArray, lt, or } from 'drizzle-orm'
 import { supportConversations, supportMessages } from '../../db/schema/support'
 import type { HistoryItem } from '#shared/schemas/account'
 import type { AccountSection } from '../account/registry'
-
-const like = (q: string) => `%${q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`
+import { containsPattern } from '../../db/like'
 
 /**
  * Support's part of the personal account: the customer's conversations in the history, every
@@ -15,7 +14,7 @@ export const supportAccountSection: AccountSection = {
   async history(db, userId, { before, limit, q }) {
     const filters = [eq(supportConversations.customerId, userId)]
     if (before) filters.push(lt(supportConversations.createdAt, before))
-    if (q) filters.push(or(ilike(supportConversations.lastMessagePreview, like(q)), ilike(supportConversations.articleSlug, like(q)))!)
+    if (q) filters.push(or(ilike(supportConversations.lastMessagePreview, containsPattern(q)), ilike(supportConversations.articleSlug, containsPattern(q)))!)
     const rows = await db.select().from(supportConversations).where(and(...filters)).orderBy(desc(supportConversations.createdAt), desc(supportConversations.id)).limit(limit)
     return rows.map(
       (c): HistoryItem => ({

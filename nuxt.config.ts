@@ -40,7 +40,7 @@ export default defineNuxtConfig({
     // - Edits: /admin catalog writes empty this replica's page cache at once; other replicas, stock
     //   sold through orders and the CDN/browser copies catch up within the same 60 s.
     // - Nitro writes its own Cache-Control on cached pages; the plugin puts the one below back.
-    ...Object.fromEntries(['/', '/catalog', '/catalog/**', '/product/**', '/faq', '/faq/**'].map((path) => [path, {
+    ...Object.fromEntries(['/', '/catalog', '/catalog/**', '/product/**', '/faq', '/faq/**', '/services', '/services/**'].map((path) => [path, {
       noScripts: true,
       headers: { 'Cache-Control': PUBLIC_PAGE_CACHE_CONTROL },
       cache: { maxAge: PUBLIC_PAGE_MAX_AGE, swr: false, varies: ['host', 'x-forwarded-proto'] },

@@ -83,6 +83,8 @@ export interface AppOptions {
   dataDir?: string
   /** Run on this PostgreSQL database instead of PGlite. */
   databaseUrl?: string
+  /** How long to wait for /api/ready (60 s by default). */
+  readyTimeoutMs?: number
 }
 
 export interface App extends Proc { dataDir: string; databaseUrl?: string; readyMs: number }
@@ -109,7 +111,7 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
   const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []
   const proc = spawnProc([...nodeArgs, resolve(root, '.output/server/index.mjs')], env, port)
   try {
-    const readyMs = await proc.waitFor('/api/ready')
+    const readyMs = await proc.waitFor('/api/ready', options.readyTimeoutMs)
     return { ...proc, dataDir, databaseUrl: options.databaseUrl, readyMs }
   } catch (error) {
     await proc.stop()

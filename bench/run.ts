@@ -1,6 +1,6 @@
 /**
  * `npm run bench` runs every benchmark; `npm run bench -- health webhook` only the named ones
- * (health, startup, webhook, auth, catalog, payments, forms, frontend, account, booking).
+ * (health, startup, webhook, auth, catalog, payments, forms, frontend, account, booking, support, fanout; `chaos` only by name).
  * Needs a build first (`npx nuxt build`): the benches spawn `.output/server/index.mjs`.
  */
 import { existsSync } from 'node:fs'
@@ -10,6 +10,8 @@ import { account } from './account'
 import { auth } from './auth'
 import { booking } from './booking'
 import { catalog } from './catalog'
+import { fanout } from './fanout'
+import { chaos } from './chaos'
 import { forms } from './forms'
 import { frontend } from './frontend'
 import { health } from './health'
@@ -17,10 +19,13 @@ import { root } from './lib'
 import { DURATION_S, WARMUP_S } from './load'
 import { payments } from './payments'
 import { startup } from './startup'
+import { support } from './support'
 import { printTargets } from './targets'
 import { webhook } from './webhook'
 
-const benches: Record<string, () => Promise<void>> = { health, startup, webhook, auth, catalog, payments, forms, frontend, account, booking }
+/** `chaos` is not part of a plain `npm run bench` (it kills processes and mounts a tmpfs): name it. */
+const benches: Record<string, () => Promise<void>> = { health, startup, webhook, auth, catalog, payments, forms, frontend, account, booking, support, fanout, chaos }
+const onRequest = new Set(['chaos'])
 
 async function main() {
   const names = process.argv.slice(2).filter((a) => a !== '--')
@@ -37,7 +42,7 @@ async function main() {
   const startedAt = Date.now()
   console.log(`bench on ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}, ${DURATION_S} s runs after ${WARMUP_S} s warm-up` +
     (process.env.BENCH_DATABASE_URL ? ', PostgreSQL runs on BENCH_DATABASE_URL' : ''))
-  for (const name of names.length ? names : Object.keys(benches)) await benches[name]!()
+  for (const name of names.length ? names : Object.keys(benches).filter((n) => !onRequest.has(n))) await benches[name]!()
   printTargets(startedAt)
   console.log(`\nbench done in ${((performance.now() - started) / 1000).toFixed(0)} s`)
 }

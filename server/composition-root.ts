@@ -6,7 +6,7 @@ import { openDatabase, type DatabaseHandle, type Database } from './db/client'
 import { JobQueue } from './jobs/queue'
 import { jobWorkers } from './jobs'
 import { createBot, routeUpdates, type Bot } from './bot'
-import { ensureSetting } from './services/settings'
+import { ensureSetting, startSettingsReadModel } from './services/settings'
 import { seedDemoData, isDatabaseEmpty, removeSandboxStaffRoles } from './services/demo/seed'
 import { demoImageAssetKey } from './services/demo/images'
 import { setReceiptFontReader } from './services/account/receipt-pdf'
@@ -14,6 +14,7 @@ import { createFileStore } from './services/files'
 import { startCatalogReadModel } from './services/catalog/read-model'
 import { startUserCache } from './services/auth/user-cache'
 import { startRateLimitCounter } from './services/auth/rate-limit'
+import { startSupportLive, type SupportLive } from './services/support/live'
 import { createFakeBotApi, type FakeBotApi } from './telegram/fake-bot-api'
 import { configureTelegramJob, retryTelegramUpdatesJob } from './services/telegram/jobs'
 import { startPolling } from './services/telegram/polling'
@@ -97,13 +98,19 @@ export async function startServices(config: AppConfig, logger: Logger, metrics: 
     if (removed) logger.warn('removed the staff roles of the sandbox demo people: a real bot is configured', { removed })
   }
 
-  // The catalog and users' roles are read from memory, dropped on NOTIFY from any replica's commit.
+  // The catalog, users' roles and settings are read from memory, dropped on NOTIFY from any replica's commit.
   const readModelTtlMs = config.readModelTtlSeconds * 1000
   if (readModelTtlMs > 0) {
-    await Promise.all([startCatalogReadModel(db, database.listen, logger, readModelTtlMs), startUserCache(db, database.listen, logger, readModelTtlMs)]).catch((error: unknown) => {
-      logger.warn('LISTEN failed: the catalog and roles are read from the database on every request', { error })
+    await Promise.all([startCatalogReadModel(db, database.listen, logger, readModelTtlMs), startUserCache(db, database.listen, logger, readModelTtlMs), startSettingsReadModel(db, database.listen, logger, readModelTtlMs)]).catch((error: unknown) => {
+      logger.warn('LISTEN failed: the catalog, roles and settings are read from the database on every request', { error })
     })
   }
+
+  // Live support screens: the support tables NOTIFY at commit, every replica fans it out over SSE.
+  const supportLive: SupportLive | undefined = await startSupportLive(db, database.listen, logger).catch((error: unknown) => {
+    logger.warn('support LISTEN failed: the support screens fall back to re-reading', { error })
+    return undefined
+  })
 
   // Rate limits counted in memory, written to the shared table in one statement every 200 ms.
   const rateLimitCounter = startRateLimitCounter(db, logger)
@@ -149,6 +156,7 @@ export async function startServices(config: AppConfig, logger: Logger, metrics: 
     async close() {
       logger.info('shutting down: finishing running work')
       await polling?.stop()
+      supportLive?.close()
       await Promise.allSettled([...inflight])
       await queue.stop()
       await sandbox?.close()

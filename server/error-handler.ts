@@ -1,6 +1,7 @@
 import { setResponseHeader, setResponseStatus, send } from 'h3'
 import { useBootstrap } from './utils/runtime'
 import { toApiErrorBody } from './utils/errors'
+import { noteDatabaseDown } from './utils/database-breaker'
 
 /**
  * JSON errors `{ statusCode, code, message, details?, requestId }` for the API, metrics and
@@ -11,7 +12,12 @@ export default defineNitroErrorHandler((error, event) => {
   if (!(path.startsWith('/api/') || path === '/api' || path.startsWith('/metrics'))) return
   const body = toApiErrorBody(error)
   const requestId = event.context.requestId as string | undefined
-  if (body.statusCode >= 500) useBootstrap()?.logger.error('request failed', { requestId, path: path.split('?')[0], error: error.cause ?? error })
+  if (body.code === 'database_unavailable') {
+    // Later requests answer 503 at once until a ping gets through (server/utils/database-breaker.ts).
+    const app = useBootstrap()
+    if (app) noteDatabaseDown(async () => (await app.ready).database.ping())
+  }
+  if (body.statusCode >= 500) useBootstrap()?.logger.error('request failed', { requestId, path: path.split('?')[0], code: body.code, error: error.cause ?? error })
   setResponseStatus(event, body.statusCode)
   setResponseHeader(event, 'Content-Type', 'application/json; charset=utf-8')
   setResponseHeader(event, 'Cache-Control', 'no-store')

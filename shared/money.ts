@@ -4,6 +4,7 @@
  * RUB (14990 = 149,90 ₽), but whole units for currencies without a minor unit — Telegram Stars
  * (`XTR`: 250 is 250 Stars, shown "250 ⭐", never "US$2.5" or "2,50 XTR"), yen, won and others.
  */
+import { numberFormat } from './intl'
 
 /** Currencies whose smallest unit is the unit itself (Telegram Payments' `exp` 0); everything else has two decimals. */
 const ZERO_DECIMAL = new Set(['XTR', 'JPY', 'KRW', 'VND', 'CLP', 'ISK', 'PYG', 'UGX', 'XAF', 'XOF', 'KMF', 'GNF', 'RWF', 'DJF', 'BIF', 'VUV', 'XPF'])
@@ -29,12 +30,10 @@ const intlLocale = (locale: string) => (locale === 'ru' ? 'ru-RU' : locale === '
  * `locale` is `ru`, `en` or any BCP 47 tag.
  */
 export function formatMoney(minor: number, currency: string, locale: string): string {
-  const digits = minorUnitDigits(currency)
   const major = toMajor(minor, currency)
-  const whole = Number.isInteger(major)
-  const number = { minimumFractionDigits: whole ? 0 : digits, maximumFractionDigits: digits }
-  if (currency.toUpperCase() === STARS) return `${new Intl.NumberFormat(intlLocale(locale), number).format(major)} ⭐`
-  return new Intl.NumberFormat(intlLocale(locale), { style: 'currency', currency, ...number }).format(major)
+  const stars = currency.toUpperCase() === STARS
+  const text = numberFormat(intlLocale(locale), { ...(stars ? {} : { style: 'currency', currency }), minimumFractionDigits: Number.isInteger(major) ? 0 : minorUnitDigits(currency), maximumFractionDigits: minorUnitDigits(currency) }).format(major)
+  return stars ? `${text} ⭐` : text
 }
 
 /** The decimal machines want (schema.org offers): "240.00", "250" for Stars. */

@@ -18,6 +18,8 @@ export const PERMISSIONS = {
   'roles.manage': TOP,
   'settings.write': TOP,
   'integrations.manage': TOP,
+  /** Write, preview, schedule and cancel broadcasts to customers who opted in to news. */
+  'broadcasts.manage': TOP,
   /** The system page: queues, failed jobs and updates (retry, replay), webhook, backups. */
   'system.manage': TOP,
   'payments.refund': TOP,
@@ -32,6 +34,10 @@ export const PERMISSIONS = {
   'customers.manage': OFFICE,
   'orders.manage': OFFICE,
   'bookings.manage': OFFICE,
+  /** Booking's services, staff schedules and dated exceptions. */
+  'bookings.setup': TOP,
+  /** Staff calendar feeds: secret URLs that show a specialist's bookings outside /admin. */
+  'bookings.feeds': TOP,
   'support.reply': OFFICE,
   /** The answer base and the support hours. */
   'support.manage': MANAGEMENT,

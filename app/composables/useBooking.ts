@@ -1,4 +1,7 @@
 import type { InternalApi } from 'nitropack/types'
+import type { ShallowRef } from 'vue'
+import { startSdk, telegram } from '~/telegram'
+import type { InvoiceOutcome } from '~/telegram/sdk'
 
 export type BookingService = InternalApi['/api/booking/services/:slug']['get']
 export type BookingServiceItem = InternalApi['/api/booking/services']['get'][number]
@@ -6,6 +9,7 @@ export type SlotDays = InternalApi['/api/booking/slots']['get']
 export type BookingSlot = SlotDays['days'][number]['slots'][number]
 export type BookingDetail = InternalApi['/api/booking/bookings/:id']['get']
 export type BookingListItem = InternalApi['/api/booking/bookings']['get'][number]
+export type WaitlistEntry = InternalApi['/api/booking/waitlist']['get'][number]
 
 /** Every bookable service, for the switcher at the top of the booking screen. */
 export function useBookingServices() {
@@ -88,3 +92,86 @@ export function useMyBookings() {
 
 /** "10:00" in the device's zone. */
 export const slotTime = (iso: string | Date, locale: string) => new Date(iso).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' })
+
+/**
+ * Paying a held booking's prepayment in Telegram: the server's invoice link opened with Telegram's
+ * invoice sheet. After "paid" (or "pending") the booking is re-read every 2 s until the bot's
+ * successful_payment has confirmed it.
+ */
+export function useBookingPayment(booking: ShallowRef<BookingDetail | null | undefined>, id: () => string) {
+  const api = useApi()
+  const haptics = useHaptics()
+  const paying = ref(false)
+  const outcome = ref<InvoiceOutcome | null>(null)
+  const payError = shallowRef<ApiError | null>(null)
+  const confirming = computed(() => booking.value?.status === 'held' && (outcome.value === 'paid' || outcome.value === 'pending'))
+  async function refresh() {
+    try {
+      const fresh = await api.get<BookingDetail>(`/api/booking/bookings/${encodeURIComponent(id())}`)
+      if (String(fresh.id) === id()) booking.value = fresh
+    } catch {
+      // The next poll tries again.
+    }
+  }
+  let timer: ReturnType<typeof setInterval> | undefined
+  onMounted(() => (timer = setInterval(() => void (confirming.value && refresh()), 2000)))
+  onBeforeUnmount(() => clearInterval(timer))
+  async function pay() {
+    if (paying.value) return
+    paying.value = true
+    payError.value = null
+    outcome.value = null
+    try {
+      const { link } = await api.post<{ link: string }>(`/api/booking/bookings/${encodeURIComponent(id())}/pay`)
+      const sdk = telegram.value ?? ((await startSdk()) && telegram.value)
+      const result: InvoiceOutcome = sdk ? await sdk.openInvoice(link) : 'unavailable'
+      outcome.value = result
+      if (result === 'paid') haptics.success()
+      else if (result === 'failed' || result === 'unavailable') haptics.error()
+      await refresh()
+    } catch (e) {
+      payError.value = asApiError(e)
+      haptics.error()
+      await refresh()
+    } finally {
+      paying.value = false
+    }
+  }
+  return { paying, outcome, payError, confirming, pay }
+}
+
+/** The customer's waitlist: join for a full slot or a day, leave. */
+export function useWaitlist() {
+  const api = useApi()
+  const list = useResource(() => api.get<WaitlistEntry[]>('/api/booking/waitlist'))
+  const busy = ref(false)
+  const error = shallowRef<ApiError | null>(null)
+  async function join(body: { serviceId: number; resourceId?: number; startsAt?: string; day?: string }) {
+    busy.value = true
+    error.value = null
+    try {
+      const entry = await api.post<WaitlistEntry>('/api/booking/waitlist', body)
+      await list.reload()
+      return entry
+    } catch (e) {
+      error.value = asApiError(e)
+      return null
+    } finally {
+      busy.value = false
+    }
+  }
+  async function leave(entryId: number) {
+    busy.value = true
+    error.value = null
+    try {
+      await api.post(`/api/booking/waitlist/${entryId}/leave`)
+      await list.reload()
+    } catch (e) {
+      error.value = asApiError(e)
+    } finally {
+      busy.value = false
+    }
+  }
+  const active = computed(() => (list.data.value ?? []).filter((e) => e.status === 'waiting' || e.status === 'offered'))
+  return { ...list, active, busy, error, join, leave }
+}

@@ -34,6 +34,16 @@ const TEXT = {
   otherLanguage: { ru: 'English', en: 'Русский' },
   notFoundProduct: { ru: 'Такого товара нет', en: 'No such product' },
   notFoundCategory: { ru: 'Такой категории нет', en: 'No such category' },
+  services: { ru: 'Услуги', en: 'Services' },
+  seats: { ru: 'Мест в группе', en: 'Seats' },
+  performedBy: { ru: 'Проводят', en: 'With' },
+  bookAhead: { ru: 'Запись вперёд', en: 'Book ahead' },
+  daysUnit: { ru: 'дн.', en: 'days' },
+  cancelUntil: { ru: 'Отмена онлайн — не позже чем за', en: 'Cancel online up to' },
+  bookInTelegram: { ru: 'Записаться в Telegram', en: 'Book in Telegram' },
+  bookInSandbox: { ru: 'Записаться в песочнице', en: 'Book in the sandbox' },
+  allServices: { ru: 'Все услуги', en: 'All services' },
+  notFoundService: { ru: 'Такой услуги нет', en: 'No such service' },
   notFoundHint: { ru: 'Возможно, его убрали из меню или ссылка устарела. Посмотрите каталог — там всё, что есть сейчас.', en: 'It may have left the menu, or the link is old. The catalog has everything we offer now.' },
 } satisfies Record<string, Localized>
 
@@ -153,6 +163,14 @@ export async function usePublicSite() {
 
 /** Price in minor units as the decimal string schema.org wants ("240.00"; Stars have no decimals). */
 export const decimalPrice = (minor: number, currency = 'RUB') => decimalAmount(minor, currency)
+
+/** A length of time for people: "1 ч 30 мин" / "1 h 30 min". */
+export function formatDuration(minutes: number, lang: PublicLang) {
+  const h = Math.floor(minutes / 60)
+  const m = minutes % 60
+  const [hu, mu] = lang === 'en' ? ['h', 'min'] : ['ч', 'мин']
+  return [h ? `${h} ${hu}` : '', m ? `${m} ${mu}` : ''].filter(Boolean).join(' ') || `0 ${mu}`
+}
 
 /** Price for people: "240 ₽" / "RUB 240" / "250 ⭐" (shared/money.ts). */
 export const formatPrice = (minor: number, currency: string, lang: PublicLang) => formatMoney(minor, currency, lang)

@@ -88,6 +88,12 @@ export function useTelegramHost(
     web_app_invoke_custom_method: (p) => p.method === 'getRequestedContact' && send('custom_method_invoked', { req_id: p.req_id, result: sharedContact }),
     web_app_close: () => (closed.value = true),
     web_app_open_link: (p) => void window.open(String(p.url), '_blank', 'noopener'),
+    // Telegram asks the person, then downloads the file itself; the sandbox downloads it at once.
+    web_app_request_file_download: (p) => {
+      send('file_download_requested', { status: 'downloading' })
+      const a = Object.assign(document.createElement('a'), { href: String(p.url), download: String(p.file_name ?? '') })
+      a.click()
+    },
     web_app_open_tg_link: (p) => void window.open(`https://t.me${String(p.path_full)}`, '_blank', 'noopener'),
   }
 

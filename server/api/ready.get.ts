@@ -1,3 +1,11 @@
+import { statfs } from 'node:fs/promises'
+
+/**
+ * Below this much free space on the disk of DATA_DIR (PGlite data, uploaded files, backups) the
+ * instance says it is not ready: writes would fail with `storage_full` (a WAL segment is 16 MB).
+ */
+const MIN_FREE_BYTES = 32 * 1024 * 1024
+
 const withTimeout = <T>(promise: Promise<T>, ms: number) =>
   Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms).unref())])
 
@@ -21,7 +29,12 @@ export default defineEventHandler(async (event) => {
       checks[name] = { ok: false, error: (error as Error).message }
     }
   }
-  await Promise.all([probe('database', () => services.database.ping()), probe('queue', () => services.queue.ping())])
+  const storage = async () => {
+    const fs = await statfs(app!.config.dataDir)
+    const free = fs.bavail * fs.bsize
+    if (free < MIN_FREE_BYTES) throw new Error(`disk full: ${Math.floor(free / 1024 / 1024)} MB free for DATA_DIR (${app!.config.dataDir}); writes fail with storage_full until space is freed`)
+  }
+  await Promise.all([probe('database', () => services.database.ping()), probe('queue', () => services.queue.ping()), probe('storage', storage)])
   const ok = Object.values(checks).every((c) => c.ok)
   if (!ok) setResponseStatus(event, 503)
   return ok ? { status: 'ready', checks } : { status: 'degraded', code: 'not_ready', checks }

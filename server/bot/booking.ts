@@ -1,13 +1,13 @@
 import type { Context } from 'telegraf'
 import type { AppServices } from '../composition-root'
 import { chatLocale } from '../services/auth/users'
-import { cancelBookingAsCustomer, confirmAttendance } from '../services/booking'
+import { cancelBookingAsCustomer, confirmAttendance, confirmBooking, getBooking } from '../services/booking'
 import { CALLBACK_ANSWERS } from '../services/booking/messages'
 import { contextFor } from '../services/context'
 import { DomainError } from '../utils/errors'
 
 /** `booking:<action>:<id>` from the buttons under booking messages (server/services/booking/messages.ts). */
-const BUTTON = /^booking:(attend|cancel):(\d{1,10})$/
+const BUTTON = /^booking:(attend|cancel|take|pass):(\d{1,10})$/
 
 /**
  * A customer presses "I'll be there" or "Cancel" under a booking message. The service checks the
@@ -25,10 +25,17 @@ export async function onBookingButton(ctx: Context, services: AppServices) {
   const customer = contextFor(services, { kind: 'customer', userId: query.from.id, via: 'bot' }, { requestId: `update-${ctx.update.update_id}`, ip: null })
   try {
     if (action === 'attend') await confirmAttendance(customer, Number(rawId))
-    else await cancelBookingAsCustomer(customer, Number(rawId))
-    await ctx.answerCbQuery(action === 'attend' ? texts.attended : texts.cancelled)
+    else if (action === 'take') await confirmBooking(customer, Number(rawId))
+    else if (action === 'pass') {
+      // "No, thanks" lets go of the offered hold only: pressed after taking it, it cancels nothing.
+      const offered = await getBooking(services.db, Number(rawId), query.from.id)
+      if (offered.status !== 'held') return void (await ctx.answerCbQuery(texts.gone))
+      await cancelBookingAsCustomer(customer, offered.id)
+    } else await cancelBookingAsCustomer(customer, Number(rawId))
+    await ctx.answerCbQuery({ attend: texts.attended, take: texts.taken, pass: texts.passed, cancel: texts.cancelled }[action as 'attend' | 'take' | 'pass' | 'cancel'])
   } catch (error) {
     if (!(error instanceof DomainError)) throw error
-    await ctx.answerCbQuery(error.code === 'change_deadline_passed' ? texts.tooLate : texts.gone, { show_alert: error.code === 'change_deadline_passed' })
+    const answer = error.code === 'change_deadline_passed' ? texts.tooLate : error.code === 'payment_required' ? texts.payFirst : texts.gone
+    await ctx.answerCbQuery(answer, { show_alert: error.code === 'change_deadline_passed' || error.code === 'payment_required' })
   }
 }

@@ -3,10 +3,11 @@ import type { AppServices } from '../composition-root'
 import { onSharedContact } from './account'
 import { onAdminCommand } from './admin'
 import { onBookingButton } from './booking'
+import { onStopCommand, onUnsubscribeButton } from './broadcasts'
 import { onPreCheckoutQuery, onRefundedPayment, onShippingQuery, onSuccessfulPayment } from './payments'
 import { onHelp, onStart } from './start'
 import { onOtherMessage } from './fallback'
-import { isSupportMessage, onRatingButton, onSupportMessage } from './support'
+import { isSupportMessage, onRatingButton, onSupportMessage, onTopicMessage } from './support'
 
 /**
  * The Telegraf bot. It never starts its own polling or webhook server: updates reach it through
@@ -31,6 +32,8 @@ export function routeUpdates(bot: Bot, services: AppServices) {
   bot.start((ctx) => onStart(ctx, services))
   bot.help((ctx) => onHelp(ctx, services))
   bot.command('admin', (ctx) => onAdminCommand(ctx, services))
+  bot.command('stop', (ctx) => onStopCommand(ctx, services))
+  bot.action(/^broadcasts:stop$/, (ctx) => onUnsubscribeButton(ctx, services))
 
   bot.action(/^booking:/, (ctx) => onBookingButton(ctx, services))
   bot.on('shipping_query', (ctx) => onShippingQuery(ctx, services))
@@ -44,6 +47,8 @@ export function routeUpdates(bot: Bot, services: AppServices) {
   })
   bot.on('message', (ctx, next) => onSharedContact(ctx, services, next))
   bot.action(/^support:/, (ctx) => onRatingButton(ctx, services))
+  // Operators answering in a conversation's forum topic of their Telegram group.
+  bot.on('message', async (ctx, next) => ((await onTopicMessage(ctx, services)) ? undefined : next()))
   // A customer's own words, photos and files in the private chat go to support (stored, then relayed to operators).
   bot.on('message', (ctx, next) => (isSupportMessage(ctx) ? onSupportMessage(ctx, services) : next()))
   // Last: commands nobody routed, shared contacts: a short answer pointing to the app.

@@ -2,7 +2,9 @@ import { jobWorker, type JobContext } from './queue'
 import type { JobDeps } from '../composition-root'
 import { chatRecipient } from '../services/auth/users'
 import { claimReminder, expireHolds, getBooking } from '../services/booking'
-import { bookingNoticeJob, bookingReminderJob, expireBookingHoldsJob } from '../services/booking/jobs'
+import { bookingNoticeJob, bookingRefundJob, bookingReminderJob, expireBookingHoldsJob, waitlistOfferJob } from '../services/booking/jobs'
+import { offerFreedSeat } from '../services/booking/waitlist'
+import { refundAutomatically } from '../services/payments/refunds'
 import { bookingMessage } from '../services/booking/messages'
 import { systemContext } from '../services/context'
 import { sendChatMessage } from '../services/notifications/chat'
@@ -31,9 +33,21 @@ export const bookingWorkers = [
   jobWorker(bookingNoticeJob, async ({ bookingId, notice, startsAt }, { services }: JobContext<JobDeps>) => {
     const booking = await getBooking(services.db, bookingId)
     if ((notice === 'confirmed' || notice === 'rescheduled') && (booking.status !== 'confirmed' || booking.startsAt.toISOString() !== startsAt)) return
+    // A waitlist offer taken, let go or run out before the message went is not offered any more.
+    if (notice === 'offered' && booking.status !== 'held') return
     const customer = await chatRecipient(services.db, booking.userId)
     if (!customer || customer.blocked) return
     const message = bookingMessage(booking, notice, customer.locale, services.config.publicUrl)
     await sendChatMessage(services, customer.id, message.text, message.extra)
+  }),
+  /** A freed seat goes to the first customer in line (the entry locked and marked in the offer's transaction). */
+  jobWorker(waitlistOfferJob, async ({ serviceId, resourceId, startsAt }, { services, logger }: JobContext<JobDeps>) => {
+    const hold = await offerFreedSeat(systemContext(services, 'booking.waitlist-offer'), { serviceId, resourceId, startsAt: new Date(startsAt) })
+    if (hold) logger.info('offered a freed booking seat from the waitlist', { bookingId: hold.id, userId: hold.userId })
+  }),
+  /** A prepayment owed back: the payments module refunds it (Stars) or hands it to the operators (card); a Telegram failure throws and the job retries. */
+  jobWorker(bookingRefundJob, async ({ paymentId, bookingId, reason }, { services, logger }: JobContext<JobDeps>) => {
+    const result = await refundAutomatically(systemContext(services, 'booking.refund'), paymentId, reason)
+    logger.info('booking prepayment refund', { paymentId, bookingId, status: result.status })
   }),
 ]

@@ -5,6 +5,7 @@ import { authWorkers } from './auth'
 import { formWorkers } from './forms'
 import { backupWorkers } from './backup'
 import { bookingWorkers } from './booking'
+import { broadcastWorkers } from './broadcasts'
 import { integrationWorkers } from './integrations'
 import { notificationWorkers } from './notifications'
 import { orderWorkers } from './orders'
@@ -17,4 +18,4 @@ import { telegramWorkers } from './telegram'
  * list; services enqueue a job through its declaration (`services/<module>/jobs.ts`), which imports
  * no worker, so nothing imports in a circle.
  */
-export const jobWorkers: JobWorker<JobDeps>[] = [...telegramWorkers, ...authWorkers, ...orderWorkers, ...notificationWorkers, ...paymentWorkers, ...supportWorkers, ...backupWorkers, ...integrationWorkers, ...formWorkers, ...accountWorkers, ...bookingWorkers]
+export const jobWorkers: JobWorker<JobDeps>[] = [...telegramWorkers, ...authWorkers, ...orderWorkers, ...notificationWorkers, ...paymentWorkers, ...supportWorkers, ...backupWorkers, ...integrationWorkers, ...formWorkers, ...accountWorkers, ...bookingWorkers, ...broadcastWorkers]

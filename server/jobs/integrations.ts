@@ -10,7 +10,7 @@ import { chatMessageJob } from '../services/notifications/jobs'
 import { DomainError } from '../utils/errors'
 import { pruneIntegrationEvents } from '../services/integrations/admin'
 
-const PARTNER_NAMES = { crm: 'CRM', warehouse: 'склад / warehouse', billing: 'чеки / billing', mailing: 'рассылки / mailing', maps: 'карты / maps' } as const
+const PARTNER_NAMES = { crm: 'CRM', warehouse: 'склад / warehouse', billing: 'чеки / billing', mailing: 'рассылки / mailing', maps: 'карты / maps', webhook: 'вебхуки / webhooks' } as const
 
 export const integrationWorkers = [
   jobWorker(deliverIntegrationEventJob, async ({ deliveryId }, { services, logger }: JobContext<JobDeps>) => {

@@ -1,12 +1,13 @@
 import { sitemapEntries } from '#server/services/catalog/sitemap'
 import { articleSitemapEntries } from '#server/services/support/articles'
+import { bookingSitemapEntries } from '#server/services/booking/sitemap'
 
 const escapeXml = (s: string) => s.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!)
 
-/** Every public page: home, catalog, each active category and product, the answer base, with last-modified dates. */
+/** Every public page: home, catalog, each active category and product, the answer base, the bookable services, with last-modified dates. */
 export default defineEventHandler(async (event) => {
   const services = await useServices()
-  const entries = [...(await sitemapEntries(services.db)), ...(await articleSitemapEntries(services.db))]
+  const entries = [...(await sitemapEntries(services.db)), ...(await articleSitemapEntries(services.db)), ...(await bookingSitemapEntries(services.db))]
   const base = services.config.publicUrl
   const urls = entries.map((e) => `  <url><loc>${escapeXml(base + e.path)}</loc>${e.lastmod ? `<lastmod>${e.lastmod.toISOString()}</lastmod>` : ''}</url>`)
   setResponseHeader(event, 'Content-Type', 'application/xml; charset=utf-8')

@@ -52,3 +52,45 @@ function parseMultipart(body: Buffer, boundary: string): Params {
   }
   return params
 }
+
+const HTML_ENTITY_TYPES: Record<string, string> = { b: 'bold', strong: 'bold', i: 'italic', em: 'italic', u: 'underline', ins: 'underline', s: 'strikethrough', strike: 'strikethrough', del: 'strikethrough', 'tg-spoiler': 'spoiler', span: 'spoiler', code: 'code', pre: 'pre', blockquote: 'blockquote', a: 'text_link' }
+
+/**
+ * `parse_mode: "HTML"` as Telegram reads it: the tags become entities (offsets in UTF-16 units) over
+ * the plain text, `&lt;` `&gt;` `&amp;` `&quot;` and numeric references are decoded, and a tag it
+ * does not know or one left open is a 400 "can't parse entities", failing the whole message.
+ */
+export function parseHtmlEntities(html: string): { text: string; entities: Params[] } {
+  let text = ''
+  const entities: Params[] = []
+  const open: { tag: string; offset: number; url?: string }[] = []
+  const fail = (why: string): never => bad(`can't parse entities: ${why}`)
+  for (let i = 0; i < html.length;) {
+    const ch = html[i]!
+    if (ch === '<') {
+      const m = /^<(\/?)([a-z-]+)([^>]*)>/i.exec(html.slice(i)) ?? fail(`unexpected "<" at byte offset ${i}`)
+      const tag = m[2]!.toLowerCase()
+      if (!(tag in HTML_ENTITY_TYPES)) fail(`unsupported start tag "${tag}" at byte offset ${i}`)
+      if (m[1]) {
+        const top = open.pop()
+        if (!top || top.tag !== tag) fail(`can't find end tag corresponding to start tag "${top?.tag ?? tag}"`)
+        if (text.length > top!.offset) entities.push({ type: HTML_ENTITY_TYPES[tag], offset: top!.offset, length: text.length - top!.offset, ...(top!.url && { url: top!.url }) })
+      } else {
+        const href = /href\s*=\s*"([^"]*)"/i.exec(m[3] ?? '')?.[1]
+        open.push({ tag, offset: text.length, ...(href && { url: href.replace(/&amp;/g, '&').replace(/&quot;/g, '"') }) })
+      }
+      i += m[0].length
+    } else if (ch === '&') {
+      const m = /^&(lt|gt|amp|quot|#\d+|#x[0-9a-f]+);/i.exec(html.slice(i))
+      if (!m) { text += '&'; i += 1; continue }
+      const name = m[1]!.toLowerCase()
+      text += name === 'lt' ? '<' : name === 'gt' ? '>' : name === 'amp' ? '&' : name === 'quot' ? '"' : String.fromCodePoint(name.startsWith('#x') ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10))
+      i += m[0].length
+    } else {
+      text += ch
+      i += 1
+    }
+  }
+  if (open.length) fail(`can't find end tag corresponding to start tag "${open.at(-1)!.tag}"`)
+  return { text, entities: entities.sort((a, b) => Number(a.offset) - Number(b.offset)) }
+}

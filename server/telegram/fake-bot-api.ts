@@ -13,9 +13,15 @@ import type { AddressInfo } from 'node:net'
 import type { Message, Update, User } from 'telegraf/types'
 import type { BotApiError, BotInfo, FakeBotApiCall, FakeBotApiOptions, FakeInvoice, LabeledPrice, Params, PaymentInput, ShippingAddressInput,
   ShippingOptionAnswer, StarTransaction, SuccessfulPaymentInput, UploadedFilePart, WebhookInfo } from './fake-bot-api-types'
-import { ApiError, JSON_FIELDS, MAX_TEXT, NOT_MODIFIED, bad, int, now, randomId, readBody, sameJson, str, tryJson, yes } from './fake-bot-api-wire'
+import { ApiError, JSON_FIELDS, MAX_TEXT, NOT_MODIFIED, bad, int, now, parseHtmlEntities, randomId, readBody, sameJson, str, tryJson, yes } from './fake-bot-api-wire'
 
 export type * from './fake-bot-api-types'
+
+/** A file in an update built by the fake: the caption and what Telegram would tell about the file. */
+type FileExtra = { caption?: string; file_name?: string; mime_type?: string; file_size?: number }
+
+/** Methods that post a message into a chat (what Telegram's blocks and flood limits apply to). */
+const SEND_METHODS = new Set(['sendMessage', 'sendPhoto', 'sendDocument', 'sendInvoice', 'copyMessage'])
 
 export class FakeBotApi {
   readonly token: string
@@ -55,10 +61,41 @@ export class FakeBotApi {
       ({ update_id: this.nextUpdateId(), shipping_query: { id: this.queryId(from), from, ...query } }),
     successfulPayment: (from: User, payment: SuccessfulPaymentInput): Update.MessageUpdate<Message.SuccessfulPaymentMessage> =>
       this.userUpdate(from, { successful_payment: payment }) as Update.MessageUpdate<Message.SuccessfulPaymentMessage>,
+    /** A customer's photo (Telegram sends the sizes, smallest first) or document in their private chat, with an optional caption. */
+    file: (from: User, kind: 'photo' | 'document', extra: FileExtra = {}): Update.MessageUpdate =>
+      this.userUpdate(from, { [kind]: this.media(kind, extra), ...(extra.caption != null && { caption: extra.caption }) }) as Update.MessageUpdate,
+    /** Someone writes in a forum topic of a supergroup (`createForumSupergroup`): `message_thread_id` and `is_topic_message` as Telegram sets them. */
+    topicMessage: (from: User, chatId: number, threadId: number, text: string): Update.MessageUpdate<Message.TextMessage> => {
+      this.users.set(from.id, from)
+      if (!this.forums.get(chatId)?.has(threadId)) bad('message thread not found')
+      const entities = text.startsWith('/') ? { entities: [{ type: 'bot_command', offset: 0, length: text.split(/\s/)[0]!.length }] } : {}
+      const message = this.newMessage(chatId, from, { message_thread_id: threadId, is_topic_message: true, text, ...entities })
+      return { update_id: this.nextUpdateId(), message } as unknown as Update.MessageUpdate<Message.TextMessage>
+    },
+    /** Someone posts a photo, document (optional caption) or sticker in a forum topic, as `topicMessage` does text. */
+    topicFile: (from: User, chatId: number, threadId: number, kind: 'photo' | 'document' | 'sticker', extra: FileExtra = {}): Update.MessageUpdate => {
+      this.users.set(from.id, from)
+      if (!this.forums.get(chatId)?.has(threadId)) bad('message thread not found')
+      const content = { [kind]: this.media(kind, extra), ...(extra.caption != null && kind !== 'sticker' && { caption: extra.caption }) }
+      const message = this.newMessage(chatId, from, { message_thread_id: threadId, is_topic_message: true, ...content })
+      return { update_id: this.nextUpdateId(), message } as unknown as Update.MessageUpdate
+    },
     /** Bot API 7.10+: what the bot receives after refundStarPayment (not in Telegraf 4.16 types). */
     refundedPayment: (from: User, refund: Omit<SuccessfulPaymentInput, 'provider_payment_charge_id'>): Update.MessageUpdate =>
       this.userUpdate(from, { refunded_payment: { ...refund } }) as Update.MessageUpdate,
   }
+
+  /** Chats whose user blocked the bot: every send to them answers 403 as Telegram does. */
+  readonly blockedChats = new Set<number>()
+  /**
+   * Telegram's flood control, when set: more than `perSecond` sends in any second, or two to one
+   * chat within `perChatMs`, answer 429 with `retry_after`; `floodHits` counts them (a sender within
+   * the limits never sees one).
+   */
+  floodControl: { perSecond: number; perChatMs: number; retryAfter: number } | undefined
+  floodHits = 0
+  private readonly sendTimes: number[] = []
+  private readonly chatSendTimes = new Map<string, number>()
 
   private server: Server | undefined
   private readonly failures = new Map<string, BotApiError[]>()
@@ -78,6 +115,11 @@ export class FakeBotApi {
   private readonly menuButtons = new Map<string, unknown>()
   private readonly payments = new Map<string, { user: User; amount: number; refunded: boolean }>()
   private readonly files = new Map<string, number>()
+  /** Name and type of the documents in updates the fake built, which a file_id resend keeps. */
+  private readonly documents = new Map<string, { file_name: string; mime_type: string }>()
+  /** Supergroups with topics: chat id -> thread id -> the topic. */
+  readonly forums = new Map<number, Map<number, { name: string; icon_color: number; closed: boolean }>>()
+  private lastForumId = -1001000000000
   private readonly handlers: Record<string, (p: Params) => unknown> = {
     getMe: () => this.botInfo,
     logOut: () => true,
@@ -111,8 +153,41 @@ export class FakeBotApi {
     setChatMenuButton: (p) => { this.menuButtons.set(str(p.chat_id), p.menu_button ?? { type: 'default' }); return true },
     getChatMenuButton: (p) => this.menuButtons.get(str(p.chat_id)) ?? this.menuButtons.get('') ?? { type: 'default' },
     sendMessage: (p) => {
-      const chatId = this.chatId(p), text = this.text(p.text)
-      return this.newMessage(chatId, this.botUser, { text, ...(p.entities != null && { entities: p.entities }), ...this.markup(p) })
+      const chatId = this.chatId(p)
+      if (str(p.parse_mode).toUpperCase() === 'HTML') {
+        const parsed = parseHtmlEntities(str(p.text))
+        return this.newMessage(chatId, this.botUser, { ...this.thread(chatId, p), text: this.text(parsed.text), ...(parsed.entities.length && { entities: parsed.entities }), ...this.markup(p) })
+      }
+      const text = this.text(p.text)
+      return this.newMessage(chatId, this.botUser, { ...this.thread(chatId, p), text, ...(p.entities != null && { entities: p.entities }), ...this.markup(p) })
+    },
+    createForumTopic: (p) => {
+      const topics = this.forum(this.chatId(p))
+      const name = str(p.name)
+      if (!name.trim()) bad('TOPIC_NAME_EMPTY')
+      if (name.length > 128) bad('TOPIC_NAME_INVALID')
+      const colors = [0x6fb9f0, 0xffd67e, 0xcb86db, 0x8eee98, 0xff93b2, 0xfb6f5f]
+      const icon_color = int(p.icon_color) ?? colors[topics.size % colors.length]!
+      if (!colors.includes(icon_color)) bad('TOPIC_ICON_COLOR_INVALID')
+      // The topic's id is the id of the service message that opens it.
+      const created = this.newMessage(this.chatId(p), this.botUser, { forum_topic_created: { name, icon_color }, is_topic_message: true })
+      const message_thread_id = Number(created.message_id)
+      created.message_thread_id = message_thread_id
+      topics.set(message_thread_id, { name, icon_color, closed: false })
+      return { message_thread_id, name, icon_color }
+    },
+    closeForumTopic: (p) => this.setTopicClosed(p, true),
+    reopenForumTopic: (p) => this.setTopicClosed(p, false),
+    copyMessage: (p) => {
+      const chatId = this.chatId(p)
+      const fromChat = this.chatOf(this.chatId({ chat_id: p.from_chat_id }))
+      const source = this.messages.get(`${fromChat.id}:${int(p.message_id) ?? bad('message identifier is not specified')}`) ?? bad('message to copy not found')
+      const content = ['text', 'entities', 'photo', 'document', 'video', 'voice', 'audio', 'sticker', 'animation', 'video_note', 'caption', 'caption_entities']
+      if (!content.some((k) => k !== 'entities' && k !== 'caption_entities' && source[k] != null)) bad("message can't be copied")
+      const copied = Object.fromEntries(content.filter((k) => source[k] != null).map((k) => [k, source[k]]))
+      if (p.caption != null) copied.caption = str(p.caption)
+      const message = this.newMessage(chatId, this.botUser, { ...this.thread(chatId, p), ...copied, ...this.markup(p) })
+      return { message_id: message.message_id }
     },
     editMessageText: (p) => this.edit(p, 'edit', (msg) => {
       const text = this.text(p.text)
@@ -288,6 +363,7 @@ export class FakeBotApi {
       for (const listener of [...this.listeners]) listener(call)
       const injected = this.failures.get(method.toLowerCase())?.shift()
       if (injected) throw new ApiError(injected)
+      if (SEND_METHODS.has(method)) this.checkSend(params)
       const handler = this.handlers[method]
       if (!handler) throw new ApiError({ error_code: 404, description: 'Not Found: method not found' })
       reply(200, { ok: true, result: await handler(params) })
@@ -295,6 +371,23 @@ export class FakeBotApi {
       const error = err instanceof ApiError ? err.error : { error_code: 500, description: `Internal Server Error: ${(err as Error).message}` }
       reply(error.error_code, { ok: false, ...error })
     }
+  }
+
+  /** 403 for a chat that blocked the bot; 429 past the flood limits (both in Telegram's shapes). */
+  private checkSend(p: Params): void {
+    const chat = str(p.chat_id).trim()
+    if (this.blockedChats.has(Number(chat))) throw new ApiError({ error_code: 403, description: 'Forbidden: bot was blocked by the user' })
+    const limits = this.floodControl
+    if (!limits) return
+    const at = performance.now()
+    while (this.sendTimes.length && at - this.sendTimes[0]! >= 1000) this.sendTimes.shift()
+    const last = this.chatSendTimes.get(chat)
+    if (this.sendTimes.length >= limits.perSecond || (last !== undefined && at - last < limits.perChatMs)) {
+      this.floodHits++
+      throw new ApiError({ error_code: 429, description: `Too Many Requests: retry after ${limits.retryAfter}`, parameters: { retry_after: limits.retryAfter } })
+    }
+    this.sendTimes.push(at)
+    this.chatSendTimes.set(chat, at)
   }
 
   private async getUpdates(p: Params): Promise<Update[]> {
@@ -328,8 +421,42 @@ export class FakeBotApi {
     return /^-?\d+$/.test(raw) ? Number(raw) : /^@\w{4,}$/.test(raw) ? raw : bad('chat not found')
   }
 
+  /** A supergroup with topics switched on, the bot an administrator that may manage topics; returns its chat id. */
+  createForumSupergroup(): number {
+    const id = --this.lastForumId
+    this.forums.set(id, new Map())
+    return id
+  }
+
+  /** The topics of a forum supergroup (throws Telegram's error for any other chat). */
+  private forum(chatId: number | string) {
+    const topics = typeof chatId === 'number' ? this.forums.get(chatId) : undefined
+    if (!topics) bad(typeof chatId === 'number' && chatId <= -1e12 ? 'the chat is not a forum' : 'method is available for supergroup chats only')
+    return topics
+  }
+
+  /** `message_thread_id` of a send: the topic must exist in a forum (General, id 1, always does). */
+  private thread(chatId: number | string, p: Params): Params {
+    const threadId = int(p.message_thread_id)
+    if (threadId === undefined) return {}
+    const topics = typeof chatId === 'number' ? this.forums.get(chatId) : undefined
+    if (!topics) return {} // Telegram ignores it outside forums
+    if (threadId !== 1 && !topics.has(threadId)) bad('message thread not found')
+    return { message_thread_id: threadId, is_topic_message: true }
+  }
+
+  private setTopicClosed(p: Params, closed: boolean): true {
+    const chatId = this.chatId(p)
+    const topic = this.forum(chatId).get(int(p.message_thread_id) ?? bad('message thread id is not specified')) ?? bad('TOPIC_ID_INVALID')
+    if (topic.closed === closed) bad('TOPIC_NOT_MODIFIED')
+    topic.closed = closed
+    this.newMessage(chatId, this.botUser, { message_thread_id: int(p.message_thread_id), is_topic_message: true, [closed ? 'forum_topic_closed' : 'forum_topic_reopened']: {} })
+    return true
+  }
+
   private chatOf(chatId: number | string): Params {
     if (typeof chatId === 'string') return { id: -1001000000000, type: 'channel', title: chatId.slice(1), username: chatId.slice(1) }
+    if (this.forums.has(chatId)) return { id: chatId, type: 'supergroup', title: 'Operators', is_forum: true }
     if (chatId < 0) return { id: chatId, type: chatId <= -1e12 ? 'supergroup' : 'group', title: 'Group' }
     const user = this.users.get(chatId)
     return { id: chatId, type: 'private', first_name: user?.first_name ?? 'User', ...(user?.last_name && { last_name: user.last_name }), ...(user?.username && { username: user.username }) }
@@ -348,16 +475,31 @@ export class FakeBotApi {
     return m && typeof m === 'object' && m.inline_keyboard ? { reply_markup: m } : {}
   }
 
+  /** What a message carries for a new file of `kind` (a photo: its sizes, smallest first). */
+  private media(kind: 'photo' | 'document' | 'sticker', extra: FileExtra): Params | Params[] {
+    const size = extra.file_size ?? 2048
+    if (kind === 'photo') return [90, 320, 800].map((w) => ({ ...this.newFile(Math.round((size * w) / 800)), width: w, height: Math.round(w * 0.75) }))
+    if (kind === 'sticker') return { ...this.newFile(size), type: 'regular', width: 512, height: 512, is_animated: false, is_video: false, emoji: '👍' }
+    const document = { ...this.newFile(size), file_name: extra.file_name ?? 'file.pdf', mime_type: extra.mime_type ?? 'application/pdf' }
+    this.documents.set(document.file_id, { file_name: document.file_name, mime_type: document.mime_type })
+    return document
+  }
+
   private sendFile(p: Params, kind: 'photo' | 'document'): Params {
     const chatId = this.chatId(p)
     const input = p[kind]
     if (input == null || input === '') bad(`there is no ${kind} in the request`)
     const part = (typeof input === 'object' ? input : {}) as Partial<UploadedFilePart>
+    // A string is a file_id this bot has seen (sent again as it is) or an HTTP URL; anything else is refused as Telegram does.
+    const known = typeof input === 'string' && this.files.has(input) ? { file_id: input, file_unique_id: `AgAD${input.slice(-6)}`, file_size: this.files.get(input)! } : undefined
+    if (typeof input === 'string' && !known && !/^https?:\/\//.test(input)) bad('wrong file identifier/HTTP URL specified')
     const size = part.size ?? 1024
     const media = kind === 'photo'
-      ? [90, 320, 800].map((w) => ({ ...this.newFile(Math.round((size * w) / 800)), width: w, height: Math.round(w * 0.75) }))
-      : { ...this.newFile(size), file_name: part.filename ?? 'document.dat', mime_type: part.contentType ?? 'application/octet-stream' }
-    return this.newMessage(chatId, this.botUser, { [kind]: media, ...(p.caption != null && { caption: str(p.caption) }), ...this.markup(p) })
+      ? known ? [known] : [90, 320, 800].map((w) => ({ ...this.newFile(Math.round((size * w) / 800)), width: w, height: Math.round(w * 0.75) }))
+      : known ? { ...known, file_name: 'document.dat', mime_type: 'application/octet-stream', ...this.documents.get(known.file_id) } : { ...this.newFile(size), file_name: part.filename ?? 'document.dat', mime_type: part.contentType ?? 'application/octet-stream' }
+    const caption = p.caption == null ? undefined : str(p.parse_mode).toUpperCase() === 'HTML' ? parseHtmlEntities(str(p.caption)) : { text: str(p.caption), entities: [] }
+    if (caption && caption.text.length > 1024) bad('message caption is too long')
+    return this.newMessage(chatId, this.botUser, { [kind]: media, ...(caption && { caption: caption.text }), ...(caption?.entities.length && { caption_entities: caption.entities }), ...this.markup(p) })
   }
 
   private answerQuery(p: Params, queryId: string, shipping = false): true {

@@ -1,4 +1,4 @@
-import { timingSafeEqual, randomBytes } from 'node:crypto'
+import { timingSafeEqual } from 'node:crypto'
 import { clearSession, getCookie, getHeader, getRequestHost, setResponseHeader, unsealSession, useSession, type H3Event, type SessionConfig } from 'h3'
 import { PERMISSIONS, can, type Permission, type Role } from '#shared/permissions'
 import type { MeUser } from '#shared/schemas/auth'
@@ -7,7 +7,7 @@ import { syncTelegramUser } from '../services/auth/users'
 import { ADMIN_SESSION_TTL_SECONDS, findAdminSession, type AdminSignIn } from '../services/auth/admin-login'
 import { RATE_LIMITS, hitRateLimits, type RateLimitRule } from '../services/auth/rate-limit'
 import type { AuditContext } from '../services/audit'
-import { ensureSetting } from '../services/settings'
+import { installationSecret } from '../services/auth/installation-secret'
 import { apiError } from './errors'
 import { requestClientIp } from './client-ip'
 import { useServices, type AppServices } from './runtime'
@@ -117,16 +117,8 @@ export async function requireTmaUser(event: H3Event): Promise<TmaAuth> {
   return auth
 }
 
-let sessionSecret: Promise<string> | undefined
-/** SESSION_SECRET, or one generated once per installation and kept in app_settings so replicas agree. */
-function resolveSessionSecret(services: AppServices): Promise<string> {
-  if (services.config.sessionSecret) return Promise.resolve(services.config.sessionSecret)
-  sessionSecret ??= ensureSetting(services.db, 'auth.session_secret', () => randomBytes(32).toString('base64url')).catch((error) => {
-    sessionSecret = undefined
-    throw error
-  })
-  return sessionSecret
-}
+/** SESSION_SECRET, or the installation's own (services/auth/installation-secret.ts). */
+const resolveSessionSecret = (services: AppServices) => installationSecret(services)
 
 /** The sealed, httpOnly, SameSite=Lax cookie that holds a desktop /admin session id (Secure under https). */
 export async function adminSessionConfig(services: AppServices): Promise<SessionConfig> {

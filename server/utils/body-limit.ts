@@ -14,6 +14,12 @@ import { apiError } from './errors'
 /** How long a refused body is still drained after the 413 before the socket is closed. */
 const LINGER_MS = 2000
 
+/**
+ * How much of a refused body is still read and thrown away; past it the socket is left unread, so
+ * TCP pushes back on the sender instead of the process reading at loopback speed for LINGER_MS.
+ */
+const LINGER_BYTES = 1024 * 1024
+
 /** What any route accepts unless its entry in ROUTES says otherwise (JSON forms are a few KB). */
 export const DEFAULT_BODY_LIMIT = 100 * 1024
 
@@ -41,13 +47,22 @@ function hasBody(req: IncomingMessage) {
 }
 
 /**
- * Refuses with 413 `payload_too_large`. The rest of the body is read and thrown away (never kept)
- * for at most LINGER_MS after the answer, then the connection is dropped: a client that is still
- * sending gets to read the 413 instead of a connection reset, and nobody can hold the socket open
- * by sending forever. The FIN after the answer tells the client not to reuse the connection.
+ * Refuses with 413 `payload_too_large`. Up to LINGER_BYTES more of the body is read and thrown
+ * away (never kept), then reading stops; LINGER_MS after the answer the connection is dropped. A
+ * client that is still sending gets to read the 413 instead of a connection reset, nobody can hold
+ * the socket open by sending forever, and nobody can make the process read a refused body at
+ * network speed. The FIN after the answer tells the client not to reuse the connection.
  */
 function tooLarge(event: H3Event, limit: number) {
   const { req, res } = event.node
+  let drained = 0
+  const discard = (chunk: Buffer) => {
+    drained += chunk.length
+    if (drained <= LINGER_BYTES) return
+    req.off('data', discard)
+    req.pause()
+  }
+  req.on('data', discard)
   req.resume()
   res.once('finish', () => {
     req.socket.end()

@@ -114,6 +114,8 @@ const EnvSchema = z
     YANDEX_GEOCODER_URL: httpUrl.default('https://geocode-maps.yandex.ru/1.x'),
     /** How long a partner may take to answer before the attempt counts as failed (and is retried). */
     PARTNER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+    /** Lets /admin's outbound webhooks post to private addresses and plain http in production (an internal CRM on the shop's own network); off by default against SSRF. */
+    WEBHOOKS_ALLOW_PRIVATE: flag,
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     HOST: z.string().trim().min(1).default('0.0.0.0'),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
@@ -221,6 +223,9 @@ function buildConfig(env: z.output<typeof EnvSchema>) {
           ? { apiUrl: env.ATOL_API_URL.replace(/\/+$/, ''), groupCode: env.ATOL_GROUP_CODE, login: env.ATOL_LOGIN, password: env.ATOL_PASSWORD, inn: env.ATOL_INN, companyEmail: env.ATOL_COMPANY_EMAIL ?? '', paymentAddress: publicUrl, timeoutMs: env.PARTNER_TIMEOUT_MS }
           : undefined,
       geocoder: env.YANDEX_GEOCODER_API_KEY ? { apiUrl: env.YANDEX_GEOCODER_URL.replace(/\/+$/, ''), apiKey: env.YANDEX_GEOCODER_API_KEY, timeoutMs: env.PARTNER_TIMEOUT_MS } : undefined,
+      /** Outbound webhooks (set up in /admin): a receiver slower than this counts as a failed attempt. */
+      webhookTimeoutMs: env.PARTNER_TIMEOUT_MS,
+      webhooksAllowPrivate: env.WEBHOOKS_ALLOW_PRIVATE,
       unisender: env.UNISENDER_API_KEY && env.UNISENDER_LIST_ID ? { apiUrl: env.UNISENDER_API_URL.replace(/\/+$/, ''), apiKey: env.UNISENDER_API_KEY, listId: env.UNISENDER_LIST_ID, timeoutMs: env.PARTNER_TIMEOUT_MS } : undefined,
     },
     backup: {

@@ -32,6 +32,30 @@ function statusCodeOf(error: unknown) {
   return typeof status === 'number' && status >= 400 && status < 600 ? status : 500
 }
 
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT'])
+
+/**
+ * Whether a failure is the database's or the disk's rather than ours: the PostgreSQL server gone or
+ * restarting (connection refused or closed, SQLSTATE class 08, 57P01-57P03) or no space left for
+ * DATA_DIR (SQLSTATE 53100, ENOSPC). Those answer 503 with a stable code, and nothing was saved.
+ * Looks through the `cause` chain (Drizzle wraps the driver's error).
+ */
+export function infrastructureFailure(error: unknown): 'storage_full' | 'database_unavailable' | undefined {
+  for (let e = error as { code?: unknown; message?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 6; e = e.cause as typeof e, depth++) {
+    const code = typeof e.code === 'string' ? e.code : ''
+    const message = typeof e.message === 'string' ? e.message : ''
+    if (code === '53100' || code === 'ENOSPC' || /no space left on device|could not extend file|disk full/i.test(message)) return 'storage_full'
+    if (CONNECTION_CODES.has(code) || code.startsWith('08') || ['57P01', '57P02', '57P03'].includes(code)) return 'database_unavailable'
+    if (/connection terminated|the database system is (starting up|shutting down|in recovery mode)|PGlite is closed/i.test(message)) return 'database_unavailable'
+  }
+  return undefined
+}
+
+const INFRASTRUCTURE_MESSAGES = {
+  storage_full: 'The server is out of disk space; nothing was saved. Please try again later.',
+  database_unavailable: 'The database does not answer right now; nothing was saved. Please try again shortly.',
+} as const
+
 /** Maps anything thrown while handling a request to `{ statusCode, code, message, details? }`. */
 export function toApiErrorBody(error: unknown): ApiErrorBody {
   const cause = (error as { cause?: unknown })?.cause
@@ -52,6 +76,8 @@ export function toApiErrorBody(error: unknown): ApiErrorBody {
     const issues = data instanceof ZodError ? zodDetails(data) : zodDetails(new ZodError(data!.issues as never))
     return { statusCode, code: 'validation_failed', message: 'The request does not match the expected format', details: issues }
   }
+  const infrastructure = statusCode === 500 ? infrastructureFailure(error) : undefined
+  if (infrastructure) return { statusCode: 503, code: infrastructure, message: INFRASTRUCTURE_MESSAGES[infrastructure] }
   if (statusCode === 500) return { statusCode, code: 'internal_error', message: 'Something went wrong on our side. Please try again.' }
   const byStatus: Record<number, ErrorCode> = { 400: 'bad_request', 401: 'auth_missing', 403: 'forbidden', 404: 'not_found', 405: 'method_not_allowed', 409: 'conflict', 413: 'payload_too_large', 429: 'rate_limited', 503: 'not_ready' }
   const code = byStatus[statusCode] ?? 'bad_request'

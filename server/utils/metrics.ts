@@ -12,6 +12,8 @@ export interface OperationsReading {
   updates: { pending: number; processing: number; failed: number }
   /** Each connector's health (docs/integrations.md). */
   integrations?: ConnectorHealth[]
+  /** What the business recorded so far: orders placed and paid, bookings, conversations, Mini App opens, carts. */
+  business?: Record<string, number>
 }
 
 export function createMetrics(readQueueDepth: () => Promise<QueueDepth[] | undefined>, readOperations: () => Promise<OperationsReading | undefined> = async () => undefined) {
@@ -37,11 +39,14 @@ export function createMetrics(readQueueDepth: () => Promise<QueueDepth[] | undef
     active: new Gauge({ name: 'queue_jobs_active', help: 'Jobs being worked on', labelNames: labels, registers: [registry] }),
     deferred: new Gauge({ name: 'queue_jobs_deferred', help: 'Jobs scheduled for later', labelNames: labels, registers: [registry] }),
     failed: new Gauge({ name: 'queue_jobs_failed', help: 'Jobs that failed for good (retained)', labelNames: labels, registers: [registry] }),
+    lag: new Gauge({ name: 'queue_lag_seconds', help: 'How long the oldest due job has waited to be picked up (0 when none waits)', labelNames: labels, registers: [registry] }),
   }
 
   const backupLastSuccess = new Gauge({ name: 'backup_last_success_timestamp_seconds', help: 'Unix time of the last successful backup (alert on time() minus this)', registers: [registry] })
   const backupLastFailed = new Gauge({ name: 'backup_last_attempt_failed', help: '1 when the newest backup attempt failed', registers: [registry] })
   const storedUpdates = new Gauge({ name: 'telegram_updates_stored', help: 'Stored Telegram updates not done, by status (failed = parked after its attempts)', labelNames: ['status'] as const, registers: [registry] })
+
+  const businessRecords = new Gauge({ name: 'business_records', help: 'What the business recorded so far, from the database (only grows; graph its increase): app_opens and carts (people per day), orders_placed, orders_paid, bookings, conversations', labelNames: ['kind'] as const, registers: [registry] })
 
   // Integration health is read from the database, so every replica reports the same figures.
   const connector = ['connector'] as const
@@ -67,6 +72,7 @@ export function createMetrics(readQueueDepth: () => Promise<QueueDepth[] | undef
         queueGauges.active.set({ queue: q.name }, q.active)
         queueGauges.deferred.set({ queue: q.name }, q.deferred)
         queueGauges.failed.set({ queue: q.name }, q.failed)
+        queueGauges.lag.set({ queue: q.name }, q.lagSeconds ?? 0)
       }
       const operations = await readOperations().catch(() => undefined)
       backupLastSuccess.reset()
@@ -77,6 +83,8 @@ export function createMetrics(readQueueDepth: () => Promise<QueueDepth[] | undef
         if (operations.backup) backupLastFailed.set(operations.backup.ok ? 0 : 1)
         for (const status of ['pending', 'processing', 'failed'] as const) storedUpdates.set({ status }, operations.updates[status])
       }
+      businessRecords.reset()
+      for (const [kind, n] of Object.entries(operations?.business ?? {})) businessRecords.set({ kind }, n)
       for (const gauge of Object.values(integrationGauges)) gauge.reset()
       for (const c of (operations?.integrations ?? []).filter((h) => h.configured || h.successCount + h.failureCount > 0)) {
         for (const [status, n] of Object.entries(c.deliveries)) integrationGauges.deliveries.set({ connector: c.connector, status }, n)

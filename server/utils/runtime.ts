@@ -6,6 +6,7 @@ import type { JobQueue } from '../jobs/queue'
 import { startServices, type AppServices } from '../composition-root'
 import { readBackupStatus } from '../services/backup/files'
 import { updateHealth } from '../services/telegram/updates'
+import { businessTotals } from '../services/insights'
 import { listConnectorHealth } from '../services/integrations/admin'
 
 export type { AppServices, JobDeps } from '../composition-root'
@@ -35,8 +36,8 @@ export function bootstrap(config: AppConfig): Bootstrap {
     async () => {
       const services = await ready.catch(() => undefined)
       if (!services) return undefined
-      const [backup, updates, integrations] = await Promise.all([readBackupStatus(services.db), updateHealth(services.db, 0), listConnectorHealth(services.db, services.config)])
-      return { backup, updates, integrations }
+      const [backup, updates, integrations, business] = await Promise.all([readBackupStatus(services.db), updateHealth(services.db, 0), listConnectorHealth(services.db, services.config), businessTotals(services.db).catch(() => undefined)])
+      return { backup, updates, integrations, business }
     },
   )
   const ready = startServices(config, logger, metrics, (q) => (queue = q))

@@ -5,6 +5,16 @@ import { DATE_MAX, DATE_MIN, rowId, rowIdParam, text } from './common'
 export const BOOKING_STATUSES = ['held', 'confirmed', 'cancelled', 'expired', 'done', 'no_show'] as const
 export type BookingStatus = (typeof BOOKING_STATUSES)[number]
 
+/** How a service's prepayment is taken: the card payment provider or Telegram Stars. */
+export const PREPAYMENT_METHODS = ['card', 'stars'] as const
+
+/**
+ * A waitlist entry: `waiting` in line; `offered` a freed slot is held for them; `booked` they took
+ * it; `missed` the offer ran out; `declined` they let it go; `left` they left the line.
+ */
+export const WAITLIST_STATUSES = ['waiting', 'offered', 'booked', 'missed', 'declined', 'left'] as const
+export type WaitlistStatus = (typeof WAITLIST_STATUSES)[number]
+
 /** What staff may set by hand. */
 export const STAFF_BOOKING_STATUSES = ['done', 'no_show', 'cancelled'] as const
 
@@ -66,3 +76,18 @@ export const AdminBookingStatusSchema = z.object({
   status: z.enum(STAFF_BOOKING_STATUSES),
   note: text().trim().max(500).optional(),
 })
+
+/** POST /api/booking/waitlist: tell me when this slot (or any time that day) frees up. */
+export const JoinWaitlistSchema = z
+  .object({
+    serviceId: rowId(),
+    resourceId: rowId().optional(),
+    /** A full slot's start; or `day` alone for any time that day. */
+    startsAt: instant().optional(),
+    day: localDate().optional(),
+  })
+  .refine((v) => v.startsAt !== undefined || v.day !== undefined, { message: 'give startsAt or day', path: ['day'] })
+export type JoinWaitlistInput = z.output<typeof JoinWaitlistSchema>
+
+/** A waitlist entry by id (leave). */
+export const WaitlistParamsSchema = z.object({ id: rowIdParam() })

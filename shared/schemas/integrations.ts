@@ -24,8 +24,8 @@ export const INTEGRATION_EVENT_TYPES = [
 ] as const
 export type IntegrationEventType = (typeof INTEGRATION_EVENT_TYPES)[number]
 
-/** The partners we talk to, one connector each. */
-export const CONNECTORS = ['crm', 'warehouse', 'billing', 'mailing', 'maps'] as const
+/** The partners we talk to, one connector each; `webhook` is every outbound webhook set up in /admin (one delivery per endpoint). */
+export const CONNECTORS = ['crm', 'warehouse', 'billing', 'mailing', 'maps', 'webhook'] as const
 export type ConnectorName = (typeof CONNECTORS)[number]
 
 /**
@@ -46,6 +46,8 @@ const listOf = <T extends readonly [string, ...string[]]>(values: T) =>
 export const DeliveriesQuerySchema = z.object({
   connector: listOf(CONNECTORS),
   status: listOf(DELIVERY_STATUSES),
+  /** One outbound webhook endpoint's deliveries. */
+  webhook: rowIdParam().optional(),
   before: idCursor().optional(),
   limit: z.coerce.number().int().min(1).max(100).default(30),
 })
@@ -104,3 +106,39 @@ export const CustomerEventPayloadSchema = z.object({
 
 /** An address to look up on the map (staff checking which delivery zone covers it). */
 export const LocateAddressSchema = z.object({ address: text().trim().min(3).max(300) })
+
+/** What a `booking.*` event carries: the booking as it is after the change. */
+export const BookingEventPayloadSchema = z.object({
+  bookingId: z.number().int(),
+  status: z.string(),
+  startsAt: z.string(),
+  endsAt: z.string(),
+  timezone: z.string(),
+  priceMinor: z.number().int(),
+  currency: z.string().length(3),
+  service: z.object({ id: z.number().int(), slug: z.string(), name: z.string() }),
+  resource: z.object({ id: z.number().int(), name: z.string() }),
+  customer: z.object({ telegramId: z.number().int(), name: z.string() }),
+})
+export type BookingEventPayload = z.output<typeof BookingEventPayloadSchema>
+
+/** What a `conversation.*` event carries: which support conversation, whose, and its state (never the messages). */
+export const ConversationEventPayloadSchema = z.object({
+  conversationId: z.number().int(),
+  status: z.string(),
+  customerTelegramId: z.number().int(),
+  orderId: z.number().int().nullable(),
+  openedAt: z.string(),
+  closedAt: z.string().nullable(),
+})
+export type ConversationEventPayload = z.output<typeof ConversationEventPayloadSchema>
+
+/** What a `form.submitted` event carries: the form, who sent it and the checked answers. */
+export const FormEventPayloadSchema = z.object({
+  submissionId: z.number().int(),
+  form: z.object({ id: z.number().int(), slug: z.string(), version: z.number().int() }),
+  submittedBy: z.object({ telegramId: z.number().int(), staff: z.boolean() }),
+  values: z.record(z.string(), z.unknown()),
+  submittedAt: z.string(),
+})
+export type FormEventPayload = z.output<typeof FormEventPayloadSchema>

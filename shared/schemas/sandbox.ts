@@ -110,3 +110,6 @@ export interface SandboxLaunch {
   /** Telegram's theme params for the chosen theme (sent again with theme_changed on a switch). */
   themeParams: Record<string, string>
 }
+
+/** Tests only (sandbox with NODE_ENV=test): the booking whose planned reminders are due now. */
+export const SandboxClockBody = z.object({ bookingId: rowId() })

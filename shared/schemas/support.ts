@@ -75,6 +75,15 @@ export const ArticlePatchSchema = ArticleInputSchema.partial()
 export const ArticleIdParamsSchema = z.object({ id: rowIdParam() })
 
 const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM')
+const isTimeZone = (zone: string) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone })
+    return true
+  } catch {
+    return false
+  }
+}
+const isDate = (v: string) => /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v)
 
 /**
  * When operators answer: per weekday (0 = Sunday ... 6 = Saturday) a from-to window in the
@@ -85,5 +94,18 @@ export const SupportHoursSchema = z.object({
   autoReply: localized(1000),
   /** Typical first answer within open hours, in minutes: what the customer is told to expect. */
   expectedReplyMinutes: z.number().int().min(1).max(24 * 60).default(15),
+  /** The hours' time zone (IANA name); null: the business profile's. */
+  timeZone: z.string().trim().max(64).refine(isTimeZone, 'an IANA time zone, e.g. Europe/Moscow').nullable().default(null),
+  /** Whole days off (YYYY-MM-DD in that zone): closed whatever the weekday says. */
+  holidays: z.array(z.string().refine(isDate, 'YYYY-MM-DD')).max(366).default([]),
 })
 export type SupportHours = z.output<typeof SupportHoursSchema>
+
+/**
+ * The optional operators' group in Telegram: a supergroup with topics where every conversation
+ * gets its own topic (docs/support.md). Supergroup ids are negative, -100 followed by the id.
+ */
+export const OperatorGroupSchema = z.object({
+  chatId: z.number().int().max(-1_000_000_000_000).min(-1_999_999_999_999).nullable(),
+})
+export type OperatorGroup = z.output<typeof OperatorGroupSchema>

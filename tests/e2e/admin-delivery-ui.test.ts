@@ -1,60 +1,39 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { createFakeBotApi, type FakeBotApi } from '../../server/telegram/fake-bot-api'
-import { startApp, type RunningApp } from '../helpers/app'
+import type { RunningApp } from '../helpers/app'
+import { startBotApp, type BotApp } from '../helpers/bot-app'
 import { launchBrowser, plainText } from '../helpers/browser'
-import { tmaHeaders, type InitUser } from '../helpers/telegram-users'
-import { adminLinkFromBot, adminToast, expectAdminScreen } from '../helpers/admin'
+import type { InitUser } from '../helpers/telegram-users'
+import { adminToast, expectAdminScreen } from '../helpers/admin'
 
 /**
  * /admin delivery settings against the built app: the API (validation, audit, who may change it),
  * then an owner in Debian Chromium who edits a zone's price and cities and lets Telegram collect the
  * address, and the Mini App's checkout options that follow at once.
  */
-const SECRET = 'admin-delivery-webhook-secret-0123456789'
-const PUBLIC_URL = 'https://shop.example.com'
 const OWNER: InitUser = { id: 882_000_001, first_name: 'Алексей', last_name: 'Зернов', language_code: 'en' }
 const MANAGER: InitUser = { id: 882_000_003, first_name: 'Ольга', last_name: 'Менеджер', language_code: 'en' }
 const CUSTOMER: InitUser = { id: 882_000_002, first_name: 'Мария', last_name: 'Котова', language_code: 'ru' }
 
 type Zone = { id: number; slug: string; priceMinor: number; cities: string[]; postCodePrefixes: string[]; isActive: boolean }
-let fake: FakeBotApi
+let bot: BotApp
 let app: RunningApp
 let browser: Browser
 let context: BrowserContext
 let page: Page
 const pageErrors: string[] = []
 
-const api = async (path: string, init: { method?: string; user?: InitUser; body?: unknown } = {}) => {
-  const res = await fetch(`${app.url}${path}`, {
-    method: init.method ?? 'GET',
-    headers: { 'content-type': 'application/json', ...(init.user ? tmaHeaders(init.user, fake.token) : {}) },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-  })
-  return { status: res.status, body: await res.json() }
-}
+const api: BotApp['api'] = (path, init) => bot.api(path, init)
 const zoneBySlug = async (slug: string): Promise<Zone> => (await api('/api/admin/delivery/zones', { user: OWNER })).body.items.find((z: Zone) => z.slug === slug)
 
-const askBotForAdminLink = (user: InitUser) => adminLinkFromBot({ appUrl: app.url, fake, secret: SECRET, publicUrl: PUBLIC_URL }, user)
+const askBotForAdminLink = (user: InitUser) => bot.adminLink(user)
 
 const checkScreen = (name: string) => expectAdminScreen(page, name)
 const toast = (text: string | RegExp) => adminToast(page, text)
 
 beforeAll(async () => {
-  fake = createFakeBotApi()
-  await fake.listen()
-  app = await startApp({
-    env: {
-      TELEGRAM_BOT_TOKEN: fake.token,
-      TELEGRAM_API_ROOT: fake.apiRoot,
-      TELEGRAM_WEBHOOK_SECRET: SECRET,
-      TELEGRAM_UPDATES: 'webhook',
-      PUBLIC_URL,
-      SESSION_SECRET: 'admin-delivery-session-secret-'.padEnd(48, 'x'),
-      PAYMENT_PROVIDER_TOKEN: '381764678:TEST:100500',
-      ADMIN_TELEGRAM_IDS: String(OWNER.id),
-    },
-  })
+  bot = await startBotApp('admin-delivery', { env: { PAYMENT_PROVIDER_TOKEN: '381764678:TEST:100500', ADMIN_TELEGRAM_IDS: String(OWNER.id) } })
+  ;({ app } = bot)
   for (const user of [OWNER, MANAGER, CUSTOMER]) expect((await api('/api/me', { user })).status).toBe(200)
   expect((await api(`/api/admin/users/${MANAGER.id}/roles`, { method: 'POST', user: OWNER, body: { role: 'manager' } })).status).toBe(200)
   browser = await launchBrowser()
@@ -65,8 +44,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close()
-  await app?.stop()
-  await fake?.close()
+  await bot?.stop()
 })
 
 describe('delivery settings API', () => {

@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { createFakeBotApi, type FakeBotApi } from '../../server/telegram/fake-bot-api'
-import { startApp, type RunningApp } from '../helpers/app'
+import type { FakeBotApi } from '../../server/telegram/fake-bot-api'
+import type { RunningApp } from '../helpers/app'
+import { startBotApp, type BotApp } from '../helpers/bot-app'
 import { eventually } from '../helpers/eventually'
 import { launchBrowser, screenshot } from '../helpers/browser'
-import { tmaHeaders, type InitUser } from '../helpers/telegram-users'
-import { adminLinkFromBot, adminToast, expectAdminScreen } from '../helpers/admin'
+import type { InitUser } from '../helpers/telegram-users'
+import { adminToast, expectAdminScreen } from '../helpers/admin'
 
 /**
  * The /admin payments screens in Debian Chromium: payments made through the real webhook against the
@@ -15,12 +16,11 @@ import { adminLinkFromBot, adminToast, expectAdminScreen } from '../helpers/admi
  * retried after a lost connection, a partial card refund), the reports with charts and CSV, and a
  * manager who may read payments but not refund them.
  */
-const SECRET = 'admin-payments-webhook-secret-0123456789'
-const PUBLIC_URL = 'https://shop.example.com'
 const OWNER: InitUser = { id: 881_000_001, first_name: 'Алексей', last_name: 'Зернов', language_code: 'en' }
 const MANAGER: InitUser = { id: 881_000_003, first_name: 'Ольга', last_name: 'Менеджер', language_code: 'en' }
 const CUSTOMER = { id: 881_000_002, first_name: 'Мария', last_name: 'Котова', language_code: 'ru', is_bot: false as const }
 
+let bot: BotApp
 let fake: FakeBotApi
 let app: RunningApp
 let browser: Browser
@@ -34,16 +34,9 @@ const cardCharge = () => `card-${cardOrder.id}`
 const secondCharge = () => `second-${cardOrder.id}`
 const starsCharge = () => `stars-${starsOrder.id}`
 
-const api = async (path: string, init: { method?: string; user?: InitUser; body?: unknown; headers?: Record<string, string> } = {}) => {
-  const res = await fetch(`${app.url}${path}`, {
-    method: init.method ?? 'GET',
-    headers: { 'content-type': 'application/json', ...(init.user ? tmaHeaders(init.user, fake.token) : {}), ...init.headers },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-  })
-  return { status: res.status, body: await res.json() }
-}
+const api: BotApp['api'] = (path, init) => bot.api(path, init)
 const deliver = async (update: unknown) => {
-  const res = await fetch(`${app.url}/api/telegram/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET }, body: JSON.stringify(update) })
+  const res = await bot.deliver(update)
   expect(res.status).toBe(200)
 }
 
@@ -74,7 +67,7 @@ async function pay(order: Order, charge: string) {
 }
 
 /** Sends /admin to the bot as `user` and returns the one-time sign-in link, pointed at the local app. */
-const askBotForAdminLink = (user: InitUser) => adminLinkFromBot({ appUrl: app.url, fake, secret: SECRET, publicUrl: PUBLIC_URL }, user)
+const askBotForAdminLink = (user: InitUser) => bot.adminLink(user)
 
 const checkScreen = expectAdminScreen
 
@@ -82,20 +75,8 @@ const toast = (text: string | RegExp) => adminToast(page, text)
 const rows = () => page.locator('[data-testid="payments-table"] tbody tr')
 
 beforeAll(async () => {
-  fake = createFakeBotApi()
-  await fake.listen()
-  app = await startApp({
-    env: {
-      TELEGRAM_BOT_TOKEN: fake.token,
-      TELEGRAM_API_ROOT: fake.apiRoot,
-      TELEGRAM_WEBHOOK_SECRET: SECRET,
-      TELEGRAM_UPDATES: 'webhook',
-      PUBLIC_URL,
-      SESSION_SECRET: 'admin-payments-session-secret-'.padEnd(48, 'x'),
-      PAYMENT_PROVIDER_TOKEN: '381764678:TEST:100500',
-      ADMIN_TELEGRAM_IDS: String(OWNER.id),
-    },
-  })
+  bot = await startBotApp('admin-payments', { env: { PAYMENT_PROVIDER_TOKEN: '381764678:TEST:100500', ADMIN_TELEGRAM_IDS: String(OWNER.id) } })
+  ;({ fake, app } = bot)
   for (const user of [OWNER, MANAGER, CUSTOMER]) expect((await api('/api/me', { user })).status).toBe(200)
   expect((await api(`/api/admin/users/${MANAGER.id}/roles`, { method: 'POST', user: OWNER, body: { role: 'manager' } })).status).toBe(200)
   const stars = await api('/api/admin/catalog/products', {
@@ -121,8 +102,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close()
-  await app?.stop()
-  await fake?.close()
+  await bot?.stop()
 })
 
 describe('payments API for the screens', () => {

@@ -77,6 +77,7 @@ const SCREENS: Screen[] = [
   { name: 'customer', path: '/admin/customers/9000000001', ready: '[data-testid="customer-profile"]' },
   { name: 'legal', path: '/admin/legal', ready: '[data-testid="legal-form"] input' },
   { name: 'integrations', path: '/admin/integrations', ready: '[data-connector="crm"]' },
+  { name: 'broadcasts', path: '/admin/broadcasts', ready: '[data-testid="broadcast-new"]' },
   { name: 'support', path: '/admin/support', ready: '[data-testid="support-inbox"] tbody tr' },
   { name: 'support-conversation', path: '/admin/support/:conversation', ready: '[data-testid="support-messages"] li' },
   { name: 'forms', path: '/admin/forms', ready: '[data-testid="forms-table"] tbody tr' },
@@ -96,7 +97,10 @@ async function openContext(size: keyof typeof VIEWPORTS, scheme: 'light' | 'dark
 
 /** Screenshot, axe, and the sideways-scroll check for the screen as it is now. */
 async function check(page: Page, name: string, width: number) {
-  await page.waitForLoadState('networkidle')
+  // A live screen (the support inbox) keeps its stream open: the network never idles, its "live" badge says it is ready.
+  const live = page.locator('[data-testid="support-live"]')
+  if (await live.count()) await page.locator('[data-testid="support-live"][data-connected="true"]').waitFor()
+  else await page.waitForLoadState('networkidle')
   await page.waitForTimeout(250)
   await screenshot(page, `admin-${name}`)
   expect(await pageOverflow(page), `${name}: page wider than ${width} px`).toBeLessThanOrEqual(0)

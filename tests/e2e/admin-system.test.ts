@@ -1,52 +1,38 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
-import { createFakeBotApi, type FakeBotApi } from '../../server/telegram/fake-bot-api'
-import { metricsHeaders, startApp, type RunningApp } from '../helpers/app'
+import type { FakeBotApi } from '../../server/telegram/fake-bot-api'
+import { metricsHeaders, type RunningApp } from '../helpers/app'
+import { startBotApp, type BotApp } from '../helpers/bot-app'
 import { launchBrowser } from '../helpers/browser'
 import { eventually } from '../helpers/eventually'
-import { tmaHeaders, type InitUser } from '../helpers/telegram-users'
-import { adminLinkFromBot, expectAdminScreen, pageOverflow } from '../helpers/admin'
+import type { InitUser } from '../helpers/telegram-users'
+import { expectAdminScreen, pageOverflow } from '../helpers/admin'
 
 /**
  * The system page against the built app: an owner sees the release, database, migrations, queues
  * and a scheduled backup that failed (the owner was told in the chat, /metrics says so too); a
  * manager may not look. Screens at 390 px and 1440 px, light and dark, ru and en.
  */
-const SECRET = 'admin-system-webhook-secret-0123456789'
-const PUBLIC_URL = 'https://shop.example.com'
 const OWNER: InitUser = { id: 883_000_001, first_name: 'Алексей', last_name: 'Зернов', language_code: 'ru' }
 const MANAGER: InitUser = { id: 883_000_002, first_name: 'Ольга', last_name: 'Менеджер', language_code: 'en' }
 
+let bot: BotApp
 let fake: FakeBotApi
 let app: RunningApp
 let browser: Browser
 
-const api = async (path: string, init: { method?: string; user?: InitUser; body?: unknown } = {}) => {
-  const res = await fetch(`${app.url}${path}`, {
-    method: init.method ?? 'GET',
-    headers: { 'content-type': 'application/json', ...(init.user ? tmaHeaders(init.user, fake.token) : {}) },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-  })
-  return { status: res.status, body: await res.json() }
-}
+const api: BotApp['api'] = (path, init) => bot.api(path, init)
 
 beforeAll(async () => {
-  fake = createFakeBotApi()
-  await fake.listen()
-  app = await startApp({
+  bot = await startBotApp('admin-system', {
     env: {
-      TELEGRAM_BOT_TOKEN: fake.token,
-      TELEGRAM_API_ROOT: fake.apiRoot,
-      TELEGRAM_WEBHOOK_SECRET: SECRET,
-      TELEGRAM_UPDATES: 'webhook',
-      PUBLIC_URL,
-      SESSION_SECRET: 'admin-system-session-secret-'.padEnd(48, 'x'),
       ADMIN_TELEGRAM_IDS: String(OWNER.id),
       // Every minute, into a "folder" that is a file: the backup fails, as on a full or missing disk.
       BACKUP_SCHEDULE: '* * * * *',
       BACKUP_DIR: '/dev/null/backups',
     },
   })
+  ;({ fake, app } = bot)
   for (const user of [OWNER, MANAGER]) expect((await api('/api/me', { user })).status).toBe(200)
   expect((await api(`/api/admin/users/${MANAGER.id}/roles`, { method: 'POST', user: OWNER, body: { role: 'manager' } })).status).toBe(200)
   browser = await launchBrowser()
@@ -54,17 +40,16 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close()
-  await app?.stop()
-  await fake?.close()
+  await bot?.stop()
 })
 
 describe('the system page', () => {
   it('shows an owner the release, database, migrations and queues; a manager may not see it', async () => {
     // The app sets its webhook from a queued job just after start: Telegram reports it once that ran.
-    await expect.poll(async () => (await api('/api/admin/system', { user: OWNER })).body.telegram?.webhook?.url, { timeout: 30_000 }).toBe(`${PUBLIC_URL}/api/telegram/webhook`)
+    await expect.poll(async () => (await api('/api/admin/system', { user: OWNER })).body.telegram?.webhook?.url, { timeout: 30_000 }).toBe(`${bot.publicUrl}/api/telegram/webhook`)
     const system = await api('/api/admin/system', { user: OWNER })
     expect(system.status).toBe(200)
-    expect(system.body).toMatchObject({ version: expect.any(String), engine: app.databaseUrl ? 'postgres' : 'pglite', migrations: { pending: 0 }, telegram: { mode: 'webhook', webhook: { url: `${PUBLIC_URL}/api/telegram/webhook` } } })
+    expect(system.body).toMatchObject({ version: expect.any(String), engine: app.databaseUrl ? 'postgres' : 'pglite', migrations: { pending: 0 }, telegram: { mode: 'webhook', webhook: { url: `${bot.publicUrl}/api/telegram/webhook` } } })
     expect(system.body.queues.map((q: { name: string }) => q.name)).toContain('system.backup')
     expect((await api('/api/admin/system', { user: MANAGER })).status).toBe(403)
     expect((await api('/api/admin/system')).status).toBe(401)
@@ -84,7 +69,7 @@ describe('the system page', () => {
     // One sign-in (links are rate limited), its cookie reused by every screen's context.
     const signIn = await browser.newContext()
     const first = await signIn.newPage()
-    await first.goto(await adminLinkFromBot({ appUrl: app.url, fake, secret: SECRET, publicUrl: PUBLIC_URL }, OWNER))
+    await first.goto(await bot.adminLink(OWNER))
     await first.waitForURL(`${app.url}/admin`)
     const storageState = await signIn.storageState()
     await signIn.close()

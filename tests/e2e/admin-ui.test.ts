@@ -1,21 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { createFakeBotApi, type FakeBotApi } from '../../server/telegram/fake-bot-api'
-import { startApp, type RunningApp } from '../helpers/app'
+import type { FakeBotApi } from '../../server/telegram/fake-bot-api'
+import type { RunningApp } from '../helpers/app'
+import { startBotApp, type BotApp } from '../helpers/bot-app'
 import { eventually } from '../helpers/eventually'
 import { launchBrowser, plainText } from '../helpers/browser'
-import { tmaHeaders, type InitUser } from '../helpers/telegram-users'
-import { adminLinkFromBot, adminToast, expectAdminScreen } from '../helpers/admin'
+import type { InitUser } from '../helpers/telegram-users'
+import { adminToast, expectAdminScreen } from '../helpers/admin'
 
 /**
  * The /admin area in Debian Chromium against the built app and a fake Bot API: an owner asks the
  * bot for a one-time link, opens it, and works through orders, catalog, roles and the audit log.
  */
-const SECRET = 'admin-ui-webhook-secret-0123456789'
-const PUBLIC_URL = 'https://shop.example.com'
 const OWNER: InitUser = { id: 880_000_001, first_name: 'Алексей', last_name: 'Зернов', username: 'owner_demo', language_code: 'en' }
 const CUSTOMER: InitUser = { id: 880_000_002, first_name: 'Мария', last_name: 'Котова', language_code: 'ru', allows_write_to_pm: true }
 
+let bot: BotApp
 let fake: FakeBotApi
 let app: RunningApp
 let browser: Browser
@@ -25,14 +25,7 @@ let orderId: number
 let orderNumber: string
 const pageErrors: string[] = []
 
-const api = async (path: string, init: { method?: string; user?: InitUser; body?: unknown; headers?: Record<string, string> } = {}) => {
-  const res = await fetch(`${app.url}${path}`, {
-    method: init.method ?? 'GET',
-    headers: { 'content-type': 'application/json', ...(init.user ? tmaHeaders(init.user, fake.token) : {}), ...init.headers },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-  })
-  return { status: res.status, body: await res.json() }
-}
+const api: BotApp['api'] = (path, init) => bot.api(path, init)
 
 /** A customer order through the real cart and checkout, so the admin has something to work on. */
 async function placeOrder() {
@@ -46,27 +39,15 @@ async function placeOrder() {
 }
 
 /** Sends /admin to the bot through the webhook as `user` and returns the sign-in link the bot answered with. */
-const askBotForAdminLink = (user: InitUser) => adminLinkFromBot({ appUrl: app.url, fake, secret: SECRET, publicUrl: PUBLIC_URL }, user)
+const askBotForAdminLink = (user: InitUser) => bot.adminLink(user)
 
 const checkScreen = (name: string) => expectAdminScreen(page, name)
 
 const toast = (text: string | RegExp) => adminToast(page, text)
 
 beforeAll(async () => {
-  fake = createFakeBotApi()
-  await fake.listen()
-  app = await startApp({
-    env: {
-      TELEGRAM_BOT_TOKEN: fake.token,
-      TELEGRAM_API_ROOT: fake.apiRoot,
-      TELEGRAM_WEBHOOK_SECRET: SECRET,
-      TELEGRAM_UPDATES: 'webhook',
-      PUBLIC_URL,
-      SESSION_SECRET: 'admin-ui-session-secret-'.padEnd(48, 'x'),
-      ADMIN_TELEGRAM_IDS: String(OWNER.id),
-      PAYMENT_PROVIDER_TOKEN: '381764678:TEST:100500',
-    },
-  })
+  bot = await startBotApp('admin-ui', { env: { ADMIN_TELEGRAM_IDS: String(OWNER.id), PAYMENT_PROVIDER_TOKEN: '381764678:TEST:100500' } })
+  ;({ fake, app } = bot)
   await api('/api/me', { user: OWNER })
   await api('/api/me', { user: CUSTOMER })
   ;({ id: orderId, number: orderNumber } = await placeOrder())
@@ -83,8 +64,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close()
-  await app?.stop()
-  await fake?.close()
+  await bot?.stop()
 })
 
 describe('admin APIs the UI needed', () => {
@@ -178,7 +158,7 @@ describe('/admin in the browser', () => {
     const address = { country_code: 'RU', state: '', city: 'Москва', street_line1: 'ул. Покровка, 17', street_line2: 'кв. 5', post_code: '101000' }
     const paid = { currency: 'RUB', total_amount: order.totalMinor + 19000, invoice_payload: `order:${order.id}`, shipping_option_id: `zone-${zone.id}`, order_info: { shipping_address: address } }
     const update = fake.updates.successfulPayment({ ...CUSTOMER, is_bot: false }, { ...paid, telegram_payment_charge_id: `admin-ui-ship-${order.id}`, provider_payment_charge_id: 'prov-admin-ui' })
-    await fetch(`${app.url}/api/telegram/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET }, body: JSON.stringify(update) })
+    await bot.deliver(update)
     await eventually(async () => (await api(`/api/admin/orders/${order.id}`, { user: OWNER })).body.status === 'paid', 15_000)
     await page.goto(`${app.url}/admin/orders/${order.id}`)
     await page.getByRole('heading', { name: `Order ${order.number}` }).waitFor()

@@ -4,6 +4,7 @@ import { createFakeBotApi, type FakeBotApi } from '../../server/telegram/fake-bo
 import { startApp, type RunningApp } from '../helpers/app'
 import { engine } from '../helpers/db'
 import { tmaHeaders } from '../helpers/telegram-users'
+import { API_SCOPES } from '../../shared/schemas/partner-api'
 import { operationsOf, requestFor, telegramUpdates, type FuzzRequest, type OpenApiOperation } from '../helpers/openapi-fuzz'
 
 /**
@@ -32,6 +33,8 @@ let fake: FakeBotApi
 let shop: RunningApp
 let demo: RunningApp
 let counter = 0
+/** A partner API key with every scope (and room for the fuzzing's pace): the "owner" pass uses it on /api/v1. */
+let partnerKey = ''
 
 beforeAll(async () => {
   console.log(`fuzz: seed ${SEED}, ${RUNS} requests per operation and identity (FUZZ_SEED / FUZZ_RUNS to change)`)
@@ -55,6 +58,12 @@ beforeAll(async () => {
     }),
     startApp({ env: { TRUST_PROXY: '1', LOG_LEVEL: 'error' } }),
   ])
+  const created = await fetch(`${shop.url}/api/admin/api-keys`, {
+    method: 'POST',
+    headers: { ...tmaHeaders({ id: OWNERS[0]!, first_name: 'owner' }, fake.token), 'content-type': 'application/json', 'x-forwarded-for': '10.255.255.254' },
+    body: JSON.stringify({ name: 'fuzz', scopes: [...API_SCOPES], rateLimitPerMinute: 10_000 }),
+  })
+  partnerKey = ((await created.json()) as { token: string }).token
 }, 180_000)
 afterAll(async () => {
   await shop?.stop()
@@ -70,6 +79,8 @@ function identityHeaders(op: OpenApiOperation, identity: Identity): Record<strin
   Object.assign(headers, tmaHeaders({ id: pool[n % pool.length]!, first_name: identity, language_code: n % 2 ? 'ru' : 'en' }, fake.token))
   // Telegram itself knows the webhook secret; the "owner" pass plays Telegram there.
   if (op.auth === 'telegram' && identity === 'owner') headers['x-telegram-bot-api-secret-token'] = SECRET
+  // A partner calls /api/v1 with its API key; the other passes send initData there (refused).
+  if (op.auth === 'apiKey' && identity === 'owner') headers.authorization = `Bearer ${partnerKey}`
   return headers
 }
 
@@ -79,6 +90,11 @@ async function send(app: RunningApp, op: OpenApiOperation, identity: Identity, r
   const headers: Record<string, string> = { ...identityHeaders(op, identity), ...req.headers }
   if (req.contentType) headers['content-type'] = req.contentType
   const res = await fetch(`${app.url}${req.path}${req.query}`, { method: op.method, headers, body: op.method === 'GET' ? undefined : req.body, redirect: 'manual', signal: AbortSignal.timeout(30_000) })
+  // An event stream that opened never ends by itself: its status is the answer.
+  if (res.headers.get('content-type')?.startsWith('text/event-stream')) {
+    await res.body?.cancel()
+    return { status: res.status, text: '' }
+  }
   const text = await res.text()
   return { status: res.status, text }
 }

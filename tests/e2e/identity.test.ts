@@ -3,6 +3,7 @@ import { createFakeBotApi, type FakeBotApi } from '../../server/telegram/fake-bo
 import { startApp, type RunningApp } from '../helpers/app'
 import { eventually } from '../helpers/eventually'
 import { cookieFrom, initDataFor, tmaHeaders, type InitUser } from '../helpers/telegram-users'
+import { startEarlyInMinute } from '../helpers/rate-window'
 
 /**
  * Identity end to end on the built app against a fake Bot API: initData on /api/me, the bot's
@@ -250,6 +251,7 @@ describe('audit log API', () => {
 describe('hardening', () => {
   it('rate-limits sign-in attempts per IP with 429, rate_limited and Retry-After', async () => {
     const headers = { 'x-forwarded-for': '203.0.113.9' }
+    await startEarlyInMinute()
     const statuses: number[] = []
     let last: Response | undefined
     for (let i = 0; i < 11; i++) {

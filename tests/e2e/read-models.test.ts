@@ -6,8 +6,8 @@ import { eventually } from '../helpers/eventually'
 import { tmaHeaders, type InitUser } from '../helpers/telegram-users'
 
 /**
- * Two replicas of the built app on one PostgreSQL database, each keeping the catalog and users'
- * roles in memory: what the owner changes through one is what customers and staff get from the
+ * Two replicas of the built app on one PostgreSQL database, each keeping the catalog, users'
+ * roles and the settings in memory: what the owner changes through one is what customers and staff get from the
  * other, through PostgreSQL's NOTIFY. The replicas keep their copies for an hour without a
  * notification (READ_MODEL_TTL), so nothing below can pass through a cache simply expiring.
  * PGlite is one process by design (several replicas need PostgreSQL): there the same read models
@@ -81,5 +81,15 @@ describe.skipIf(engine !== 'postgres')('two replicas on one PostgreSQL', () => {
 
     expect((await call(writer, `/api/admin/users/${manager.id}/roles/manager`, { method: 'DELETE', user: owner })).status).toBe(200)
     await eventually(async () => (await call(reader, '/api/admin/catalog/products', { user: manager })).status === 403)
+  })
+
+  it('prints the legal details the owner just changed on the other replica', async () => {
+    const before = await call(reader, '/api/admin/settings/legal', { user: owner })
+    expect(before.status).toBe(200)
+    const details = { legalName: 'ИП Смирнова Анна Петровна', taxId: '772501234567', address: 'Москва, ул. Покровка, 12', taxNote: 'НДС не облагается', receiptFooter: 'Спасибо!' }
+    expect((await call(writer, '/api/admin/settings/legal', { method: 'PATCH', user: owner, body: JSON.stringify(details) })).status).toBe(200)
+    // The writer reads its own change at once; the reader once the NOTIFY arrives.
+    expect((await call(writer, '/api/admin/settings/legal', { user: owner })).body).toMatchObject({ legalName: details.legalName })
+    await eventually(async () => (await call(reader, '/api/admin/settings/legal', { user: owner })).body.legalName === details.legalName)
   })
 })

@@ -216,9 +216,67 @@ describe('public pages', () => {
     const xml = await (await fetch(`${app.url}/sitemap.xml`)).text()
     expect(xml).toContain(`${app.url}/product/flat-white`)
     expect(xml).toContain(`${app.url}/catalog/coffee`)
+    expect(xml).toContain(`<loc>${app.url}/services</loc>`)
+    expect(xml).toMatch(new RegExp(`<loc>${app.url}/services/latte-art</loc><lastmod>\\d{4}-`))
   })
 
-  it.each(['/', '/catalog/coffee', '/product/flat-white', '/faq/refunds'])('ships no JavaScript (so no Telegram SDK) on %s', async (path) => {
+  it('lists the bookable services with duration and price, linked to their pages', async () => {
+    const { res, html } = await page('/services')
+    expect(res.status).toBe(200)
+    expect(res.headers.get('cache-control')).toContain('max-age=60')
+    expect(link(html, 'canonical')).toBe(`${app.url}/services`)
+    expect(html).toContain('href="/services/latte-art"')
+    expect(html).toMatch(/1 ч 30 мин · 4\s500\s₽/)
+    const list = byType(html, 'ItemList')!
+    expect(list.itemListElement.map((i: { url: string }) => i.url)).toContain(`${app.url}/services/barista-basics`)
+    // The public header links the services on every page.
+    expect((await page('/')).html).toContain('href="/services"')
+  })
+
+  it('renders a service with Service/Offer JSON-LD (price, currency, duration, the business as provider) and a deep link into booking', async () => {
+    const { res, html } = await page('/services/latte-art')
+    expect(res.status).toBe(200)
+    expect(attr(html, /<title>([^<]*)<\/title>/)).toContain('Латте-арт')
+    expect(link(html, 'canonical')).toBe(`${app.url}/services/latte-art`)
+    expect(link(html, 'alternate', 'en')).toBe(`${app.url}/services/latte-art?lang=en`)
+    const service = byType(html, 'Service')!
+    expect(service).toMatchObject({ name: 'Латте-арт: сердце и тюльпан', url: `${app.url}/services/latte-art`, provider: { '@id': `${app.url}/#organization` } })
+    expect(service.offers).toMatchObject({
+      '@type': 'Offer',
+      price: '4500.00',
+      priceCurrency: 'RUB',
+      url: `${app.url}/services/latte-art`,
+      priceSpecification: { '@type': 'UnitPriceSpecification', price: '4500.00', priceCurrency: 'RUB', referenceQuantity: { value: 90, unitCode: 'MIN' } },
+    })
+    expect(byType(html, 'Organization')).toMatchObject({ '@id': `${app.url}/#organization`, name: 'Кофейня «Зерно»' })
+    expect(byType(html, 'BreadcrumbList')!.itemListElement.map((i: { item: string }) => i.item)).toEqual([`${app.url}/`, `${app.url}/services`, `${app.url}/services/latte-art`])
+    expect(attr(html, /<a class="button" href="([^"]+)" data-testid="open-in-telegram"/)).toBe('/sandbox?startapp=booking_latte-art')
+    expect(html).toContain('Анна, старший бариста')
+
+    const en = await page('/services/latte-art?lang=en')
+    expect(en.html).toContain('<html  lang="en"')
+    expect(byType(en.html, 'Service')).toMatchObject({ name: 'Latte art: heart and tulip' })
+    expect(en.html).toContain('1 h 30 min')
+
+    const missing = await page('/services/no-such-service')
+    expect(missing.res.status).toBe(404)
+    expect(missing.res.headers.get('cache-control')).toBe('no-store')
+    expect(missing.html).toContain('Такой услуги нет')
+  })
+
+  it('opens the sandbox on the booking screen of a service from its public deep link', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 1100 } })
+    try {
+      const tab = await context.newPage()
+      await tab.goto(`${app.url}/sandbox?startapp=booking_latte-art`)
+      const frame = await (await tab.waitForSelector('[data-testid="miniapp-frame"]')).contentFrame()
+      await frame!.waitForURL(/\/app\/booking\/latte-art/, { timeout: 30_000 })
+    } finally {
+      await context.close()
+    }
+  })
+
+  it.each(['/', '/catalog/coffee', '/product/flat-white', '/faq/refunds', '/services', '/services/latte-art'])('ships no JavaScript (so no Telegram SDK) on %s', async (path) => {
     const { html } = await page(path)
     expect(html).not.toMatch(/<script(?![^>]*application\/ld\+json)[^>]*\bsrc=/)
     expect(html).not.toContain('modulepreload')

@@ -84,12 +84,15 @@ describe('support in the Mini App and /admin', () => {
       try {
         await page.goto(`${app.url}/admin/support`)
         await page.locator('[data-testid="support-inbox"] tbody tr', { hasText: 'Мария' }).waitFor({ timeout: 15_000 })
-        await expectAdminScreen(page, `support-inbox-${size}`)
+        await expectAdminScreen(page, `support-inbox-${size}`, { live: true })
         expect(await pageOverflow(page)).toBeLessThanOrEqual(0)
         if (size === 'desktop') {
-          // Another customer writes to the bot while the inbox is open: their row appears without a reload.
+          // Another customer writes to the bot while the inbox is open: their row appears without a reload,
+          // pushed over the live stream (connected; the fallback re-reading runs only while it is not).
+          await page.locator('[data-testid="support-live"][data-connected="true"]').waitFor()
           expect((await fetch(`${app.url}/api/sandbox/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ person: 'customer_en', text: 'Do you have oat milk?' }) })).status).toBe(202)
-          await page.locator('[data-testid="support-inbox"] tbody tr', { hasText: 'Emma' }).waitFor({ timeout: 20_000 })
+          await page.locator('[data-testid="support-inbox"] tbody tr', { hasText: 'Emma' }).waitFor({ timeout: 8_000 })
+          expect(await page.getByTestId('support-live').getAttribute('data-connected')).toBe('true')
         }
         expect(errors).toEqual([])
       } finally {
@@ -109,7 +112,7 @@ describe('support in the Mini App and /admin', () => {
       await page.getByTestId('support-send').click()
       // The delivery state follows the queue: sent once the bot's message is in the customer's chat.
       await page.locator('[data-delivery="sent"]', { hasText: 'Вернём деньги сегодня' }).waitFor({ timeout: 20_000 })
-      await expectAdminScreen(page, 'support-conversation-phone')
+      await expectAdminScreen(page, 'support-conversation-phone', { live: true })
       expect(await pageOverflow(page)).toBeLessThanOrEqual(0)
       const inChat = await eventually(async () => (await chat('customer')).find((m: Json) => m.from === 'bot' && m.text?.includes('Вернём деньги сегодня')), 15_000)
       expect(inChat).toBeTruthy()
@@ -134,10 +137,47 @@ describe('support in the Mini App and /admin', () => {
       const inbox = await callAs(app.url, owner, '/api/admin/support/conversations?folder=closed')
       await desktop.page.goto(`${app.url}/admin/support/${inbox.items[0].id}`)
       await desktop.page.getByTestId('support-rating').waitFor()
-      await expectAdminScreen(desktop.page, 'support-conversation-desktop')
+      await expectAdminScreen(desktop.page, 'support-conversation-desktop', { live: true })
       expect(await pageOverflow(desktop.page)).toBeLessThanOrEqual(0)
     } finally {
       await desktop.context.close()
+    }
+  })
+
+  it('staff edit an article and the customers’ search finds the new words at once; hours get a day off and a holiday', async () => {
+    const { context, page, errors } = await adminPage('phone')
+    try {
+      await page.goto(`${app.url}/admin/support/articles`)
+      await page.getByTestId('article-edit-refunds').click()
+      await page.locator('input[name="title_ru"]').fill('Возврат денег и компенсация')
+      await page.getByTestId('article-submit').click()
+      await page.locator('[data-testid="article-refunds"]', { hasText: 'компенсация' }).waitFor({ timeout: 15_000 })
+      await page.getByTestId('article-try').fill('компенсацию')
+      await page.getByTestId('article-found').filter({ hasText: 'Возврат денег и компенсация' }).waitFor({ timeout: 10_000 })
+      await expectAdminScreen(page, 'support-articles-phone')
+      expect(await pageOverflow(page)).toBeLessThanOrEqual(0)
+      // The customer's search in the Mini App reads the same saved text.
+      const found = await (await fetch(`${app.url}/api/support/articles?q=${encodeURIComponent('компенсация')}`)).json()
+      expect(found.items.map((a: Json) => a.slug)).toContain('refunds')
+
+      await page.goto(`${app.url}/admin/support/settings`)
+      await page.getByTestId('hours-day-0').waitFor()
+      // The form fills in from the saved hours when they arrive: change it only after that, or the load undoes the change.
+      await page.waitForLoadState('networkidle')
+      await page.locator('input[name="open_0"]').uncheck()
+      await page.locator('textarea[name="holidays"]').fill('2026-12-31\n2027-01-01')
+      await page.locator('input[name="time_zone"]').fill('Asia/Yekaterinburg')
+      await page.getByTestId('hours-submit').click()
+      const hours = await eventually(async () => {
+        const h = await callAs(app.url, owner, '/api/admin/support/hours')
+        return h.days[0] === null ? h : undefined
+      }, 10_000)
+      expect(hours).toMatchObject({ timeZone: 'Asia/Yekaterinburg', holidays: ['2026-12-31', '2027-01-01'] })
+      await expectAdminScreen(page, 'support-settings-phone')
+      expect(await pageOverflow(page)).toBeLessThanOrEqual(0)
+      expect(errors).toEqual([])
+    } finally {
+      await context.close()
     }
   })
 })

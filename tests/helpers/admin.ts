@@ -34,8 +34,10 @@ export async function adminLinkFromBot(target: { appUrl: string; fake: FakeBotAp
 }
 
 /** Once the screen is idle: a screenshot (`admin-<name>.png`) and no serious or critical axe findings. */
-export async function expectAdminScreen(page: Page, name: string) {
-  await page.waitForLoadState('networkidle')
+export async function expectAdminScreen(page: Page, name: string, options: { live?: boolean } = {}) {
+  // A live screen (support: a Server-Sent Events stream) always has a request open: it never goes network-idle.
+  await page.waitForLoadState(options.live ? 'load' : 'networkidle')
+  if (options.live) await page.locator('[data-testid="support-live"][data-connected="true"]').first().waitFor()
   // A list that is refetching is dimmed (DataState): axe would rightly count its text as low contrast.
   await page.waitForFunction(() => [...document.querySelectorAll('[aria-busy]')].every((e) => e.getAttribute('aria-busy') !== 'true' && getComputedStyle(e).opacity === '1'))
   await screenshot(page, `admin-${name}`)

@@ -105,7 +105,8 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
       return code
     },
   }
-  if (options.waitForReady !== false) await waitForReady(app, options.timeoutMs ?? 120_000)
+  // APP_READY_TIMEOUT_MS: a slower start on a loaded machine (the test's own hook timeout must allow it too).
+  if (options.waitForReady !== false) await waitForReady(app, options.timeoutMs ?? Number(process.env.APP_READY_TIMEOUT_MS || 120_000))
   return app
 }
 

@@ -54,7 +54,7 @@ export interface OpenApiOperation {
   bodySchema?: JsonSchema
   bodyType?: 'application/json' | 'text/csv' | 'multipart/form-data'
   bodyLimit: number
-  auth: 'public' | 'tma' | 'staff' | 'cookie' | 'telegram' | 'bearer'
+  auth: 'public' | 'tma' | 'staff' | 'cookie' | 'telegram' | 'bearer' | 'apiKey'
 }
 
 /** What the document says about each operation, flattened. */
@@ -69,13 +69,15 @@ export function operationsOf(document: { paths: Record<string, Record<string, Op
         ? 'telegram'
         : security.includes('metricsToken')
           ? 'bearer'
-          : op['x-permission']
-            ? 'staff'
-            : security.includes('tmaInitData')
-              ? 'tma'
-              : security.includes('adminSession')
-                ? 'cookie'
-                : 'public'
+          : security.includes('partnerApiKey')
+            ? 'apiKey'
+            : op['x-permission']
+              ? 'staff'
+              : security.includes('tmaInitData')
+                ? 'tma'
+                : security.includes('adminSession')
+                  ? 'cookie'
+                  : 'public'
       list.push({ method: method.toUpperCase(), path, parameters: op.parameters ?? [], bodySchema: content[bodyType ?? '']?.schema, bodyType, bodyLimit: op['x-body-limit'], auth })
     }
   }
@@ -116,7 +118,10 @@ function integerFor(schema: JsonSchema): fc.Arbitrary<number> {
   const min = schema.minimum ?? (schema.exclusiveMinimum !== undefined ? schema.exclusiveMinimum + 1 : -1_000_000)
   const max = schema.maximum ?? (schema.exclusiveMaximum !== undefined ? schema.exclusiveMaximum - 1 : 1_000_000)
   // Small ids and amounts find real rows; the rest spans the range.
-  return fc.oneof(fc.integer({ min: Math.max(min, Math.min(max, 0)), max: Math.min(max, Math.max(min, 40)) }), fc.integer({ min: Math.max(min, -(2 ** 31)), max: Math.min(max, 2 ** 31 - 1) }))
+  // The rest: any safe integer in range (Telegram ids and millisecond times pass 32 bits).
+  const wide = fc.bigInt({ min: BigInt(Math.max(min, Number.MIN_SAFE_INTEGER)), max: BigInt(Math.min(max, Number.MAX_SAFE_INTEGER)) }).map(Number)
+  const small = fc.integer({ min: Math.max(min, Math.min(max, 0)), max: Math.min(max, Math.max(min, 40)) })
+  return Math.max(min, Math.min(max, 0)) > 2 ** 31 - 1 ? wide : fc.oneof(small, wide)
 }
 
 /** Values the schema accepts (best effort: patterns, ranges, enums, nesting). */

@@ -7,14 +7,16 @@ interface Section {
   label: AdminMessageKey
   permission: Permission
   /** Paths under `to` that are another section's (reports sit under payments). */
-  except?: string
+  except?: string | string[]
   exact?: boolean
 }
 const SECTIONS: Section[] = [
   { to: '/admin', label: 'nav.dashboard', permission: 'admin.access', exact: true },
   { to: '/admin/orders', label: 'nav.orders', permission: 'orders.read' },
   { to: '/admin/customers', label: 'nav.customers', permission: 'customers.read' },
-  { to: '/admin/bookings', label: 'nav.bookings', permission: 'bookings.manage' },
+  { to: '/admin/bookings', label: 'nav.bookings', permission: 'bookings.manage', except: ['/admin/bookings/reports', '/admin/bookings/feeds'] },
+  { to: '/admin/bookings/reports', label: 'nav.bookingReports', permission: 'reports.read' },
+  { to: '/admin/bookings/feeds', label: 'nav.bookingFeeds', permission: 'bookings.feeds' },
   { to: '/admin/support', label: 'nav.support', permission: 'support.reply' },
   { to: '/admin/payments', label: 'nav.payments', permission: 'payments.read', except: '/admin/payments/reports' },
   { to: '/admin/payments/reports', label: 'nav.reports', permission: 'reports.read' },
@@ -25,6 +27,8 @@ const SECTIONS: Section[] = [
   { to: '/admin/delivery', label: 'nav.delivery', permission: 'settings.write' },
   { to: '/admin/legal', label: 'nav.legal', permission: 'settings.write' },
   { to: '/admin/integrations', label: 'nav.integrations', permission: 'integrations.manage' },
+  { to: '/admin/broadcasts', label: 'nav.broadcasts', permission: 'broadcasts.manage' },
+  { to: '/admin/webhooks', label: 'nav.webhooks', permission: 'integrations.manage' },
   { to: '/admin/users', label: 'nav.users', permission: 'roles.manage' },
   { to: '/admin/audit', label: 'nav.audit', permission: 'audit.read' },
   { to: '/admin/system', label: 'nav.system', permission: 'system.manage' },
@@ -35,7 +39,7 @@ export function useAdminSections() {
   const session = useAdminSession()
   const route = useRoute()
   const visible = computed(() => SECTIONS.filter((s) => session.can(s.permission)))
-  const isActive = (s: Section) => (s.exact ? route.path === s.to : route.path.startsWith(s.to) && !(s.except && route.path.startsWith(s.except)))
+  const isActive = (s: Section) => (s.exact ? route.path === s.to : route.path.startsWith(s.to) && ![s.except ?? []].flat().some((e) => route.path.startsWith(e)))
   const current = computed(() => SECTIONS.find(isActive) ?? null)
   return { visible, isActive, current }
 }

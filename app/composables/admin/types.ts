@@ -45,3 +45,5 @@ export type SupportInbox = InternalApi['/api/admin/support/conversations']['get'
 export type SupportInboxItem = SupportInbox['items'][number]
 export type SupportConversationView = InternalApi['/api/admin/support/conversations/:id']['get']
 export type SupportStaffMessage = SupportConversationView['messages'][number]
+
+export type AdminBroadcast = InternalApi['/api/admin/broadcasts']['get']['items'][number]

@@ -2,9 +2,10 @@ import { sql } from 'drizzle-orm'
 import { bigint, boolean, char, check, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
 import { timestamps, type LocalizedText } from './_columns'
 import { users } from './auth'
-import { BOOKING_STATUSES, type BookingStatus } from '../../../shared/schemas/booking'
+import { BOOKING_STATUSES, type BookingStatus, type PREPAYMENT_METHODS, type WaitlistStatus } from '../../../shared/schemas/booking'
 
 export { BOOKING_STATUSES, type BookingStatus }
+export type PrepaymentMethod = (typeof PREPAYMENT_METHODS)[number]
 
 /** Local wall-clock intervals, "HH:MM" pairs, in the resource's time zone. */
 export type DayHours = [string, string][]
@@ -41,6 +42,16 @@ export const bookingServices = pgTable(
     reminderOffsetsMinutes: jsonb('reminder_offsets_minutes').$type<number[]>().notNull().default([1440, 120]),
     /** The customer may cancel or reschedule by themselves until this many minutes before the start. */
     cancelDeadlineMinutes: integer('cancel_deadline_minutes').notNull().default(120),
+    /**
+     * Prepayment taken when booking: `card` (the payment provider, in the service's currency) or
+     * `stars` (Telegram Stars, `prepayment_minor` Stars); null = none, the customer pays on the spot.
+     */
+    prepaymentMethod: text('prepayment_method').$type<PrepaymentMethod>(),
+    prepaymentMinor: integer('prepayment_minor').notNull().default(0),
+    /** The cancellation policy: a customer who cancels at least this many minutes before the start gets the prepayment back. */
+    refundDeadlineMinutes: integer('refund_deadline_minutes').notNull().default(1440),
+    /** How long a freed slot offered to the first in the waitlist is held for them. */
+    waitlistOfferMinutes: integer('waitlist_offer_minutes').notNull().default(15),
     isActive: boolean('is_active').notNull().default(true),
     ...timestamps,
   },
@@ -52,6 +63,8 @@ export const bookingServices = pgTable(
     check('booking_services_buffers_check', sql`${t.bufferBeforeMinutes} between 0 and 720 and ${t.bufferAfterMinutes} between 0 and 720`),
     check('booking_services_step_check', sql`${t.slotStepMinutes} between 5 and 1440`),
     check('booking_services_hold_check', sql`${t.holdMinutes} between 1 and 120`),
+    check('booking_services_prepayment_check', sql`(${t.prepaymentMethod} is null and ${t.prepaymentMinor} = 0) or (${t.prepaymentMethod} in ('card', 'stars') and ${t.prepaymentMinor} > 0)`),
+    check('booking_services_offer_check', sql`${t.waitlistOfferMinutes} between 1 and 240`),
   ],
 )
 
@@ -143,6 +156,13 @@ export const bookings = pgTable(
     /** Offsets (minutes before the start) already sent for the current start time. */
     remindersSent: jsonb('reminders_sent').$type<number[]>().notNull().default([]),
     idempotencyKey: text('idempotency_key').notNull(),
+    /** The prepayment due for this booking (copied from the service when held; 0 = none) and its currency (`XTR` for Stars). */
+    prepaymentMinor: integer('prepayment_minor').notNull().default(0),
+    prepaymentCurrency: char('prepayment_currency', { length: 3 }),
+    /** The hold was extended once when the customer opened the payment (so the hold lasts while they pay). */
+    paymentStartedAt: timestamp('payment_started_at', { withTimezone: true, mode: 'date' }),
+    /** The prepayment arrived (successful_payment) and confirmed this booking. */
+    paidAt: timestamp('paid_at', { withTimezone: true, mode: 'date' }),
     ...timestamps,
   },
   (t) => [
@@ -174,4 +194,42 @@ export const bookingHistory = pgTable(
     ...timestamps,
   },
   (t) => [index('booking_history_booking_idx').on(t.bookingId, t.createdAt)],
+)
+
+/**
+ * A customer waiting for a full slot (`starts_at`) or for any time on a local day (`day`, in the
+ * business's zone) of a service, with one specialist or any. When a seat frees, the first waiting
+ * entry in line (lowest id) gets it as a hold (`booking_id`) for the service's offer time; taking
+ * it confirms that booking, letting it run out offers it to the next.
+ */
+export const bookingWaitlist = pgTable(
+  'booking_waitlist',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    userId: bigint('user_id', { mode: 'number' })
+      .notNull()
+      .references(() => users.telegramId, { onDelete: 'cascade' }),
+    serviceId: integer('service_id')
+      .notNull()
+      .references(() => bookingServices.id, { onDelete: 'cascade' }),
+    resourceId: integer('resource_id').references(() => bookingResources.id, { onDelete: 'cascade' }),
+    /** The local date (business zone) the customer waits on. */
+    day: date('day', { mode: 'string' }).notNull(),
+    /** One start time; null = any time that day. */
+    startsAt: timestamp('starts_at', { withTimezone: true, mode: 'date' }),
+    status: text('status').$type<WaitlistStatus>().notNull().default('waiting'),
+    /** The hold made for this customer when a seat freed. */
+    bookingId: integer('booking_id').references(() => bookings.id, { onDelete: 'set null' }),
+    offeredAt: timestamp('offered_at', { withTimezone: true, mode: 'date' }),
+    ...timestamps,
+  },
+  (t) => [
+    index('booking_waitlist_line_idx').on(t.serviceId, t.day, t.id).where(sql`${t.status} = 'waiting'`),
+    index('booking_waitlist_user_idx').on(t.userId, t.createdAt),
+    uniqueIndex('booking_waitlist_booking_idx').on(t.bookingId),
+    uniqueIndex('booking_waitlist_active_idx')
+      .on(t.userId, t.serviceId, sql`coalesce(${t.resourceId}, 0)`, t.day, sql`coalesce(${t.startsAt}, 'epoch'::timestamptz)`)
+      .where(sql`${t.status} in ('waiting', 'offered')`),
+    check('booking_waitlist_status_check', sql`${t.status} in ('waiting', 'offered', 'booked', 'missed', 'declined', 'left')`),
+  ],
 )

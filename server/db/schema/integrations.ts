@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
+import { boolean, check, index, integer, jsonb, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core'
 import { timestamps } from './_columns'
 import type { ConnectorName, DeliveryStatus, IntegrationEventType } from '../../../shared/schemas/integrations'
 
@@ -22,6 +22,30 @@ export const integrationEvents = pgTable(
   (t) => [index('integration_events_aggregate_idx').on(t.aggregateType, t.aggregateId, t.createdAt)],
 )
 
+/**
+ * An outbound webhook staff set up in /admin: where to POST, which events, and the secret each
+ * delivery is signed with. Each endpoint is a delivery target of the outbox (a delivery row per
+ * event x endpoint, connector `webhook`), so retries, dead letters and replay are the outbox's.
+ * Who created or changed it is in the audit log (no user reference here).
+ */
+export const webhookEndpoints = pgTable(
+  'webhook_endpoints',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    name: text('name').notNull(),
+    url: text('url').notNull(),
+    events: jsonb('events').$type<IntegrationEventType[]>().notNull(),
+    /** The signing secret; shown to staff once (on creation and on rotation), never again. */
+    secret: text('secret').notNull(),
+    /** After a rotation the old secret also signs until then, so the receiver can switch without losing deliveries. */
+    previousSecret: text('previous_secret'),
+    previousSecretUntil: timestamp('previous_secret_until', { withTimezone: true, mode: 'date' }),
+    active: boolean('active').notNull().default(true),
+    ...timestamps,
+  },
+  (t) => [index('webhook_endpoints_active_idx').on(t.active)],
+)
+
 /** One event to one connector: attempts, the partner's last answer, and why it is held. */
 export const integrationDeliveries = pgTable(
   'integration_deliveries',
@@ -31,6 +55,8 @@ export const integrationDeliveries = pgTable(
       .notNull()
       .references(() => integrationEvents.id, { onDelete: 'cascade' }),
     connector: text('connector').$type<ConnectorName>().notNull(),
+    /** For connector `webhook`: which of the endpoints set up in /admin (each is its own target). */
+    webhookId: integer('webhook_id').references(() => webhookEndpoints.id, { onDelete: 'cascade' }),
     /** Copied from the event: the per-aggregate ordering check reads it without a join. */
     aggregateKey: text('aggregate_key').notNull(),
     status: text('status').$type<DeliveryStatus>().notNull().default('pending'),
@@ -50,7 +76,8 @@ export const integrationDeliveries = pgTable(
     ...timestamps,
   },
   (t) => [
-    uniqueIndex('integration_deliveries_event_connector_idx').on(t.eventId, t.connector),
+    unique('integration_deliveries_event_target_key').on(t.eventId, t.connector, t.webhookId).nullsNotDistinct(),
+    index('integration_deliveries_webhook_idx').on(t.webhookId, t.id),
     index('integration_deliveries_connector_idx').on(t.connector, t.id),
     index('integration_deliveries_status_idx').on(t.status, t.connector),
     index('integration_deliveries_aggregate_idx').on(t.connector, t.aggregateKey, t.id),

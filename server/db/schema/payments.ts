@@ -2,11 +2,16 @@ import { sql } from 'drizzle-orm'
 import { bigint, char, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
 import { timestamps } from './_columns'
 import { orders } from './orders'
+import { bookings } from './booking'
 
 export const PAYMENT_STATUSES = ['succeeded', 'partially_refunded', 'refunded'] as const
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number]
-/** Why an operator must look at a payment: it paid for an order that was no longer payable, or was paid by someone other than the order's customer. */
-export const PAYMENT_FLAGS = ['order_already_paid', 'order_cancelled', 'order_not_payable', 'amount_mismatch', 'wrong_user'] as const
+/**
+ * Why an operator must look at a payment: it paid for an order that was no longer payable, or was paid by someone other than the order's customer;
+ * a booking's prepayment that arrived for a hold no longer there (`booking_not_payable`), or a card prepayment owed back after a cancellation
+ * that only the operator can refund at the provider (`booking_refund_due`).
+ */
+export const PAYMENT_FLAGS = ['order_already_paid', 'order_cancelled', 'order_not_payable', 'amount_mismatch', 'wrong_user', 'booking_not_payable', 'booking_refund_due'] as const
 export type PaymentFlag = (typeof PAYMENT_FLAGS)[number]
 export type PaymentProvider = 'telegram_provider' | 'telegram_stars'
 
@@ -19,6 +24,8 @@ export const payments = pgTable(
   {
     id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
     orderId: integer('order_id').references(() => orders.id, { onDelete: 'restrict' }),
+    /** A booking's prepayment (invoice payload `booking:<id>`); kept when the booking is erased with its customer. */
+    bookingId: integer('booking_id').references(() => bookings.id, { onDelete: 'set null' }),
     userId: bigint('user_id', { mode: 'number' }).notNull(),
     provider: text('provider').$type<PaymentProvider>().notNull(),
     currency: char('currency', { length: 3 }).notNull(),
@@ -35,6 +42,7 @@ export const payments = pgTable(
   (t) => [
     uniqueIndex('payments_charge_idx').on(t.telegramPaymentChargeId),
     index('payments_order_idx').on(t.orderId),
+    index('payments_booking_idx').on(t.bookingId),
     index('payments_created_idx').on(t.createdAt),
     index('payments_flagged_idx').on(t.createdAt).where(sql`${t.flag} is not null`),
     check('payments_status_check', sql`${t.status} in ('succeeded', 'partially_refunded', 'refunded')`),

@@ -67,9 +67,13 @@ export const supportConversations = pgTable(
     closedAt: timestamp('closed_at', { withTimezone: true, mode: 'date' }),
     rating: smallint('rating'),
     ratingComment: text('rating_comment'),
+    /** The forum topic of this conversation in the operators' Telegram group (docs/support.md), once created. */
+    topicChatId: bigint('topic_chat_id', { mode: 'number' }),
+    topicThreadId: integer('topic_thread_id'),
     ...timestamps,
   },
   (t) => [
+    uniqueIndex('support_conversations_topic_idx').on(t.topicChatId, t.topicThreadId),
     uniqueIndex('support_conversations_one_open_idx').on(t.customerId).where(sql`${t.status} <> 'closed'`),
     index('support_conversations_customer_idx').on(t.customerId, t.id),
     index('support_conversations_inbox_idx').on(t.status, t.lastMessageAt),
@@ -100,6 +104,8 @@ export const supportMessages = pgTable(
     deliveryError: text('delivery_error'),
     deliveryAttempts: integer('delivery_attempts').notNull().default(0),
     deliveredAt: timestamp('delivered_at', { withTimezone: true, mode: 'date' }),
+    /** The copy of this message in the conversation's forum topic (operators' group), once relayed. */
+    topicMessageId: integer('topic_message_id'),
     ...timestamps,
   },
   (t) => [

@@ -14,6 +14,8 @@ import { purgeDocumentFilesJob, sendExportToChatJob } from './jobs'
 import { customerIdOf, getAccountProfile } from './profile'
 import type { AccountSection } from './registry'
 import { ACCOUNT_SECTIONS } from './sections'
+import { sendErasureNotice } from '../integrations/account'
+import { customerEvent } from './events'
 
 /**
  * Everything we hold about the customer as one ZIP: `account.json` (profile, preferences,
@@ -77,9 +79,11 @@ export async function deleteAccount(ctx: ServiceContext, sections: readonly Acco
 /** The erasure itself, inside the deletion's transaction (see `deleteAccount`). */
 async function eraseAccount(w: WriteContext, userId: number, profile: Awaited<ReturnType<typeof getAccountProfile>>, sections: readonly AccountSection[]) {
   const placeholderId = -randomInt(1, 2 ** 47)
+  const notice = await customerEvent(w.db, 'customer.deleted', userId)
   await createPlaceholderUser(w.db, placeholderId)
   const summary: Record<string, number> = {}
   for (const section of sections) if (section.erase) Object.assign(summary, await section.erase(w, userId, placeholderId))
+  await sendErasureNotice(w, notice, userId, placeholderId)
   // Receipts are money records: kept, with the placeholder. Everything else of the account goes.
   const receipts = await w.db.update(customerDocuments).set({ userId: placeholderId }).where(and(eq(customerDocuments.userId, userId), eq(customerDocuments.kind, 'receipt'))).returning({ id: customerDocuments.id })
   const otherDocs = await w.db.select({ key: customerDocuments.storageKey }).from(customerDocuments).where(and(eq(customerDocuments.userId, userId), ne(customerDocuments.kind, 'receipt')))

@@ -1,7 +1,7 @@
 import { LegalDetailsSchema, type LegalDetails } from '#shared/schemas/account'
 import type { DbOrTx } from '../../db/client'
 import { write, type ServiceContext } from '../context'
-import { getSetting, setSetting } from '../settings'
+import { getSetting, setSetting, settingsChangedHere } from '../settings'
 import { DomainError } from '../../utils/errors'
 
 export const LEGAL_DETAILS_SETTING = 'business.legal'
@@ -21,6 +21,7 @@ export async function updateLegalDetails(ctx: ServiceContext, input: LegalDetail
   return write(ctx, async (w) => {
     const before = await getLegalDetails(w.db)
     await setSetting(w.db, LEGAL_DETAILS_SETTING, input)
+    w.afterCommit(() => settingsChangedHere(ctx.db))
     await w.audit({ action: 'setting.update', entityType: 'setting', entityId: LEGAL_DETAILS_SETTING, before, after: input })
     return input
   })

@@ -1,10 +1,12 @@
-import { eq, sql } from 'drizzle-orm'
+import { eq, inArray, sql } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client'
 import { customerProfiles } from '../../db/schema/account'
 import { NOTIFICATION_KINDS, type NotificationKind, type NotificationPreferences, type ProfilePatch } from '#shared/schemas/account'
 import { DomainError } from '../../utils/errors'
 import { write, type ServiceContext } from '../context'
 import { findUser, setUserLocale } from '../auth/users'
+import { emitIntegrationEvent } from '../integrations/outbox'
+import { customerEvent } from './events'
 
 /** News is opt-in; messages about the customer's own orders and bookings are on until turned off. */
 export const DEFAULT_NOTIFICATIONS: NotificationPreferences = { order_updates: true, booking_reminders: true, news: false }
@@ -75,6 +77,7 @@ export async function updateAccountProfile(ctx: ServiceContext, patch: ProfilePa
     if (patch.locale) await setUserLocale(w.db, userId, patch.locale)
     const changed = [...Object.keys(values).filter((k) => k !== 'phoneVerified'), ...(patch.locale ? ['locale'] : [])]
     if (changed.length) await w.audit({ action: 'account.profile', entityType: 'customer', entityId: userId, after: { changed, notifications: values.notifications } })
+    if (changed.length) await emitIntegrationEvent(w, await customerEvent(w.db, before ? 'customer.updated' : 'customer.created', userId))
   })
   return getAccountProfile(ctx.db, userId)
 }
@@ -85,8 +88,10 @@ export async function rememberSharedPhone(ctx: ServiceContext, phone: string) {
   const normalised = phone.replace(/[\s()-]/g, '').replace(/^(\d)/, '+$1')
   if (!/^\+\d{10,15}$/.test(normalised)) throw new DomainError('validation_failed', 'Not a phone number', 400)
   await write(ctx, async (w) => {
+    const before = await profileRow(w.db, userId)
     await w.db.insert(customerProfiles).values({ userId, phone: normalised, phoneVerified: true }).onConflictDoUpdate({ target: customerProfiles.userId, set: { phone: normalised, phoneVerified: true } })
     await w.audit({ action: 'account.profile', entityType: 'customer', entityId: userId, after: { changed: ['phone'], verified: true } })
+    await emitIntegrationEvent(w, await customerEvent(w.db, before ? 'customer.updated' : 'customer.created', userId))
   })
   return normalised
 }
@@ -95,4 +100,11 @@ export async function rememberSharedPhone(ctx: ServiceContext, phone: string) {
 export async function customersByPhone(db: DbOrTx, digits: string) {
   const rows = await db.select({ userId: customerProfiles.userId }).from(customerProfiles).where(sql`regexp_replace(${customerProfiles.phone}, '\\D', '', 'g') like ${`%${digits}%`}`).limit(50)
   return rows.map((r) => r.userId)
+}
+
+/** The phones customers left in their profiles, by Telegram id (those without one are absent). */
+export async function customerPhones(db: DbOrTx, userIds: readonly number[]): Promise<Map<number, string>> {
+  if (!userIds.length) return new Map()
+  const rows = await db.select({ id: customerProfiles.userId, phone: customerProfiles.phone }).from(customerProfiles).where(inArray(customerProfiles.userId, [...new Set(userIds)]))
+  return new Map(rows.flatMap((r) => (r.phone ? [[r.id, r.phone] as const] : [])))
 }

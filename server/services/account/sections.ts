@@ -1,8 +1,10 @@
 import type { AccountSection } from './registry'
-import { bookingAccountSection } from '../booking/account'
+import { bookingAccountSection, bookingWaitlistAccountSection } from '../booking/account'
+import { broadcastsAccountSection } from '../broadcasts/account'
 import { cartAccountSection } from '../cart/account'
 import { formsAccountSection } from '../forms/account'
 import { idempotencyAccountSection } from '../idempotency/account'
+import { insightsAccountSection } from '../insights/account'
 import { integrationsAccountSection } from '../integrations/account'
 import { ordersAccountSection } from '../orders/account'
 import { paymentsAccountSection } from '../payments/account'
@@ -14,4 +16,4 @@ import { telegramAccountSection } from '../telegram/account'
  * A new module writes `server/services/<module>/account.ts` exporting an
  * `AccountSection` and adds it here: nothing else in the account changes. See docs/account.md.
  */
-export const ACCOUNT_SECTIONS: readonly AccountSection[] = [ordersAccountSection, paymentsAccountSection, bookingAccountSection, supportAccountSection, formsAccountSection, cartAccountSection, telegramAccountSection, idempotencyAccountSection, integrationsAccountSection]
+export const ACCOUNT_SECTIONS: readonly AccountSection[] = [ordersAccountSection, paymentsAccountSection, bookingWaitlistAccountSection, bookingAccountSection, supportAccountSection, formsAccountSection, cartAccountSection, telegramAccountSection, idempotencyAccountSection, integrationsAccountSection, broadcastsAccountSection, insightsAccountSection]

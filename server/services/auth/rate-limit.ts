@@ -13,6 +13,8 @@ export const RATE_LIMITS = {
   writesPerIp: { limit: 300, windowSeconds: 60 },
   /** An operator's "check now" of the Stars reconciliation (each one pages through Telegram's transactions). */
   reconcilePerUser: { limit: 3, windowSeconds: 60 },
+  /** Staff calendar feeds (calendars poll every few minutes; guessing tokens gets nowhere fast). */
+  calendarFeedPerIp: { limit: 60, windowSeconds: 60 },
   /** The bot's /admin command. */
   adminLinksPerUser: { limit: 5, windowSeconds: 600 },
 } as const

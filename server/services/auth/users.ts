@@ -192,6 +192,13 @@ export async function userNames(db: DbOrTx, telegramIds: readonly number[]): Pro
   return new Map(rows.map((r) => [r.id, [r.firstName, r.lastName].filter(Boolean).join(' ')]))
 }
 
+/** First names by Telegram id, for places that show a customer to people outside the team (a shared calendar). */
+export async function userFirstNames(db: DbOrTx, telegramIds: readonly number[]): Promise<Map<number, string>> {
+  if (!telegramIds.length) return new Map()
+  const rows = await db.select({ id: users.telegramId, firstName: users.firstName }).from(users).where(inArray(users.telegramId, [...new Set(telegramIds)]))
+  return new Map(rows.map((r) => [r.id, r.firstName]))
+}
+
 /** The user a deleted customer's kept records (paid orders, payments) move to: no name, no Telegram account (negative id). */
 export async function createPlaceholderUser(db: DbOrTx, placeholderId: number) {
   if (placeholderId >= 0) throw new Error('placeholder users have negative ids')

@@ -1,13 +1,14 @@
 import { and, desc, eq, lt, sql } from 'drizzle-orm'
-import { bookingServices, bookings } from '../../db/schema/booking'
+import { bookingServices, bookingWaitlist, bookings } from '../../db/schema/booking'
 import type { HistoryItem } from '#shared/schemas/account'
 import type { AccountSection } from '../account/registry'
 import { containsPattern } from '../../db/like'
 
 /**
  * Booking's part of the personal account: the customer's bookings in the history and the export,
- * and on deletion the bookings themselves (no payment is taken for a booking yet, so nothing must
- * be kept): a future slot is freed at once, and its reminder jobs find no booking and send nothing.
+ * and on deletion the bookings themselves: a future slot is freed at once, and its reminder jobs
+ * find no booking and send nothing. Prepayments stay with the payments module (anonymised there;
+ * their `booking_id` becomes null).
  */
 export const bookingAccountSection: AccountSection = {
   key: 'bookings',
@@ -58,5 +59,23 @@ export const bookingAccountSection: AccountSection = {
   async erase(w, userId) {
     const removed = await w.db.delete(bookings).where(eq(bookings.userId, userId)).returning({ id: bookings.id })
     return { bookingsDeleted: removed.length }
+  },
+}
+
+/** The waitlist's part: the entries in the export; deleted with the account (an offer's hold goes with the bookings). */
+export const bookingWaitlistAccountSection: AccountSection = {
+  key: 'booking_waitlist',
+  async exportData(db, userId) {
+    const rows = await db
+      .select({ entry: bookingWaitlist, service: bookingServices.slug })
+      .from(bookingWaitlist)
+      .innerJoin(bookingServices, eq(bookingServices.id, bookingWaitlist.serviceId))
+      .where(eq(bookingWaitlist.userId, userId))
+      .orderBy(bookingWaitlist.id)
+    return rows.map(({ entry: e, service }) => ({ id: e.id, service, resourceId: e.resourceId, day: e.day, startsAt: e.startsAt?.toISOString() ?? null, status: e.status, bookingId: e.bookingId, createdAt: e.createdAt.toISOString() }))
+  },
+  async erase(w, userId) {
+    const removed = await w.db.delete(bookingWaitlist).where(eq(bookingWaitlist.userId, userId)).returning({ id: bookingWaitlist.id })
+    return { waitlistDeleted: removed.length }
   },
 }

@@ -2,11 +2,15 @@ import { and, asc, desc, eq, gt, gte, inArray, lt, lte, notInArray, sql } from '
 import type { DbOrTx } from '../../db/client'
 import { isDeadlock, isExclusionViolation, isUniqueViolation } from '../../db/results'
 import { bookingHistory, bookingResourceExceptions, bookingResourceServices, bookingResources, bookingServices, bookings, type BookingStatus } from '../../db/schema/booking'
+import { refundableBookingPayments } from '../payments'
 import type { HoldBookingInput, RescheduleBookingInput, SlotsQuery } from '#shared/schemas/booking'
 import { DomainError } from '../../utils/errors'
 import { historyActorKind, write, type ServiceContext, type WriteContext } from '../context'
+import { emitIntegrationEvent } from '../integrations/outbox'
+import { bookingEvent } from './events'
 import { businessTimezone } from '../settings'
-import { bookingNoticeJob, bookingNoticeOptions, bookingReminderJob, expireBookingHoldsJob, type BookingNotice } from './jobs'
+import { bookingNoticeJob, bookingNoticeOptions, bookingRefundJob, bookingReminderJob, expireBookingHoldsJob, type BookingNotice } from './jobs'
+import { settleWaitlistEntry, queueWaitlistOffer } from './waitlist-queue'
 import { computeSlots, occupancy, type DaySlots, type Slot } from './slots'
 import { addDays, localDay, zonedInstant } from './time'
 
@@ -112,12 +116,12 @@ async function slotTakenError(db: DbOrTx, serviceId: number, startsAt: Date, res
   return new DomainError('slot_taken', 'Someone was faster: this time is no longer free. Pick another one.', 409, { alternatives: await alternativeSlots(db, serviceId, startsAt, resourceId) })
 }
 
-async function recordHistory(w: WriteContext, bookingId: number, action: string, fromStatus: BookingStatus | null, toStatus: BookingStatus, details?: Record<string, unknown>) {
+export async function recordHistory(w: WriteContext, bookingId: number, action: string, fromStatus: BookingStatus | null, toStatus: BookingStatus, details?: Record<string, unknown>) {
   await w.db.insert(bookingHistory).values({ bookingId, action, fromStatus, toStatus, actorKind: historyActorKind(w.actor), actorId: w.actor.userId, details: details ?? null })
 }
 
 /** The offered slot at `startsAt` (checked against the current schedule and bookings), else a 409 with alternatives. */
-async function offeredSlot(db: DbOrTx, service: BookingServiceRow, resources: readonly BookingResourceRow[], startsAt: Date, resourceId: number | undefined, now: Date, moving?: number) {
+export async function offeredSlot(db: DbOrTx, service: BookingServiceRow, resources: readonly BookingResourceRow[], startsAt: Date, resourceId: number | undefined, now: Date, moving?: number) {
   const timezone = await businessTimezone(db)
   const candidates = resourceId === undefined ? resources : resources.filter((r) => r.id === resourceId)
   if (resourceId !== undefined && !candidates.length) throw new DomainError('not_found', 'This specialist does not perform this service')
@@ -143,9 +147,13 @@ export async function expireHolds(ctx: ServiceContext, overlapping?: { resourceI
         .update(bookings)
         .set({ status: 'expired', holdExpiresAt: null })
         .where(and(eq(bookings.id, id), eq(bookings.status, 'held'), lt(bookings.holdExpiresAt, sql`now()`)))
-        .returning({ id: bookings.id })
-      if (row) await recordHistory(w, id, 'hold_expired', 'held', 'expired')
-      return Boolean(row)
+        .returning()
+      if (!row) return false
+      await recordHistory(w, id, 'hold_expired', 'held', 'expired')
+      // A waitlist offer that ran out passes to the next in line; any freed seat is offered to whoever waits.
+      await settleWaitlistEntry(w, id, 'missed')
+      await queueWaitlistOffer(w, row)
+      return true
     })
     if (done) expired.push(id)
   }
@@ -158,7 +166,7 @@ export async function expireHolds(ctx: ServiceContext, overlapping?: { resourceI
  * decide who wins under concurrency; losers move to the next seat and, with none left, get 409
  * `slot_taken` with fresh alternatives. Holds that expired on the way are released first.
  */
-async function claimSeat<T>(ctx: ServiceContext, slot: Slot, service: BookingServiceRow, place: (resourceId: number, seat: number) => Promise<T>): Promise<T> {
+export async function claimSeat<T>(ctx: ServiceContext, slot: Slot, service: BookingServiceRow, place: (resourceId: number, seat: number) => Promise<T>): Promise<T> {
   const { occupiedFrom, occupiedTo } = occupancy(service, slot.startsAt)
   for (let round = 0; round < 2; round++) {
     for (const { resourceId } of slot.resources) {
@@ -176,6 +184,45 @@ async function claimSeat<T>(ctx: ServiceContext, slot: Slot, service: BookingSer
     if (!freed.length) break
   }
   throw await slotTakenError(ctx.db, service.id, slot.startsAt)
+}
+
+/** The prepayment a new booking of `service` owes: the amount and its currency (`XTR` for Stars), or none. */
+export function prepaymentOf(service: Pick<BookingServiceRow, 'prepaymentMethod' | 'prepaymentMinor' | 'currency'>) {
+  if (!service.prepaymentMethod || service.prepaymentMinor <= 0) return { prepaymentMinor: 0, prepaymentCurrency: null }
+  return { prepaymentMinor: service.prepaymentMinor, prepaymentCurrency: service.prepaymentMethod === 'stars' ? 'XTR' : service.currency }
+}
+
+/**
+ * Inserts a hold of one seat (inside the caller's transaction; an EXCLUDE refusal aborts it) with
+ * its history and the job that expires it on time. The price and the prepayment are the
+ * service's at this moment: what the customer was shown is what they are asked to pay.
+ */
+export async function insertHold(
+  w: WriteContext,
+  input: { userId: number; service: BookingServiceRow; resources: readonly BookingResourceRow[]; slot: Slot; resourceId: number; seat: number; idempotencyKey: string; holdMinutes: number; details?: Record<string, unknown> },
+) {
+  const { service, slot, resourceId, seat } = input
+  const timezone = input.resources.find((r) => r.id === resourceId)?.timezone ?? (await businessTimezone(w.db))
+  const [row] = await w.db
+    .insert(bookings)
+    .values({
+      userId: input.userId,
+      serviceId: service.id,
+      resourceId,
+      seat,
+      status: 'held',
+      ...occupancy(service, slot.startsAt),
+      timezone,
+      priceMinor: service.priceMinor,
+      currency: service.currency,
+      ...prepaymentOf(service),
+      holdExpiresAt: sql`now() + make_interval(mins => ${input.holdMinutes})`,
+      idempotencyKey: input.idempotencyKey,
+    })
+    .returning()
+  await recordHistory(w, row!.id, 'held', null, 'held', { startsAt: row!.startsAt.toISOString(), resourceId, seat, ...input.details })
+  await w.enqueue(expireBookingHoldsJob, { bookingId: row!.id }, { startAfter: new Date(row!.holdExpiresAt!.getTime() + 1000) })
+  return row!
 }
 
 export async function findBookingByIdempotencyKey(db: DbOrTx, userId: number, key: string) {
@@ -199,31 +246,8 @@ export async function holdSlot(ctx: ServiceContext, input: HoldBookingInput, ide
     .where(and(eq(bookings.userId, userId), eq(bookings.status, 'held'), gt(bookings.holdExpiresAt, sql`now()`)))
   if (holds >= MAX_HOLDS_PER_CUSTOMER) throw new DomainError('too_many_holds', 'Confirm or let go of the times you already hold first', 409)
   const slot = await offeredSlot(ctx.db, service, resources, input.startsAt, input.resourceId, now)
-  const timezone = await businessTimezone(ctx.db)
   try {
-    const booking = await claimSeat(ctx, slot, service, (resourceId, seat) =>
-      write(ctx, async (w) => {
-        const [row] = await w.db
-          .insert(bookings)
-          .values({
-            userId,
-            serviceId: service.id,
-            resourceId,
-            seat,
-            status: 'held',
-            ...occupancy(service, slot.startsAt),
-            timezone: resources.find((r) => r.id === resourceId)?.timezone ?? timezone,
-            priceMinor: service.priceMinor,
-            currency: service.currency,
-            holdExpiresAt: sql`now() + make_interval(mins => ${service.holdMinutes})`,
-            idempotencyKey,
-          })
-          .returning()
-        await recordHistory(w, row!.id, 'held', null, 'held', { startsAt: row!.startsAt.toISOString(), resourceId, seat })
-        await w.enqueue(expireBookingHoldsJob, { bookingId: row!.id }, { startAfter: new Date(row!.holdExpiresAt!.getTime() + 1000) })
-        return row!
-      }),
-    )
+    const booking = await claimSeat(ctx, slot, service, (resourceId, seat) => write(ctx, (w) => insertHold(w, { userId, service, resources, slot, resourceId, seat, idempotencyKey, holdMinutes: service.holdMinutes })))
     return { booking, created: true }
   } catch (error) {
     if (isUniqueViolation(error, 'bookings_idempotency_idx')) {
@@ -262,7 +286,7 @@ export async function listCustomerBookings(db: DbOrTx, userId: number, limit = 1
 }
 
 /** Reminders for a confirmed booking at its current start: one job per offset still in the future. */
-async function planReminders(w: WriteContext, booking: BookingRow, offsets: readonly number[], now: Date) {
+export async function planReminders(w: WriteContext, booking: BookingRow, offsets: readonly number[], now: Date) {
   await w.cancelJobs(bookingReminderJob, booking.reminderJobIds)
   const ids: string[] = []
   for (const offsetMinutes of offsets) {
@@ -284,7 +308,7 @@ async function dropReminders(w: WriteContext, booking: BookingRow) {
   await w.db.update(bookings).set({ reminderJobIds: [] }).where(eq(bookings.id, booking.id))
 }
 
-const notice = (w: WriteContext, booking: BookingRow, kind: BookingNotice) => w.enqueue(bookingNoticeJob, { bookingId: booking.id, notice: kind, startsAt: booking.startsAt.toISOString() }, bookingNoticeOptions(booking.id, kind, booking.startsAt))
+export const notice = (w: WriteContext, booking: BookingRow, kind: BookingNotice) => w.enqueue(bookingNoticeJob, { bookingId: booking.id, notice: kind, startsAt: booking.startsAt.toISOString() }, bookingNoticeOptions(booking.id, kind, booking.startsAt))
 
 /**
  * The customer confirms their hold: the booking is theirs, the confirmation goes to the chat and
@@ -295,20 +319,48 @@ export async function confirmBooking(ctx: ServiceContext, bookingId: number, now
   return write(ctx, async (w) => {
     const current = await getBooking(w.db, bookingId, userId)
     if (current.status === 'confirmed') return current
-    const [row] = await w.db
-      .update(bookings)
-      .set({ status: 'confirmed', holdExpiresAt: null })
-      .where(and(eq(bookings.id, bookingId), eq(bookings.status, 'held'), gt(bookings.holdExpiresAt, sql`now()`)))
-      .returning()
+    if (current.prepaymentMinor > 0 && !current.paidAt) {
+      throw new DomainError('payment_required', 'This booking is confirmed by its prepayment: pay it to book', 409, { prepaymentMinor: current.prepaymentMinor, currency: current.prepaymentCurrency })
+    }
+    const row = await confirmHeld(w, current, 'confirmed', {}, now)
     if (!row) {
       if (current.status === 'held' || current.status === 'expired') throw new DomainError('hold_expired', 'The time held for you ran out; pick the slot again', 409)
       throw new DomainError('invalid_transition', `A booking that is ${current.status} cannot be confirmed`, 409, { from: current.status, to: 'confirmed' })
     }
-    await recordHistory(w, bookingId, 'confirmed', 'held', 'confirmed')
-    await planReminders(w, row, current.service.reminderOffsetsMinutes, now)
-    await notice(w, row, 'confirmed')
     return getBooking(w.db, bookingId)
   })
+}
+
+/**
+ * Turns a live hold into a confirmed booking inside the caller's transaction: history, reminders,
+ * the chat confirmation and the waitlist entry it came from, all or nothing. Undefined when the
+ * hold is no longer there (expired, cancelled, already confirmed).
+ */
+export async function confirmHeld(w: WriteContext, current: BookingDetail, action: string, set: Partial<Pick<BookingRow, 'paidAt'>>, now: Date, details?: Record<string, unknown>) {
+  // A paid hold still `held` keeps its seat (the EXCLUDE constraints still count it) even a moment past its time: the money decides.
+  const alive = set.paidAt ? undefined : gt(bookings.holdExpiresAt, sql`now()`)
+  const [row] = await w.db
+    .update(bookings)
+    .set({ status: 'confirmed', holdExpiresAt: null, ...set })
+    .where(and(eq(bookings.id, current.id), eq(bookings.status, 'held'), alive))
+    .returning()
+  if (!row) return undefined
+  await recordHistory(w, current.id, action, 'held', 'confirmed', details)
+  await planReminders(w, row, current.service.reminderOffsetsMinutes, now)
+  await notice(w, row, 'confirmed')
+  await settleWaitlistEntry(w, current.id, 'booked')
+  await emitIntegrationEvent(w, await bookingEvent(w.db, 'booking.created', row.id))
+  return row
+}
+
+/**
+ * The cancellation policy: a customer who cancels at least `refund_deadline_minutes` before the
+ * start gets the prepayment back; later, they may still cancel until the change deadline, without
+ * a refund. Staff cancellations always refund.
+ */
+export function refundOnCancel(booking: Pick<BookingRow, 'status' | 'startsAt' | 'paidAt' | 'prepaymentMinor'>, service: Pick<BookingServiceRow, 'refundDeadlineMinutes'>, byStaff: boolean, now = new Date()) {
+  if (!booking.paidAt || booking.prepaymentMinor <= 0) return false
+  return byStaff || booking.startsAt.getTime() - now.getTime() >= service.refundDeadlineMinutes * 60_000
 }
 
 /** Whether the customer may still change this booking themselves (the app shows the buttons from this). */
@@ -317,16 +369,26 @@ export function customerMayChange(booking: Pick<BookingRow, 'status' | 'startsAt
   return booking.status === 'confirmed' && booking.startsAt.getTime() - now.getTime() >= service.cancelDeadlineMinutes * 60_000
 }
 
-async function cancelIn(w: WriteContext, current: BookingDetail, action: string, note?: string) {
+export async function cancelIn(w: WriteContext, current: BookingDetail, action: string, note: string | undefined, now: Date = new Date()) {
   const [row] = await w.db
     .update(bookings)
     .set({ status: 'cancelled', holdExpiresAt: null })
     .where(and(eq(bookings.id, current.id), inArray(bookings.status, ['held', 'confirmed'])))
     .returning()
   if (!row) throw new DomainError('invalid_transition', `A booking that is ${current.status} cannot be cancelled`, 409, { from: current.status, to: 'cancelled' })
-  await recordHistory(w, current.id, action, current.status, 'cancelled', note ? { note } : undefined)
+  const refund = refundOnCancel(current, current.service, w.actor.kind === 'staff', now)
+  const details: Record<string, unknown> = { ...(note ? { note } : {}), ...(current.paidAt ? { refund } : {}) }
+  await recordHistory(w, current.id, action, current.status, 'cancelled', Object.keys(details).length ? details : undefined)
   await dropReminders(w, current)
   if (current.status === 'confirmed') await notice(w, row, 'cancelled')
+  if (refund) {
+    // The prepayment goes back through the payments module's refund path, from a queued job that retries (Telegram may be down).
+    for (const id of await refundableBookingPayments(w.db, current.id)) await w.enqueue(bookingRefundJob, { paymentId: id, bookingId: current.id, reason: w.actor.kind === 'staff' ? 'Booking cancelled by staff' : 'Booking cancelled within the cancellation policy' }, { singletonKey: `booking-refund-${id}`, singletonSeconds: 7 * 24 * 3600 })
+  }
+  // A hold offered from the waitlist and let go passes to the next in line; the freed seat is offered to whoever waits.
+  await settleWaitlistEntry(w, current.id, 'declined')
+  await queueWaitlistOffer(w, current)
+  if (current.status === 'confirmed') await emitIntegrationEvent(w, await bookingEvent(w.db, 'booking.cancelled', row.id))
   return row
 }
 
@@ -337,7 +399,7 @@ export async function cancelBookingAsCustomer(ctx: ServiceContext, bookingId: nu
     const current = await getBooking(w.db, bookingId, userId)
     if (FREEING.includes(current.status)) return current
     if (!customerMayChange(current, current.service, now)) throw new DomainError('change_deadline_passed', 'It is too late to cancel this booking online; please call us', 409, { deadlineMinutes: current.service.cancelDeadlineMinutes })
-    await cancelIn(w, current, 'cancelled')
+    await cancelIn(w, current, 'cancelled', undefined, now)
     return getBooking(w.db, bookingId)
   })
 }
@@ -366,6 +428,9 @@ async function moveBooking(ctx: ServiceContext, bookingId: number, input: Resche
       if (w.actor.kind === 'staff') await w.audit({ action: 'booking.move', entityType: 'booking', entityId: bookingId, before: change.from, after: change.to })
       await planReminders(w, { ...row, reminderJobIds: current.reminderJobIds }, service.reminderOffsetsMinutes, now)
       await notice(w, row, 'rescheduled')
+      // The seat it left may be what someone in the waitlist waits for.
+      await queueWaitlistOffer(w, current)
+      await emitIntegrationEvent(w, await bookingEvent(w.db, 'booking.changed', row.id))
       return row
     }),
   )
@@ -389,12 +454,13 @@ export async function setBookingStatusAsStaff(ctx: ServiceContext, bookingId: nu
   if (ctx.actor.kind !== 'staff') throw new DomainError('forbidden', 'Only staff change bookings for customers')
   return write(ctx, async (w) => {
     const current = await getBooking(w.db, bookingId)
-    if (status === 'cancelled') await cancelIn(w, current, 'cancelled_by_staff', note)
+    if (status === 'cancelled') await cancelIn(w, current, 'cancelled_by_staff', note, new Date())
     else {
       const [row] = await w.db.update(bookings).set({ status }).where(and(eq(bookings.id, bookingId), eq(bookings.status, 'confirmed'))).returning()
       if (!row) throw new DomainError('invalid_transition', `A booking that is ${current.status} cannot become ${status}`, 409, { from: current.status, to: status })
       await recordHistory(w, bookingId, status, 'confirmed', status, note ? { note } : undefined)
       await dropReminders(w, current)
+      await emitIntegrationEvent(w, await bookingEvent(w.db, 'booking.changed', bookingId))
     }
     await w.audit({ action: 'booking.status', entityType: 'booking', entityId: bookingId, before: { status: current.status }, after: { status, note } })
     return getBooking(w.db, bookingId)

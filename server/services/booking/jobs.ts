@@ -23,7 +23,7 @@ export const bookingReminderJob = defineJob({
   queue: { retryLimit: 8, retryDelay: 5, retryBackoff: true },
 })
 
-export const BOOKING_NOTICES = ['confirmed', 'cancelled', 'rescheduled', 'expired', 'no_show'] as const
+export const BOOKING_NOTICES = ['confirmed', 'cancelled', 'rescheduled', 'expired', 'no_show', 'offered'] as const
 export type BookingNotice = (typeof BOOKING_NOTICES)[number]
 
 /** Tells the customer about a change of their booking in the chat, in their language, with its buttons. */
@@ -36,3 +36,25 @@ export const bookingNoticeJob = defineJob({
 
 /** One notice per booking, change and start time: a retried request queues nothing twice. */
 export const bookingNoticeOptions = (bookingId: number, notice: BookingNotice, startsAt: Date) => ({ singletonKey: `booking-${bookingId}-${notice}-${startsAt.getTime()}`, singletonSeconds: 7 * 24 * 3600 })
+
+/**
+ * A seat freed (a cancel, a hold running out, a move): offers it to the first customer waiting for
+ * that slot or day. Queued in the transaction that freed it; the worker makes the offer in one
+ * transaction with the waitlist entry (locked), so a retry or a second replica offers nothing twice.
+ */
+export const waitlistOfferJob = defineJob({
+  name: 'booking.waitlist-offer',
+  schema: z.object({ serviceId: z.number().int(), resourceId: z.number().int(), startsAt: z.iso.datetime() }),
+  queue: { retryLimit: 8, retryDelay: 5, retryBackoff: true },
+})
+
+/**
+ * A booking's prepayment goes back (a cancellation within the policy, by staff, or a payment that
+ * arrived for a hold no longer there): through the payments module's refund path, retried while
+ * Telegram fails; a card payment is handed to the operators (only the provider can refund it).
+ */
+export const bookingRefundJob = defineJob({
+  name: 'booking.refund',
+  schema: z.object({ paymentId: z.number().int(), bookingId: z.number().int().optional(), reason: z.string().max(200) }),
+  queue: { retryLimit: 10, retryDelay: 30, retryBackoff: true },
+})

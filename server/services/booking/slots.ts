@@ -18,6 +18,8 @@ export interface DaySlots {
   /** Local date in the business's zone. */
   date: string
   slots: Slot[]
+  /** Starts whose session of this service is fully booked (every seat taken): a customer may wait for one of them. */
+  full: Date[]
 }
 
 const MINUTE = 60_000
@@ -51,6 +53,19 @@ export function seatsLeftAt(service: Pick<Service, 'id' | 'capacity' | 'duration
 /** A booking as plain numbers: comparing Date objects costs a conversion each time, and this runs for every candidate start. */
 interface Span { from: number; to: number; start: number; serviceId: number }
 const toSpan = (b: Booking): Span => ({ from: b.occupiedFrom.getTime(), to: b.occupiedTo.getTime(), start: b.startsAt.getTime(), serviceId: b.serviceId })
+
+/** Whether every overlapping booking is this very session and together they fill it: a full class, not a busy resource. */
+function sessionFull(service: Pick<Service, 'id' | 'capacity' | 'durationMinutes' | 'bufferBeforeMinutes' | 'bufferAfterMinutes'>, start: number, spans: readonly Span[]) {
+  const from = start - service.bufferBeforeMinutes * MINUTE
+  const to = start + (service.durationMinutes + service.bufferAfterMinutes) * MINUTE
+  let taken = 0
+  for (const b of spans) {
+    if (b.from >= to || b.to <= from) continue
+    if (b.serviceId !== service.id || b.start !== start) return false
+    taken++
+  }
+  return taken >= service.capacity
+}
 
 function freeSeats(service: Pick<Service, 'id' | 'capacity' | 'durationMinutes' | 'bufferBeforeMinutes' | 'bufferAfterMinutes'>, start: number, spans: readonly Span[]) {
   const from = start - service.bufferBeforeMinutes * MINUTE
@@ -92,6 +107,7 @@ export function computeSlots(input: {
     else byResource.set(b.resourceId, [toSpan(b)])
   }
   const perDay = new Map<string, Map<number, Slot>>()
+  const fullPerDay = new Map<string, Map<number, Date>>()
   const dayList = Array.from({ length: input.days }, (_, i) => addDays(input.from, i))
   for (const day of dayList) perDay.set(day, new Map())
 
@@ -109,8 +125,16 @@ export function computeSlots(input: {
           const startsAt = instantAt(minute)
           if (!startsAt || startsAt.getTime() < earliest || startsAt.getTime() > latest) continue
           const seatsLeft = freeSeats(service, startsAt.getTime(), own)
-          if (seatsLeft === 0) continue
-          const slots = perDay.get(resource.timezone === input.timezone ? day : localDay(startsAt, input.timezone))
+          const businessDay = resource.timezone === input.timezone ? day : localDay(startsAt, input.timezone)
+          if (seatsLeft === 0) {
+            if (sessionFull(service, startsAt.getTime(), own)) {
+              const full = fullPerDay.get(businessDay) ?? new Map<number, Date>()
+              full.set(startsAt.getTime(), startsAt)
+              fullPerDay.set(businessDay, full)
+            }
+            continue
+          }
+          const slots = perDay.get(businessDay)
           if (!slots) continue
           const slot = slots.get(startsAt.getTime()) ?? { startsAt, endsAt: occupancy(service, startsAt).endsAt, resources: [], seatsLeft: 0 }
           slot.resources.push({ resourceId: resource.id, seatsLeft })
@@ -120,5 +144,10 @@ export function computeSlots(input: {
       }
     }
   }
-  return dayList.map((date) => ({ date, slots: [...perDay.get(date)!.values()].sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime()) }))
+  return dayList.map((date) => {
+    const slots = perDay.get(date)!
+    // A start free on another resource is not full: the customer can simply book it there.
+    const full = [...(fullPerDay.get(date)?.entries() ?? [])].filter(([time]) => !slots.has(time)).map(([, at]) => at)
+    return { date, slots: [...slots.values()].sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime()), full: full.sort((a, b) => a.getTime() - b.getTime()) }
+  })
 }

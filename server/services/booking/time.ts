@@ -3,16 +3,9 @@
  * local time is turned into an instant by asking which offset applies there (DST included), never
  * by adding hours to milliseconds.
  */
+import { dateTimeFormat } from '#shared/intl'
 
-const formatters = new Map<string, Intl.DateTimeFormat>()
-function partsFormatter(timeZone: string) {
-  let f = formatters.get(timeZone)
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
-    formatters.set(timeZone, f)
-  }
-  return f
-}
+const partsFormatter = (timeZone: string) => dateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
 
 /** The zone's offset from UTC at `instant`, in minutes (Moscow: 180). */
 export function zoneOffsetMinutes(instant: Date, timeZone: string): number {

@@ -4,6 +4,7 @@ import { cartItems, type SelectedOptions } from '../../db/schema/cart'
 import { DomainError } from '../../utils/errors'
 import { optionsKey, priceWithOptions } from '../catalog/products'
 import { productById, productIdsInOtherCurrencies, productsByIds } from '../catalog/stock'
+import { recordActivity } from '../insights/activity'
 import { rowsOf } from '../../db/results'
 
 export const MAX_LINE_QUANTITY = 99
@@ -114,7 +115,10 @@ export async function addToCart(db: Database, userId: number, input: { productId
     order by created_at, id`)
   for (let attempt = 0; ; attempt++) {
     const rows = rowsOf<AddedLineRow>(await upsert())
-    if (rows.some((r) => r.added)) return priceCart(db, rows.map((r) => ({ id: r.id, productId: Number(r.product_id), options: r.options, quantity: r.quantity, seenUnitPriceMinor: r.seen_unit_price_minor })))
+    if (rows.some((r) => r.added)) {
+      await recordActivity(db, userId, 'cart')
+      return priceCart(db, rows.map((r) => ({ id: r.id, productId: Number(r.product_id), options: r.options, quantity: r.quantity, seenUnitPriceMinor: r.seen_unit_price_minor })))
+    }
     // Nothing written. Say why from the cart as committed now: the statement's snapshot may miss a
     // line a concurrent tap inserted (its conflict still counted it).
     const lines = await db.select({ productId: cartItems.productId, optionsKey: cartItems.optionsKey }).from(cartItems).where(eq(cartItems.userId, userId))

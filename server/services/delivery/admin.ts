@@ -11,7 +11,7 @@ import { deliveryZones, pickupPoints } from '../../db/schema/delivery'
 import type { DeliveryZoneInput, DeliveryZonePatch, PickupPointInput, PickupPointPatch } from '#shared/schemas/orders'
 import { DomainError } from '../../utils/errors'
 import { write, type ServiceContext } from '../context'
-import { getSetting, setSetting } from '../settings'
+import { getSetting, setSetting, settingsChangedHere } from '../settings'
 import { TELEGRAM_SHIPPING_SETTING } from './shipping'
 
 type ZoneRow = typeof deliveryZones.$inferSelect
@@ -133,6 +133,7 @@ export async function setTelegramShippingSetting(ctx: ServiceContext, enabled: b
   return write(ctx, async (w) => {
     const before = await getTelegramShippingSetting(w.db)
     await setSetting(w.db, TELEGRAM_SHIPPING_SETTING, enabled)
+    w.afterCommit(() => settingsChangedHere(ctx.db))
     await w.audit({ action: 'setting.update', entityType: 'setting', entityId: TELEGRAM_SHIPPING_SETTING, before: { value: before }, after: { value: enabled } })
     return { before, after: enabled }
   })

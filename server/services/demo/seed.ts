@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNull, notInArray, sql } from 'drizzle-orm'
 import type { DbOrTx, Database } from '../../db/client'
-import { bookingResourceServices, bookingResources, bookingServices, categories, deliveryZones, formVersions, forms, pickupPoints, products, supportArticles, userRoles, users } from '../../db/schema'
+import { bookingResourceServices, bookingResources, bookingServices, categories, customerProfiles, deliveryZones, formVersions, forms, pickupPoints, products, supportArticles, userRoles, users } from '../../db/schema'
 import { ensureSetting, setSetting } from '../settings'
 import { recordAudit } from '../audit'
 import { TELEGRAM_SHIPPING_SETTING } from '../delivery/shipping'
@@ -124,6 +124,9 @@ async function seedDemoPeople(tx: DbOrTx) {
     .insert(users)
     .values(DEMO_PEOPLE.map(({ key: _key, roles: _roles, phone: _phone, ...person }) => ({ ...person, allowsWriteToPm: true })))
     .onConflictDoNothing({ target: users.telegramId })
+  // The demo customers agreed to news, so a broadcast written in /admin reaches their sandbox chats.
+  const customers = DEMO_PEOPLE.filter((p) => p.roles.length === 0)
+  await tx.insert(customerProfiles).values(customers.map((p) => ({ userId: p.telegramId, notifications: { news: true } }))).onConflictDoNothing({ target: customerProfiles.userId })
   const roles = DEMO_PEOPLE.flatMap((p) => p.roles.map((role) => ({ telegramId: p.telegramId, role })))
   if (!roles.length) return
   const granted = await tx.insert(userRoles).values(roles).onConflictDoNothing().returning({ telegramId: userRoles.telegramId, role: userRoles.role })

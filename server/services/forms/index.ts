@@ -6,6 +6,8 @@ import { can, type Role } from '#shared/permissions'
 import { checkFormValues, type AdminSubmissionsQuery, type DraftSave, type FormInput, type SubmissionInput } from '#shared/schemas/forms'
 import { DomainError } from '../../utils/errors'
 import { write, type ServiceContext } from '../context'
+import { emitIntegrationEvent } from '../integrations/outbox'
+import { formSubmittedEvent } from './events'
 import { createFileStore } from '../files'
 import { submissionReceivedJob } from './jobs'
 
@@ -179,6 +181,7 @@ export async function submitForm(ctx: ServiceContext, slug: string, input: Submi
         .returning()
       await w.db.delete(formDrafts).where(and(eq(formDrafts.formId, form.id), eq(formDrafts.userId, userId)))
       await w.enqueue(submissionReceivedJob, { submissionId: row!.id }, { singletonKey: `form-submission-${row!.id}` })
+      await emitIntegrationEvent(w, formSubmittedEvent(form, version, row!))
       return row!
     })
     return { submission, created: true }

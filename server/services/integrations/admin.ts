@@ -10,14 +10,15 @@ import { outboundConnector } from '../../integrations'
 import type { AppConfig } from '../../utils/config'
 import { DomainError } from '../../utils/errors'
 import { write, type ServiceContext } from '../context'
-import { deliverIntegrationEventJob } from './jobs'
+import { deliverIntegrationEventJob, deliveryJob } from './jobs'
 
-const PARTNERS: Record<ConnectorName, string> = { crm: 'Bitrix24', warehouse: 'MoySklad', billing: 'ATOL Online', mailing: 'UniSender', maps: 'Yandex Geocoder' }
+const PARTNERS: Record<ConnectorName, string> = { crm: 'Bitrix24', warehouse: 'MoySklad', billing: 'ATOL Online', mailing: 'UniSender', maps: 'Yandex Geocoder', webhook: 'Webhooks' }
 
 /** Whether a connector has its settings (secrets are never returned, only whether they are set). */
 function configured(config: AppConfig, connector: ConnectorName) {
   if (connector === 'warehouse') return Boolean(config.integrations.moysklad)
   if (connector === 'maps') return Boolean(config.integrations.geocoder)
+  if (connector === 'webhook') return true
   return outboundConnector(connector)?.settings(config) !== undefined
 }
 
@@ -57,6 +58,7 @@ export type ConnectorHealth = Awaited<ReturnType<typeof listConnectorHealth>>[nu
 const deliveryColumns = {
   id: integrationDeliveries.id,
   connector: integrationDeliveries.connector,
+  webhookId: integrationDeliveries.webhookId,
   status: integrationDeliveries.status,
   attempts: integrationDeliveries.attempts,
   nextAttemptAt: integrationDeliveries.nextAttemptAt,
@@ -79,6 +81,7 @@ export async function listDeliveries(db: DbOrTx, query: DeliveriesQuery) {
   const filters = []
   if (query.connector?.length) filters.push(inArray(integrationDeliveries.connector, query.connector))
   if (query.status?.length) filters.push(inArray(integrationDeliveries.status, query.status))
+  if (query.webhook) filters.push(eq(integrationDeliveries.webhookId, query.webhook))
   if (query.before) filters.push(lt(integrationDeliveries.id, query.before))
   const rows = await db
     .select(deliveryColumns)
@@ -108,7 +111,7 @@ export async function retryDelivery(ctx: ServiceContext, id: number) {
     if (!before) throw new DomainError('not_found', 'No such delivery')
     if (before.status !== 'held' && before.status !== 'dead') throw new DomainError('conflict', before.status === 'delivered' ? 'This delivery was delivered; it is never sent twice' : 'This delivery is already waiting to be sent', 409, { status: before.status })
     await w.db.update(integrationDeliveries).set({ status: 'pending', attempts: 0, nextAttemptAt: null, lockedUntil: null }).where(eq(integrationDeliveries.id, id))
-    await w.enqueue(deliverIntegrationEventJob, { deliveryId: id }, { singletonKey: `delivery-${id}` })
+    await w.enqueue(deliverIntegrationEventJob, deliveryJob(before), { singletonKey: `delivery-${id}` })
     await w.audit({ action: 'integration.retry', entityType: 'integration_delivery', entityId: id, before: { status: before.status, attempts: before.attempts, lastError: before.lastError }, after: { status: 'pending' } })
     return { id, status: 'pending' as const }
   })
@@ -121,8 +124,8 @@ export async function retryDeliveries(ctx: ServiceContext, connector: ConnectorN
       .update(integrationDeliveries)
       .set({ status: 'pending', attempts: 0, nextAttemptAt: null, lockedUntil: null })
       .where(and(eq(integrationDeliveries.connector, connector), inArray(integrationDeliveries.status, status ? [status] : ['held', 'dead'])))
-      .returning({ id: integrationDeliveries.id })
-    for (const { id } of rows) await w.enqueue(deliverIntegrationEventJob, { deliveryId: id }, { singletonKey: `delivery-${id}` })
+      .returning({ id: integrationDeliveries.id, connector: integrationDeliveries.connector, webhookId: integrationDeliveries.webhookId })
+    for (const row of rows) await w.enqueue(deliverIntegrationEventJob, deliveryJob(row), { singletonKey: `delivery-${row.id}` })
     await w.audit({ action: 'integration.retry-all', entityType: 'integration', entityId: connector, after: { status: status ?? 'held+dead', deliveries: rows.length } })
     return { connector, retried: rows.length }
   })

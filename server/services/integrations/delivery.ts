@@ -17,7 +17,10 @@ import { outboundConnector } from '../../integrations'
 import type { DeliveryResult } from '../../integrations/types'
 import type { DbOrTx } from '../../db/client'
 import { systemContext, write, type ContextSource, type WriteContext } from '../context'
-import { deliverIntegrationEventJob, integrationAlertJob } from './jobs'
+import { deliverIntegrationEventJob, deliveryJob, integrationAlertJob } from './jobs'
+import { findWebhookEndpoint, sendWebhook, signingSecrets } from './webhooks'
+import { SecretUnreadableError } from './sealed-secrets'
+import { forgetErasureNoticeOnceSent } from './account'
 
 /** Attempts before a delivery is dead (about 3 hours of backoff with the default base). */
 export const MAX_ATTEMPTS = 10
@@ -103,30 +106,49 @@ export async function deliverOnce(services: ContextSource, deliveryId: number): 
   const ctx = systemContext(services, 'integrations.deliver')
 
   // An earlier event about the same order still waits: go after it, without spending an attempt.
+  // (A webhook endpoint is its own target: its order is kept per endpoint.)
+  const sameTarget = delivery.webhookId === null ? isNull(integrationDeliveries.webhookId) : eq(integrationDeliveries.webhookId, delivery.webhookId)
   const [earlier] = await services.db
     .select({ id: integrationDeliveries.id })
     .from(integrationDeliveries)
-    .where(and(eq(integrationDeliveries.connector, delivery.connector), eq(integrationDeliveries.aggregateKey, delivery.aggregateKey), lt(integrationDeliveries.id, delivery.id), eq(integrationDeliveries.status, 'pending')))
+    .where(and(eq(integrationDeliveries.connector, delivery.connector), sameTarget, eq(integrationDeliveries.aggregateKey, delivery.aggregateKey), lt(integrationDeliveries.id, delivery.id), eq(integrationDeliveries.status, 'pending')))
     .limit(1)
   if (earlier) {
     await write(ctx, async (w) => {
       await w.db.update(integrationDeliveries).set({ lockedUntil: null, attempts: sql`${integrationDeliveries.attempts} - 1` }).where(eq(integrationDeliveries.id, delivery.id))
-      await w.enqueue(deliverIntegrationEventJob, { deliveryId: delivery.id }, { startAfter: 5, singletonKey: `delivery-${delivery.id}` })
+      await w.enqueue(deliverIntegrationEventJob, deliveryJob(delivery), { startAfter: 5, singletonKey: `delivery-${delivery.id}` })
     })
     return 'waiting'
   }
 
   const [event] = await services.db.select().from(integrationEvents).where(eq(integrationEvents.id, delivery.eventId))
-  const connector = outboundConnector(delivery.connector)
-  const settings = connector?.settings(services.config)
-  if (!event || !connector || settings === undefined) {
-    await hold(ctx, delivery.id, { error: connector ? `${connector.partner} is not configured any more` : 'unknown connector' })
+  let send: (() => Promise<DeliveryResult>) | undefined
+  let missing = 'unknown connector'
+  if (delivery.connector === 'webhook') {
+    const endpoint = delivery.webhookId === null ? undefined : await findWebhookEndpoint(services.db, delivery.webhookId)
+    if (endpoint && !endpoint.active) missing = 'this webhook is paused: replay it once it is on again'
+    else if (endpoint && event) {
+      const secrets = await signingSecrets(services, endpoint).catch((error: unknown) => {
+        if (error instanceof SecretUnreadableError) return error
+        throw error
+      })
+      if (secrets instanceof SecretUnreadableError) missing = `webhook ${endpoint.id}: ${secrets.message}`
+      else send = () => sendWebhook(endpoint, secrets, { ...event }, services.config)
+    }
+  } else {
+    const connector = outboundConnector(delivery.connector)
+    const settings = connector?.settings(services.config)
+    if (connector) missing = `${connector.partner} is not configured any more`
+    if (event && connector && settings !== undefined) send = () => connector.deliver({ ...event }, settings)
+  }
+  if (!event || !send) {
+    await hold(ctx, delivery.id, { error: missing })
     return 'held'
   }
 
   let result: DeliveryResult
   try {
-    result = await connector.deliver({ ...event }, settings)
+    result = await send()
   } catch (error) {
     return failed(ctx, delivery, error)
   }
@@ -137,6 +159,7 @@ export async function deliverOnce(services: ContextSource, deliveryId: number): 
       .where(eq(integrationDeliveries.id, delivery.id))
     await recordHealth(w.db, delivery.connector, true, result.latencyMs)
     await clearDegradedIfNothingHeld(w.db, delivery.connector)
+    await forgetErasureNoticeOnceSent(w.db, delivery.eventId)
   })
   return 'delivered'
 }
@@ -184,7 +207,8 @@ async function failed(ctx: ReturnType<typeof systemContext>, delivery: typeof in
       })
       .where(eq(integrationDeliveries.id, delivery.id))
     await recordHealth(w.db, connector, false)
-    if (!dead) await w.enqueue(deliverIntegrationEventJob, { deliveryId: delivery.id }, { startAfter: delay, singletonKey: `delivery-${delivery.id}` })
+    if (dead) await forgetErasureNoticeOnceSent(w.db, delivery.eventId)
+    else await w.enqueue(deliverIntegrationEventJob, deliveryJob(delivery), { startAfter: delay, singletonKey: `delivery-${delivery.id}` })
   })
   if (!unavailable) ctx.logger.error('delivery failed unexpectedly', { connector, deliveryId: delivery.id, error })
   return dead ? 'dead' : 'retrying'

@@ -9,9 +9,18 @@ import { CONNECTORS } from '#shared/schemas/integrations'
  */
 export const deliverIntegrationEventJob = defineJob({
   name: 'integrations.deliver',
-  schema: z.object({ deliveryId: z.number().int() }),
+  /** `target`: the partner or webhook endpoint (`deliveryTarget`); absent on jobs queued by older releases. */
+  schema: z.object({ deliveryId: z.number().int(), target: z.string().max(40).optional() }),
   queue: { retryLimit: 3, retryDelay: 30, retryBackoff: true, expireInSeconds: 120 },
-  work: { localConcurrency: 4 },
+  // Up to 50 a fetch, one at a time per partner or endpoint (in the order they were queued): a
+  // partner never gets a burst of parallel calls from us, and different partners go side by side.
+  work: { batchSize: 50, localConcurrency: 2, sequentialBy: (data: { deliveryId: number; target?: string }) => data.target ?? `d${data.deliveryId}` },
+})
+
+/** The job of one delivery row, keyed by where it goes (see `work.sequentialBy` above). */
+export const deliveryJob = (row: { id: number; connector: string; webhookId?: number | null }) => ({
+  deliveryId: row.id,
+  target: row.webhookId ? `webhook:${row.webhookId}` : row.connector,
 })
 
 /** Tells owners and admins in the chat that a partner changed its format (once per degradation). */

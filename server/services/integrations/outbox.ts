@@ -7,7 +7,8 @@ import { integrationDeliveries, integrationEvents } from '../../db/schema/integr
 import type { IntegrationEventType } from '#shared/schemas/integrations'
 import { OUTBOUND_CONNECTORS } from '../../integrations'
 import type { WriteContext } from '../context'
-import { deliverIntegrationEventJob } from './jobs'
+import { deliverIntegrationEventJob, deliveryJob } from './jobs'
+import { webhookTargets } from './webhooks'
 
 export interface IntegrationEventInput {
   type: IntegrationEventType
@@ -18,16 +19,23 @@ export interface IntegrationEventInput {
   payload: Record<string, unknown>
 }
 
-/** Writes a domain event to the outbox and queues its delivery to every configured partner that wants it. */
+/**
+ * Writes a domain event to the outbox and queues its delivery to every configured partner that
+ * wants it and to every active webhook endpoint subscribed to its type (one delivery each).
+ */
 export async function emitIntegrationEvent(w: WriteContext, input: IntegrationEventInput) {
   const aggregateId = String(input.aggregateId)
   const [event] = await w.db.insert(integrationEvents).values({ type: input.type, aggregateType: input.aggregateType, aggregateId, payload: input.payload }).returning({ id: integrationEvents.id })
-  const targets = OUTBOUND_CONNECTORS.filter((c) => c.settings(w.config) !== undefined && c.wants(input))
+  const aggregateKey = `${input.aggregateType}:${aggregateId}`
+  const targets = [
+    ...OUTBOUND_CONNECTORS.filter((c) => c.settings(w.config) !== undefined && c.wants(input)).map((c) => ({ eventId: event!.id, connector: c.name, aggregateKey })),
+    ...(await webhookTargets(w.db, input.type)).map((webhookId) => ({ eventId: event!.id, connector: 'webhook' as const, webhookId, aggregateKey })),
+  ]
   if (!targets.length) return { eventId: event!.id, deliveries: [] as number[] }
   const rows = await w.db
     .insert(integrationDeliveries)
-    .values(targets.map((c) => ({ eventId: event!.id, connector: c.name, aggregateKey: `${input.aggregateType}:${aggregateId}` })))
-    .returning({ id: integrationDeliveries.id })
-  for (const { id } of rows) await w.enqueue(deliverIntegrationEventJob, { deliveryId: id }, { singletonKey: `delivery-${id}` })
+    .values(targets)
+    .returning({ id: integrationDeliveries.id, connector: integrationDeliveries.connector, webhookId: integrationDeliveries.webhookId })
+  for (const row of rows) await w.enqueue(deliverIntegrationEventJob, deliveryJob(row), { singletonKey: `delivery-${row.id}` })
   return { eventId: event!.id, deliveries: rows.map((r) => r.id) }
 }

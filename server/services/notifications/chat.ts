@@ -66,23 +66,41 @@ export class SendLimiter {
 export const chatSendLimiter = new SendLimiter(28, 1100)
 
 /**
- * Sends one message to a chat, within the shared rate limit. A user who blocked the bot (403) is
- * marked and not written to again: the answer is 'blocked', not an error. A 429 throws
- * RetryAfterError for the queue; anything else throws for the queue's retries. Call it from jobs
- * only, so every message the app sends is stored (as a job) before it is attempted.
+ * One send to a chat within the shared rate limit. A user who blocked the bot (403) is marked and
+ * not written to again: the answer is 'blocked', not an error. A 429 throws RetryAfterError for the
+ * queue; anything else throws for the queue's retries.
  */
-export async function sendChatMessage(deps: { db: DbOrTx; bot: Pick<Bot, 'telegram'> }, chatId: number, text: string, extra?: Parameters<Bot['telegram']['sendMessage']>[2]): Promise<'sent' | 'blocked'> {
+async function sendWithinLimits(db: DbOrTx, chatId: number, send: () => Promise<unknown>): Promise<'sent' | 'blocked'> {
   await chatSendLimiter.take(chatId)
   try {
-    await deps.bot.telegram.sendMessage(chatId, text, extra)
+    await send()
     return 'sent'
   } catch (error) {
     const failure = classifySendError(error)
     if (failure.kind === 'blocked') {
-      await markBotBlocked(deps.db, chatId)
+      await markBotBlocked(db, chatId)
       return 'blocked'
     }
     if (failure.kind === 'retry_after') throw new RetryAfterError(failure.seconds)
     throw error
   }
+}
+
+/**
+ * Sends one message to a chat, within the shared rate limit (403: 'blocked', 429: RetryAfterError,
+ * as `sendWithinLimits`). Call it from jobs only, so every message the app sends is stored (as a
+ * job) before it is attempted.
+ */
+export async function sendChatMessage(deps: { db: DbOrTx; bot: Pick<Bot, 'telegram'> }, chatId: number, text: string, extra?: Parameters<Bot['telegram']['sendMessage']>[2]): Promise<'sent' | 'blocked'> {
+  return sendWithinLimits(deps.db, chatId, () => deps.bot.telegram.sendMessage(chatId, text, extra))
+}
+
+/**
+ * Sends a file Telegram already has (its `file_id`: the same bot may send it to any chat) with an
+ * optional caption, within the same limits and with the same answers as `sendChatMessage`. A photo
+ * goes as a photo, anything else as a document. From jobs only.
+ */
+export async function sendChatFile(deps: { db: DbOrTx; bot: Pick<Bot, 'telegram'> }, chatId: number, file: { kind: 'photo' | 'document'; fileId: string }, caption?: string): Promise<'sent' | 'blocked'> {
+  const extra = caption ? { caption } : undefined
+  return sendWithinLimits(deps.db, chatId, () => (file.kind === 'photo' ? deps.bot.telegram.sendPhoto(chatId, file.fileId, extra) : deps.bot.telegram.sendDocument(chatId, file.fileId, extra)))
 }

@@ -75,8 +75,8 @@ export function refundMessage(refund: { amountMinor: number; payment: { currency
 }
 
 const FLAG_TEXT: Record<Lang, Record<PaymentFlag, string>> = {
-  ru: { order_already_paid: 'заказ уже был оплачен', order_cancelled: 'заказ был отменён', order_not_payable: 'заказ не найден', amount_mismatch: 'сумма не совпала с заказом', wrong_user: 'заказ оформлял другой покупатель' },
-  en: { order_already_paid: 'the order was already paid', order_cancelled: 'the order had been cancelled', order_not_payable: 'the order was not found', amount_mismatch: 'the amount did not match the order', wrong_user: 'the order belongs to another customer' },
+  ru: { order_already_paid: 'заказ уже был оплачен', order_cancelled: 'заказ был отменён', order_not_payable: 'заказ не найден', amount_mismatch: 'сумма не совпала с заказом', wrong_user: 'заказ оформлял другой покупатель', booking_not_payable: 'запись уже не ждала оплаты', booking_refund_due: 'запись отменена' },
+  en: { order_already_paid: 'the order was already paid', order_cancelled: 'the order had been cancelled', order_not_payable: 'the order was not found', amount_mismatch: 'the amount did not match the order', wrong_user: 'the order belongs to another customer', booking_not_payable: 'the booking was no longer waiting for it', booking_refund_due: 'the booking was cancelled' },
 }
 
 /** What operators and the customer read about a payment that could not apply to its order. */

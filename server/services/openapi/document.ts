@@ -44,11 +44,12 @@ function responses(route: RouteDoc) {
   if (route.auth.kind === 'tma' || route.auth.kind === 'staff') for (const c of ['auth_missing', 'auth_malformed', 'auth_invalid_signature', 'auth_expired'] as const) codes.add(c)
   if (route.auth.kind === 'staff') codes.add('forbidden')
   if (route.method !== 'get' && (route.auth.kind === 'tma' || route.auth.kind === 'staff')) codes.add('rate_limited')
+  if (route.auth.kind === 'apiKey') for (const c of ['api_key_invalid', 'api_key_revoked', 'api_scope_missing', 'rate_limited'] as const) codes.add(c)
   const byStatus = new Map<number, ErrorCode[]>()
   for (const code of codes) byStatus.set(ERROR_CODES[code].status, [...(byStatus.get(ERROR_CODES[code].status) ?? []), code])
   const success = route.method === 'post' && (route.idempotencyKey || /create|Create|Upload/.test(route.summary)) ? '201' : '200'
   return {
-    [success]: { description: 'Success', content: { [route.produces ?? 'application/json']: { schema: route.produces ? { type: 'string' } : { type: 'object' } } } },
+    [success]: { description: 'Success', content: { [route.produces ?? 'application/json']: { schema: route.produces ? { type: 'string' } : { type: 'object' }, ...(route.example?.response ? { example: route.example.response } : {}) } } },
     ...Object.fromEntries([...byStatus].sort(([a], [b]) => a - b).map(([status, list]) => [String(status), errorResponse(list)])),
   }
 }
@@ -58,6 +59,7 @@ function security(route: RouteDoc) {
   if (route.auth.kind === 'staff') return [{ tmaInitData: [] }, { adminSession: [] }]
   if (route.auth.kind === 'cookie') return [{ adminSession: [] }]
   if (route.auth.kind === 'bearer') return [{ metricsToken: [] }]
+  if (route.auth.kind === 'apiKey') return [{ partnerApiKey: [] }]
   return []
 }
 
@@ -73,10 +75,11 @@ export function buildOpenApiDocument(publicUrl: string) {
       responses: responses(route),
       security: security(route),
       ...(route.auth.kind === 'staff' ? { 'x-permission': route.auth.permission } : {}),
+      ...(route.auth.kind === 'apiKey' ? { 'x-scope': route.auth.scope } : {}),
       // Bodies are cut off at this many bytes with 413 payload_too_large (server/utils/body-limit.ts).
       'x-body-limit': route.bodyLimit ?? DEFAULT_BODY_LIMIT,
     }
-    if (route.body) operation.requestBody = { required: true, content: { 'application/json': { schema: jsonSchema(route.body) } } }
+    if (route.body) operation.requestBody = { required: true, content: { 'application/json': { schema: jsonSchema(route.body), ...(route.example?.request ? { example: route.example.request } : {}) } } }
     if (route.bodyType === 'text/csv') operation.requestBody = { required: true, content: { 'text/csv': { schema: { type: 'string' } } } }
     if (route.bodyType === 'multipart/form-data') {
       operation.requestBody = { required: true, content: { 'multipart/form-data': { schema: { type: 'object', required: ['image'], properties: { image: { type: 'string', format: 'binary' } } } } } }
@@ -99,6 +102,7 @@ export function buildOpenApiDocument(publicUrl: string) {
         tmaInitData: { type: 'apiKey', in: 'header', name: 'Authorization', description: '`tma <initDataRaw>`: the Mini App launch data, validated with the bot token.' },
         adminSession: { type: 'apiKey', in: 'cookie', name: 'tma_admin', description: 'The /admin session from a one-time link; writes also need `X-CSRF-Token`.' },
         metricsToken: { type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN, for Prometheus scraping /metrics.' },
+        partnerApiKey: { type: 'http', scheme: 'bearer', description: 'A partner API key (`tmak_...`) made by an owner or admin in /admin → API, with the scopes it may use (`x-scope` on each operation); limited per key per minute (429 with Retry-After).' },
       },
       schemas: {
         Error: {

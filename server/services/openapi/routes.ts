@@ -4,18 +4,23 @@ import { AuditQuerySchema } from '#shared/schemas/audit'
 import { AdminLinkSchema, AdminUsersQuerySchema, GrantRoleSchema, UpdateMeSchema, UserIdParamsSchema, UserRoleParamsSchema } from '#shared/schemas/auth'
 import { CategoryInputSchema, CategoryPatchSchema, IdParamsSchema, ProductInputSchema, ProductListQuerySchema, ProductPatchSchema, ProductSlugParamsSchema, StockAdjustmentSchema } from '#shared/schemas/catalog'
 import { AddToCartSchema, AdminOrdersQuerySchema, DeliverySettingsPatchSchema, DeliveryZoneInputSchema, DeliveryZonePatchSchema, PickupPointInputSchema, PickupPointPatchSchema, CartLineParamsSchema, CartLineUpdateSchema, CheckoutQuoteSchema, CheckoutSchema, OrderParamsSchema, OrderStatusChangeSchema } from '#shared/schemas/orders'
-import { AdminBookingStatusSchema, AdminBookingsQuerySchema, BookingParamsSchema, HoldBookingSchema, RescheduleBookingSchema, ServiceSlugParamsSchema, SlotsQuerySchema } from '#shared/schemas/booking'
+import { BookingResourceInputSchema, BookingResourcePatchSchema, BookingServiceInputSchema, BookingServicePatchSchema, ResourceExceptionDeleteQuerySchema, ResourceExceptionInputSchema, ResourceExceptionParamsSchema, ResourceExceptionsQuerySchema, StaffBookingInputSchema } from '#shared/schemas/booking-admin'
+import { AdminBookingStatusSchema, AdminBookingsQuerySchema, BookingParamsSchema, HoldBookingSchema, JoinWaitlistSchema, RescheduleBookingSchema, ServiceSlugParamsSchema, SlotsQuerySchema, WaitlistParamsSchema } from '#shared/schemas/booking'
+import { BookingReportQuerySchema, CalendarLinkQuerySchema, CalendarTokenParamsSchema, CreateFeedSchema, FeedParamsSchema, FeedTokenParamsSchema } from '#shared/schemas/booking-calendar'
 import { AdminPaymentsQuerySchema, PaymentsReportQuerySchema, RefundSchema } from '#shared/schemas/payments'
-import { SandboxCallbackBody, SandboxChatMessageBody, SandboxContactBody, SandboxChatQuery, SandboxInvoiceParams, SandboxInvoicePayBody, SandboxLaunchQuery, SandboxShippingBody } from '#shared/schemas/sandbox'
+import { SandboxCallbackBody, SandboxChatMessageBody, SandboxClockBody, SandboxContactBody, SandboxChatQuery, SandboxInvoiceParams, SandboxInvoicePayBody, SandboxLaunchQuery, SandboxShippingBody } from '#shared/schemas/sandbox'
 import { BulkRetrySchema, LocateAddressSchema, ConnectorParamsSchema, DeliveriesQuerySchema, DeliveryParamsSchema, PartnerWebhookQuerySchema } from '#shared/schemas/integrations'
-import { ArticleFeedbackSchema, ArticleIdParamsSchema, ArticleInputSchema, ArticlePatchSchema, ArticleSlugParamsSchema, ArticlesQuerySchema, AssignSchema, ConversationParamsSchema, ConversationStatusSchema, InboxQuerySchema, OperatorMessageSchema, RatingSchema, SupportHoursSchema, SupportMessageParamsSchema, SupportMessageSchema } from '#shared/schemas/support'
+import { ArticleFeedbackSchema, ArticleIdParamsSchema, ArticleInputSchema, ArticlePatchSchema, ArticleSlugParamsSchema, ArticlesQuerySchema, AssignSchema, ConversationParamsSchema, ConversationStatusSchema, InboxQuerySchema, OperatorGroupSchema, OperatorMessageSchema, RatingSchema, SupportHoursSchema, SupportMessageParamsSchema, SupportMessageSchema } from '#shared/schemas/support'
 import { AdminSubmissionsQuerySchema, DraftSaveSchema, FormIdParamsSchema, FormInputSchema, FormPatchSchema, FormSlugParamsSchema, MySubmissionsQuerySchema, SubmissionPatchSchema, SubmissionSchema } from '#shared/schemas/forms'
 import { RetryJobSchema, UpdateReplayParamsSchema } from '#shared/schemas/system'
+import { BroadcastClickParamsSchema, BroadcastInputSchema, BroadcastListQuerySchema, BroadcastParamsSchema, BroadcastScheduleSchema, BroadcastSegmentSchema } from '#shared/schemas/broadcasts'
+import { ApiKeyInputSchema, ApiKeyParamsSchema, V1BookingsQuerySchema, V1CustomersQuerySchema, V1OrderParamsSchema, V1OrdersQuerySchema, V1OrderStatusSchema, V1PricesSchema, V1StockSchema, WebhookInputSchema, WebhookParamsSchema, WebhookPatchSchema, WebhookReplaySchema, type ApiScope } from '#shared/schemas/partner-api'
+import { BusinessOverviewQuerySchema } from '#shared/schemas/insights'
 import type { ErrorCode } from '#shared/errors'
 import type { Permission } from '#shared/permissions'
 
 /** How a route authenticates: none, Mini App initData, staff (initData or /admin cookie) with a permission, or Telegram's secret header. */
-export type RouteAuth = { kind: 'public' } | { kind: 'tma' } | { kind: 'staff'; permission: Permission } | { kind: 'telegram' } | { kind: 'cookie' } | { kind: 'bearer' }
+export type RouteAuth = { kind: 'public' } | { kind: 'tma' } | { kind: 'staff'; permission: Permission } | { kind: 'telegram' } | { kind: 'cookie' } | { kind: 'bearer' } | { kind: 'apiKey'; scope: ApiScope }
 
 export interface RouteDoc {
   method: 'get' | 'post' | 'patch' | 'delete'
@@ -36,6 +41,8 @@ export interface RouteDoc {
   errors?: ErrorCode[]
   /** Most bytes the request body may have when more than DEFAULT_BODY_LIMIT (100 KB, server/utils/body-limit.ts). */
   bodyLimit?: number
+  /** Examples for the document (the partner API has one for each request and answer). */
+  example?: { request?: unknown; response?: unknown }
 }
 
 const KB = 1024
@@ -44,6 +51,31 @@ const MB = 1024 * KB
 const staff = (permission: Permission): RouteAuth => ({ kind: 'staff', permission })
 const tma: RouteAuth = { kind: 'tma' }
 const pub: RouteAuth = { kind: 'public' }
+const apiKey = (scope: ApiScope): RouteAuth => ({ kind: 'apiKey', scope })
+
+const V1_ORDER_EXAMPLE = {
+  id: 42,
+  number: 'A-1042',
+  status: 'in_progress',
+  currency: 'RUB',
+  itemsTotalMinor: 149000,
+  deliveryMinor: 30000,
+  discountMinor: 0,
+  totalMinor: 179000,
+  deliveryMethod: 'courier',
+  paymentMethod: 'cash',
+  contactName: 'Anna',
+  contactPhone: '+79990001122',
+  customerTelegramId: 123456789,
+  createdAt: '2026-03-01T10:00:00.000Z',
+  updatedAt: '2026-03-01T10:05:00.000Z',
+}
+const V1_ORDER_DETAIL_EXAMPLE = {
+  ...V1_ORDER_EXAMPLE,
+  items: [{ productId: 7, name: { ru: 'Кофе', en: 'Coffee' }, options: [], unitPriceMinor: 74500, quantity: 2, totalMinor: 149000 }],
+  history: [{ from: null, to: 'new', actorKind: 'customer', note: null, at: '2026-03-01T10:00:00.000Z' }],
+  allowedStatuses: ['ready', 'shipped', 'cancelled'],
+}
 
 /**
  * Every HTTP route of the app, documented. tests/server/openapi.test.ts checks this list against
@@ -73,6 +105,24 @@ export const ROUTES: RouteDoc[] = [
   { method: 'get', path: '/api/admin/integrations/inbound', tag: 'integrations', summary: 'Partner payloads received or pulled: applied, accepted, quarantined with the field paths', auth: staff('integrations.manage') },
   { method: 'post', path: '/api/admin/integrations/warehouse/preview', tag: 'integrations', summary: "Dry run: what importing the warehouse's stock would change (our open orders subtracted)", auth: staff('integrations.manage'), errors: ['integration_not_configured', 'partner_unavailable', 'partner_contract_changed'] },
   { method: 'post', path: '/api/admin/integrations/warehouse/apply', tag: 'integrations', summary: "Import the warehouse's stock now, all or nothing (audited)", auth: staff('integrations.manage'), errors: ['integration_not_configured', 'partner_unavailable', 'partner_contract_changed'] },
+  // Outbound webhooks and API keys, managed in /admin (docs/integrations.md)
+  { method: 'get', path: '/api/admin/webhooks', tag: 'integrations', summary: 'Outbound webhooks with their deliveries by status (never the secrets)', auth: staff('integrations.manage') },
+  { method: 'post', path: '/api/admin/webhooks', tag: 'integrations', summary: 'Create an outbound webhook (audited); the answer carries its signing secret, shown this once', auth: staff('integrations.manage'), body: WebhookInputSchema, errors: ['webhook_url_refused'], example: { request: { name: 'CRM', url: 'https://crm.example.com/hooks/shop', events: ['order.created', 'order.paid'] } } },
+  { method: 'patch', path: '/api/admin/webhooks/{id}', tag: 'integrations', summary: "Change a webhook's name, URL, events, or pause it (audited)", auth: staff('integrations.manage'), params: WebhookParamsSchema, body: WebhookPatchSchema, errors: ['not_found', 'webhook_url_refused'] },
+  { method: 'delete', path: '/api/admin/webhooks/{id}', tag: 'integrations', summary: 'Remove a webhook with its deliveries (audited)', auth: staff('integrations.manage'), params: WebhookParamsSchema, errors: ['not_found'] },
+  { method: 'post', path: '/api/admin/webhooks/{id}/rotate-secret', tag: 'integrations', summary: 'A new signing secret, shown this once; the old one also signs for 24 hours (audited)', auth: staff('integrations.manage'), params: WebhookParamsSchema, errors: ['not_found'] },
+  { method: 'post', path: '/api/admin/webhooks/{id}/replay', tag: 'integrations', summary: 'Send every dead (and held) delivery of this webhook again (audited); one delivery: /api/admin/integrations/deliveries/{id}/retry', auth: staff('integrations.manage'), params: WebhookParamsSchema, body: WebhookReplaySchema, errors: ['not_found'] },
+  { method: 'get', path: '/api/admin/api-keys', tag: 'integrations', summary: "Partners' API keys: name, prefix, scopes, rate limit, last used, revoked (never the key)", auth: staff('integrations.manage') },
+  { method: 'post', path: '/api/admin/api-keys', tag: 'integrations', summary: 'Create an API key with scopes (audited); the answer carries the key, shown this once', auth: staff('integrations.manage'), body: ApiKeyInputSchema, example: { request: { name: 'Warehouse sync', scopes: ['stock:write', 'orders:read'], rateLimitPerMinute: 120 } } },
+  { method: 'post', path: '/api/admin/api-keys/{id}/revoke', tag: 'integrations', summary: 'Revoke an API key at once (audited)', auth: staff('integrations.manage'), params: ApiKeyParamsSchema, errors: ['not_found'] },
+  // Partner REST API v1: `Authorization: Bearer <API key>` (docs/integrations.md)
+  { method: 'get', path: '/api/v1/orders', tag: 'partner-api', summary: 'Orders, newest first; filter by status and `updatedSince` to poll for changes; page with `before`', auth: apiKey('orders:read'), query: V1OrdersQuerySchema, example: { response: { items: [V1_ORDER_EXAMPLE], nextBefore: null } } },
+  { method: 'get', path: '/api/v1/orders/{id}', tag: 'partner-api', summary: 'One order with its lines, timeline and the statuses it may move to', auth: apiKey('orders:read'), params: V1OrderParamsSchema, errors: ['not_found'], example: { response: V1_ORDER_DETAIL_EXAMPLE } },
+  { method: 'post', path: '/api/v1/orders/{id}/status', tag: 'partner-api', summary: 'Move an order to one of its `allowedStatuses` (paid and refunded follow payments; an order paid in Telegram is cancelled by a refund)', auth: apiKey('orders:write'), params: V1OrderParamsSchema, body: V1OrderStatusSchema, idempotencyKey: 'required', errors: ['not_found', 'invalid_transition', 'refund_required', 'conflict', 'idempotency_key_reused', 'idempotency_key_in_use'], example: { request: { status: 'shipped', note: 'Courier #12' }, response: { ...V1_ORDER_DETAIL_EXAMPLE, status: 'shipped', allowedStatuses: ['done'] } } },
+  { method: 'post', path: '/api/v1/stock', tag: 'partner-api', summary: "Set stock by SKU (our product's slug), all or nothing; each change is a `stock.changed` event", auth: apiKey('stock:write'), body: V1StockSchema, idempotencyKey: 'required', errors: ['idempotency_key_reused', 'idempotency_key_in_use'], example: { request: { items: [{ sku: 'coffee-beans-1kg', stock: 25 }] }, response: { items: [{ sku: 'coffee-beans-1kg', from: 20, to: 25, changed: true }] } } },
+  { method: 'post', path: '/api/v1/prices', tag: 'partner-api', summary: "Set prices by SKU in minor units of the product's currency, all or nothing", auth: apiKey('catalog:write'), body: V1PricesSchema, idempotencyKey: 'required', errors: ['idempotency_key_reused', 'idempotency_key_in_use'], example: { request: { items: [{ sku: 'coffee-beans-1kg', priceMinor: 149000 }] }, response: { items: [{ sku: 'coffee-beans-1kg', currency: 'RUB', from: 139000, to: 149000, changed: true }] } } },
+  { method: 'get', path: '/api/v1/customers', tag: 'partner-api', summary: 'Customers who agreed to news and offers (nobody else), newest first; page with `before` (a Telegram id)', auth: apiKey('customers:read'), query: V1CustomersQuerySchema, example: { response: { items: [{ telegramId: 123456789, name: 'Anna K', username: 'anna', locale: 'ru', phone: '+79990001122', email: 'anna@example.com', newsConsent: true, since: '2026-01-10T08:00:00.000Z' }], nextBefore: null } } },
+  { method: 'get', path: '/api/v1/bookings', tag: 'partner-api', summary: 'Bookings by start time (`from`, `to`) and status, newest first; page with `before`', auth: apiKey('bookings:read'), query: V1BookingsQuerySchema, example: { response: { items: [{ id: 9, status: 'confirmed', startsAt: '2026-03-02T09:00:00.000Z', endsAt: '2026-03-02T10:00:00.000Z', timezone: 'Europe/Moscow', priceMinor: 250000, currency: 'RUB', customerTelegramId: 123456789, customerConfirmedAt: null, service: { id: 1, slug: 'haircut', name: { ru: 'Стрижка', en: 'Haircut' } }, resource: { id: 2, slug: 'olga', name: { ru: 'Ольга', en: 'Olga' } }, createdAt: '2026-03-01T12:00:00.000Z', updatedAt: '2026-03-01T12:00:00.000Z' }], nextBefore: null } } },
   // Identity
   { method: 'get', path: '/api/me', tag: 'identity', summary: 'The validated Telegram user and their roles', auth: tma },
   { method: 'patch', path: '/api/me', tag: 'identity', summary: "Change the user's language", auth: tma, body: UpdateMeSchema },
@@ -111,9 +161,16 @@ export const ROUTES: RouteDoc[] = [
   { method: 'get', path: '/api/booking/bookings', tag: 'booking', summary: "The customer's bookings, latest start first", auth: tma },
   { method: 'post', path: '/api/booking/bookings', tag: 'booking', summary: 'Hold a free slot while the customer confirms (201; a retry with the same key answers 200 with the same hold; 409 `slot_taken` carries fresh alternatives)', auth: tma, body: HoldBookingSchema, idempotencyKey: 'required', errors: ['not_found', 'slot_taken', 'too_many_holds'] },
   { method: 'get', path: '/api/booking/bookings/{id}', tag: 'booking', summary: 'One booking with its history and whether the customer may still change it', auth: tma, params: BookingParamsSchema, errors: ['not_found'] },
-  { method: 'post', path: '/api/booking/bookings/{id}/confirm', tag: 'booking', summary: 'Confirm a hold: booked, told in the chat, reminders planned', auth: tma, params: BookingParamsSchema, errors: ['not_found', 'hold_expired', 'invalid_transition'] },
-  { method: 'post', path: '/api/booking/bookings/{id}/cancel', tag: 'booking', summary: "Cancel a booking (or let go of a hold) until the service's deadline", auth: tma, params: BookingParamsSchema, errors: ['not_found', 'change_deadline_passed', 'invalid_transition'] },
+  { method: 'post', path: '/api/booking/bookings/{id}/confirm', tag: 'booking', summary: 'Confirm a hold: booked, told in the chat, reminders planned (a prepaid service is confirmed by its payment: 409 `payment_required`)', auth: tma, params: BookingParamsSchema, errors: ['not_found', 'hold_expired', 'invalid_transition', 'payment_required'] },
+  { method: 'post', path: '/api/booking/bookings/{id}/pay', tag: 'payments', summary: "A Telegram invoice link for a held booking's prepayment (`booking:<id>`); opening it keeps the hold once more", auth: tma, params: BookingParamsSchema, errors: ['not_found', 'hold_expired', 'invalid_transition'] },
+  { method: 'post', path: '/api/booking/bookings/{id}/cancel', tag: 'booking', summary: "Cancel a booking (or let go of a hold) until the service's deadline; a prepayment comes back when cancelled within the refund deadline (`refundIfCancelledNow`)", auth: tma, params: BookingParamsSchema, errors: ['not_found', 'change_deadline_passed', 'invalid_transition'] },
+  { method: 'get', path: '/api/booking/waitlist', tag: 'booking', summary: "The customer's waitlist entries, newest first", auth: tma },
+  { method: 'post', path: '/api/booking/waitlist', tag: 'booking', summary: 'Wait for a full slot (`startsAt`) or any time of a full day (`day`): a freed seat is offered in the chat to the first in line (201; 200 when already waiting)', auth: tma, body: JoinWaitlistSchema, errors: ['not_found', 'slot_available', 'too_many_waitlist'] },
+  { method: 'post', path: '/api/booking/waitlist/{id}/leave', tag: 'booking', summary: 'Leave a waitlist', auth: tma, params: WaitlistParamsSchema, errors: ['not_found', 'invalid_transition'] },
   { method: 'post', path: '/api/booking/bookings/{id}/reschedule', tag: 'booking', summary: 'Move a confirmed booking to another free slot; reminders re-planned', auth: tma, params: BookingParamsSchema, body: RescheduleBookingSchema, errors: ['not_found', 'slot_taken', 'change_deadline_passed', 'invalid_transition', 'conflict'] },
+  { method: 'post', path: '/api/booking/bookings/{id}/calendar-link', tag: 'booking', summary: 'A 5-minute signed link to the booking as an .ics file (for Telegram\'s downloadFile, which sends no initData)', auth: tma, params: BookingParamsSchema, query: CalendarLinkQuerySchema, errors: ['not_found'] },
+  { method: 'get', path: '/api/booking/calendar/{token}', tag: 'booking', summary: 'One booking as iCalendar (RFC 5545) through its signed link; if the request carries initData it must be the owner\'s', auth: pub, params: CalendarTokenParamsSchema, produces: 'text/calendar', errors: ['calendar_link_invalid', 'calendar_link_expired', 'not_found', 'forbidden'] },
+  { method: 'get', path: '/api/booking/feeds/{token}', tag: 'booking', summary: 'A staff calendar feed (`<token>.ics`): one resource\'s recent and upcoming bookings; the secret URL is the permission; 304 to a matching If-None-Match', auth: pub, params: FeedTokenParamsSchema, produces: 'text/calendar', errors: ['not_found', 'rate_limited'] },
   // Admin
   { method: 'get', path: '/api/admin/users', tag: 'admin', summary: 'Find users and their roles', auth: staff('roles.manage'), query: AdminUsersQuerySchema },
   { method: 'post', path: '/api/admin/users/{id}/roles', tag: 'admin', summary: 'Grant a role (audited)', auth: staff('roles.manage'), params: UserIdParamsSchema, body: GrantRoleSchema, errors: ['not_found'] },
@@ -143,6 +200,21 @@ export const ROUTES: RouteDoc[] = [
   { method: 'get', path: '/api/admin/booking/bookings', tag: 'admin', summary: 'Bookings of a local day (or up to 7) for every resource or one, with the resources', auth: staff('bookings.manage'), query: AdminBookingsQuerySchema },
   { method: 'post', path: '/api/admin/booking/bookings/{id}/status', tag: 'admin', summary: 'Mark a booking done or no-show, or cancel it for the customer (audited)', auth: staff('bookings.manage'), params: BookingParamsSchema, body: AdminBookingStatusSchema, errors: ['not_found', 'invalid_transition'] },
   { method: 'post', path: '/api/admin/booking/bookings/{id}/move', tag: 'admin', summary: 'Move a booking to another free slot for the customer (audited; the customer told)', auth: staff('bookings.manage'), params: BookingParamsSchema, body: RescheduleBookingSchema, errors: ['not_found', 'slot_taken', 'invalid_transition', 'conflict'] },
+  { method: 'post', path: '/api/admin/booking/bookings', tag: 'admin', summary: 'Book a free slot for a customer: confirmed at once, told in the chat, reminders planned (audited)', auth: staff('bookings.manage'), body: StaffBookingInputSchema, idempotencyKey: 'required', errors: ['not_found', 'slot_taken'] },
+  { method: 'get', path: '/api/admin/booking/services', tag: 'admin', summary: 'Every booking service, hidden ones too, with who performs it', auth: staff('bookings.manage') },
+  { method: 'post', path: '/api/admin/booking/services', tag: 'admin', summary: 'Add a booking service (audited)', auth: staff('bookings.setup'), body: BookingServiceInputSchema, errors: ['conflict'] },
+  { method: 'patch', path: '/api/admin/booking/services/{id}', tag: 'admin', summary: 'Edit a booking service or hide it; bookings made keep their time (audited)', auth: staff('bookings.setup'), params: IdParamsSchema, body: BookingServicePatchSchema, errors: ['not_found', 'conflict'] },
+  { method: 'get', path: '/api/admin/booking/resources', tag: 'admin', summary: 'Every resource (staff member, room) with its weekly hours, breaks and services', auth: staff('bookings.manage') },
+  { method: 'post', path: '/api/admin/booking/resources', tag: 'admin', summary: 'Add a staff member or room with its week (audited)', auth: staff('bookings.setup'), body: BookingResourceInputSchema, errors: ['conflict'] },
+  { method: 'patch', path: '/api/admin/booking/resources/{id}', tag: 'admin', summary: 'Edit a resource\'s week, breaks, zone or services; confirmed bookings left outside the hours answer 409 `schedule_conflict` unless `onConflict` is `keep` or `cancel` (audited)', auth: staff('bookings.setup'), params: IdParamsSchema, body: BookingResourcePatchSchema, errors: ['not_found', 'conflict', 'schedule_conflict'] },
+  { method: 'get', path: '/api/admin/booking/resources/{id}/exceptions', tag: 'admin', summary: "A resource's dated exceptions (holidays, sick days, other hours)", auth: staff('bookings.manage'), params: IdParamsSchema, query: ResourceExceptionsQuerySchema, errors: ['not_found'] },
+  { method: 'post', path: '/api/admin/booking/resources/{id}/exceptions/{day}', tag: 'admin', summary: "Set one date's hours of a resource (none: a day off); `schedule_conflict` as for the week (audited)", auth: staff('bookings.setup'), params: ResourceExceptionParamsSchema, body: ResourceExceptionInputSchema, errors: ['not_found', 'schedule_conflict'] },
+  { method: 'delete', path: '/api/admin/booking/resources/{id}/exceptions/{day}', tag: 'admin', summary: "Remove a date's exception; `schedule_conflict` as for the week (audited)", auth: staff('bookings.setup'), params: ResourceExceptionParamsSchema, query: ResourceExceptionDeleteQuerySchema, errors: ['not_found', 'schedule_conflict'] },
+  { method: 'get', path: '/api/admin/booking/report', tag: 'admin', summary: 'Bookings, no-shows, cancellations and utilisation (booked / open minutes) per resource and business day', auth: staff('reports.read'), query: BookingReportQuerySchema },
+  { method: 'get', path: '/api/admin/booking/export.csv', tag: 'admin', summary: 'The booking report as CSV, one line per resource and day', auth: staff('reports.read'), query: BookingReportQuerySchema, produces: 'text/csv' },
+  { method: 'get', path: '/api/admin/booking/feeds', tag: 'admin', summary: 'Staff calendar feeds (never their URLs) and the resources', auth: staff('bookings.feeds') },
+  { method: 'post', path: '/api/admin/booking/feeds', tag: 'admin', summary: 'A new secret calendar URL for a resource, shown once; its current one is revoked (audited)', auth: staff('bookings.feeds'), body: CreateFeedSchema, errors: ['not_found'] },
+  { method: 'post', path: '/api/admin/booking/feeds/{id}/revoke', tag: 'admin', summary: 'Revoke a calendar feed: its URL answers 404 from now on (audited)', auth: staff('bookings.feeds'), params: FeedParamsSchema, errors: ['not_found'] },
   { method: 'get', path: '/api/admin/catalog/products', tag: 'admin', summary: 'All products, hidden ones included', auth: staff('catalog.write') },
   { method: 'post', path: '/api/admin/catalog/products', tag: 'admin', summary: 'Create a product (audited)', auth: staff('catalog.write'), body: ProductInputSchema, errors: ['conflict'] },
   { method: 'patch', path: '/api/admin/catalog/products/{id}', tag: 'admin', summary: 'Edit a product: price, texts, options, hide/show (audited)', auth: staff('catalog.write'), params: IdParamsSchema, body: ProductPatchSchema, errors: ['not_found', 'conflict'] },
@@ -164,6 +236,7 @@ export const ROUTES: RouteDoc[] = [
   { method: 'get', path: '/api/admin/payments', tag: 'admin', summary: 'Payments with filters (method, status, flagged, order, dates) and search by order number or charge id', auth: staff('payments.read'), query: AdminPaymentsQuerySchema },
   { method: 'get', path: '/api/admin/payments/{id}', tag: 'admin', summary: "A payment with Telegram's raw payload, its refunds and its order", auth: staff('payments.read'), params: IdParamsSchema, errors: ['not_found'] },
   { method: 'post', path: '/api/admin/payments/{id}/refund', tag: 'admin', summary: 'Refund (Stars via Telegram; cards recorded with the provider reference); audited', auth: staff('payments.refund'), params: IdParamsSchema, body: RefundSchema, idempotencyKey: 'required', errors: ['already_refunded', 'partial_refund_unavailable', 'refund_failed', 'conflict'] },
+  { method: 'get', path: '/api/admin/overview', tag: 'admin', summary: 'Business overview per day: Mini App opens, carts, orders, paid, bookings, conversations', auth: staff('reports.read'), query: BusinessOverviewQuerySchema },
   { method: 'get', path: '/api/admin/payments/report', tag: 'admin', summary: 'Revenue, payments and refunds per day and method', auth: staff('reports.read'), query: PaymentsReportQuerySchema },
   { method: 'get', path: '/api/admin/payments/export.csv', tag: 'admin', summary: 'Payments as CSV', auth: staff('payments.read'), query: AdminPaymentsQuerySchema, produces: 'text/csv' },
   { method: 'get', path: '/api/admin/payments/reconciliations', tag: 'admin', summary: 'Stars reconciliation reports', auth: staff('payments.read') },
@@ -202,10 +275,23 @@ export const ROUTES: RouteDoc[] = [
   { method: 'post', path: '/api/admin/support/articles', tag: 'support', summary: 'Add an article (audited)', auth: staff('support.manage'), body: ArticleInputSchema, errors: ['conflict'] },
   { method: 'patch', path: '/api/admin/support/articles/{id}', tag: 'support', summary: 'Edit or hide an article (audited)', auth: staff('support.manage'), params: ArticleIdParamsSchema, body: ArticlePatchSchema, errors: ['not_found', 'conflict'] },
   { method: 'get', path: '/api/admin/support/hours', tag: 'support', summary: 'Support hours, auto-reply and expected wait', auth: staff('support.reply') },
-  { method: 'post', path: '/api/admin/support/hours', tag: 'support', summary: 'Set support hours, auto-reply and expected wait (audited)', auth: staff('support.manage'), body: SupportHoursSchema },
+  { method: 'post', path: '/api/admin/support/hours', tag: 'support', summary: 'Set support hours (weekly, time zone, holidays), auto-reply and expected wait (audited)', auth: staff('support.manage'), body: SupportHoursSchema },
+  { method: 'get', path: '/api/admin/support/events', tag: 'support', summary: 'Live updates for the support screens (Server-Sent Events: `ready`, `change` with conversation ids, `ping` every 15 s)', auth: staff('support.reply'), produces: 'text/event-stream', errors: ['not_ready', 'rate_limited'] },
+  { method: 'get', path: '/api/admin/support/operator-group', tag: 'support', summary: "The operators' Telegram group (forum topics per conversation), or null", auth: staff('support.manage') },
+  { method: 'post', path: '/api/admin/support/operator-group', tag: 'support', summary: "Connect or disconnect the operators' Telegram group (audited)", auth: staff('support.manage'), body: OperatorGroupSchema },
   { method: 'get', path: '/api/admin/system', tag: 'admin', summary: 'System page: version, uptime, migrations, queue depths and failed jobs, Telegram updates and webhook, backups', auth: staff('system.manage') },
   { method: 'post', path: '/api/admin/system/jobs/retry', tag: 'admin', summary: 'Run a failed job once more (audited)', auth: staff('system.manage'), body: RetryJobSchema, errors: ['not_found', 'conflict'] },
   { method: 'post', path: '/api/admin/system/updates/{updateId}/replay', tag: 'admin', summary: 'Hand a parked (failed) Telegram update to the bot again (audited)', auth: staff('system.manage'), params: UpdateReplayParamsSchema, errors: ['not_found'] },
+  // Broadcasts through the bot (docs/broadcasts.md)
+  { method: 'get', path: '/api/admin/broadcasts', tag: 'broadcasts', summary: 'Broadcasts, newest first (30 a page, `before=` the last id), with sent, failed, blocked and click figures', auth: staff('broadcasts.manage'), query: BroadcastListQuerySchema },
+  { method: 'post', path: '/api/admin/broadcasts', tag: 'broadcasts', summary: 'Write a broadcast as a draft: Telegram HTML in ru and/or en, optional photo and button, the segment (audited)', auth: staff('broadcasts.manage'), body: BroadcastInputSchema },
+  { method: 'post', path: '/api/admin/broadcasts/audience', tag: 'broadcasts', summary: 'How many customers a segment reaches now (opted in to news, not blocked), in all and per language', auth: staff('broadcasts.manage'), body: BroadcastSegmentSchema },
+  { method: 'get', path: '/api/admin/broadcasts/{id}', tag: 'broadcasts', summary: 'One broadcast with its figures and whether this version was previewed', auth: staff('broadcasts.manage'), params: BroadcastParamsSchema, errors: ['not_found'] },
+  { method: 'patch', path: '/api/admin/broadcasts/{id}', tag: 'broadcasts', summary: 'Rewrite a draft; any change needs a new preview (audited)', auth: staff('broadcasts.manage'), params: BroadcastParamsSchema, body: BroadcastInputSchema, errors: ['not_found', 'broadcast_not_editable'] },
+  { method: 'post', path: '/api/admin/broadcasts/{id}/preview', tag: 'broadcasts', summary: "Send the draft to the author's own chat in each of its languages (202, queued; audited)", auth: staff('broadcasts.manage'), params: BroadcastParamsSchema, errors: ['not_found', 'broadcast_not_editable'] },
+  { method: 'post', path: '/api/admin/broadcasts/{id}/schedule', tag: 'broadcasts', summary: 'Send now (`at: null`) or at a time; needs a preview of this version first (audited)', auth: staff('broadcasts.manage'), params: BroadcastParamsSchema, body: BroadcastScheduleSchema, errors: ['not_found', 'broadcast_not_editable', 'broadcast_preview_required'] },
+  { method: 'post', path: '/api/admin/broadcasts/{id}/cancel', tag: 'broadcasts', summary: 'Cancel a draft or scheduled broadcast, or stop one being sent (audited)', auth: staff('broadcasts.manage'), params: BroadcastParamsSchema, errors: ['not_found', 'broadcast_not_editable'] },
+  { method: 'get', path: '/api/broadcasts/click/{token}', tag: 'broadcasts', summary: "A broadcast's button: counts the press for that recipient and redirects (302) to the link or the Mini App", auth: pub, params: BroadcastClickParamsSchema, produces: 'text/html', errors: ['not_found'] },
   // Sandbox (only without a real bot token)
   { method: 'get', path: '/api/sandbox/launch', tag: 'sandbox', summary: 'Signed launch parameters for a demo person', auth: pub, query: SandboxLaunchQuery, errors: ['not_found'] },
   { method: 'get', path: '/api/sandbox/chat', tag: 'sandbox', summary: 'What the bot sent to a demo person', auth: pub, query: SandboxChatQuery, errors: ['not_found'] },
@@ -214,6 +300,7 @@ export const ROUTES: RouteDoc[] = [
   { method: 'post', path: '/api/sandbox/callback', tag: 'sandbox', summary: 'A demo person presses an inline button', auth: pub, body: SandboxCallbackBody, errors: ['not_found'] },
   { method: 'get', path: '/api/sandbox/invoices/{slug}', tag: 'sandbox', summary: 'An invoice link as the payment sheet shows it (amounts, shipping address needed)', auth: pub, params: SandboxInvoiceParams, errors: ['not_found'] },
   { method: 'post', path: '/api/sandbox/invoices/shipping', tag: 'sandbox', summary: "Send a shipping address from the payment sheet: the bot's delivery options or its refusal", auth: pub, body: SandboxShippingBody, errors: ['not_found'] },
+  { method: 'post', path: '/api/sandbox/clock/booking-reminders', tag: 'sandbox', summary: "Tests only (sandbox under NODE_ENV=test, else 404): the booking's planned reminders become due now and the queue sends them", auth: pub, body: SandboxClockBody, errors: ['not_found'] },
   { method: 'post', path: '/api/sandbox/invoices/pay', tag: 'sandbox', summary: 'Pay, cancel, fail or leave pending an invoice like the Telegram payment sheet', auth: pub, body: SandboxInvoicePayBody, errors: ['not_found'] },
   { method: 'get', path: '/api/openapi.json', tag: 'operations', summary: 'This document', auth: pub },
   { method: 'get', path: '/api/docs', tag: 'operations', summary: 'A readable page of this document', auth: pub, produces: 'text/html' },

@@ -8,8 +8,9 @@ import type { TelegramShippingAddress } from '../../db/schema/delivery'
 import { findOrder, type OrderRow } from '../orders'
 import { quoteShipping, resolveShippingOption, shippingRefusalMessage, toTelegramShippingOption } from '../delivery/shipping'
 import { parseInvoicePayload } from './invoice'
+import { BOOKING_PRE_CHECKOUT_MESSAGES, checkBookingPreCheckout, parseBookingPayload } from '../booking/prepayment'
 
-export type PreCheckoutRefusal = 'unknown_order' | 'wrong_user' | 'not_payable' | 'expired' | 'currency_mismatch' | 'amount_mismatch' | 'shipping_invalid'
+export type PreCheckoutRefusal = 'unknown_order' | 'wrong_user' | 'not_payable' | 'expired' | 'currency_mismatch' | 'amount_mismatch' | 'shipping_invalid' | 'booking_not_payable' | 'booking_expired'
 
 /** The order an invoice payload names, if this customer may pay it now (shared by shipping and pre-checkout queries). */
 async function payableOrder(db: DbOrTx, query: { fromId: number; invoicePayload: string }): Promise<{ ok: true; order: OrderRow } | { ok: false; reason: 'unknown_order' | 'wrong_user' | 'not_payable' | 'expired' }> {
@@ -46,7 +47,10 @@ export async function checkShippingQuery(db: DbOrTx, query: { fromId: number; in
 export async function checkPreCheckout(
   db: DbOrTx,
   query: { fromId: number; currency: string; totalAmount: number; invoicePayload: string; shippingOptionId?: string; shippingAddress?: TelegramShippingAddress },
-): Promise<{ ok: true; orderId: number } | { ok: false; reason: PreCheckoutRefusal }> {
+): Promise<{ ok: true; orderId?: number; bookingId?: number } | { ok: false; reason: PreCheckoutRefusal }> {
+  // A booking's prepayment (`booking:<id>`): the hold must still stand, for the booking's own amount.
+  const bookingId = parseBookingPayload(query.invoicePayload)
+  if (bookingId !== undefined) return checkBookingPreCheckout(db, bookingId, query)
   const payable = await payableOrder(db, query)
   if (!payable.ok) return payable
   const { order } = payable
@@ -69,4 +73,5 @@ export const PRE_CHECKOUT_MESSAGES: Record<PreCheckoutRefusal, Record<Locale, st
   currency_mismatch: { ru: 'Валюта счёта не совпадает с заказом. Откройте оплату из приложения заново.', en: 'The invoice currency does not match the order. Open the payment from the app again.' },
   amount_mismatch: { ru: 'Сумма изменилась. Откройте оплату из приложения заново.', en: 'The amount has changed. Open the payment from the app again.' },
   shipping_invalid: { ru: 'Этот способ доставки недоступен для указанного адреса. Выберите адрес и доставку заново.', en: 'This delivery option is not available for the address given. Choose the address and delivery again.' },
+  ...BOOKING_PRE_CHECKOUT_MESSAGES,
 }

@@ -3,7 +3,7 @@
  * Telegram's checkout questions (./checkout.ts), recording a payment (./record.ts), refunds
  * (./refunds.ts), reports (./reports.ts) and the Stars reconciliation (./reconcile.ts).
  */
-import { eq } from 'drizzle-orm'
+import { and, eq, sql } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client'
 import { payments, refunds } from '../../db/schema/payments'
 import { DomainError } from '../../utils/errors'
@@ -40,4 +40,13 @@ export async function paymentsForOrder(db: DbOrTx, orderId: number) {
   const out = []
   for (const payment of rows) out.push({ ...payment, refunds: await db.select().from(refunds).where(eq(refunds.paymentId, payment.id)).orderBy(refunds.id) })
   return out
+}
+
+/** A booking's prepayments that still hold money to give back (not flagged, not fully refunded). */
+export async function refundableBookingPayments(db: DbOrTx, bookingId: number): Promise<number[]> {
+  const rows = await db
+    .select({ id: payments.id })
+    .from(payments)
+    .where(and(eq(payments.bookingId, bookingId), sql`${payments.flag} is null`, sql`${payments.refundedMinor} < ${payments.amountMinor}`))
+  return rows.map((r) => r.id)
 }

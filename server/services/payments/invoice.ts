@@ -7,6 +7,7 @@ import { DomainError } from '../../utils/errors'
 import type { ServiceContext } from '../context'
 import { getOrder } from '../orders'
 import { chatRecipient } from '../auth/users'
+import { bookingInvoice } from '../booking/prepayment'
 
 /** What goes into the invoice payload (1-128 bytes) and comes back in pre-checkout and success. */
 export const invoicePayload = (orderId: number) => `order:${orderId}`
@@ -66,4 +67,16 @@ export async function createInvoiceLink(ctx: ServiceContext, orderId: number) {
   const { order, invoice } = await buildInvoice(ctx.db, orderId, ctx.actor.userId, { providerToken: providerToken(ctx.config), lang })
   const link = await ctx.bot.telegram.createInvoiceLink(invoice)
   return { link, order }
+}
+
+/**
+ * A Telegram invoice link for the prepayment of the customer's own booking hold (payload
+ * `booking:<id>`, amount from the booking, Stars or the card provider as the service says).
+ */
+export async function createBookingInvoiceLink(ctx: ServiceContext, bookingId: number) {
+  if (ctx.actor.kind !== 'customer') throw new DomainError('forbidden', 'Only the customer pays their booking')
+  const lang = (await chatRecipient(ctx.db, ctx.actor.userId))?.locale ?? 'ru'
+  const { booking, invoice } = await bookingInvoice(ctx.db, bookingId, ctx.actor.userId, { providerToken: providerToken(ctx.config), lang })
+  const link = await ctx.bot.telegram.createInvoiceLink(invoice)
+  return { link, booking }
 }

@@ -11,6 +11,8 @@ import { applyTelegramShipping, lockOrder, markOrderPaid } from '../orders'
 import { resolveShippingOption } from '../delivery/shipping'
 import { parseInvoicePayload } from './invoice'
 import { paymentFlaggedJob } from './jobs'
+import { applyBookingPayment, bookingExists, parseBookingPayload } from '../booking/prepayment'
+import { bookingRefundJob } from '../booking/jobs'
 
 export interface SuccessfulPaymentInput {
   /** Who paid: the `from` of the message that carried the payment. */
@@ -28,8 +30,8 @@ export interface SuccessfulPaymentInput {
 
 export type RecordedPayment =
   | { status: 'duplicate' }
-  | { status: 'paid'; paymentId: number; orderId: number }
-  | { status: 'flagged'; paymentId: number; orderId: number | null; flag: PaymentFlag }
+  | { status: 'paid'; paymentId: number; orderId: number | null; bookingId?: number }
+  | { status: 'flagged'; paymentId: number; orderId: number | null; bookingId?: number; flag: PaymentFlag }
 
 /**
  * Records a successful payment exactly once per telegram_payment_charge_id and, in the same
@@ -39,6 +41,8 @@ export type RecordedPayment =
  * operators' alert is queued in the same transaction.
  */
 export async function recordSuccessfulPayment(ctx: ServiceContext, input: SuccessfulPaymentInput): Promise<RecordedPayment> {
+  const bookingId = parseBookingPayload(input.invoicePayload)
+  if (bookingId !== undefined) return recordBookingPayment(ctx, bookingId, input)
   return write(ctx, async (w) => {
     const orderId = parseInvoicePayload(input.invoicePayload)
     const order = orderId ? await lockOrder(w, orderId) : undefined
@@ -81,5 +85,41 @@ export async function recordSuccessfulPayment(ctx: ServiceContext, input: Succes
     await markOrderPaid(w, order!.id, input.telegramPaymentChargeId)
     await w.enqueue(issueReceiptJob, { orderId: order!.id }, { singletonKey: `receipt-${order!.id}` })
     return { status: 'paid', paymentId: inserted.id, orderId: order!.id }
+  })
+}
+
+/**
+ * A booking's prepayment (`booking:<id>`): recorded once per charge and, in the same transaction,
+ * the hold becomes a confirmed, paid booking. A payment that cannot apply (the hold ran out or was
+ * cancelled, already paid, another customer or amount) is kept and flagged, the operators alerted,
+ * and - Stars - refunded automatically from a queued job; a card payment the operator refunds at
+ * the provider. A redelivered update finds the charge recorded and changes nothing.
+ */
+async function recordBookingPayment(ctx: ServiceContext, bookingId: number, input: SuccessfulPaymentInput): Promise<RecordedPayment> {
+  return write(ctx, async (w) => {
+    const exists = await bookingExists(w.db, bookingId)
+    const provider: PaymentProvider = input.currency === 'XTR' ? 'telegram_stars' : 'telegram_provider'
+    const [inserted] = await w.db
+      .insert(payments)
+      .values({
+        bookingId: exists ? bookingId : null,
+        userId: input.userId,
+        provider,
+        currency: input.currency,
+        amountMinor: input.totalAmount,
+        telegramPaymentChargeId: input.telegramPaymentChargeId,
+        providerPaymentChargeId: input.providerPaymentChargeId ?? null,
+        invoicePayload: input.invoicePayload,
+        raw: input.raw,
+      })
+      .onConflictDoNothing({ target: payments.telegramPaymentChargeId })
+      .returning({ id: payments.id })
+    if (!inserted) return { status: 'duplicate' } as const
+    const flag = exists ? await applyBookingPayment(w, bookingId, { paymentId: inserted.id, userId: input.userId, currency: input.currency, totalAmount: input.totalAmount }) : ('booking_not_payable' as const)
+    if (!flag) return { status: 'paid', paymentId: inserted.id, orderId: null, bookingId } as const
+    await w.db.update(payments).set({ flag }).where(eq(payments.id, inserted.id))
+    await w.enqueue(paymentFlaggedJob, { paymentId: inserted.id })
+    if (provider === 'telegram_stars') await w.enqueue(bookingRefundJob, { paymentId: inserted.id, bookingId, reason: 'The booking was no longer waiting for this payment' }, { singletonKey: `booking-refund-${inserted.id}`, singletonSeconds: 7 * 24 * 3600 })
+    return { status: 'flagged', paymentId: inserted.id, orderId: null, bookingId, flag } as const
   })
 }

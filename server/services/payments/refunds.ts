@@ -12,6 +12,7 @@ import { DomainError } from '../../utils/errors'
 import { write, type ServiceContext, type WriteContext } from '../context'
 import { markOrderRefunded } from '../orders'
 import { refundNotificationJob } from '../notifications/jobs'
+import { paymentFlaggedJob } from './jobs'
 import { getPayment } from './index'
 
 export type RefundRequest = { amountMinor?: number; reason: string; providerReference?: string; idempotencyKey: string }
@@ -125,4 +126,54 @@ export async function recordRefundedPayment(ctx: ServiceContext, input: { telegr
     if (!refund) return { status: 'already_recorded' as const }
     return { status: 'recorded' as const, ...(await completeRefund(w, refund.id)) }
   })
+}
+
+/**
+ * A refund nobody has to click (a booking's prepayment after a cancellation within the policy or
+ * by staff, or a Stars payment that arrived for a hold no longer there), run from a queued job:
+ * Stars through `refundStarPayment`, stored as pending first and completed with the payment and
+ * an audit entry (by the system); a pending one from an earlier attempt is finished, not doubled
+ * (Telegram answers CHARGE_ALREADY_REFUNDED if it went through). A card payment cannot be refunded
+ * through Telegram: it is flagged `booking_refund_due` and the operators are told to refund it at
+ * the provider. Throws while Telegram fails, so the job retries.
+ */
+export async function refundAutomatically(ctx: ServiceContext, paymentId: number, reason: string) {
+  const [payment] = await ctx.db.select().from(payments).where(eq(payments.id, paymentId))
+  if (!payment) return { status: 'unknown_payment' as const }
+  if (payment.refundedMinor >= payment.amountMinor) return { status: 'already_refunded' as const }
+  if (payment.provider !== 'telegram_stars') {
+    await write(ctx, async (w) => {
+      const [flagged] = await w.db.update(payments).set({ flag: 'booking_refund_due' }).where(and(eq(payments.id, paymentId), sql`${payments.flag} is null`)).returning({ id: payments.id })
+      if (flagged) {
+        await w.enqueue(paymentFlaggedJob, { paymentId })
+        await w.audit({ action: 'payment.refund_due', entityType: 'payment', entityId: paymentId, after: { reason, amountMinor: payment.amountMinor - payment.refundedMinor, currency: payment.currency } })
+      }
+    })
+    return { status: 'operator' as const }
+  }
+  const [pending] = await ctx.db.select().from(refunds).where(and(eq(refunds.paymentId, paymentId), eq(refunds.status, 'pending'))).orderBy(desc(refunds.id)).limit(1)
+  const [{ attempts } = { attempts: 0 }] = await ctx.db.select({ attempts: sql<number>`count(*)::int` }).from(refunds).where(eq(refunds.paymentId, paymentId))
+  const refund = pending ?? (await startRefund(ctx, paymentId, { reason, idempotencyKey: `auto-${paymentId}-${attempts + 1}` })).refund
+  try {
+    await ctx.bot.telegram.callApi('refundStarPayment' as never, { user_id: payment.userId, telegram_payment_charge_id: payment.telegramPaymentChargeId } as never)
+  } catch (error) {
+    const alreadyDone = error instanceof TelegramError && /CHARGE_ALREADY_REFUNDED/.test(error.description)
+    if (!alreadyDone) {
+      const message = error instanceof TelegramError ? error.description : (error as Error).message
+      await failRefund(ctx.db, refund.id, message)
+      throw new DomainError('refund_failed', `Telegram refused the refund: ${message}`, 502)
+    }
+  }
+  const done = await write(ctx, async (w) => {
+    const result = await completeRefund(w, refund.id)
+    await w.audit({
+      action: 'payment.refund',
+      entityType: 'payment',
+      entityId: paymentId,
+      before: { status: payment.status, refundedMinor: payment.refundedMinor },
+      after: { status: result.payment?.status, refundedMinor: result.payment?.refundedMinor, amountMinor: refund.amountMinor, currency: payment.currency, reason: refund.reason, automatic: true },
+    })
+    return result
+  })
+  return { status: 'refunded' as const, refundId: refund.id, payment: done.payment }
 }

@@ -1,6 +1,7 @@
 import type { DbOrTx } from '../../db/client'
 import { SupportHoursSchema, type SupportHours } from '#shared/schemas/support'
-import { businessTimezone, getSetting, setSetting } from '../settings'
+import { dateTimeFormat } from '#shared/intl'
+import { businessTimezone, getSetting, setSetting, settingsChangedHere } from '../settings'
 import { write, type ServiceContext } from '../context'
 
 const HOURS_KEY = 'support.hours'
@@ -13,6 +14,8 @@ export const DEFAULT_SUPPORT_HOURS: SupportHours = {
     en: 'We are offline right now. Your message is saved and an operator will answer during working hours. Answers to common questions are in the app.',
   },
   expectedReplyMinutes: 15,
+  timeZone: null,
+  holidays: [],
 }
 
 /** The support hours and the auto-reply, as the business set them (or the defaults). */
@@ -26,26 +29,37 @@ export async function setSupportHours(ctx: ServiceContext, hours: SupportHours) 
   return write(ctx, async (w) => {
     const before = await getSupportHours(w.db)
     await setSetting(w.db, HOURS_KEY, hours)
+    w.afterCommit(() => settingsChangedHere(ctx.db))
     await w.audit({ action: 'support.hours', entityType: 'setting', entityId: HOURS_KEY, before, after: hours })
     return hours
   })
 }
 
-/** Weekday (0 = Sunday) and "HH:MM" of `at` in `timeZone`. */
+/** Weekday (0 = Sunday), "HH:MM" and the date (YYYY-MM-DD) of `at` in `timeZone`. */
 function localTime(at: Date, timeZone: string) {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(at)
+  const parts = dateTimeFormat('en-GB', { timeZone, weekday: 'short', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(at)
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? ''
   const weekday = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(get('weekday'))
-  return { weekday, time: `${get('hour')}:${get('minute')}` }
+  return { weekday, time: `${get('hour')}:${get('minute')}`, date: `${get('year')}-${get('month')}-${get('day')}` }
 }
 
-/** Whether operators are at work at `at` (a window may run past midnight: 20:00-02:00; 00:00-00:00 is the whole day). */
+/** The day before `date` (YYYY-MM-DD). */
+const dayBefore = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10)
+
+/**
+ * Whether operators are at work at `at` (a window may run past midnight: 20:00-02:00; 00:00-00:00
+ * is the whole day). A holiday closes its whole date, including the part of the night before's
+ * window that runs into it; the night after a holiday is not opened by it.
+ */
 export function withinHours(hours: SupportHours, timeZone: string, at: Date): boolean {
-  const { weekday, time } = localTime(at, timeZone)
+  const zone = hours.timeZone ?? timeZone
+  const { weekday, time, date } = localTime(at, zone)
+  const holidays = new Set(hours.holidays ?? [])
+  if (holidays.has(date)) return false
   const today = hours.days[weekday]
   if (today && (today.from === today.to || (today.from < today.to ? time >= today.from && time < today.to : time >= today.from))) return true
   const yesterday = hours.days[(weekday + 6) % 7]
-  return !!yesterday && yesterday.from > yesterday.to && time < yesterday.to
+  return !!yesterday && !holidays.has(dayBefore(date)) && yesterday.from > yesterday.to && time < yesterday.to
 }
 
 /** What the customer is told before writing: are operators at work, and how long an answer usually takes. */

@@ -11,7 +11,10 @@ import { getOrder } from '../orders'
 import { listArticles } from './articles'
 import { businessTimezone } from '../settings'
 import { getSupportHours, withinHours } from './hours'
-import { askSupportRatingJob, deliverSupportMessageJob, MAX_DELIVERY_ATTEMPTS, notifyOperatorsJob } from './jobs'
+import { askSupportRatingJob, deliverSupportMessageJob, MAX_DELIVERY_ATTEMPTS, notifyOperatorsJob, relayToTopicJob, syncTopicJob } from './jobs'
+import { getOperatorGroup } from './topics'
+import { emitIntegrationEvent } from '../integrations/outbox'
+import { conversationEvent } from './events'
 
 export type ConversationRow = typeof supportConversations.$inferSelect
 export type MessageRow = typeof supportMessages.$inferSelect
@@ -65,7 +68,7 @@ async function openConversationFor(w: WriteContext, customerId: number): Promise
 /** Stores an automatic message to the customer and queues its delivery. */
 async function addAutoMessage(w: WriteContext, conversationId: number, text: string) {
   const [message] = await w.db.insert(supportMessages).values({ conversationId, kind: 'auto', text, delivery: 'pending' }).returning()
-  await w.enqueue(deliverSupportMessageJob, { messageId: message!.id })
+  await w.enqueue(deliverSupportMessageJob, { messageId: message!.id, conversationId })
 }
 
 /**
@@ -83,6 +86,7 @@ export async function recordCustomerMessage(ctx: ServiceContext, input: Customer
   const hours = await getSupportHours(ctx.db)
   const online = withinHours(hours, await businessTimezone(ctx.db), new Date())
   const suggestions = input.via === 'bot' && input.text && online ? await listArticles(ctx.db, { q: input.text.slice(0, 100), limit: 3 }) : []
+  const group = await getOperatorGroup(ctx.db)
   try {
     return await write(ctx, async (w) => {
       const [seen] = await w.db.select().from(supportMessages).where(eq(supportMessages.sourceKey, input.sourceKey))
@@ -109,6 +113,9 @@ export async function recordCustomerMessage(ctx: ServiceContext, input: Customer
         })
         .where(eq(supportConversations.id, conversation.id))
       if (created || conversation.status === 'waiting') await w.enqueue(notifyOperatorsJob, { conversationId: conversation.id })
+      // The operators' group sees the customer's words in the conversation's topic.
+      if (group.chatId !== null) await w.enqueue(relayToTopicJob, { messageId: message.id })
+      if (created) await emitIntegrationEvent(w, conversationEvent('conversation.opened', conversation))
       if (!online) {
         const [recent] = await w.db
           .select({ id: supportMessages.id })
@@ -136,22 +143,44 @@ async function lockConversation(w: WriteContext, id: number) {
   return row
 }
 
+/** What an operator may send a customer besides words: a photo or a document, by Telegram's file reference. */
+export const OPERATOR_ATTACHMENT_KINDS: readonly SupportAttachment['kind'][] = ['photo', 'document']
+
+/** An operator's answer or note: text, a file (a photo or document written in the forum topic) or both. */
+export interface OperatorMessageInput {
+  text?: string | null
+  attachment?: SupportAttachment | null
+  note?: boolean
+  /** `tg:<group>:<message_id>` for an answer written in the conversation's forum topic. */
+  sourceKey?: string
+}
+
 /**
  * An operator answers (queued for delivery to the customer's chat; the conversation then waits for
  * the customer, is taken by the operator if nobody had it, and its first response is timed) or
  * leaves an internal note (never shown to the customer).
  */
-export async function replyAsOperator(ctx: ServiceContext, conversationId: number, input: { text: string; note?: boolean }) {
+export async function replyAsOperator(ctx: ServiceContext, conversationId: number, input: OperatorMessageInput) {
   const operatorId = staffOf(ctx)
+  const text = input.text || null
+  const attachment = input.attachment ?? null
+  if (!text && !attachment) throw new DomainError('validation_failed', 'A reply needs text or a file', 400)
+  if (attachment && !OPERATOR_ATTACHMENT_KINDS.includes(attachment.kind)) throw new DomainError('validation_failed', 'Only a photo or a document goes to the customer', 400, [{ path: 'attachment', message: 'photo or document' }])
+  const group = await getOperatorGroup(ctx.db)
   return write(ctx, async (w) => {
     const conversation = await lockConversation(w, conversationId)
+    if (input.sourceKey) {
+      // Written in the conversation's forum topic: Telegram redelivering it changes nothing.
+      const [seen] = await w.db.select().from(supportMessages).where(eq(supportMessages.sourceKey, input.sourceKey))
+      if (seen) return seen
+    }
     if (input.note) {
-      const [note] = await w.db.insert(supportMessages).values({ conversationId, kind: 'note', authorId: operatorId, text: input.text }).returning()
+      const [note] = await w.db.insert(supportMessages).values({ conversationId, kind: 'note', authorId: operatorId, text, attachment }).returning()
       await w.audit({ action: 'support.note', entityType: 'support_conversation', entityId: conversationId, after: { messageId: note!.id } })
       return note!
     }
     if (conversation.status === 'closed') throw new DomainError('conversation_closed', 'The conversation is closed; the customer starts a new one by writing again', 409)
-    const [message] = await w.db.insert(supportMessages).values({ conversationId, kind: 'operator', authorId: operatorId, text: input.text, delivery: 'pending' }).returning()
+    const [message] = await w.db.insert(supportMessages).values({ conversationId, kind: 'operator', authorId: operatorId, text, attachment, delivery: 'pending', sourceKey: input.sourceKey ?? null }).returning()
     await w.db
       .update(supportConversations)
       .set({
@@ -161,10 +190,12 @@ export async function replyAsOperator(ctx: ServiceContext, conversationId: numbe
         unreadForStaff: 0,
         unreadForCustomer: sql`${supportConversations.unreadForCustomer} + 1`,
         lastMessageAt: sql`now()`,
-        lastMessagePreview: preview(input.text),
+        lastMessagePreview: preview(text, attachment),
       })
       .where(eq(supportConversations.id, conversationId))
-    await w.enqueue(deliverSupportMessageJob, { messageId: message!.id })
+    await w.enqueue(deliverSupportMessageJob, { messageId: message!.id, conversationId })
+    // An answer written in /admin shows in the topic too (one written in the topic is there already).
+    if (group.chatId !== null && !input.sourceKey) await w.enqueue(relayToTopicJob, { messageId: message!.id })
     await w.audit({ action: 'support.reply', entityType: 'support_conversation', entityId: conversationId, after: { messageId: message!.id } })
     return message!
   })
@@ -199,6 +230,9 @@ export async function setConversationStatus(ctx: ServiceContext, conversationId:
         .where(eq(supportConversations.id, conversationId))
         .returning()
       if (status === 'closed') await w.enqueue(askSupportRatingJob, { conversationId }, { singletonKey: `support-rating-${conversationId}`, singletonSeconds: 3600 })
+      // The forum topic follows: closed with the conversation, reopened with it.
+      if (before.topicThreadId !== null && (status === 'closed' || before.status === 'closed')) await w.enqueue(syncTopicJob, { conversationId })
+      if (status === 'closed' || before.status === 'closed') await emitIntegrationEvent(w, conversationEvent(status === 'closed' ? 'conversation.closed' : 'conversation.opened', after!))
       await w.audit({ action: 'support.status', entityType: 'support_conversation', entityId: conversationId, before: { status: before.status }, after: { status } })
       return after!
     })
@@ -324,7 +358,7 @@ export async function retryDelivery(ctx: ServiceContext, messageId: number) {
     if (!message || message.kind === 'customer' || message.kind === 'note') throw new DomainError('not_found', 'No such message to the customer')
     if (message.delivery !== 'failed' && message.delivery !== 'blocked') throw new DomainError('conflict', 'Only an undelivered message is sent again', 409)
     const [after] = await w.db.update(supportMessages).set({ delivery: 'pending', deliveryAttempts: 0, deliveryError: null }).where(eq(supportMessages.id, messageId)).returning()
-    await w.enqueue(deliverSupportMessageJob, { messageId })
+    await w.enqueue(deliverSupportMessageJob, { messageId, conversationId: message.conversationId })
     await w.audit({ action: 'support.retry', entityType: 'support_message', entityId: messageId, before: { delivery: message.delivery } })
     return after!
   })

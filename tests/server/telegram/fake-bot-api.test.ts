@@ -46,7 +46,7 @@ describe('fake Bot API driven by Telegraf', () => {
     const second = await bot.telegram.sendMessage(alice.id, 'again')
     const other = await bot.telegram.sendMessage(42, 'elsewhere')
 
-    expect(first).toMatchObject({ message_id: 1, chat: { id: alice.id, type: 'private' }, from: { id: fake.botInfo.id, is_bot: true }, text: '<b>Hi</b>', reply_markup: keyboard })
+    expect(first).toMatchObject({ message_id: 1, chat: { id: alice.id, type: 'private' }, from: { id: fake.botInfo.id, is_bot: true }, text: 'Hi', entities: [{ type: 'bold', offset: 0, length: 2 }], reply_markup: keyboard })
     expect(Math.abs(first.date - Date.now() / 1000)).toBeLessThan(5)
     expect(first.from).toEqual({ id: fake.botInfo.id, is_bot: true, first_name: fake.botInfo.first_name, username: fake.botInfo.username })
     expect(second.message_id).toBe(2)
@@ -93,6 +93,27 @@ describe('fake Bot API driven by Telegraf', () => {
     for (let i = 0; i < 2; i++) expect((await telegramError(bot.telegram.sendMessage(alice.id, 'x'))).code).toBe(403)
     fake.failNext('getMe', { error_code: 500, description: 'Internal Server Error' })
     expect((await telegramError(bot.telegram.getMe())).code).toBe(500)
+  })
+
+  it('answers like Telegram for a chat that blocked the bot, past the flood limits, and for broken HTML', async () => {
+    fake.blockedChats.add(777)
+    const blocked = await telegramError(bot.telegram.sendMessage(777, 'news'))
+    expect([blocked.code, blocked.description]).toEqual([403, 'Forbidden: bot was blocked by the user'])
+    fake.blockedChats.delete(777)
+
+    fake.floodControl = { perSecond: 2, perChatMs: 1000, retryAfter: 4 }
+    await bot.telegram.sendMessage(801, 'one')
+    const sameChat = await telegramError(bot.telegram.sendMessage(801, 'again at once'))
+    expect([sameChat.code, sameChat.parameters?.retry_after]).toEqual([429, 4])
+    await bot.telegram.sendMessage(802, 'two')
+    expect((await telegramError(bot.telegram.sendMessage(803, 'three in a second'))).code).toBe(429)
+    expect(fake.floodHits).toBe(2)
+    fake.floodControl = undefined
+
+    const broken = await telegramError(bot.telegram.sendMessage(alice.id, '<b>open', { parse_mode: 'HTML' }))
+    expect([broken.code, broken.description]).toEqual([400, 'Bad Request: can\'t parse entities: can\'t find end tag corresponding to start tag "b"'])
+    const link = await bot.telegram.sendMessage(alice.id, 'a <a href="https://x.example/?a=1&amp;b=2">link</a> &lt;3', { parse_mode: 'HTML' })
+    expect(link).toMatchObject({ text: 'a link <3', entities: [{ type: 'text_link', offset: 2, length: 4, url: 'https://x.example/?a=1&b=2' }] })
   })
 
   it('validates createInvoiceLink and keeps the invoice', async () => {
@@ -202,6 +223,19 @@ describe('fake Bot API driven by Telegraf', () => {
     expect(fake.callsOf('sendDocument')[0]!.params).toEqual({ chat_id: String(alice.id), caption: 'Report', document: { filename: 'report.csv', size: 8 } })
     const file = await bot.telegram.getFile(doc.document.file_id)
     expect(file).toMatchObject({ file_id: doc.document.file_id, file_size: 8 })
+  })
+
+  it('sends a file again by a file_id it knows (a photo or document posted in a forum topic), keeping its name; an unknown id is refused', async () => {
+    const group = fake.createForumSupergroup()
+    const topic = await bot.telegram.createForumTopic(group, 'Alice #1')
+    const posted = fake.updates.topicFile(alice, group, topic.message_thread_id, 'document', { caption: 'Contract', file_name: 'contract.pdf' }).message as unknown as { document: { file_id: string } }
+    expect(posted).toMatchObject({ message_thread_id: topic.message_thread_id, is_topic_message: true, caption: 'Contract', document: { file_name: 'contract.pdf' } })
+    const again = await bot.telegram.sendDocument(alice.id, posted.document.file_id, { caption: 'Here it is' })
+    expect(again).toMatchObject({ caption: 'Here it is', document: { file_id: posted.document.file_id, file_name: 'contract.pdf' } })
+    const photoId = (fake.updates.topicFile(alice, group, topic.message_thread_id, 'photo').message as unknown as { photo: { file_id: string }[] }).photo.at(-1)!.file_id
+    expect((await bot.telegram.sendPhoto(alice.id, photoId)).photo.at(-1)!.file_id).toBe(photoId)
+    expect(fake.updates.topicFile(alice, group, topic.message_thread_id, 'sticker').message).toHaveProperty('sticker.emoji')
+    expect((await telegramError(bot.telegram.sendPhoto(alice.id, 'no-such-file-id'))).description).toContain('wrong file identifier')
   })
 
   it('lets a Telegraf bot answer payment updates built by the fake', async () => {

@@ -130,6 +130,43 @@ describe(`support conversations on ${engine}`, () => {
     expect((await getConversation(handle.db, conversationId)).conversation.status).toBe('open')
   })
 
+  it('sends an operator’s photo without words to the customer’s chat by its file_id; the inbox shows [photo]', async () => {
+    const customer = await newCustomer()
+    const { conversationId } = await fromChat(customer, 1, 'Покажите, как выглядит упаковка')
+    await deliverQueued()
+    services.fake.clear()
+    // The operator's photo, as Telegram has it (the largest size of a photo posted in the topic).
+    const posted = services.fake.updates.file({ id: OPERATOR, is_bot: false, first_name: 'Staff' }, 'photo').message as unknown as { photo: { file_id: string; file_size: number }[] }
+    const photo = posted.photo.at(-1)!
+    const reply = await replyAsOperator(services.staff(OPERATOR, ['operator']), conversationId, { attachment: { kind: 'photo', fileId: photo.file_id, size: photo.file_size } })
+    expect(reply).toMatchObject({ kind: 'operator', text: null, attachment: { kind: 'photo', fileId: photo.file_id }, delivery: 'pending' })
+    expect((await getConversation(handle.db, conversationId)).conversation).toMatchObject({ status: 'waiting', lastMessagePreview: '[photo]', unreadForCustomer: 1 })
+    await deliverQueued()
+    const sent = services.fake.callsOf('sendPhoto').filter((c) => Number(c.params.chat_id) === customer)
+    expect(sent).toHaveLength(1)
+    expect(sent[0]!.params.photo).toBe(photo.file_id)
+    expect(sent[0]!.params.caption).toBeUndefined()
+    expect(services.fake.chatMessages(customer).at(-1)).toMatchObject({ photo: [{ file_id: photo.file_id }] })
+    expect(sentTo(customer)).toEqual([])
+    expect((await getConversation(handle.db, conversationId)).messages.find((m) => m.id === reply.id)).toMatchObject({ delivery: 'sent' })
+    // Nothing without content, and no kinds Telegram would not take as a photo or a document.
+    const op = services.staff(OPERATOR, ['operator'])
+    expect(await codeOf(replyAsOperator(op, conversationId, { text: null }))).toBe('validation_failed')
+    expect(await codeOf(replyAsOperator(op, conversationId, { attachment: { kind: 'sticker', fileId: photo.file_id } }))).toBe('validation_failed')
+  })
+
+  it('marks an operator’s document to a customer who blocked the bot as blocked', async () => {
+    const customer = await newCustomer()
+    const { conversationId } = await fromChat(customer, 1, 'Пришлите договор')
+    await deliverQueued()
+    const reply = await replyAsOperator(services.staff(OPERATOR, ['operator']), conversationId, { text: 'Договор во вложении', attachment: { kind: 'document', fileId: 'BQACAgIAAxkBAAIunknown', fileName: 'contract.pdf' } })
+    services.fake.failNext('sendDocument', { error_code: 403, description: 'Forbidden: bot was blocked by the user' })
+    await deliverQueued()
+    const [stored] = await handle.db.select().from(supportMessages).where(eq(supportMessages.id, reply.id))
+    expect(stored).toMatchObject({ delivery: 'blocked' })
+    expect(services.fake.callsOf('sendDocument').at(-1)!.params).toMatchObject({ chat_id: customer, document: 'BQACAgIAAxkBAAIunknown', caption: 'Договор во вложении' })
+  })
+
   it('keeps internal notes away from the customer', async () => {
     const customer = await newCustomer()
     const { conversationId } = await fromChat(customer, 1, 'Вопрос')

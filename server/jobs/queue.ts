@@ -3,6 +3,7 @@ import { PgBoss, fromDrizzle, fromPglite, type Job, type JobResult, type Queue, 
 import type { z } from 'zod'
 import type { DatabaseHandle, DbOrTx } from '../db/client'
 import type { Logger } from '../utils/logger'
+import { untilStored } from '../utils/durable'
 
 /**
  * A job type as the rest of the app sees it: its queue name, the zod schema its payload must
@@ -190,9 +191,6 @@ export class JobQueue implements Enqueuer {
         try {
           const data = definition.schema.parse(job.data)
           await handle(data, { ...deps, job, logger, signal: this.stopping.signal })
-          // In a batch, each job is marked done as soon as it is: a process killed halfway through
-          // the batch must not send the messages already sent a second time when the rest is retried.
-          if (batched) await this.boss.complete(definition.name, job.id).catch((error: unknown) => logger.warn('could not mark the job done early; the batch will', { error }))
         } catch (error) {
           // The partner (Telegram's 429) named when to come back: plan the same job for then
           // instead of spending a retry on a wait the backoff would guess.
@@ -201,6 +199,12 @@ export class JobQueue implements Enqueuer {
           logger.info('rescheduled: asked to retry later', { seconds: after })
           await this.boss.send(definition.name, job.data as object, { startAfter: after })
         }
+        // Each job is marked done as soon as it is (in a batch too: a process killed halfway through
+        // must not send the messages already sent a second time when the rest is retried), and the
+        // mark waits out a database outage: a job left active would be retried and do it all again.
+        await untilStored(() => this.boss.complete(definition.name, job.id), { onWait: (error) => logger.warn('the database is away; marking the job done when it is back', { error }) }).catch((error: unknown) =>
+          logger.error('could not mark the job done; it may run again', { error }),
+        )
         return { id: job.id, status: 'completed' }
       }
       // A batched queue with a backlog fetches again at once while its batches come back full (no poll wait between them).

@@ -11,6 +11,7 @@ import { askSupportRatingJob, deliverSupportMessageJob, notifyOperatorsJob, rela
 import { getOperatorGroup, messagesToRelay, recordTopic, recordTopicCopy, topicName } from '../services/support/topics'
 import { supportConversations, type SupportAttachment } from '../db/schema/support'
 import { chatMessageJob } from '../services/notifications/jobs'
+import { untilStored } from '../utils/durable'
 
 const TEXT = {
   rate: { ru: 'Вопрос закрыт. Оцените, пожалуйста, как мы помогли:', en: 'Your question is closed. How well did we help?' },
@@ -44,7 +45,7 @@ async function ensureTopic(services: AppServices, conversationId: number, chatId
   const name = (await userNames(tx, [conversation.customerId])).get(conversation.customerId) ?? String(conversation.customerId)
   await groupSendLimiter.take(chatId)
   const topic = await services.bot.telegram.createForumTopic(chatId, topicName(name, conversationId))
-  await recordTopic(tx, conversationId, chatId, topic.message_thread_id)
+  await untilStored(() => recordTopic(tx, conversationId, chatId, topic.message_thread_id))
   if (conversation.status === 'closed') await services.bot.telegram.closeForumTopic(chatId, topic.message_thread_id).catch(() => {})
   return topic.message_thread_id
 }
@@ -94,17 +95,19 @@ export const supportWorkers = [
     const customer = await chatRecipient(services.db, row.customerId)
     if (!customer || customer.blocked) return void (await recordDelivery(services.db, messageId, 'blocked'))
     const { text, attachment } = row.message
+    let outcome: 'sent' | 'blocked'
     try {
       // Automatic answers carry the way into the answer base; an operator's reply is just their words.
       const keyboard = row.message.kind === 'auto' ? Markup.inlineKeyboard([Markup.button.webApp(TEXT.help[customer.locale], new URL('/app/support', services.config.publicUrl).toString())]) : undefined
-      const outcome = attachment ? await sendFileWithText(services, customer.id, attachment, text) : await sendChatMessage(services, customer.id, text!, keyboard)
-      await recordDelivery(services.db, messageId, outcome)
-      if (outcome === 'blocked') logger.info('customer blocked the bot; support reply not delivered', { messageId, userId: customer.id })
+      outcome = attachment ? await sendFileWithText(services, customer.id, attachment, text) : await sendChatMessage(services, customer.id, text!, keyboard)
     } catch (error) {
       if (error instanceof RetryAfterError) throw error
       if (await recordDeliveryFailure(services.db, messageId, error)) throw error
-      logger.warn('support message not delivered after the last attempt', { messageId, error })
+      return void logger.warn('support message not delivered after the last attempt', { messageId, error })
     }
+    // Telegram has it: the mark waits out a database outage rather than let a retry send it twice.
+    await untilStored(() => recordDelivery(services.db, messageId, outcome))
+    if (outcome === 'blocked') logger.info('customer blocked the bot; support reply not delivered', { messageId, userId: customer.id })
   }),
   /** The closing message with rating buttons (1-5); the customer's tap comes back as `support:rate:<id>:<n>`. */
   jobWorker(askSupportRatingJob, async ({ conversationId }, { services }: JobContext<JobDeps>) => {
@@ -150,7 +153,7 @@ export const supportWorkers = [
     for (const message of await messagesToRelay(services.db, conversationId, messageId)) {
       try {
         const sent = await postToTopic(services, chatId, threadId, message)
-        await recordTopicCopy(services.db, message.id, sent.message_id)
+        await untilStored(() => recordTopicCopy(services.db, message.id, sent.message_id))
       } catch (error) {
         // Someone deleted the topic in Telegram: forget it, the retry makes a new one.
         if (isBadRequest(error, /thread not found|TOPIC_DELETED|TOPIC_ID_INVALID/i)) {

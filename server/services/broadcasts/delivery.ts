@@ -5,6 +5,7 @@ import type { Database } from '../../db/client'
 import { broadcastRecipients, broadcasts } from '../../db/schema/broadcasts'
 import type { AppConfig } from '../../utils/config'
 import type { Logger } from '../../utils/logger'
+import { untilStored } from '../../utils/durable'
 import type { Locale } from '#shared/locale'
 import { markBotBlocked } from '../auth/users'
 import { chatSendLimiter, classifySendError, type SendLimiter } from '../notifications/chat'
@@ -176,7 +177,8 @@ export async function runBroadcastSlice(deps: BroadcastDeps, broadcastId: number
         db.update(broadcastRecipients).set(values).where(and(eq(broadcastRecipients.broadcastId, broadcastId), eq(broadcastRecipients.userId, recipient.userId)))
       try {
         const messageId = await sendOne(deps, recipient.userId, message)
-        await settle({ state: 'sent', messageId, sentAt: new Date(), error: null })
+        // Sent: recorded as such once the database answers (else it would read `unknown` after an outage).
+        await untilStored(() => settle({ state: 'sent', messageId, sentAt: new Date(), error: null }))
       } catch (error) {
         const failure = classifySendError(error)
         if (failure.kind === 'blocked') {

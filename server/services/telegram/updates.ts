@@ -3,6 +3,8 @@ import { z } from 'zod'
 import type { DbOrTx } from '../../db/client'
 import { telegramUpdates, type TelegramUpdateStatus } from '../../db/schema/telegram'
 import { containsUnstorableText } from '#shared/schemas/common'
+import { infrastructureFailure } from '../../utils/errors'
+import { untilStored } from '../../utils/durable'
 
 /** After this many failed attempts an update is parked as `failed` for an operator to look at. */
 export const MAX_UPDATE_ATTEMPTS = 10
@@ -133,7 +135,12 @@ export async function runClaimedUpdate(db: DbOrTx, claimed: Pick<StoredUpdate, '
     await markUpdateFailed(db, claimed.updateId, claimed.attempts, error)
     return { status: 'failed', error, attempts: claimed.attempts }
   }
-  await markUpdateDone(db, claimed.updateId)
+  await markUpdateDone(db, claimed.updateId).catch((error: unknown) => {
+    // Handled (a reply may have gone out) but the database went away: the mark is written when it
+    // is back, so the update is not handled again when its lease runs out; the caller need not wait.
+    if (!infrastructureFailure(error)) throw error
+    void untilStored(() => markUpdateDone(db, claimed.updateId)).catch(() => {})
+  })
   return { status: 'done' }
 }
 

@@ -1,4 +1,4 @@
-import { infrastructureFailure } from './errors'
+import { infrastructureFailure } from './infrastructure'
 
 /**
  * Writes down something already done outside the database (a message Telegram accepted, a job

@@ -1,5 +1,6 @@
 import { createError, type H3Error } from 'h3'
 import { ZodError } from 'zod'
+import { infrastructureFailure } from './infrastructure'
 import { ERROR_CODES, type ApiErrorBody, type ErrorCode } from '#shared/errors'
 
 /**
@@ -32,24 +33,8 @@ function statusCodeOf(error: unknown) {
   return typeof status === 'number' && status >= 400 && status < 600 ? status : 500
 }
 
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT'])
-
-/**
- * Whether a failure is the database's or the disk's rather than ours: the PostgreSQL server gone or
- * restarting (connection refused or closed, SQLSTATE class 08, 57P01-57P03) or no space left for
- * DATA_DIR (SQLSTATE 53100, ENOSPC). Those answer 503 with a stable code, and nothing was saved.
- * Looks through the `cause` chain (Drizzle wraps the driver's error).
- */
-export function infrastructureFailure(error: unknown): 'storage_full' | 'database_unavailable' | undefined {
-  for (let e = error as { code?: unknown; message?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 6; e = e.cause as typeof e, depth++) {
-    const code = typeof e.code === 'string' ? e.code : ''
-    const message = typeof e.message === 'string' ? e.message : ''
-    if (code === '53100' || code === 'ENOSPC' || /no space left on device|could not extend file|disk full/i.test(message)) return 'storage_full'
-    if (CONNECTION_CODES.has(code) || code.startsWith('08') || ['57P01', '57P02', '57P03'].includes(code)) return 'database_unavailable'
-    if (/connection terminated|the database system is (starting up|shutting down|in recovery mode)|PGlite is closed/i.test(message)) return 'database_unavailable'
-  }
-  return undefined
-}
+// Kept in a module of its own (no h3), so the command-line tools that bundle it run without h3.
+export { infrastructureFailure } from './infrastructure'
 
 const INFRASTRUCTURE_MESSAGES = {
   storage_full: 'The server is out of disk space; nothing was saved. Please try again later.',

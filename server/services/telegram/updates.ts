@@ -3,7 +3,7 @@ import { z } from 'zod'
 import type { DbOrTx } from '../../db/client'
 import { telegramUpdates, type TelegramUpdateStatus } from '../../db/schema/telegram'
 import { containsUnstorableText } from '#shared/schemas/common'
-import { infrastructureFailure } from '../../utils/errors'
+import { infrastructureFailure } from '../../utils/infrastructure'
 import { untilStored } from '../../utils/durable'
 
 /** After this many failed attempts an update is parked as `failed` for an operator to look at. */

@@ -1,0 +1,18 @@
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT'])
+
+/**
+ * Whether a failure is the database's or the disk's rather than ours: the PostgreSQL server gone or
+ * restarting (connection refused or closed, SQLSTATE class 08, 57P01-57P03) or no space left for
+ * DATA_DIR (SQLSTATE 53100, ENOSPC). Those answer 503 with a stable code, and nothing was saved.
+ * Looks through the `cause` chain (Drizzle wraps the driver's error).
+ */
+export function infrastructureFailure(error: unknown): 'storage_full' | 'database_unavailable' | undefined {
+  for (let e = error as { code?: unknown; message?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 6; e = e.cause as typeof e, depth++) {
+    const code = typeof e.code === 'string' ? e.code : ''
+    const message = typeof e.message === 'string' ? e.message : ''
+    if (code === '53100' || code === 'ENOSPC' || /no space left on device|could not extend file|disk full/i.test(message)) return 'storage_full'
+    if (CONNECTION_CODES.has(code) || code.startsWith('08') || ['57P01', '57P02', '57P03'].includes(code)) return 'database_unavailable'
+    if (/connection terminated|the database system is (starting up|shutting down|in recovery mode)|PGlite is closed/i.test(message)) return 'database_unavailable'
+  }
+  return undefined
+}

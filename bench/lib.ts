@@ -89,6 +89,9 @@ export interface AppOptions {
 
 export interface App extends Proc { dataDir: string; databaseUrl?: string; readyMs: number }
 
+/** What `npm start` and the Docker image pass to node before the server (a smaller young generation: ~100 MB less RSS). */
+export const START_NODE_ARGS = ['--max-semi-space-size=16']
+
 /** Spawns `node .output/server/index.mjs` (the Docker command) and waits for /api/ready = 200. */
 export async function startApp(options: AppOptions = {}): Promise<App> {
   const port = await freePort()
@@ -107,8 +110,9 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
     ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
     ...options.env,
   }
-  // BENCH_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, to look inside a slow figure.
-  const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []
+  // The start command's own flag (package.json, Dockerfile), then BENCH_NODE_ARGS, e.g.
+  // `--cpu-prof --cpu-prof-dir=/tmp/prof`, to look inside a slow figure.
+  const nodeArgs = [...START_NODE_ARGS, ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [])]
   const proc = spawnProc([...nodeArgs, resolve(root, '.output/server/index.mjs')], env, port)
   try {
     const readyMs = await proc.waitFor('/api/ready', options.readyTimeoutMs)

@@ -5,7 +5,7 @@
 import { eq } from 'drizzle-orm'
 import { payments, type PaymentFlag, type PaymentProvider } from '../../db/schema/payments'
 import type { TelegramShippingAddress } from '../../db/schema/delivery'
-import { write, type ServiceContext } from '../context'
+import { write, type ServiceContext, type WriteContext } from '../context'
 import { issueReceiptJob } from '../account/jobs'
 import { applyTelegramShipping, lockOrder, markOrderPaid } from '../orders'
 import { resolveShippingOption } from '../delivery/shipping'
@@ -46,22 +46,7 @@ export async function recordSuccessfulPayment(ctx: ServiceContext, input: Succes
   return write(ctx, async (w) => {
     const orderId = parseInvoicePayload(input.invoicePayload)
     const order = orderId ? await lockOrder(w, orderId) : undefined
-    const provider: PaymentProvider = input.currency === 'XTR' ? 'telegram_stars' : 'telegram_provider'
-    const [inserted] = await w.db
-      .insert(payments)
-      .values({
-        orderId: order?.id ?? null,
-        userId: input.userId,
-        provider,
-        currency: input.currency,
-        amountMinor: input.totalAmount,
-        telegramPaymentChargeId: input.telegramPaymentChargeId,
-        providerPaymentChargeId: input.providerPaymentChargeId ?? null,
-        invoicePayload: input.invoicePayload,
-        raw: input.raw,
-      })
-      .onConflictDoNothing({ target: payments.telegramPaymentChargeId })
-      .returning({ id: payments.id })
+    const inserted = await insertPaymentOnce(w, input, { orderId: order?.id ?? null })
     if (!inserted) return { status: 'duplicate' } as const
 
     // A Telegram-shipping order not yet shipped-to costs its items plus the chosen option, priced again now.
@@ -77,8 +62,7 @@ export async function recordSuccessfulPayment(ctx: ServiceContext, input: Succes
     else if (order.status !== 'awaiting_payment') flag = 'order_already_paid'
 
     if (flag) {
-      await w.db.update(payments).set({ flag }).where(eq(payments.id, inserted.id))
-      await w.enqueue(paymentFlaggedJob, { paymentId: inserted.id })
+      await flagPayment(w, inserted.id, flag)
       return { status: 'flagged', paymentId: inserted.id, orderId: order?.id ?? null, flag }
     }
     if (shipping) await applyTelegramShipping(w, order!.id, { address: input.shippingAddress!, optionId: shipping.id, zoneId: shipping.zone.id, priceMinor: shipping.priceMinor })
@@ -86,6 +70,33 @@ export async function recordSuccessfulPayment(ctx: ServiceContext, input: Succes
     await w.enqueue(issueReceiptJob, { orderId: order!.id }, { singletonKey: `receipt-${order!.id}` })
     return { status: 'paid', paymentId: inserted.id, orderId: order!.id }
   })
+}
+
+/** The charge stored once (Telegram redelivers and replays it): undefined when it was already. */
+async function insertPaymentOnce(w: WriteContext, input: SuccessfulPaymentInput, target: { orderId: number | null } | { bookingId: number | null }) {
+  const provider: PaymentProvider = input.currency === 'XTR' ? 'telegram_stars' : 'telegram_provider'
+  const [inserted] = await w.db
+    .insert(payments)
+    .values({
+      ...target,
+      userId: input.userId,
+      provider,
+      currency: input.currency,
+      amountMinor: input.totalAmount,
+      telegramPaymentChargeId: input.telegramPaymentChargeId,
+      providerPaymentChargeId: input.providerPaymentChargeId ?? null,
+      invoicePayload: input.invoicePayload,
+      raw: input.raw,
+    })
+    .onConflictDoNothing({ target: payments.telegramPaymentChargeId })
+    .returning({ id: payments.id })
+  return inserted && { id: inserted.id, provider }
+}
+
+/** A payment that cannot apply is kept, flagged, and the operators alerted in the same transaction. */
+async function flagPayment(w: WriteContext, paymentId: number, flag: PaymentFlag) {
+  await w.db.update(payments).set({ flag }).where(eq(payments.id, paymentId))
+  await w.enqueue(paymentFlaggedJob, { paymentId })
 }
 
 /**
@@ -98,28 +109,12 @@ export async function recordSuccessfulPayment(ctx: ServiceContext, input: Succes
 async function recordBookingPayment(ctx: ServiceContext, bookingId: number, input: SuccessfulPaymentInput): Promise<RecordedPayment> {
   return write(ctx, async (w) => {
     const exists = await bookingExists(w.db, bookingId)
-    const provider: PaymentProvider = input.currency === 'XTR' ? 'telegram_stars' : 'telegram_provider'
-    const [inserted] = await w.db
-      .insert(payments)
-      .values({
-        bookingId: exists ? bookingId : null,
-        userId: input.userId,
-        provider,
-        currency: input.currency,
-        amountMinor: input.totalAmount,
-        telegramPaymentChargeId: input.telegramPaymentChargeId,
-        providerPaymentChargeId: input.providerPaymentChargeId ?? null,
-        invoicePayload: input.invoicePayload,
-        raw: input.raw,
-      })
-      .onConflictDoNothing({ target: payments.telegramPaymentChargeId })
-      .returning({ id: payments.id })
+    const inserted = await insertPaymentOnce(w, input, { bookingId: exists ? bookingId : null })
     if (!inserted) return { status: 'duplicate' } as const
     const flag = exists ? await applyBookingPayment(w, bookingId, { paymentId: inserted.id, userId: input.userId, currency: input.currency, totalAmount: input.totalAmount }) : ('booking_not_payable' as const)
     if (!flag) return { status: 'paid', paymentId: inserted.id, orderId: null, bookingId } as const
-    await w.db.update(payments).set({ flag }).where(eq(payments.id, inserted.id))
-    await w.enqueue(paymentFlaggedJob, { paymentId: inserted.id })
-    if (provider === 'telegram_stars') await w.enqueue(bookingRefundJob, { paymentId: inserted.id, bookingId, reason: 'The booking was no longer waiting for this payment' }, { singletonKey: `booking-refund-${inserted.id}`, singletonSeconds: 7 * 24 * 3600 })
+    await flagPayment(w, inserted.id, flag)
+    if (inserted.provider === 'telegram_stars') await w.enqueue(bookingRefundJob, { paymentId: inserted.id, bookingId, reason: 'The booking was no longer waiting for this payment' }, { singletonKey: `booking-refund-${inserted.id}`, singletonSeconds: 7 * 24 * 3600 })
     return { status: 'flagged', paymentId: inserted.id, orderId: null, bookingId, flag } as const
   })
 }

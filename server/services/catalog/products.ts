@@ -8,6 +8,7 @@ import { INT4_MAX } from '#shared/schemas/common'
 import { DomainError } from '../../utils/errors'
 import { searchVariants, type SearchVariant } from './search-variants'
 import { catalogSnapshot, type CatalogReadModel, type CatalogSnapshot } from './read-model'
+import { toProductDto } from './dto'
 
 export type ProductRow = typeof products.$inferSelect
 
@@ -99,6 +100,32 @@ export async function listProducts(db: DbOrTx, query: ProductListQuery) {
     items: page.map((r) => r.product),
     nextCursor: rows.length > query.limit && last ? encodeCursor({ v: Number(last.sortValue), id: last.product.id }) : null,
   }
+}
+
+/** Answers kept per catalog snapshot (a handful of filters and searches make most of the traffic). */
+const ANSWERS_KEPT = 256
+const answers = new WeakMap<CatalogSnapshot, Map<string, Buffer>>()
+
+const listAnswer = (page: Awaited<ReturnType<typeof listProducts>>) => Buffer.from(JSON.stringify({ items: page.items.map(toProductDto), nextCursor: page.nextCursor }))
+
+/**
+ * The list's JSON answer as bytes. From the in-memory catalog the bytes of one query are kept with
+ * the snapshot they were made from, so until the catalog changes (a NOTIFY replaces the snapshot)
+ * the same filter or search is answered without filtering, sorting or serializing again: a post in
+ * a channel sends hundreds of customers to the same first page at once.
+ */
+export async function productListJson(db: DbOrTx, query: ProductListQuery): Promise<Buffer> {
+  const cached = await catalogSnapshot(db)
+  if (!cached) return listAnswer(await listProducts(db, query))
+  let kept = answers.get(cached.catalog)
+  if (!kept) answers.set(cached.catalog, (kept = new Map()))
+  const key = JSON.stringify(query)
+  const known = kept.get(key)
+  if (known) return known
+  const json = listAnswer(await listFromSnapshot(cached.model, cached.catalog, query))
+  if (kept.size >= ANSWERS_KEPT) kept.delete(kept.keys().next().value!)
+  kept.set(key, json)
+  return json
 }
 
 type Sort = ProductListQuery['sort'] | 'relevance'

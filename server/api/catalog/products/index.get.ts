@@ -1,11 +1,11 @@
-import { listProducts } from '#server/services/catalog/products'
-import { toProductDto } from '#server/services/catalog/dto'
+import { productListJson } from '#server/services/catalog/products'
 import { ProductListQuerySchema } from '#shared/schemas/catalog'
 
-/** Public: one page of products with filters, search and a cursor for the next page. */
+/** Public: one page of products with filters, search and a cursor for the next page (`{ items, nextCursor }`). */
 export default defineEventHandler(async (event) => {
   const query = await getValidatedQuery(event, ProductListQuerySchema.parse)
   const services = await useServices()
-  const page = await listProducts(services.db, query)
-  return { items: page.items.map(toProductDto), nextCursor: page.nextCursor }
+  const json = await productListJson(services.db, query)
+  setResponseHeader(event, 'content-type', 'application/json')
+  return json
 })

@@ -4,7 +4,7 @@ import type { DatabaseHandle } from '../../../../server/db/client'
 import { products, userRoles } from '../../../../server/db/schema'
 import { findUserWithRoles, syncTelegramUser } from '../../../../server/services/auth/users'
 import { startUserCache } from '../../../../server/services/auth/user-cache'
-import { getProductBySlug, listProducts } from '../../../../server/services/catalog/products'
+import { getProductBySlug, listProducts, productListJson } from '../../../../server/services/catalog/products'
 import { catalogSnapshot, startCatalogReadModel } from '../../../../server/services/catalog/read-model'
 import { productsByIds } from '../../../../server/services/catalog/stock'
 import { seedDemoData } from '../../../../server/services/demo/seed'
@@ -93,6 +93,25 @@ describe(`catalog read model on ${engine}`, () => {
     // A cart still shows what became unavailable.
     expect((await productsByIds(handle.db, [before.id])).get(before.id)?.isActive).toBe(false)
     await handle.db.update(products).set({ isActive: true, priceMinor: before.priceMinor }).where(eq(products.id, before.id))
+  })
+
+  it('keeps the JSON answer of a query only while the catalog is unchanged', async () => {
+    const query = ProductListQuerySchema.parse({ category: 'coffee', inStock: 'true', sort: 'price_asc' })
+    const answer = () => productListJson(handle.db, query).then((bytes) => JSON.parse(bytes.toString('utf8')) as { items: { slug: string; priceMinor: number; stock: number }[]; nextCursor: string | null })
+    const expected = (await fromSql(query)).items.map((p) => p.slug).join()
+    // The test before restored a product: its NOTIFY may still be on the way.
+    await eventually(async () => (await answer()).items.map((p) => p.slug).join() === expected)
+    const first = await answer()
+    // The same bytes again, not a fresh serialization.
+    expect(await productListJson(handle.db, query)).toBe(await productListJson(handle.db, query))
+    const cheapest = first.items[0]!
+    // Another replica sells the last cup: the kept answer goes with the old snapshot.
+    const [row] = await handle.db.select().from(products).where(eq(products.slug, cheapest.slug))
+    await handle.db.update(products).set({ stock: 0 }).where(eq(products.id, row!.id))
+    await eventually(async () => !(await answer()).items.some((p) => p.slug === cheapest.slug))
+    await handle.db.update(products).set({ stock: row!.stock, priceMinor: row!.priceMinor + 500 }).where(eq(products.id, row!.id))
+    await eventually(async () => (await answer()).items.find((p) => p.slug === cheapest.slug)?.priceMinor === row!.priceMinor + 500)
+    await handle.db.update(products).set({ priceMinor: row!.priceMinor }).where(eq(products.id, row!.id))
   })
 
   it('finds a renamed product under its new name', async () => {

@@ -41,6 +41,10 @@ export type RecordedPayment =
  * operators' alert is queued in the same transaction.
  */
 export async function recordSuccessfulPayment(ctx: ServiceContext, input: SuccessfulPaymentInput): Promise<RecordedPayment> {
+  // Telegram redelivers and replays a charge. One already recorded (payments are never deleted)
+  // changes nothing: answered from one read, without a transaction or the order's row lock, on
+  // which every replay of the same order would otherwise wait in turn.
+  if (await chargeRecorded(ctx, input.telegramPaymentChargeId)) return { status: 'duplicate' }
   const bookingId = parseBookingPayload(input.invoicePayload)
   if (bookingId !== undefined) return recordBookingPayment(ctx, bookingId, input)
   return write(ctx, async (w) => {
@@ -70,6 +74,11 @@ export async function recordSuccessfulPayment(ctx: ServiceContext, input: Succes
     await w.enqueue(issueReceiptJob, { orderId: order!.id }, { singletonKey: `receipt-${order!.id}` })
     return { status: 'paid', paymentId: inserted.id, orderId: order!.id }
   })
+}
+
+async function chargeRecorded(ctx: ServiceContext, telegramPaymentChargeId: string) {
+  const [row] = await ctx.db.select({ id: payments.id }).from(payments).where(eq(payments.telegramPaymentChargeId, telegramPaymentChargeId)).limit(1)
+  return Boolean(row)
 }
 
 /** The charge stored once (Telegram redelivers and replays it): undefined when it was already. */

@@ -1,10 +1,11 @@
-import { and, desc, eq, lte, lt, or, sql } from 'drizzle-orm'
+import { and, desc, eq, inArray, lte, lt, or, sql } from 'drizzle-orm'
 import { z } from 'zod'
 import type { DbOrTx } from '../../db/client'
 import { telegramUpdates, type TelegramUpdateStatus } from '../../db/schema/telegram'
 import { containsUnstorableText } from '#shared/schemas/common'
 import { infrastructureFailure } from '../../utils/infrastructure'
 import { untilStored } from '../../utils/durable'
+import { GroupCommit, groupCommitPer } from '../../db/group-commit'
 
 /** After this many failed attempts an update is parked as `failed` for an operator to look at. */
 export const MAX_UPDATE_ATTEMPTS = 10
@@ -42,20 +43,39 @@ export async function storeUpdate(db: DbOrTx, update: TelegramUpdate, options: {
 }
 
 export type StoredUpdate = typeof telegramUpdates.$inferSelect
+type ClaimedRow = Pick<StoredUpdate, 'updateId' | 'attempts' | 'payload'>
 
-async function insertUpdate(db: DbOrTx, update: TelegramUpdate, options: { claim?: boolean }) {
+const isTransaction = (db: DbOrTx) => 'rollback' in db
+/** Rows per statement of the intake and the done marks: updates are small (1 MB at most, most < 2 KB). */
+const MAX_BATCH = 64
+
+/** Stores updates, each unless its `update_id` is known; per update the stored row, or undefined for a repeat (a later copy in the same call too). */
+async function insertUpdates(db: DbOrTx, updates: TelegramUpdate[], options: { claim?: boolean }): Promise<(ClaimedRow | undefined)[]> {
   const lease = options.claim ? { status: 'processing' as const, attempts: 1, lockedUntil: sql`now() + make_interval(secs => ${LEASE_SECONDS})` } : {}
+  const first = new Map<number, number>()
+  updates.forEach((update, i) => first.has(update.update_id) || first.set(update.update_id, i))
   const rows = await db
     .insert(telegramUpdates)
-    .values({ updateId: update.update_id, kind: updateKind(update), payload: update, ...lease })
+    .values([...first.values()].map((i) => ({ updateId: updates[i]!.update_id, kind: updateKind(updates[i]!), payload: updates[i]!, ...lease })))
     .onConflictDoNothing({ target: telegramUpdates.updateId })
     .returning({ updateId: telegramUpdates.updateId, attempts: telegramUpdates.attempts, payload: telegramUpdates.payload })
-  return rows[0]
+  const stored = new Map(rows.map((row) => [row.updateId, row]))
+  return updates.map((update, i) => (first.get(update.update_id) === i ? stored.get(update.update_id) : undefined))
 }
+
+async function insertUpdate(db: DbOrTx, update: TelegramUpdate, options: { claim?: boolean }) {
+  return (await insertUpdates(db, [update], options))[0]
+}
+
+/**
+ * The webhook's intake: updates arriving together (a payment burst, a channel post's replies) are
+ * stored in one statement, each webhook still answered only after its row committed.
+ */
+const intake = groupCommitPer((db: DbOrTx) => new GroupCommit((updates: TelegramUpdate[]) => insertUpdates(db, updates, { claim: true }), { maxBatch: MAX_BATCH, isolate: (error) => !infrastructureFailure(error) }))
 
 /** Stores a new update already leased to the caller; undefined for a repeated `update_id`. */
 export function storeAndClaimUpdate(db: DbOrTx, update: TelegramUpdate) {
-  return insertUpdate(db, update, { claim: true })
+  return isTransaction(db) ? insertUpdate(db, update, { claim: true }) : intake(db).submit(update)
 }
 
 /**
@@ -80,8 +100,17 @@ export async function claimUpdate(db: DbOrTx, updateId: number) {
   return row
 }
 
+async function markUpdatesDone(db: DbOrTx, updateIds: number[]) {
+  await db.update(telegramUpdates).set({ status: 'done', lockedUntil: null, lastError: null, processedAt: sql`now()` }).where(inArray(telegramUpdates.updateId, updateIds))
+  return updateIds.map(() => undefined)
+}
+
+/** Handled updates marked done together when they finish together (one statement for many). */
+const doneMarks = groupCommitPer((db: DbOrTx) => new GroupCommit((updateIds: number[]) => markUpdatesDone(db, updateIds), { maxBatch: MAX_BATCH, isolate: (error) => !infrastructureFailure(error) }))
+
 export async function markUpdateDone(db: DbOrTx, updateId: number) {
-  await db.update(telegramUpdates).set({ status: 'done', lockedUntil: null, lastError: null, processedAt: sql`now()` }).where(eq(telegramUpdates.updateId, updateId))
+  if (isTransaction(db)) await markUpdatesDone(db, [updateId])
+  else await doneMarks(db).submit(updateId)
 }
 
 /** Puts a failed update back for a later attempt with exponential backoff, or parks it after the last attempt. */

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DatabaseHandle } from '../../../../server/db/client'
 import { MAX_UPDATE_ATTEMPTS, dueUpdateIds, getStoredUpdate, processStoredUpdate, runClaimedUpdate, storeAndClaimUpdate, storeUpdate, updateKind } from '../../../../server/services/telegram/updates'
+import { firstRow } from '../../../../server/db/results'
 import { createTestDatabase, engine } from '../../../helpers/db'
 
 let handle: DatabaseHandle
@@ -19,6 +20,25 @@ describe(`stored Telegram updates on ${engine}`, () => {
     const results = await Promise.all(Array.from({ length: 8 }, () => storeUpdate(handle.db, message(1))))
     expect(results.filter(Boolean)).toHaveLength(1)
     expect(await getStoredUpdate(handle.db, 1)).toMatchObject({ status: 'pending', kind: 'message', attempts: 0 })
+  })
+
+  it('stores a burst of webhook updates together: each once, each claimed, a repeat in the same statement a repeat', async () => {
+    const ids = Array.from({ length: 150 }, (_, i) => 70_000 + (i % 100))
+    const claimed = await Promise.all(ids.map((id) => storeAndClaimUpdate(handle.db, message(id))))
+    // 100 distinct ids among 150 deliveries: the first delivery of each claims it, every other is a repeat.
+    expect(claimed.filter(Boolean)).toHaveLength(100)
+    expect(new Set(claimed.filter(Boolean).map((row) => row!.updateId)).size).toBe(100)
+    claimed.forEach((row, i) => expect(Boolean(row)).toBe(i < 100))
+    const rows = await handle.db.execute(sql`select count(*)::int as n, count(*) filter (where status = 'processing' and attempts = 1)::int as leased from telegram_updates where update_id between 70000 and 70099`)
+    expect(firstRow(rows)).toEqual({ n: 100, leased: 100 })
+  })
+
+  it('fails only the update the database refuses when it arrives with others', async () => {
+    // jsonb cannot hold U+0000 (the webhook refuses it earlier; here it stands for any row the database refuses).
+    const results = await Promise.allSettled([80_001, 80_002, 80_003, 80_004, 80_005].map((id) => storeAndClaimUpdate(handle.db, message(id, id === 80_003 ? 'a\u0000b' : 'hi'))))
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled'])
+    for (const id of [80_001, 80_002, 80_004, 80_005]) expect(await getStoredUpdate(handle.db, id)).toMatchObject({ status: 'processing' })
+    expect(await getStoredUpdate(handle.db, 80_003)).toBeUndefined()
   })
 
   it('names payment updates so operators can find them', () => {

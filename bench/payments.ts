@@ -8,7 +8,7 @@
  *    Then, counted in the database and at the fake: one payment row per charge, N orders paid once,
  *    exactly one "оплачен" chat confirmation per customer.
  */
-import { createFakeBotApi, type FakeBotApi } from '../server/telegram/fake-bot-api'
+import { startFakeInWorker, type BenchFake as FakeBotApi } from './fake-worker'
 import { createPgDatabase, pgAdminUrl, readMetric, removeDir, sleep, startApp, type App, benchEngines } from './lib'
 import { burst, type LoadResult } from './load'
 import { fmt, limits, table, writeResult, type Limit } from './report'
@@ -45,10 +45,11 @@ async function preCheckouts(app: App, fake: FakeBotApi, orders: PlacedOrder[]) {
     if (c.method !== 'answerPreCheckoutQuery') return
     const id = String(c.params.pre_checkout_query_id)
     const at = sentAt.get(id)
-    if (at !== undefined && !answers.has(id)) answers.set(id, { ms: performance.now() - at, ok: c.params.ok === true || c.params.ok === 'true' })
+    // The fake stamps the call when its own thread reads it (wall clock, as `sentAt`).
+    if (at !== undefined && !answers.has(id)) answers.set(id, { ms: c.at.getTime() - at, ok: c.params.ok === true || c.params.ok === 'true' })
   })
   const acks = await Promise.all(updates.map(async (u) => {
-    sentAt.set(u.pre_checkout_query.id, performance.now())
+    sentAt.set(u.pre_checkout_query.id, performance.timeOrigin + performance.now())
     const res = await fetch(`${app.url}/api/telegram/webhook`, { method: 'POST', headers: HEADERS, body: JSON.stringify(u) })
     await res.arrayBuffer()
     return res.status
@@ -156,8 +157,8 @@ async function countDb(target: { dataDir?: string; databaseUrl?: string }, order
 
 async function runEngine(engine: 'pglite' | 'postgres') {
   const database = engine === 'postgres' ? await createPgDatabase(pgAdminUrl!) : undefined
-  const fake = createFakeBotApi()
-  await fake.listen()
+  // In a worker thread: its receipt times are not those of this thread's busy event loop.
+  const fake = await startFakeInWorker()
   const app = await startApp({ databaseUrl: database?.url, env: shopEnv(fake) })
   let db: Counted | undefined
   try {

@@ -13,7 +13,7 @@ export const WEBHOOK_SECRET = 'bench-webhook-secret-0123456789'
 export const OWNER: InitUser = { id: 6_900_000, first_name: 'Owner', language_code: 'ru' }
 
 /** The app's env: webhook mode on the fake Bot API, payments on, OWNER as owner, X-Forwarded-For trusted. */
-export function shopEnv(fake: FakeBotApi): Record<string, string> {
+export function shopEnv(fake: Pick<FakeBotApi, 'token' | 'apiRoot'>): Record<string, string> {
   return {
     TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot, TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
     TELEGRAM_UPDATES: 'webhook', PUBLIC_URL: 'https://shop.example.com', SESSION_SECRET: 'b'.repeat(40),

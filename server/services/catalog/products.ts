@@ -8,7 +8,7 @@ import { INT4_MAX } from '#shared/schemas/common'
 import { DomainError } from '../../utils/errors'
 import { searchVariants, type SearchVariant } from './search-variants'
 import { catalogSnapshot, type CatalogReadModel, type CatalogSnapshot } from './read-model'
-import { toProductDto } from './dto'
+import { toProductDto, type ProductDto } from './dto'
 
 export type ProductRow = typeof products.$inferSelect
 
@@ -106,7 +106,13 @@ export async function listProducts(db: DbOrTx, query: ProductListQuery) {
 const ANSWERS_KEPT = 256
 const answers = new WeakMap<CatalogSnapshot, Map<string, Buffer>>()
 
-const listAnswer = (page: Awaited<ReturnType<typeof listProducts>>) => Buffer.from(JSON.stringify({ items: page.items.map(toProductDto), nextCursor: page.nextCursor }))
+/** What the list route answers (sent as the bytes `productListJson` keeps). */
+export interface ProductListAnswer {
+  items: ProductDto[]
+  nextCursor: string | null
+}
+
+const listAnswer = (page: Awaited<ReturnType<typeof listProducts>>) => Buffer.from(JSON.stringify({ items: page.items.map(toProductDto), nextCursor: page.nextCursor } satisfies ProductListAnswer))
 
 /**
  * The list's JSON answer as bytes. From the in-memory catalog the bytes of one query are kept with

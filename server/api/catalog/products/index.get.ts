@@ -1,4 +1,4 @@
-import { productListJson } from '#server/services/catalog/products'
+import { productListJson, type ProductListAnswer } from '#server/services/catalog/products'
 import { ProductListQuerySchema } from '#shared/schemas/catalog'
 
 /** Public: one page of products with filters, search and a cursor for the next page (`{ items, nextCursor }`). */
@@ -7,5 +7,6 @@ export default defineEventHandler(async (event) => {
   const services = await useServices()
   const json = await productListJson(services.db, query)
   setResponseHeader(event, 'content-type', 'application/json')
-  return json
+  // The JSON of a ProductListAnswer, serialized once per catalog snapshot; typed for the app's $fetch.
+  return json as unknown as ProductListAnswer
 })

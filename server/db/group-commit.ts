@@ -44,6 +44,9 @@ export class GroupCommit<In, Out> {
   }
 }
 
+/** A transaction's statements must go on its own connection, in its order: no group commit inside one. */
+export const isTransaction = (db: object) => 'rollback' in db
+
 /** Group commits that hang off a database object (one per database the process has open). */
 export function groupCommitPer<Db extends object, In, Out>(create: (db: Db) => GroupCommit<In, Out>) {
   const instances = new WeakMap<Db, GroupCommit<In, Out>>()

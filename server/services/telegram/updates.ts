@@ -5,7 +5,7 @@ import { telegramUpdates, type TelegramUpdateStatus } from '../../db/schema/tele
 import { containsUnstorableText } from '#shared/schemas/common'
 import { infrastructureFailure } from '../../utils/infrastructure'
 import { untilStored } from '../../utils/durable'
-import { GroupCommit, groupCommitPer } from '../../db/group-commit'
+import { GroupCommit, groupCommitPer, isTransaction } from '../../db/group-commit'
 
 /** After this many failed attempts an update is parked as `failed` for an operator to look at. */
 export const MAX_UPDATE_ATTEMPTS = 10
@@ -45,7 +45,6 @@ export async function storeUpdate(db: DbOrTx, update: TelegramUpdate, options: {
 export type StoredUpdate = typeof telegramUpdates.$inferSelect
 type ClaimedRow = Pick<StoredUpdate, 'updateId' | 'attempts' | 'payload'>
 
-const isTransaction = (db: DbOrTx) => 'rollback' in db
 /** Rows per statement of the intake and the done marks: updates are small (1 MB at most, most < 2 KB). */
 const MAX_BATCH = 64
 

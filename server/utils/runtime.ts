@@ -36,8 +36,14 @@ export function bootstrap(config: AppConfig): Bootstrap {
     async () => {
       const services = await ready.catch(() => undefined)
       if (!services) return undefined
-      const [backup, updates, integrations, business] = await Promise.all([readBackupStatus(services.db), updateHealth(services.db, 0), listConnectorHealth(services.db, services.config), businessTotals(services.db).catch(() => undefined)])
-      return { backup, updates, integrations, business }
+      try {
+        const [backup, updates, integrations, business] = await Promise.all([readBackupStatus(services.db), updateHealth(services.db, 0), listConnectorHealth(services.db, services.config), businessTotals(services.db).catch(() => undefined)])
+        return { backup, updates, integrations, business }
+      } catch (error) {
+        // The scrape goes on without these gauges; say why, or an alert on them goes quiet unexplained.
+        logger.warn('metrics: reading the operations figures failed', { error })
+        throw error
+      }
     },
   )
   const ready = startServices(config, logger, metrics, (q) => (queue = q))

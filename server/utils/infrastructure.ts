@@ -16,3 +16,18 @@ export function infrastructureFailure(error: unknown): 'storage_full' | 'databas
   }
   return undefined
 }
+
+/**
+ * `promise`, or a failure counted as the database's (503 `database_unavailable`, which opens the
+ * breaker) when it has not settled within `ms`. For a write whose caller must not hang while the
+ * server is gone: postgres.js queues statements behind its reconnect attempts until the server is
+ * back. The write itself may still commit later; the caller must be safe to retry (a webhook
+ * update is deduped by its update_id, and a row left leased is handled by the sweep).
+ */
+export function answeredWithin<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error(`the database did not answer within ${ms} ms`), { code: 'ETIMEDOUT' })), ms)
+  })
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer))
+}

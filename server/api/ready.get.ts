@@ -1,5 +1,4 @@
 import { statfs } from 'node:fs/promises'
-import { noteDatabaseDown } from '#server/utils/database-breaker'
 
 /**
  * Below this much free space on the disk of DATA_DIR (PGlite data, uploaded files, backups) the
@@ -36,8 +35,6 @@ export default defineEventHandler(async (event) => {
     if (free < MIN_FREE_BYTES) throw new Error(`disk full: ${Math.floor(free / 1024 / 1024)} MB free for DATA_DIR (${app!.config.dataDir}); writes fail with storage_full until space is freed`)
   }
   await Promise.all([probe('database', () => services.database.ping()), probe('queue', () => services.queue.ping()), probe('storage', storage)])
-  // The API answers 503 at once from now until a ping gets through (server/utils/database-breaker.ts).
-  if (!checks.database!.ok && checks.storage!.ok) noteDatabaseDown(() => services.database.ping())
   const ok = Object.values(checks).every((c) => c.ok)
   if (!ok) setResponseStatus(event, 503)
   return ok ? { status: 'ready', checks } : { status: 'degraded', code: 'not_ready', checks }

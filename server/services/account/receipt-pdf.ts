@@ -28,6 +28,29 @@ async function fontBytes(name: string) {
   return copy
 }
 
+/**
+ * fontkit as pdf-lib sees it, parsing each font file once per process instead of twice per receipt
+ * (that parse was two thirds of a receipt's CPU). A parsed font keeps one thing per document: its
+ * glyph objects, which remember the characters they were first made for, and pdf-lib writes those
+ * into the receipt's text layer (ToUnicode). So every receipt starts with an empty glyph cache,
+ * exactly as with a freshly parsed font; the decoded tables (cmap, GSUB/GPOS, glyf) are shared.
+ * Receipts are therefore rendered one at a time (`renderReceiptPdf` queues them): one receipt's
+ * serialisation must not fill the glyph cache another is laying out text with. Rendering is all
+ * CPU on this thread, so the queue costs no throughput. tests/server/services/account/
+ * receipt-pdf.test.ts renders receipts in turn and at once, and reads each back.
+ */
+const parsedFonts = new WeakMap<Uint8Array, ReturnType<typeof fontkit.create>>()
+const sharedFontkit: typeof fontkit = {
+  ...fontkit,
+  create(bytes: Uint8Array, postscriptName?: string) {
+    if (postscriptName !== undefined) return fontkit.create(bytes, postscriptName)
+    let font = parsedFonts.get(bytes)
+    if (!font) parsedFonts.set(bytes, (font = fontkit.create(bytes)))
+    ;(font as unknown as { _glyphs: unknown[] })._glyphs = []
+    return font
+  },
+}
+
 export interface ReceiptData {
   locale: Locale
   number: string
@@ -75,10 +98,18 @@ function wrap(text: string, font: PDFFont, size: number, width: number) {
  * its text can be searched and copied): the business's legal details, the lines, delivery, the
  * taxes line, the payment and any refunds.
  */
-export async function renderReceiptPdf(data: ReceiptData): Promise<Uint8Array> {
+export function renderReceiptPdf(data: ReceiptData): Promise<Uint8Array> {
+  const rendered = renderingTurn.then(() => render(data))
+  renderingTurn = rendered.catch(() => undefined)
+  return rendered
+}
+
+let renderingTurn: Promise<unknown> = Promise.resolve()
+
+async function render(data: ReceiptData): Promise<Uint8Array> {
   const t = TEXT[data.locale]
   const pdf = await PDFDocument.create()
-  pdf.registerFontkit(fontkit)
+  pdf.registerFontkit(sharedFontkit)
   const regular = await pdf.embedFont(await fontBytes('DejaVuSans.ttf'), { subset: true })
   const bold = await pdf.embedFont(await fontBytes('DejaVuSans-Bold.ttf'), { subset: true })
   pdf.setTitle(`${t.title} ${data.number}`)

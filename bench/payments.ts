@@ -1,8 +1,9 @@
 /**
  * `payments`: Telegram Payments through the webhook against the fake Bot API.
  * 1. Pre-checkout: 200 customers each with an order awaiting payment; their 200 pre_checkout_query
- *    updates are POSTed at once (200 connections). Per query: send -> the fake receiving
- *    answerPreCheckoutQuery for it (Telegram gives the bot 10 s). p50/p99/max, answers ok:true.
+ *    updates are POSTed at once (200 connections). Per query: send -> Telegram having the answer:
+ *    the webhook's response carrying answerPreCheckoutQuery (Telegram runs it), or the fake
+ *    receiving that call (Telegram gives the bot 10 s). p50/p99/max, answers ok:true.
  * 2. A burst of 10,000 successful_payment updates at 40 connections for N real orders: every charge
  *    delivered many times, half as redeliveries (same update_id), half as replays (new update_id).
  *    Then, counted in the database and at the fake: one payment row per charge, N orders paid once,
@@ -51,7 +52,11 @@ async function preCheckouts(app: App, fake: FakeBotApi, orders: PlacedOrder[]) {
   const acks = await Promise.all(updates.map(async (u) => {
     sentAt.set(u.pre_checkout_query.id, performance.timeOrigin + performance.now())
     const res = await fetch(`${app.url}/api/telegram/webhook`, { method: 'POST', headers: HEADERS, body: JSON.stringify(u) })
-    await res.arrayBuffer()
+    const body = await res.text()
+    // Answered in the webhook's response (Telegram runs the method it carries): Telegram has the answer now.
+    const reply = res.ok ? JSON.parse(body) as { method?: string; pre_checkout_query_id?: string; ok?: boolean } : {}
+    const id = u.pre_checkout_query.id
+    if (reply.method === 'answerPreCheckoutQuery' && reply.pre_checkout_query_id === id && !answers.has(id)) answers.set(id, { ms: performance.timeOrigin + performance.now() - sentAt.get(id)!, ok: reply.ok === true })
     return res.status
   }))
   const deadline = performance.now() + 20_000
@@ -186,7 +191,7 @@ export async function payments() {
   const results = []
   for (const engine of benchEngines()) results.push(await runEngine(engine))
 
-  table(`pre-checkout: ${PRE_CHECKOUTS} updates at once, update sent -> answerPreCheckoutQuery at the fake`, results.map((r) => ({
+  table(`pre-checkout: ${PRE_CHECKOUTS} updates at once, update sent -> answerPreCheckoutQuery in the webhook's answer or at the fake`, results.map((r) => ({
     engine: r.engine, sent: r.pre.sent, 'acked 200': r.pre.acked, answered: r.pre.answered, 'ok:true': r.pre.okTrue, 'p50 ms': r.pre.p50Ms, 'p99 ms': r.pre.p99Ms, 'max ms': r.pre.maxMs, 'over 10 s or none': r.pre.over10s,
   })))
   table(`successful_payment burst (${BURST_CONNECTIONS} connections)`, results.map((r) => ({

@@ -3,7 +3,7 @@ import { localeOf } from '#shared/locale'
 import type { AppServices } from '../composition-root'
 import type { TelegramShippingAddress } from '../db/schema/delivery'
 import { contextFor, systemContext } from '../services/context'
-import { checkPreCheckout, checkShippingQuery, PRE_CHECKOUT_MESSAGES } from '../services/payments/checkout'
+import { answerPreCheckout, checkShippingQuery, PreCheckoutQuerySchema } from '../services/payments/checkout'
 import { recordSuccessfulPayment } from '../services/payments/record'
 import { recordRefundedPayment } from '../services/payments/refunds'
 
@@ -30,20 +30,10 @@ export async function onShippingQuery(ctx: Context, services: AppServices) {
   await ctx.answerShippingQuery(false, undefined, verdict.message(lang))
 }
 
-/** "May this be paid?": answered from the stored order, well inside Telegram's 10 s. */
+/** "May this be paid?": answered from the stored order, well inside Telegram's 10 s (the webhook answers it in its response; this is the polling path and the retry). */
 export async function onPreCheckoutQuery(ctx: Context, services: AppServices) {
-  const q = ctx.preCheckoutQuery!
-  const verdict = await checkPreCheckout(services.db, {
-    fromId: q.from.id,
-    currency: q.currency,
-    totalAmount: q.total_amount,
-    invoicePayload: q.invoice_payload,
-    shippingOptionId: q.shipping_option_id,
-    shippingAddress: q.order_info?.shipping_address,
-  })
-  if (verdict.ok) return void (await ctx.answerPreCheckoutQuery(true))
-  services.logger.info('pre-checkout refused', { reason: verdict.reason, payload: q.invoice_payload, userId: q.from.id })
-  await ctx.answerPreCheckoutQuery(false, PRE_CHECKOUT_MESSAGES[verdict.reason][localeOf(q.from.language_code)])
+  const answer = await answerPreCheckout(services.db, services.logger, PreCheckoutQuerySchema.parse(ctx.preCheckoutQuery))
+  await ctx.answerPreCheckoutQuery(answer.ok, answer.error_message)
 }
 
 /** The proof of payment: recorded once per charge; the service marks the order paid and queues the follow-ups. */

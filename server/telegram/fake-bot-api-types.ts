@@ -3,7 +3,8 @@ import type { User } from 'telegraf/types'
 
 export type Params = Record<string, unknown>
 export interface BotApiError { error_code: number; description: string; parameters?: { retry_after?: number; migrate_to_chat_id?: number } }
-export interface FakeBotApiCall { method: string; params: Params; at: Date }
+/** `via: 'webhook_reply'`: the method came in the body of the bot's answer to a webhook delivery. */
+export interface FakeBotApiCall { method: string; params: Params; at: Date; via?: 'webhook_reply' }
 /** What a multipart file part is recorded as in `params` (the bytes are dropped). */
 export interface UploadedFilePart { filename: string; size: number; contentType?: string }
 export interface BotInfo extends User { is_bot: true; username: string; can_join_groups: boolean; can_read_all_group_messages: boolean; supports_inline_queries: boolean }

@@ -341,10 +341,30 @@ export class FakeBotApi {
   /** POSTs the update to the registered webhook like Telegram does (with the secret header). */
   async deliverUpdate(update: Update): Promise<{ status: number; body: string }> {
     if (!this.webhook) throw new Error('fake Bot API: no webhook set (call setWebhook first)')
-    const secret = this.webhook.secret_token
-    const headers = { 'content-type': 'application/json', ...(secret && { 'x-telegram-bot-api-secret-token': secret }) }
-    const res = await fetch(this.webhook.url, { method: 'POST', headers, body: JSON.stringify(update) })
+    const res = await this.postUpdate(this.webhook.url, this.webhook.secret_token, update)
     return { status: res.status, body: await res.text() }
+  }
+
+  /**
+   * POSTs an update to `url` as Telegram does and, like Telegram, runs a Bot API method the 2xx
+   * answer carries (`{"method": "answerPreCheckoutQuery", ...}`), recorded with `via: 'webhook_reply'`;
+   * its outcome is not reported to the bot. Returns the answer (its body still readable).
+   */
+  async postUpdate(url: string, secret: string | undefined, update: unknown): Promise<Response> {
+    const headers = { 'content-type': 'application/json', ...(secret && { 'x-telegram-bot-api-secret-token': secret }) }
+    const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify(update) })
+    const body = await res.text()
+    if (res.ok) await this.runWebhookReply(body)
+    return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers })
+  }
+
+  private async runWebhookReply(body: string): Promise<void> {
+    let reply: unknown
+    try { reply = JSON.parse(body) } catch { return }
+    if (!reply || typeof reply !== 'object' || typeof (reply as Params).method !== 'string') return
+    const { method: name, ...params } = reply as Params
+    const method = this.methodNames.get(String(name).toLowerCase()) ?? String(name)
+    await this.invoke(method, params, 'webhook_reply').catch(() => undefined)
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -356,21 +376,26 @@ export class FakeBotApi {
     const method = this.methodNames.get(route[2]!.toLowerCase()) ?? route[2]!
     try {
       const params: Params = { ...Object.fromEntries(url.searchParams), ...(await readBody(req)) }
-      for (const [k, v] of Object.entries(params)) if (typeof v === 'string' && JSON_FIELDS.has(k)) params[k] = tryJson(v)
       if (params.method === method) delete params.method // Telegraf adds it to multipart bodies
-      const call: FakeBotApiCall = { method, params, at: new Date() }
-      this.calls.push(call)
-      for (const listener of [...this.listeners]) listener(call)
-      const injected = this.failures.get(method.toLowerCase())?.shift()
-      if (injected) throw new ApiError(injected)
-      if (SEND_METHODS.has(method)) this.checkSend(params)
-      const handler = this.handlers[method]
-      if (!handler) throw new ApiError({ error_code: 404, description: 'Not Found: method not found' })
-      reply(200, { ok: true, result: await handler(params) })
+      reply(200, { ok: true, result: await this.invoke(method, params) })
     } catch (err) {
       const error = err instanceof ApiError ? err.error : { error_code: 500, description: `Internal Server Error: ${(err as Error).message}` }
       reply(error.error_code, { ok: false, ...error })
     }
+  }
+
+  /** Records a call (listeners see it first), then fails it as injected or answers it. */
+  private async invoke(method: string, params: Params, via?: 'webhook_reply'): Promise<unknown> {
+    for (const [k, v] of Object.entries(params)) if (typeof v === 'string' && JSON_FIELDS.has(k)) params[k] = tryJson(v)
+    const call: FakeBotApiCall = { method, params, at: new Date(), ...(via && { via }) }
+    this.calls.push(call)
+    for (const listener of [...this.listeners]) listener(call)
+    const injected = this.failures.get(method.toLowerCase())?.shift()
+    if (injected) throw new ApiError(injected)
+    if (SEND_METHODS.has(method)) this.checkSend(params)
+    const handler = this.handlers[method]
+    if (!handler) throw new ApiError({ error_code: 404, description: 'Not Found: method not found' })
+    return handler(params)
   }
 
   /** 403 for a chat that blocked the bot; 429 past the flood limits (both in Telegram's shapes). */

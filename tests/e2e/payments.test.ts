@@ -25,7 +25,7 @@ const api = async (path: string, init: RequestInit & { user?: InitUser } = {}) =
   const res = await fetch(`${app.url}${path}`, { ...init, headers })
   return { status: res.status, body: res.headers.get('content-type')?.includes('json') ? await res.json() : await res.text() }
 }
-const deliver = (update: unknown) => fetch(`${app.url}/api/telegram/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET }, body: JSON.stringify(update) })
+const deliver = (update: unknown) => fake.postUpdate(`${app.url}/api/telegram/webhook`, SECRET, update)
 
 /** A customer orders products (slug -> quantity) for pickup (or another delivery), paying in Telegram; returns the order and its invoice. */
 async function orderAndInvoice(user: InitUser, lines: Record<string, number> = { 'ethiopia-yirgacheffe': 1 }, delivery?: Record<string, unknown>) {
@@ -102,6 +102,27 @@ describe('invoice and pre-checkout', () => {
     expect((await preCheckout(newCustomer(), { currency: 'RUB', total_amount: order.totalMinor, invoice_payload: payload })).ok).toBe(false)
     expect((await preCheckout(maria, { currency: 'RUB', total_amount: 100, invoice_payload: 'order:999999' })).ok).toBe(false)
     expect(await preCheckout(maria, { currency: 'RUB', total_amount: order.totalMinor, invoice_payload: payload })).toMatchObject({ ok: true })
+  })
+
+  it('answers in the webhook response itself, which Telegram runs; a redelivery is answered again and stored once', async () => {
+    const maria = newCustomer()
+    const { order } = await orderAndInvoice(maria)
+    const updatesNow = async () => (await api('/api/admin/system', { user: owner })).body.updates as { pending: number; processing: number; done: number; failed: number }
+    const before = await updatesNow()
+    const update = fake.updates.preCheckoutQuery(maria, { currency: 'RUB', total_amount: order.totalMinor, invoice_payload: `order:${order.id}` })
+    const answer = { method: 'answerPreCheckoutQuery', pre_checkout_query_id: update.pre_checkout_query.id, ok: true }
+    for (let delivery = 0; delivery < 2; delivery++) {
+      const res = await deliver(update)
+      expect(res.status).toBe(200)
+      expect(res.headers.get('content-type')).toContain('application/json')
+      expect(await res.json()).toEqual(answer)
+    }
+    const calls = fake.callsOf('answerPreCheckoutQuery').filter((c) => c.params.pre_checkout_query_id === update.pre_checkout_query.id)
+    expect(calls.map((c) => c.via)).toEqual(['webhook_reply', 'webhook_reply'])
+    // Stored once, as handled: nothing left for the bot's queue to do with it.
+    expect(await updatesNow()).toEqual({ ...before, done: before.done + 1 })
+    const refusal = fake.updates.preCheckoutQuery({ ...maria, language_code: 'en' }, { currency: 'RUB', total_amount: 1, invoice_payload: `order:${order.id}` })
+    expect(await (await deliver(refusal)).json()).toEqual({ method: 'answerPreCheckoutQuery', pre_checkout_query_id: refusal.pre_checkout_query.id, ok: false, error_message: 'The amount has changed. Open the payment from the app again.' })
   })
 
   it('refuses an order whose payment window has closed', async () => {

@@ -22,7 +22,7 @@ const api = async (path: string, init: RequestInit & { user?: InitUser } = {}) =
   const res = await fetch(`${app.url}${path}`, { ...init, headers })
   return { status: res.status, body: res.headers.get('content-type')?.includes('json') ? await res.json() : await res.text(), headers: res.headers }
 }
-const deliver = (update: unknown) => fetch(`${app.url}/api/telegram/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET }, body: JSON.stringify(update) })
+const deliver = (update: unknown) => fake.postUpdate(`${app.url}/api/telegram/webhook`, SECRET, update)
 
 beforeAll(async () => {
   fake = createFakeBotApi()

@@ -32,7 +32,7 @@ export interface BotApp {
   publicUrl: string
   /** Calls the app's API; the answer's body is parsed when it is JSON, text otherwise. */
   api: (path: string, init?: ApiInit) => Promise<ApiAnswer>
-  /** Posts one update to the webhook route as Telegram would. */
+  /** Posts one update to the webhook route as Telegram would (running a method its answer carries, as Telegram does). */
   deliver: (update: unknown) => Promise<Response>
   /** `user` writes /admin to the bot; the one-time sign-in link it answered, pointing at this app. */
   adminLink: (user: InitUser) => Promise<string>
@@ -76,7 +76,7 @@ export async function startBotApp(name: string, options: { env?: Record<string, 
     secret,
     publicUrl,
     api: client,
-    deliver: (update) => fetch(`${app.url}/api/telegram/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret }, body: JSON.stringify(update) }),
+    deliver: (update) => fake.postUpdate(`${app.url}/api/telegram/webhook`, secret, update),
     adminLink: (user) => adminLinkFromBot({ appUrl: app.url, fake, secret, publicUrl }, user),
     stop: async () => {
       await app.stop()

@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto'
-import { acceptUpdate, handleClaimedUpdate } from '#server/services/telegram/intake'
+import { acceptUpdate, answerInWebhook, handleClaimedUpdate } from '#server/services/telegram/intake'
 import { TelegramUpdateSchema } from '#server/services/telegram/updates'
 import { answeredWithin } from '#server/utils/infrastructure'
 
@@ -23,7 +23,8 @@ function secretMatches(received: string | undefined, expected: string) {
 
 /**
  * Telegram -> us. The update is stored (deduped by update_id) before we answer 200; handling
- * runs after the answer and is retried from the stored copy if it fails.
+ * runs after the answer and is retried from the stored copy if it fails. A pre-checkout query is
+ * answered in the 200 itself (`answerInWebhook`): Telegram runs the `method` it finds there.
  */
 export default defineEventHandler(async (event) => {
   const services = await useServices()
@@ -32,8 +33,10 @@ export default defineEventHandler(async (event) => {
   }
   if (Number(getHeader(event, 'content-length') ?? 0) > MAX_UPDATE_BYTES) throw apiError('payload_too_large', 'Update too large')
   const update = await readValidatedBody(event, TelegramUpdateSchema.parse)
-  const accepted = acceptUpdate(services, update)
-  const claimed = await (services.database.kind === 'postgres' ? answeredWithin(accepted, INTAKE_WAIT_MS) : accepted)
+  const within = <T>(step: Promise<T>) => (services.database.kind === 'postgres' ? answeredWithin(step, INTAKE_WAIT_MS) : step)
+  const reply = await within(answerInWebhook(services, update))
+  if (reply) return reply
+  const claimed = await within(acceptUpdate(services, update))
   if (claimed) services.track(handleClaimedUpdate(services, claimed).catch((error) => services.logger.error('update handling crashed', { updateId: update.update_id, error })))
   return { ok: true, duplicate: !claimed }
 })

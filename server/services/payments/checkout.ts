@@ -2,7 +2,9 @@
  * Telegram's questions during payment, answered from the stored order within its 10 seconds:
  * "where can this go, at what price?" (`shipping_query`) and "may this be paid?" (`pre_checkout_query`).
  */
-import type { Locale } from '#shared/locale'
+import { z } from 'zod'
+import { localeOf, type Locale } from '#shared/locale'
+import type { Logger } from '../../utils/logger'
 import type { DbOrTx } from '../../db/client'
 import type { TelegramShippingAddress } from '../../db/schema/delivery'
 import { findOrder, type OrderRow } from '../orders'
@@ -74,4 +76,31 @@ export const PRE_CHECKOUT_MESSAGES: Record<PreCheckoutRefusal, Record<Locale, st
   amount_mismatch: { ru: 'Сумма изменилась. Откройте оплату из приложения заново.', en: 'The amount has changed. Open the payment from the app again.' },
   shipping_invalid: { ru: 'Этот способ доставки недоступен для указанного адреса. Выберите адрес и доставку заново.', en: 'This delivery option is not available for the address given. Choose the address and delivery again.' },
   ...BOOKING_PRE_CHECKOUT_MESSAGES,
+}
+
+/** The fields of Telegram's `pre_checkout_query` the answer depends on. */
+export const PreCheckoutQuerySchema = z.object({
+  id: z.string().min(1).max(256),
+  from: z.object({ id: z.number().int(), language_code: z.string().max(35).optional() }),
+  currency: z.string().min(1).max(8),
+  total_amount: z.number().int(),
+  invoice_payload: z.string().max(4096),
+  shipping_option_id: z.string().max(256).optional(),
+  order_info: z.object({ shipping_address: z.custom<TelegramShippingAddress>((v) => v !== null && typeof v === 'object').optional() }).passthrough().optional(),
+})
+export type PreCheckoutQuery = z.infer<typeof PreCheckoutQuerySchema>
+
+/** The parameters of `answerPreCheckoutQuery` for a query: ok, or a refusal in the payer's language. */
+export async function answerPreCheckout(db: DbOrTx, logger: Pick<Logger, 'info'>, q: PreCheckoutQuery) {
+  const verdict = await checkPreCheckout(db, {
+    fromId: q.from.id,
+    currency: q.currency,
+    totalAmount: q.total_amount,
+    invoicePayload: q.invoice_payload,
+    shippingOptionId: q.shipping_option_id,
+    shippingAddress: q.order_info?.shipping_address,
+  })
+  if (verdict.ok) return { pre_checkout_query_id: q.id, ok: true as const }
+  logger.info('pre-checkout refused', { reason: verdict.reason, payload: q.invoice_payload, userId: q.from.id })
+  return { pre_checkout_query_id: q.id, ok: false as const, error_message: PRE_CHECKOUT_MESSAGES[verdict.reason][localeOf(q.from.language_code)] }
 }

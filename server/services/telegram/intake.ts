@@ -1,7 +1,9 @@
 import type { Update } from 'telegraf/types'
 import type { AppServices } from '../../composition-root'
 import { retryTelegramUpdateJob } from './jobs'
-import { claimUpdate, runClaimedUpdate, storeAndClaimUpdate, type StoredUpdate, type TelegramUpdate, type UpdateOutcome } from './updates'
+import { claimUpdate, runClaimedUpdate, storeAndClaimUpdate, storeHandledUpdate, type StoredUpdate, type TelegramUpdate, type UpdateOutcome } from './updates'
+import { answerPreCheckout, PreCheckoutQuerySchema } from '../payments/checkout'
+import { infrastructureFailure } from '../../utils/infrastructure'
 
 type ClaimedUpdate = Pick<StoredUpdate, 'updateId' | 'attempts' | 'payload'>
 
@@ -13,6 +15,36 @@ export async function acceptUpdate(services: Pick<AppServices, 'db' | 'metrics'>
   const claimed = await storeAndClaimUpdate(services.db, update)
   services.metrics.telegramUpdates.inc({ result: claimed ? 'stored' : 'duplicate' })
   return claimed
+}
+
+/** A Bot API call Telegram makes for us when the webhook's 200 carries it (`method` + parameters). */
+export type WebhookReply = { method: 'answerPreCheckoutQuery'; pre_checkout_query_id: string; ok: boolean; error_message?: string }
+
+/**
+ * The pre-checkout fast path: "may this be paid?" is answered in the webhook's own response, which
+ * Telegram executes as a Bot API call, so the payer waits for one read and one grouped insert, not
+ * for the bot's queue and a request of our own to Telegram. The update is stored as done (the record
+ * and the dedupe; a redelivery is answered again, which is harmless). Undefined when the update is
+ * not one, or its check failed for a reason other than the database: it then takes the ordinary
+ * path (stored, handled by the bot, retried). A database failure propagates (Telegram gets a 5xx
+ * and delivers again).
+ */
+export async function answerInWebhook(services: Pick<AppServices, 'db' | 'metrics' | 'logger'>, update: TelegramUpdate): Promise<WebhookReply | undefined> {
+  if (!('pre_checkout_query' in update)) return undefined
+  const query = PreCheckoutQuerySchema.safeParse(update.pre_checkout_query)
+  if (!query.success) return undefined
+  let answer
+  try {
+    answer = await answerPreCheckout(services.db, services.logger, query.data)
+  } catch (error) {
+    if (infrastructureFailure(error)) throw error
+    services.logger.error('pre-checkout check crashed; the bot will handle the update', { updateId: update.update_id, error })
+    return undefined
+  }
+  const stored = await storeHandledUpdate(services.db, update)
+  services.metrics.telegramUpdates.inc({ result: stored ? 'stored' : 'duplicate' })
+  if (stored) services.metrics.telegramUpdates.inc({ result: 'done' })
+  return { method: 'answerPreCheckoutQuery', ...answer }
 }
 
 /** Runs the bot on an update we hold; a failure is recorded and a retry queued for when its backoff ends. */

@@ -49,8 +49,10 @@ type ClaimedRow = Pick<StoredUpdate, 'updateId' | 'attempts' | 'payload'>
 const MAX_BATCH = 64
 
 /** Stores updates, each unless its `update_id` is known; per update the stored row, or undefined for a repeat (a later copy in the same call too). */
-async function insertUpdates(db: DbOrTx, updates: TelegramUpdate[], options: { claim?: boolean }): Promise<(ClaimedRow | undefined)[]> {
-  const lease = options.claim ? { status: 'processing' as const, attempts: 1, lockedUntil: sql`now() + make_interval(secs => ${LEASE_SECONDS})` } : {}
+async function insertUpdates(db: DbOrTx, updates: TelegramUpdate[], options: { claim?: boolean; handled?: boolean }): Promise<(ClaimedRow | undefined)[]> {
+  const lease = options.handled
+    ? { status: 'done' as const, attempts: 1, processedAt: sql`now()` }
+    : options.claim ? { status: 'processing' as const, attempts: 1, lockedUntil: sql`now() + make_interval(secs => ${LEASE_SECONDS})` } : {}
   const first = new Map<number, number>()
   updates.forEach((update, i) => first.has(update.update_id) || first.set(update.update_id, i))
   const rows = await db
@@ -62,7 +64,7 @@ async function insertUpdates(db: DbOrTx, updates: TelegramUpdate[], options: { c
   return updates.map((update, i) => (first.get(update.update_id) === i ? stored.get(update.update_id) : undefined))
 }
 
-async function insertUpdate(db: DbOrTx, update: TelegramUpdate, options: { claim?: boolean }) {
+async function insertUpdate(db: DbOrTx, update: TelegramUpdate, options: { claim?: boolean; handled?: boolean }) {
   return (await insertUpdates(db, [update], options))[0]
 }
 
@@ -75,6 +77,14 @@ const intake = groupCommitPer((db: DbOrTx) => new GroupCommit((updates: Telegram
 /** Stores a new update already leased to the caller; undefined for a repeated `update_id`. */
 export function storeAndClaimUpdate(db: DbOrTx, update: TelegramUpdate) {
   return isTransaction(db) ? insertUpdate(db, update, { claim: true }) : intake(db).submit(update)
+}
+
+/** Answered already (a pre-checkout query answered in the webhook's response): stored as done, for the record and the dedupe. */
+const handledIntake = groupCommitPer((db: DbOrTx) => new GroupCommit((updates: TelegramUpdate[]) => insertUpdates(db, updates, { handled: true }), { maxBatch: MAX_BATCH, isolate: (error) => !infrastructureFailure(error) }))
+
+/** Stores an update that needs no further handling as done; false for a repeated `update_id`. */
+export async function storeHandledUpdate(db: DbOrTx, update: TelegramUpdate) {
+  return Boolean(await (isTransaction(db) ? insertUpdate(db, update, { handled: true }) : handledIntake(db).submit(update)))
 }
 
 /**

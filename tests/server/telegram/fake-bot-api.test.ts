@@ -217,6 +217,33 @@ describe('fake Bot API driven by Telegraf', () => {
     expect(conflict.code).toBe(409)
   })
 
+  it('runs a Bot API method carried in a 2xx webhook answer, like Telegram, and ignores it in an error answer', async () => {
+    const answers: Array<[number, unknown]> = []
+    const target = createServer(async (req, res) => {
+      let body = ''
+      for await (const chunk of req) body += chunk
+      const update = JSON.parse(body) as Update.PreCheckoutQueryUpdate
+      const [status, answer] = answers.shift()!
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(answer ?? { id: update.pre_checkout_query.id }))
+    })
+    servers.push(target)
+    await new Promise<void>((r) => target.listen(0, '127.0.0.1', r))
+    const url = `http://127.0.0.1:${(target.address() as AddressInfo).port}/hook`
+    const query = fake.updates.preCheckoutQuery(alice, { currency: 'XTR', total_amount: 150, invoice_payload: 'order:42' })
+    const id = query.pre_checkout_query.id
+
+    answers.push([200, { method: 'answerPreCheckoutQuery', pre_checkout_query_id: id, ok: false, error_message: 'Sold out' }])
+    const res = await fake.postUpdate(url, undefined, query)
+    expect(res.status).toBe(200)
+    expect(await res.json()).toMatchObject({ method: 'answerPreCheckoutQuery' })
+    expect(fake.callsOf('answerPreCheckoutQuery')).toEqual([{ method: 'answerPreCheckoutQuery', params: { pre_checkout_query_id: id, ok: false, error_message: 'Sold out' }, at: expect.any(Date), via: 'webhook_reply' }])
+
+    answers.push([503, { method: 'answerPreCheckoutQuery', pre_checkout_query_id: id, ok: true }], [200, { ok: true, duplicate: false }])
+    expect((await fake.postUpdate(url, undefined, query)).status).toBe(503)
+    expect((await fake.postUpdate(url, undefined, query)).status).toBe(200)
+    expect(fake.callsOf('answerPreCheckoutQuery')).toHaveLength(1)
+  })
+
   it('accepts multipart uploads and records file parts by name and size', async () => {
     const doc = await bot.telegram.sendDocument(alice.id, Input.fromBuffer(Buffer.from('a,b\n1,2\n'), 'report.csv'), { caption: 'Report' })
     expect(doc).toMatchObject({ caption: 'Report', document: { file_name: 'report.csv', file_size: 8 } })

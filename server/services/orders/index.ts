@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto'
 import { and, asc, desc, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client'
 import { isUniqueViolation } from '../../db/results'
+import { preparedPer } from '../../db/prepared'
 import { orderItems, orderStatusHistory, orders, type OrderStatus } from '../../db/schema/orders'
 import type { TelegramShippingAddress } from '../../db/schema/delivery'
 import type { AdminOrdersQuery, CheckoutInput } from '#shared/schemas/orders'
@@ -192,8 +193,10 @@ export async function getOrder(db: DbOrTx, orderId: number, userId?: number) {
 export type OrderDetail = Awaited<ReturnType<typeof getOrder>>
 
 /** The order row alone (payments check an invoice against it); undefined when there is none. */
+const orderById = preparedPer((db) => db.select().from(orders).where(eq(orders.id, sql.placeholder('id'))).prepare('order_by_id'))
+
 export async function findOrder(db: DbOrTx, orderId: number): Promise<OrderRow | undefined> {
-  const [order] = await db.select().from(orders).where(eq(orders.id, orderId))
+  const [order] = await orderById(db).execute({ id: orderId })
   return order
 }
 

@@ -2,7 +2,8 @@
  * Telegram's `successful_payment`: the only proof of payment. Recorded once per charge, in the
  * same transaction that marks the order paid and queues the follow-ups.
  */
-import { eq } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
+import { preparedPer } from '../../db/prepared'
 import { payments, type PaymentFlag, type PaymentProvider } from '../../db/schema/payments'
 import type { TelegramShippingAddress } from '../../db/schema/delivery'
 import { write, type ServiceContext, type WriteContext } from '../context'
@@ -76,8 +77,10 @@ export async function recordSuccessfulPayment(ctx: ServiceContext, input: Succes
   })
 }
 
+const paymentByCharge = preparedPer((db) => db.select({ id: payments.id }).from(payments).where(eq(payments.telegramPaymentChargeId, sql.placeholder('charge'))).limit(1).prepare('payment_by_charge'))
+
 async function chargeRecorded(ctx: ServiceContext, telegramPaymentChargeId: string) {
-  const [row] = await ctx.db.select({ id: payments.id }).from(payments).where(eq(payments.telegramPaymentChargeId, telegramPaymentChargeId)).limit(1)
+  const [row] = await paymentByCharge(ctx.db).execute({ charge: telegramPaymentChargeId })
   return Boolean(row)
 }
 

@@ -1,4 +1,5 @@
 import { statfs } from 'node:fs/promises'
+import { settledWithin } from '#server/utils/infrastructure'
 
 /**
  * Below this much free space on the disk of DATA_DIR (PGlite data, uploaded files, backups) the
@@ -6,8 +7,7 @@ import { statfs } from 'node:fs/promises'
  */
 const MIN_FREE_BYTES = 32 * 1024 * 1024
 
-const withTimeout = <T>(promise: Promise<T>, ms: number) =>
-  Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms).unref())])
+const withTimeout = <T>(promise: Promise<T>, ms: number) => settledWithin(promise, ms, () => new Error(`timed out after ${ms} ms`))
 
 /** Readiness: the database answers and the queue is running; 503 (with what is down) otherwise. */
 export default defineEventHandler(async (event) => {

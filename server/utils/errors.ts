@@ -33,9 +33,6 @@ function statusCodeOf(error: unknown) {
   return typeof status === 'number' && status >= 400 && status < 600 ? status : 500
 }
 
-// Kept in a module of its own (no h3), so the command-line tools that bundle it run without h3.
-export { infrastructureFailure } from './infrastructure'
-
 const INFRASTRUCTURE_MESSAGES = {
   storage_full: 'The server is out of disk space; nothing was saved. Please try again later.',
   database_unavailable: 'The database does not answer right now; nothing was saved. Please try again shortly.',

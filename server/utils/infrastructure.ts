@@ -1,3 +1,4 @@
+// Kept free of h3, so the command-line tools that bundle it run without it.
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT'])
 
 /**
@@ -25,9 +26,18 @@ export function infrastructureFailure(error: unknown): 'storage_full' | 'databas
  * update is deduped by its update_id, and a row left leased is handled by the sweep).
  */
 export function answeredWithin<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return settledWithin(promise, ms, () => Object.assign(new Error(`the database did not answer within ${ms} ms`), { code: 'ETIMEDOUT' }))
+}
+
+/**
+ * `promise`, or a rejection with `late()` when it has not settled within `ms`. The timer is
+ * cleared as soon as it settles and never keeps the process alive.
+ */
+export function settledWithin<T>(promise: Promise<T>, ms: number, late: () => Error): Promise<T> {
   let timer: NodeJS.Timeout | undefined
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(Object.assign(new Error(`the database did not answer within ${ms} ms`), { code: 'ETIMEDOUT' })), ms)
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(late()), ms)
+    timer.unref()
   })
-  return Promise.race([promise, late]).finally(() => clearTimeout(timer))
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
 }

@@ -6,6 +6,7 @@ import type { Bot } from '../../bot'
 import type { AppConfig } from '../../utils/config'
 import { DomainError } from '../../utils/errors'
 import { appVersion } from '../../utils/version'
+import { settledWithin } from '../../utils/infrastructure'
 import { appliedMigrationLevel, shippedMigrations } from '../backup/schema-level'
 import { readBackupStatus } from '../backup/files'
 import { write, type ServiceContext } from '../context'
@@ -25,8 +26,7 @@ export interface SystemSources {
 
 const startedAt = new Date(Date.now() - process.uptime() * 1000)
 
-const withTimeout = <T>(promise: Promise<T>, ms: number) =>
-  Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer in ${ms / 1000} s`)), ms).unref())])
+const withTimeout = <T>(promise: Promise<T>, ms: number) => settledWithin(promise, ms, () => new Error(`no answer in ${ms / 1000} s`))
 
 /** Jobs that failed for good, newest first, with pg-boss's recorded error. */
 async function failedJobs(database: DatabaseHandle, limit = 30): Promise<FailedJob[]> {

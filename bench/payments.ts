@@ -71,12 +71,13 @@ class Deliveries {
     return Buffer.concat([Buffer.from(head), payload])
   }
 
-  /** Sends `bodies` (all prepared first); per body its answer and ms from the start of sending. */
+  /** Sends `bodies` (all prepared first); per body its answer and ms from the start of sending (`startedAt`, wall clock). */
   async send(bodies: string[]) {
     const requests = bodies.map((b) => this.bytes(b))
     const answers: { status: number; body: string; ms: number }[] = new Array(requests.length)
     let next = 0
     const t0 = performance.now()
+    const startedAt = performance.timeOrigin + t0
     await Promise.all(this.sockets.map((socket) => new Promise<void>((resolve, reject) => {
       let buffer = Buffer.alloc(0)
       let current = -1
@@ -120,7 +121,7 @@ class Deliveries {
       socket.once('error', reject)
       sendNext()
     })))
-    return answers
+    return Object.assign(answers, { startedAt })
   }
 
   close() { for (const socket of this.sockets) socket.destroy() }
@@ -147,12 +148,13 @@ async function deliverAtOnce(url: string, bodies: string[], warmUp: () => string
 /** All pre-checkout updates at once; latency per query until Telegram has its answer. */
 async function preCheckouts(app: App, fake: FakeBotApi, orders: PlacedOrder[]) {
   const updates = orders.map((o) => fake.updates.preCheckoutQuery(o.user, { currency: o.currency, total_amount: o.totalMinor, invoice_payload: `order:${o.id}` }))
-  const t0 = performance.timeOrigin + performance.now()
   const answers = new Map<string, { ms: number; ok: boolean }>()
-  // Answered through the Bot API instead (the ordinary path): the fake stamps the call in its own thread.
+  // Answered through the Bot API instead (the ordinary path): the fake stamps the call in its own thread (wall clock).
+  const measured = new Set(updates.map((u) => u.pre_checkout_query.id))
+  const viaApi = new Map<string, { at: number; ok: boolean }>()
   const off = fake.onCall((c) => {
     const id = String(c.params.pre_checkout_query_id)
-    if (c.method === 'answerPreCheckoutQuery' && !answers.has(id)) answers.set(id, { ms: c.at.getTime() - t0, ok: c.params.ok === true || c.params.ok === 'true' })
+    if (c.method === 'answerPreCheckoutQuery' && measured.has(id) && !viaApi.has(id)) viaApi.set(id, { at: c.at.getTime(), ok: c.params.ok === true || c.params.ok === 'true' })
   })
   // A refused pre-checkout (no such order) opens each connection.
   const warmUp = () => JSON.stringify(fake.updates.preCheckoutQuery(customer(7_400_000, 0), { currency: 'RUB', total_amount: 100, invoice_payload: 'order:0' }))
@@ -164,8 +166,9 @@ async function preCheckouts(app: App, fake: FakeBotApi, orders: PlacedOrder[]) {
     if (reply.method === 'answerPreCheckoutQuery' && reply.pre_checkout_query_id === id && !answers.has(id)) answers.set(id, { ms: d.ms, ok: reply.ok === true })
   })
   const deadline = performance.now() + 20_000
-  while (answers.size < updates.length && performance.now() < deadline) await sleep(20)
+  while (answers.size + [...viaApi.keys()].filter((id) => !answers.has(id)).length < updates.length && performance.now() < deadline) await sleep(20)
   off()
+  for (const [id, call] of viaApi) if (!answers.has(id)) answers.set(id, { ms: call.at - delivered.startedAt, ok: call.ok })
   const ms = [...answers.values()].map((a) => a.ms).sort((a, b) => a - b)
   return {
     sent: updates.length, acked: delivered.filter((d) => d.status === 200).length, answered: answers.size, okTrue: [...answers.values()].filter((a) => a.ok).length,

@@ -39,7 +39,7 @@ export function updateKind(update: TelegramUpdate) {
  * second write (the intake path: store, answer 200, handle).
  */
 export async function storeUpdate(db: DbOrTx, update: TelegramUpdate, options: { claim?: boolean } = {}): Promise<boolean> {
-  return Boolean(await insertUpdate(db, update, options))
+  return Boolean((await insertUpdates(db, [update], options.claim ? 'processing' : 'pending'))[0])
 }
 
 export type StoredUpdate = typeof telegramUpdates.$inferSelect
@@ -48,11 +48,16 @@ type ClaimedRow = Pick<StoredUpdate, 'updateId' | 'attempts' | 'payload'>
 /** Rows per statement of the intake and the done marks: updates are small (1 MB at most, most < 2 KB). */
 const MAX_BATCH = 64
 
+/** The row a stored update starts as: waiting for a worker, leased to the caller, or already handled. */
+type StoredAs = 'pending' | 'processing' | 'done'
+
 /** Stores updates, each unless its `update_id` is known; per update the stored row, or undefined for a repeat (a later copy in the same call too). */
-async function insertUpdates(db: DbOrTx, updates: TelegramUpdate[], options: { claim?: boolean; handled?: boolean }): Promise<(ClaimedRow | undefined)[]> {
-  const lease = options.handled
-    ? { status: 'done' as const, attempts: 1, processedAt: sql`now()` }
-    : options.claim ? { status: 'processing' as const, attempts: 1, lockedUntil: sql`now() + make_interval(secs => ${LEASE_SECONDS})` } : {}
+async function insertUpdates(db: DbOrTx, updates: TelegramUpdate[], as: StoredAs): Promise<(ClaimedRow | undefined)[]> {
+  const lease = {
+    pending: {},
+    processing: { status: 'processing' as const, attempts: 1, lockedUntil: sql`now() + make_interval(secs => ${LEASE_SECONDS})` },
+    done: { status: 'done' as const, attempts: 1, processedAt: sql`now()` },
+  }[as]
   const first = new Map<number, number>()
   updates.forEach((update, i) => first.has(update.update_id) || first.set(update.update_id, i))
   const rows = await db
@@ -64,27 +69,25 @@ async function insertUpdates(db: DbOrTx, updates: TelegramUpdate[], options: { c
   return updates.map((update, i) => (first.get(update.update_id) === i ? stored.get(update.update_id) : undefined))
 }
 
-async function insertUpdate(db: DbOrTx, update: TelegramUpdate, options: { claim?: boolean; handled?: boolean }) {
-  return (await insertUpdates(db, [update], options))[0]
-}
-
 /**
  * The webhook's intake: updates arriving together (a payment burst, a channel post's replies) are
- * stored in one statement, each webhook still answered only after its row committed.
+ * stored in one statement, each webhook still answered only after its row committed. One group
+ * commit per database and starting state (leased for handling, or answered already).
  */
-const intake = groupCommitPer((db: DbOrTx) => new GroupCommit((updates: TelegramUpdate[]) => insertUpdates(db, updates, { claim: true }), { maxBatch: MAX_BATCH, isolate: (error) => !infrastructureFailure(error) }))
+const intakeAs = (as: 'processing' | 'done') => groupCommitPer((db: DbOrTx) => new GroupCommit((updates: TelegramUpdate[]) => insertUpdates(db, updates, as), { maxBatch: MAX_BATCH, isolate: (error) => !infrastructureFailure(error) }))
+const intake = { processing: intakeAs('processing'), done: intakeAs('done') }
+
+const storeAs = (db: DbOrTx, update: TelegramUpdate, as: 'processing' | 'done') =>
+  isTransaction(db) ? insertUpdates(db, [update], as).then((rows) => rows[0]) : intake[as](db).submit(update)
 
 /** Stores a new update already leased to the caller; undefined for a repeated `update_id`. */
 export function storeAndClaimUpdate(db: DbOrTx, update: TelegramUpdate) {
-  return isTransaction(db) ? insertUpdate(db, update, { claim: true }) : intake(db).submit(update)
+  return storeAs(db, update, 'processing')
 }
 
-/** Answered already (a pre-checkout query answered in the webhook's response): stored as done, for the record and the dedupe. */
-const handledIntake = groupCommitPer((db: DbOrTx) => new GroupCommit((updates: TelegramUpdate[]) => insertUpdates(db, updates, { handled: true }), { maxBatch: MAX_BATCH, isolate: (error) => !infrastructureFailure(error) }))
-
-/** Stores an update that needs no further handling as done; false for a repeated `update_id`. */
+/** Stores an update answered already (a pre-checkout query answered in the webhook's response) as done, for the record and the dedupe; false for a repeated `update_id`. */
 export async function storeHandledUpdate(db: DbOrTx, update: TelegramUpdate) {
-  return Boolean(await (isTransaction(db) ? insertUpdate(db, update, { handled: true }) : handledIntake(db).submit(update)))
+  return Boolean(await storeAs(db, update, 'done'))
 }
 
 /**

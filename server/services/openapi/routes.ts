@@ -91,7 +91,7 @@ export const ROUTES: RouteDoc[] = [
   { method: 'get', path: '/files/{path}', tag: 'operations', summary: 'An uploaded image', auth: pub, produces: 'image/*', errors: ['not_found'] },
   { method: 'get', path: '/api/business', tag: 'operations', summary: 'The business profile, sandbox flag and the t.me link', auth: pub },
   // Telegram
-  { method: 'post', path: '/api/telegram/webhook', tag: 'telegram', summary: 'Telegram updates; stored (deduped by update_id) before the 200', auth: { kind: 'telegram' }, errors: ['webhook_secret_mismatch', 'payload_too_large'], bodyLimit: 1 * MB },
+  { method: 'post', path: '/api/telegram/webhook', tag: 'telegram', summary: 'Telegram updates; stored (deduped by update_id) before the 200. A pre_checkout_query is answered in the 200 itself: {"method":"answerPreCheckoutQuery",...}, which Telegram runs', auth: { kind: 'telegram' }, errors: ['webhook_secret_mismatch', 'payload_too_large'], bodyLimit: 1 * MB },
   // Integrations (docs/integrations.md)
   { method: 'post', path: '/api/integrations/moysklad/webhook', tag: 'integrations', summary: "MoySklad's webhook (entity or stock change): `?secret=` as given to MoySklad; stored, then stock pulled by a job; a payload outside the contract is quarantined (still 202)", auth: pub, query: PartnerWebhookQuerySchema, errors: ['integration_webhook_unauthorized', 'integration_not_configured'] },
   { method: 'get', path: '/api/admin/integrations', tag: 'integrations', summary: 'Health per connector: configured (never the secrets), "partner changed" warning, last success, error rate, latency, deliveries by status', auth: staff('integrations.manage') },

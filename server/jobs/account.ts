@@ -37,9 +37,8 @@ export const accountWorkers = [
     const found = await documentMessage(services.db, documentId)
     if (!found || found.doc.userId !== chatId) return
     const bytes = await readDocumentFile(services, found.doc)
-    await chatSendLimiter.take(chatId)
     try {
-      await services.bot.telegram.sendDocument(chatId, { source: Buffer.from(bytes), filename: found.doc.fileName }, { caption: found.doc.title })
+      await chatSendLimiter.send(chatId, () => services.bot.telegram.sendDocument(chatId, { source: Buffer.from(bytes), filename: found.doc.fileName }, { caption: found.doc.title }))
     } catch (error) {
       const failure = classifySendError(error)
       if (failure.kind === 'blocked') return void (await markBotBlocked(services.db, chatId), logger.info('customer blocked the bot', { userId: chatId }))
@@ -52,9 +51,8 @@ export const accountWorkers = [
     const { bytes, fileName } = await exportAccountData(contextFor(services, { kind: 'customer', userId, via: 'bot' }))
     const recipient = await chatRecipient(services.db, userId)
     if (!recipient || recipient.blocked) return
-    await chatSendLimiter.take(userId)
     try {
-      await services.bot.telegram.sendDocument(userId, { source: Buffer.from(bytes), filename: fileName }, { caption: EXPORT_CAPTION[recipient.locale] })
+      await chatSendLimiter.send(userId, () => services.bot.telegram.sendDocument(userId, { source: Buffer.from(bytes), filename: fileName }, { caption: EXPORT_CAPTION[recipient.locale] }))
     } catch (error) {
       const failure = classifySendError(error)
       if (failure.kind === 'blocked') return void (await markBotBlocked(services.db, userId), logger.info('customer blocked the bot', { userId }))

@@ -43,8 +43,7 @@ async function ensureTopic(services: AppServices, conversationId: number, chatId
   if (!conversation) throw new Error(`conversation ${conversationId} is gone`)
   if (conversation.topicChatId === chatId && conversation.topicThreadId !== null) return conversation.topicThreadId
   const name = (await userNames(tx, [conversation.customerId])).get(conversation.customerId) ?? String(conversation.customerId)
-  await groupSendLimiter.take(chatId)
-  const topic = await services.bot.telegram.createForumTopic(chatId, topicName(name, conversationId))
+  const topic = await groupSendLimiter.send(chatId, () => services.bot.telegram.createForumTopic(chatId, topicName(name, conversationId)))
   await untilStored(() => recordTopic(tx, conversationId, chatId, topic.message_thread_id))
   if (conversation.status === 'closed') await services.bot.telegram.closeForumTopic(chatId, topic.message_thread_id).catch(() => {})
   return topic.message_thread_id
@@ -53,18 +52,19 @@ async function ensureTopic(services: AppServices, conversationId: number, chatId
 /** Posts one message into the topic: the customer's Telegram message copied as it is, anything else as text. */
 async function postToTopic(services: AppServices, chatId: number, threadId: number, message: MessageRow) {
   const source = /^tg:(\d+):(\d+)$/.exec(message.sourceKey ?? '')
-  await groupSendLimiter.take(chatId)
-  if (message.kind === 'customer' && source) {
-    try {
-      return await services.bot.telegram.copyMessage(chatId, Number(source[1]), Number(source[2]), { message_thread_id: threadId })
-    } catch (error) {
-      // The customer deleted it in the meantime: what we stored goes as text.
-      if (!isBadRequest(error, /message to copy not found|message can't be copied/i)) throw error
+  return groupSendLimiter.send(chatId, async () => {
+    if (message.kind === 'customer' && source) {
+      try {
+        return await services.bot.telegram.copyMessage(chatId, Number(source[1]), Number(source[2]), { message_thread_id: threadId })
+      } catch (error) {
+        // The customer deleted it in the meantime: what we stored goes as text.
+        if (!isBadRequest(error, /message to copy not found|message can't be copied/i)) throw error
+      }
     }
-  }
-  const author = message.kind === 'customer' ? '' : `${(message.authorId && (await userNames(services.db, [message.authorId])).get(message.authorId)) || TEXT.operator.ru}: `
-  const text = message.text ?? `[${message.attachment?.kind ?? 'message'}${message.attachment?.fileName ? ` ${message.attachment.fileName}` : ''}]`
-  return services.bot.telegram.sendMessage(chatId, `${author}${text}`.slice(0, 4096), { message_thread_id: threadId })
+    const author = message.kind === 'customer' ? '' : `${(message.authorId && (await userNames(services.db, [message.authorId])).get(message.authorId)) || TEXT.operator.ru}: `
+    const text = message.text ?? `[${message.attachment?.kind ?? 'message'}${message.attachment?.fileName ? ` ${message.attachment.fileName}` : ''}]`
+    return services.bot.telegram.sendMessage(chatId, `${author}${text}`.slice(0, 4096), { message_thread_id: threadId })
+  })
 }
 
 /** Telegram's limit on a caption; longer words follow the file as a message of their own. */
@@ -169,10 +169,9 @@ export const supportWorkers = [
     const { conversation } = await getConversation(services.db, conversationId)
     if (conversation.topicChatId === null || conversation.topicThreadId === null) return
     const closing = conversation.status === 'closed'
-    await groupSendLimiter.take(conversation.topicChatId)
+    const { topicChatId: chatId, topicThreadId: threadId } = conversation
     try {
-      if (closing) await services.bot.telegram.closeForumTopic(conversation.topicChatId, conversation.topicThreadId)
-      else await services.bot.telegram.reopenForumTopic(conversation.topicChatId, conversation.topicThreadId)
+      await groupSendLimiter.send(chatId, () => (closing ? services.bot.telegram.closeForumTopic(chatId, threadId) : services.bot.telegram.reopenForumTopic(chatId, threadId)))
     } catch (error) {
       // Already in that state (e.g. closed by hand in Telegram): nothing to do.
       if (isBadRequest(error, /TOPIC_NOT_MODIFIED/i)) return

@@ -56,11 +56,9 @@ export async function sendPreview(deps: BroadcastDeps, broadcastId: number, chat
   const limiter = deps.limiter ?? chatSendLimiter
   for (const locale of writtenLocales(content)) {
     const message = broadcastMessage(content, locale, { clickUrl: null, directUrl: content.button ? buttonTarget(content.button, deps.config.publicUrl, deps.botUsername ?? null) : null })
-    await limiter.take(chatId)
     try {
-      await deps.bot.telegram.sendMessage(chatId, `${BROADCAST_TEXTS.previewHeader[locale]} (${locale})`)
-      await limiter.take(chatId)
-      await sendOne(deps, chatId, message)
+      await limiter.send(chatId, () => deps.bot.telegram.sendMessage(chatId, `${BROADCAST_TEXTS.previewHeader[locale]} (${locale})`))
+      await limiter.send(chatId, () => sendOne(deps, chatId, message))
     } catch (error) {
       const failure = classifySendError(error)
       if (failure.kind === 'blocked') return 'blocked'
@@ -162,13 +160,20 @@ export async function runBroadcastSlice(deps: BroadcastDeps, broadcastId: number
         await release(db, broadcastId)
         return { next: 'later', at: new Date() }
       }
-      await limiter.take(recipient.userId)
+      const answered = await limiter.take(recipient.userId)
       const claimed = await db
         .update(broadcastRecipients)
         .set({ state: 'sending', claimedAt: new Date(), attempts: sql`${broadcastRecipients.attempts} + 1` })
         .where(and(eq(broadcastRecipients.broadcastId, broadcastId), eq(broadcastRecipients.userId, recipient.userId), eq(broadcastRecipients.state, 'pending')))
         .returning({ attempts: broadcastRecipients.attempts })
-      if (!claimed.length) continue
+        .catch((error: unknown) => {
+          answered(false)
+          throw error
+        })
+      if (!claimed.length) {
+        answered(false)
+        continue
+      }
       const message = broadcastMessage(content, recipient.locale as Locale, {
         clickUrl: content.button ? clickBase + clickToken(row.clickSecret, broadcastId, recipient.userId) : null,
         directUrl,
@@ -176,7 +181,7 @@ export async function runBroadcastSlice(deps: BroadcastDeps, broadcastId: number
       const settle = (values: Parameters<ReturnType<typeof db.update<typeof broadcastRecipients>>['set']>[0]) =>
         db.update(broadcastRecipients).set(values).where(and(eq(broadcastRecipients.broadcastId, broadcastId), eq(broadcastRecipients.userId, recipient.userId)))
       try {
-        const messageId = await sendOne(deps, recipient.userId, message)
+        const messageId = await sendOne(deps, recipient.userId, message).finally(() => answered())
         // Sent: recorded as such once the database answers (else it would read `unknown` after an outage).
         await untilStored(() => settle({ state: 'sent', messageId, sentAt: new Date(), error: null }))
       } catch (error) {

@@ -27,16 +27,27 @@ export class RetryAfterError extends Error {
 
 /**
  * Telegram's limits on bot messages: about 30 a second overall and one a second to the same chat
- * (a burst above either gets 429s and, kept up, a longer ban). Every send in this process takes a
- * slot here first: at most `perSecond` slots in any 1,000 ms (a sliding window, so never a burst
- * above it), and one per chat per `chatIntervalMs`. (Replicas each take their own share; a 429 is
- * still retried after `retry_after` through the queue.)
+ * (a burst above either gets 429s and, kept up, a longer ban). Every send in this process goes
+ * through `send` here. What Telegram counts is when a request *arrives*, which is somewhere
+ * between our slot and its answer: a busy event loop, the HTTP agent's queue or a slow network
+ * can hold a request back and then let several go together. So a message occupies its slot from
+ * the grant until its answer came back, and then for 1,000 ms more; a new slot is granted only
+ * while fewer than `perSecond` messages are in flight or answered within the last 1,000 ms. Any
+ * 1,000 ms of arrivals then holds at most `perSecond` messages, however the requests were delayed
+ * (the last one granted among them found all the others in flight or answered after the window
+ * began). Likewise a chat's next message is granted 1,000 ms (`chatIntervalMs`) after the previous
+ * one's answer. (Replicas each take their own share; a 429 is still retried after `retry_after`
+ * through the queue.)
  */
 export class SendLimiter {
-  /** Grant times of the last `perSecond` slots, oldest first. */
-  private readonly granted: number[] = []
-  /** Earliest next slot per chat. */
+  /** Slots granted and not yet answered. */
+  private inFlight = 0
+  /** Answer times of the recent slots, oldest first (those older than 1,000 ms are dropped). */
+  private readonly answered: number[] = []
+  /** Earliest next slot per chat; Infinity while a message to it is in flight. */
   private readonly chatNext = new Map<number, number>()
+  /** Callers waiting for an answer (a slot or a chat held by a message in flight). */
+  private waiting: (() => void)[] = []
 
   constructor(
     readonly perSecond: number,
@@ -44,26 +55,57 @@ export class SendLimiter {
     private readonly now: () => number = () => performance.now(),
   ) {}
 
-  /** Waits for a slot to write to `chatId`; resolves when the message may go. */
-  async take(chatId: number): Promise<void> {
+  /** Waits for a slot to write to `chatId`, runs `request` in it, and counts it until it answered (or failed). */
+  async send<T>(chatId: number, request: () => Promise<T>): Promise<T> {
+    const answered = await this.take(chatId)
+    try {
+      return await request()
+    } finally {
+      answered()
+    }
+  }
+
+  /**
+   * Waits for a slot to write to `chatId`. Call the function it resolves to when the request has
+   * its answer; with `false` if nothing was sent after all (the slot is given back).
+   */
+  async take(chatId: number): Promise<(sent?: boolean) => void> {
     for (;;) {
       const now = this.now()
-      while (this.granted.length && now - this.granted[0]! >= 1000) this.granted.shift()
-      const globalAt = this.granted.length < this.perSecond ? now : this.granted[0]! + 1000
-      const at = Math.max(globalAt, this.chatNext.get(chatId) ?? 0)
+      while (this.answered.length && now - this.answered[0]! >= 1000) this.answered.shift()
+      const globalAt = this.inFlight + this.answered.length < this.perSecond ? now : this.answered.length ? this.answered[0]! + 1000 : Infinity
+      const previous = this.chatNext.get(chatId)
+      const at = Math.max(globalAt, previous ?? 0)
       if (at <= now) {
-        this.granted.push(now)
-        this.chatNext.set(chatId, now + this.chatIntervalMs)
-        if (this.chatNext.size > 10_000) for (const [id, next] of this.chatNext) if (next <= now) this.chatNext.delete(id)
-        return
+        this.inFlight++
+        this.chatNext.set(chatId, Infinity)
+        let settled = false
+        return (sent = true) => {
+          if (settled) return
+          settled = true
+          this.inFlight--
+          const answeredAt = this.now()
+          if (sent) {
+            this.answered.push(answeredAt)
+            this.chatNext.set(chatId, answeredAt + this.chatIntervalMs)
+          } else if (previous === undefined) this.chatNext.delete(chatId)
+          else this.chatNext.set(chatId, previous)
+          if (this.chatNext.size > 10_000) for (const [id, next] of this.chatNext) if (next <= answeredAt) this.chatNext.delete(id)
+          const waiting = this.waiting
+          this.waiting = []
+          for (const wake of waiting) wake()
+        }
       }
-      await new Promise((r) => setTimeout(r, Math.max(1, Math.ceil(at - now))))
+      await new Promise<void>((resolve) => {
+        if (at === Infinity) this.waiting.push(resolve)
+        else setTimeout(resolve, Math.max(1, Math.ceil(at - now)))
+      })
     }
   }
 }
 
-/** 28 a second and 1.1 s per chat leave room under Telegram's limits for the time between a slot and the request reaching Telegram. */
-export const chatSendLimiter = new SendLimiter(28, 1100)
+/** 28 a second leaves room under Telegram's ~30 for the bot's direct replies to what a customer wrote (they do not come through here). */
+export const chatSendLimiter = new SendLimiter(28)
 
 /**
  * One send to a chat within the shared rate limit. A user who blocked the bot (403) is marked and
@@ -71,9 +113,8 @@ export const chatSendLimiter = new SendLimiter(28, 1100)
  * queue; anything else throws for the queue's retries.
  */
 async function sendWithinLimits(db: DbOrTx, chatId: number, send: () => Promise<unknown>): Promise<'sent' | 'blocked'> {
-  await chatSendLimiter.take(chatId)
   try {
-    await send()
+    await chatSendLimiter.send(chatId, send)
     return 'sent'
   } catch (error) {
     const failure = classifySendError(error)

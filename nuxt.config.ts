@@ -1,6 +1,8 @@
 // One deployable: public SEO pages (SSR), the Mini App under /app and the admin under /admin
 // (both client-only), and the Nitro API. See docs/architecture.md.
 
+import { CLIENT_ONLY_PREFIXES } from './shared/client-only'
+
 /** Seconds a public page may be old: browsers, CDNs and each replica's page cache alike. */
 const PUBLIC_PAGE_MAX_AGE = 60
 const PUBLIC_PAGE_CACHE_CONTROL = `public, max-age=${PUBLIC_PAGE_MAX_AGE}, stale-while-revalidate=300`
@@ -22,10 +24,8 @@ export default defineNuxtConfig({
     },
   },
   routeRules: {
-    '/app/**': { ssr: false },
-    '/admin/**': { ssr: false },
-    '/sandbox': { ssr: false },
-    '/sandbox/**': { ssr: false },
+    // Rendered only in the browser (the server's router leaves them out: app/router.options.ts).
+    ...Object.fromEntries(CLIENT_ONLY_PREFIXES.flatMap((prefix) => [[prefix, { ssr: false }], [`${prefix}/**`, { ssr: false }]])),
     // Public SEO pages: plain server-rendered HTML with no JavaScript at all (links only, nothing to
     // hydrate), cacheable by browsers and CDNs for a minute and served stale while revalidating for
     // five. Each replica also keeps the rendered page for 60 s (Nitro's route-rule cache, in memory,

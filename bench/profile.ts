@@ -1,8 +1,10 @@
 /**
- * `npx tsx bench/profile.ts [pglite|postgres]`: where the app's CPU goes on the hot requests. Starts
- * the built app with `--cpu-prof` (PostgreSQL on BENCH_DATABASE_URL, else PGlite), loads it with the
- * catalog filter, a search, `GET /api/me` and add to cart (BENCH_DURATION s each, one after the
- * other), stops it and prints self time grouped by package and the top functions of each phase.
+ * `npx tsx bench/profile.ts [pglite|postgres] [phase,...]`: where the app's CPU goes on the hot
+ * requests. Starts the built app with `--cpu-prof` (PostgreSQL on BENCH_DATABASE_URL, else PGlite),
+ * loads it with the catalog filter, a search, `GET /api/me`, add to cart (BENCH_DURATION s each)
+ * and product pages rendered on a cache miss (every product 10 times, one at a time, each time a
+ * new URL), one after the other - or only the phases named (`filter,search,me,cart,pages`) - stops
+ * it and prints self time grouped by package and the top functions of each phase.
  * Not part of `npm run bench`: a profile is for reading, not for comparing.
  */
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
@@ -47,8 +49,11 @@ function summarize(profile: Profile, from: number, to: number, label: string) {
     byFunction.set(fn, (byFunction.get(fn) ?? 0) + us)
   }
   const top = (m: Map<string, number>, n: number) => [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, us]) => `  ${((us / total) * 100).toFixed(1).padStart(5)}%  ${k}`).join('\n')
-  console.log(`\n-- ${label}: ${(total / 1000).toFixed(0)} ms of CPU (idle left out)\nby package:\n${top(byOwner, 12)}\ntop functions (self time):\n${top(byFunction, 15)}`)
+  console.log(`\n-- ${label}: ${(total / 1000).toFixed(0)} ms of CPU (idle left out; profile time ${from}-${to} us)\nby package:\n${top(byOwner, 12)}\ntop functions (self time):\n${top(byFunction, 15)}`)
 }
+
+/** Phase labels and their short names on the command line. */
+const PHASES: Record<string, string> = { 'catalog filter': 'filter', search: 'search', 'GET /api/me': 'me', 'add to cart': 'cart', 'product page on a miss': 'pages' }
 
 async function main() {
   const engine = process.argv[2] === 'pglite' || !pgAdminUrl ? 'pglite' : 'postgres'
@@ -61,7 +66,9 @@ async function main() {
   const phases: { label: string; from: number; to: number }[] = []
   // V8 stamps samples in microseconds of CLOCK_MONOTONIC, the clock of process.hrtime here.
   const monotonicUs = () => Number(process.hrtime.bigint() / 1000n)
+  const only = process.argv[3]?.split(',')
   const phase = async (label: string, run: () => Promise<unknown>) => {
+    if (only && !only.includes(PHASES[label]!)) return
     const from = monotonicUs()
     await run()
     phases.push({ label, from, to: monotonicUs() })
@@ -82,6 +89,12 @@ async function main() {
       nextRequest: () => ({ headers: users[n % users.length]! }),
       nextBody: () => JSON.stringify({ productId: items[n++ % items.length]!.id, quantity: 1 }),
     }, app.pid))
+    const slugs = ((await (await fetch(`${app.url}/api/catalog/products?limit=50`)).json()) as { items: { slug: string }[] }).items.map((p) => p.slug)
+    for (const slug of slugs) await (await fetch(`${app.url}/product/${slug}?lang=en`)).arrayBuffer()
+    await phase('product page on a miss', async () => {
+      // Every URL is new to the page cache (its key is the whole URL).
+      for (let round = 0; round < 10; round++) for (const slug of slugs) await (await fetch(`${app.url}/product/${slug}?r=${round}`)).arrayBuffer()
+    })
   } finally {
     await app.stop()
     await fake.close()

@@ -61,6 +61,9 @@ export async function publicFetch<T>(url: string, query?: Record<string, string 
   return shallowRef(data as T | null)
 }
 
+/** GET /api/business per rendered page (the Nuxt app instance is the page's). */
+const businessFetches = new WeakMap<object, ReturnType<typeof publicFetch<BusinessInfo>>>()
+
 /**
  * What every public page needs: the language, absolute URLs (canonical, hreflang, Open Graph),
  * the business profile and deep links into the Mini App. Call with `await` at the top of setup.
@@ -71,7 +74,11 @@ export async function usePublicSite() {
   // PUBLIC_URL is the address search engines and Telegram know us by (not the Host header a proxy may rewrite).
   const siteUrl = useState('public-site-url', () => (import.meta.server ? process.env.PUBLIC_URL || useRequestURL().origin : window.location.origin).replace(/\/+$/, ''))
   const event = useRequestEvent()
-  const business = await publicFetch<BusinessInfo>('/api/business')
+  // The layout and the page both call this: one fetch of the profile per rendered page.
+  const nuxtApp = useNuxtApp()
+  let businessFetch = businessFetches.get(nuxtApp)
+  if (!businessFetch) businessFetches.set(nuxtApp, (businessFetch = publicFetch<BusinessInfo>('/api/business')))
+  const business = await businessFetch
 
   const l = (text: Localized | null | undefined) => (text ? text[lang.value] || text.ru : '')
   const t = (key: keyof typeof TEXT) => TEXT[key][lang.value]

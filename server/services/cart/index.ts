@@ -5,6 +5,7 @@ import { DomainError } from '../../utils/errors'
 import { optionsKey, priceWithOptions } from '../catalog/products'
 import { productById, productIdsInOtherCurrencies, productsByIds } from '../catalog/stock'
 import { recordActivity } from '../insights/activity'
+import { preparedStatement } from '../../db/prepared'
 import { rowsOf } from '../../db/results'
 
 export const MAX_LINE_QUANTITY = 99
@@ -79,6 +80,27 @@ interface AddedLineRow {
   added: boolean
 }
 
+const param = (name: string) => sql.placeholder(name)
+
+/** Add-to-cart's one statement (below), built once per database: it runs on every tap. */
+const addLine = preparedStatement('cart_add_line', sql`
+    with mine as (select id, product_id, options_key from cart_items where user_id = ${param('userId')}),
+    upserted as (
+      insert into cart_items (user_id, product_id, options, options_key, quantity, seen_unit_price_minor)
+      select ${param('userId')}, ${param('productId')}, ${param('options')}::jsonb, ${param('key')}, ${param('quantity')}, ${param('price')}
+      where not exists (select 1 from mine where product_id = any(string_to_array(${param('otherCurrency')}, ',')::int[]))
+        and (exists (select 1 from mine where product_id = ${param('productId')} and options_key = ${param('key')}) or (select count(*) from mine) < ${MAX_CART_LINES})
+      on conflict (user_id, product_id, options_key) do update
+        set quantity = least(cart_items.quantity + excluded.quantity, ${MAX_LINE_QUANTITY}), seen_unit_price_minor = excluded.seen_unit_price_minor, updated_at = now()
+        where least(cart_items.quantity + excluded.quantity, ${MAX_LINE_QUANTITY}) <= ${param('stock')}
+      returning id, product_id, options, options_key, quantity, seen_unit_price_minor, created_at
+    )
+    select id, product_id, options, options_key, quantity, seen_unit_price_minor, created_at, false as added
+      from cart_items where user_id = ${param('userId')} and id not in (select id from upserted)
+    union all
+    select *, true as added from upserted
+    order by created_at, id`)
+
 /**
  * Adds a product (with options) or increases the quantity of the same line; the price is the
  * server's. One statement: the insert (or the increment of the existing line, so two fast taps
@@ -95,24 +117,8 @@ export async function addToCart(db: Database, userId: number, input: { productId
   const insufficient = () => new DomainError('insufficient_stock', `Only ${product.stock} left`, 409, { available: product.stock })
   if (quantity > product.stock) throw insufficient()
   const otherCurrency = await productIdsInOtherCurrencies(db, product.currency)
-  const inOtherCurrency = otherCurrency.length ? sql`product_id in (${sql.join(otherCurrency.map((id) => sql`${id}`), sql`, `)})` : sql`false`
-  const upsert = () => db.execute(sql`
-    with mine as (select id, product_id, options_key from cart_items where user_id = ${userId}),
-    upserted as (
-      insert into cart_items (user_id, product_id, options, options_key, quantity, seen_unit_price_minor)
-      select ${userId}, ${product.id}, ${JSON.stringify(input.options)}::jsonb, ${key}, ${quantity}, ${unitPriceMinor}
-      where not exists (select 1 from mine where ${inOtherCurrency})
-        and (exists (select 1 from mine where product_id = ${product.id} and options_key = ${key}) or (select count(*) from mine) < ${MAX_CART_LINES})
-      on conflict (user_id, product_id, options_key) do update
-        set quantity = least(cart_items.quantity + excluded.quantity, ${MAX_LINE_QUANTITY}), seen_unit_price_minor = excluded.seen_unit_price_minor, updated_at = now()
-        where least(cart_items.quantity + excluded.quantity, ${MAX_LINE_QUANTITY}) <= ${product.stock}
-      returning id, product_id, options, options_key, quantity, seen_unit_price_minor, created_at
-    )
-    select id, product_id, options, options_key, quantity, seen_unit_price_minor, created_at, false as added
-      from cart_items where user_id = ${userId} and id not in (select id from upserted)
-    union all
-    select *, true as added from upserted
-    order by created_at, id`)
+  const values = { userId, productId: product.id, options: JSON.stringify(input.options), key, quantity, price: unitPriceMinor, stock: product.stock, otherCurrency: otherCurrency.join(',') }
+  const upsert = () => addLine(db).execute(values)
   for (let attempt = 0; ; attempt++) {
     const rows = rowsOf<AddedLineRow>(await upsert())
     if (rows.some((r) => r.added)) {

@@ -1,7 +1,8 @@
 import { eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DatabaseHandle } from '../../../server/db/client'
-import { preparedPer } from '../../../server/db/prepared'
+import { preparedPer, preparedStatement } from '../../../server/db/prepared'
+import { rowsOf } from '../../../server/db/results'
 import { users } from '../../../server/db/schema'
 import { createTestDatabase, engine } from '../../helpers/db'
 
@@ -40,5 +41,19 @@ describe(`queries built once per database (${engine})`, () => {
       if (!String((error as Error).message).includes('Rollback')) throw error
     })
     expect(await userById(handle.db).execute({ id: 9_100_003 })).toEqual([])
+  })
+
+  it('runs a hand-written statement built once with each call\'s values, on the database and on a transaction', async () => {
+    const rename = preparedStatement('test_rename_user', sql`update users set first_name = ${sql.placeholder('name')}
+      where telegram_id = any(string_to_array(${sql.placeholder('ids')}, ',')::bigint[]) returning telegram_id::int as id, first_name as name`)
+    await handle.db.insert(users).values([{ telegramId: 9_100_011, firstName: 'Галя' }, { telegramId: 9_100_012, firstName: 'Дима' }])
+    expect(rowsOf(await rename(handle.db).execute({ name: 'Ж', ids: '9100011' }))).toEqual([{ id: 9_100_011, name: 'Ж' }])
+    expect(rowsOf(await rename(handle.db).execute({ name: 'З', ids: '9100011,9100012' })).length).toBe(2)
+    expect(rowsOf(await rename(handle.db).execute({ name: 'И', ids: '' }))).toEqual([])
+    await handle.db.transaction(async (tx) => {
+      expect(rowsOf(await rename(tx).execute({ name: 'К', ids: '9100012' }))).toEqual([{ id: 9_100_012, name: 'К' }])
+    })
+    const names = await handle.db.select({ name: users.firstName }).from(users).where(eq(users.telegramId, 9_100_012))
+    expect(names).toEqual([{ name: 'К' }])
   })
 })

@@ -36,8 +36,10 @@ export class RetryAfterError extends Error {
  * 1,000 ms of arrivals then holds at most `perSecond` messages, however the requests were delayed
  * (the last one granted among them found all the others in flight or answered after the window
  * began). Likewise a chat's next message is granted 1,000 ms (`chatIntervalMs`) after the previous
- * one's answer. (Replicas each take their own share; a 429 is still retried after `retry_after`
- * through the queue.)
+ * one's answer. A request still unanswered after `maxHoldMs` is counted as answered then, so a
+ * few hung connections cannot stop every send (Telegraf itself gives up on a request only after
+ * 500 s). (Replicas each take their own share; a 429 is still retried after `retry_after` through
+ * the queue.)
  */
 export class SendLimiter {
   /** Slots granted and not yet answered. */
@@ -53,6 +55,7 @@ export class SendLimiter {
     readonly perSecond: number,
     readonly chatIntervalMs = 1000,
     private readonly now: () => number = () => performance.now(),
+    readonly maxHoldMs = 30_000,
   ) {}
 
   /** Waits for a slot to write to `chatId`, runs `request` in it, and counts it until it answered (or failed). */
@@ -80,9 +83,10 @@ export class SendLimiter {
         this.inFlight++
         this.chatNext.set(chatId, Infinity)
         let settled = false
-        return (sent = true) => {
+        const release = (sent = true) => {
           if (settled) return
           settled = true
+          clearTimeout(hung)
           this.inFlight--
           const answeredAt = this.now()
           if (sent) {
@@ -95,6 +99,9 @@ export class SendLimiter {
           this.waiting = []
           for (const wake of waiting) wake()
         }
+        const hung = setTimeout(release, this.maxHoldMs)
+        hung.unref?.()
+        return release
       }
       await new Promise<void>((resolve) => {
         if (at === Infinity) this.waiting.push(resolve)

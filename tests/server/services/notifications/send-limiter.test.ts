@@ -44,7 +44,7 @@ async function burst(limiter: SendLimiter, request: (i: number) => Promise<numbe
 
 describe('chat send limiter', () => {
   it('sends 400 messages to 200 chats within the limits, at the allowed pace', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'performance'] })
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] })
     // Telegram answers in 40 ms; the request arrives at once.
     const arrivals = await burst(new SendLimiter(28), async () => {
       const at = performance.now()
@@ -61,7 +61,7 @@ describe('chat send limiter', () => {
   })
 
   it('stays within the limits when requests are held back and then leave together', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'performance'] })
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] })
     // Every third second the process is busy: requests given a slot then leave only when it ends,
     // all at once; the others leave at once. Telegram answers 30 ms after a request arrives.
     const arrivals = await burst(new SendLimiter(28), async () => {
@@ -79,7 +79,7 @@ describe('chat send limiter', () => {
   })
 
   it('gives the slot back when nothing was sent, and a failed request still counts', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'performance'] })
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] })
     const limiter = new SendLimiter(2)
     // A slot given back holds neither its chat nor one of the two slots.
     ;(await limiter.take(1))(false)
@@ -95,5 +95,22 @@ describe('chat send limiter', () => {
     await all
     expect([at.get(1), at.get(2)]).toEqual([0, 0])
     expect(at.get(3)).toBeGreaterThanOrEqual(1000)
+  })
+
+  it('counts a request that never answers as answered after maxHoldMs, so hung connections do not stop every send', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] })
+    const limiter = new SendLimiter(2, 1000, () => performance.now(), 30_000)
+    const hung = () => new Promise<never>(() => {})
+    void limiter.send(1, hung)
+    void limiter.send(2, hung)
+    let sentAt = -1
+    const next = limiter.send(3, async () => {
+      sentAt = performance.now()
+    })
+    await vi.advanceTimersByTimeAsync(60_000)
+    await next
+    // Both slots held until the hung requests count as answered (30 s), then a second more.
+    expect(sentAt).toBeGreaterThanOrEqual(31_000)
+    expect(sentAt).toBeLessThan(32_000)
   })
 })

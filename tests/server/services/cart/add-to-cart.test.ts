@@ -42,7 +42,9 @@ describe(`add to cart on ${engine}`, () => {
     await clearCart(handle.db, USER)
     const product = await bySlug('flat-white')
     await handle.db.update(products).set({ stock: 3 }).where(eq(products.id, product.id))
-    await eventually(async () => (await addToCart(handle.db, USER, { productId: product.id, options: {}, quantity: 2 })).count === 2)
+    // Once the catalog in memory has the new stock (on PostgreSQL it follows the NOTIFY).
+    await eventually(async () => (await catalogSnapshot(handle.db))?.catalog.byId.get(product.id)?.stock === 3)
+    expect((await addToCart(handle.db, USER, { productId: product.id, options: {}, quantity: 2 })).count).toBe(2)
     await expect(addToCart(handle.db, USER, { productId: product.id, options: {}, quantity: 2 })).rejects.toMatchObject({ code: 'insufficient_stock', details: { available: 3 } })
     await expect(addToCart(handle.db, USER, { productId: product.id, options: {}, quantity: 5 })).rejects.toMatchObject({ code: 'insufficient_stock' })
     expect((await getCart(handle.db, USER)).lines.map((l) => l.quantity)).toEqual([2])

@@ -8,7 +8,8 @@
  * POST /api/cart/items for distinct customers (own initData each), stock raised by the owner first.
  */
 import { createFakeBotApi } from '../server/telegram/fake-bot-api'
-import { benchEngines, cpuMs, createPgDatabase, pgAdminUrl, removeDir, rssMb, sleep, startApp, startBaseline, type App } from './lib'
+import { Worker } from 'node:worker_threads'
+import { benchEngines, cpuMs, createPgDatabase, pgAdminUrl, removeDir, rssMb, startApp, startBaseline, type App, type Proc } from './lib'
 import { burst, load, type LoadRequest, type LoadResult } from './load'
 import { limits, ratio, table, writeResult, type Limit, type Row } from './report'
 import { authHeaders, customer, products, raiseStock, shopEnv } from './shop'
@@ -102,25 +103,56 @@ async function renderMisses(app: App) {
   return { pages: slugs.length, ok, cpuMsPerPage: (cpuMs(app.pid) - cpu0) / Math.max(1, slugs.length), wallMsPerPage: (performance.now() - t0) / Math.max(1, slugs.length) }
 }
 
-/** `/api/health` probed one request at a time while FLOOD_CONNECTIONS connections search: how long a health check waits. */
-async function healthUnderFlood(app: App) {
-  const latencies: number[] = []
-  let flooding = true
-  const probe = (async () => {
-    while (flooding) {
-      const t0 = performance.now()
-      try {
-        await (await fetch(`${app.url}/api/health`)).arrayBuffer()
-      } catch {}
-      latencies.push(performance.now() - t0)
-      await sleep(20)
-    }
-  })()
-  const flood = await load(app.url, FLOOD_CONNECTIONS, request(SEARCHES), app.pid)
-  flooding = false
-  await probe
+/**
+ * The health prober: its own thread (the bench's thread runs autocannon's 500 connections and
+ * would time its own lag) and one kept-alive connection, as an orchestrator's probe holds one;
+ * a request every 20 ms until told to stop, then the latencies.
+ */
+const PROBER = `
+const { parentPort, workerData } = require('node:worker_threads')
+const http = require('node:http')
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1 })
+const latencies = []
+let probing = true
+parentPort.on('message', () => { probing = false })
+const get = () => new Promise((resolve) => {
+  const req = http.get(workerData.url, { agent }, (res) => { res.resume(); res.on('end', resolve) })
+  req.on('error', resolve)
+})
+;(async () => {
+  while (probing) {
+    const t0 = performance.now()
+    await get()
+    latencies.push(performance.now() - t0)
+    await new Promise((r) => setTimeout(r, 20))
+  }
+  agent.destroy()
+  parentPort.postMessage(latencies)
+})()
+`
+
+/** `/api/health` probed one request at a time (from its own thread) while FLOOD_CONNECTIONS connections search: how long a health check waits. */
+async function healthUnderFlood(server: Proc) {
+  const prober = new Worker(PROBER, { eval: true, workerData: { url: `${server.url}/api/health` } })
+  const flood = await load(server.url, FLOOD_CONNECTIONS, request(SEARCHES), server.pid)
+  const latencies = await new Promise<number[]>((resolve, reject) => {
+    prober.once('message', resolve)
+    prober.once('error', reject)
+    prober.postMessage('stop')
+  })
+  await prober.terminate()
   latencies.sort((a, b) => a - b)
   return { probes: latencies.length, p50Ms: latencies[Math.floor(latencies.length * 0.5)] ?? 0, p99Ms: latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))] ?? 0, maxMs: latencies.at(-1) ?? 0, searchRps: flood.rps, searchP99Ms: flood.p99Ms, timeouts: flood.timeouts }
+}
+
+/** The same flood and probe against the bare server answering the captured search bytes: this machine's floor. */
+async function healthUnderFloodFloor(app: App) {
+  const baseline = await startBaseline(await capture(app.url, SEARCHES))
+  try {
+    return await healthUnderFlood(baseline)
+  } finally {
+    await baseline.stop()
+  }
 }
 
 async function runEngine(engine: 'pglite' | 'postgres') {
@@ -140,8 +172,9 @@ async function runEngine(engine: 'pglite' | 'postgres') {
       { name: `SSR page ${page}`, paths: [page] },
     ])
     const cart = await addToCart(app, fake.token)
+    const floodFloor = await healthUnderFloodFloor(app)
     const flood = await healthUnderFlood(app)
-    return { engine, page, reads: readResults, cart, misses, flood, rssAtReadyMb }
+    return { engine, page, reads: readResults, cart, misses, flood, floodFloor, rssAtReadyMb }
   } finally {
     await app.stop()
     await fake.close()
@@ -167,8 +200,8 @@ export async function catalog() {
   table('product pages rendered on a cache miss (each product once) and RSS', results.map((r) => ({
     engine: r.engine, pages: r.misses.pages, 200: r.misses.ok, 'CPU ms/page': r.misses.cpuMsPerPage.toFixed(1), 'wall ms/page': r.misses.wallMsPerPage.toFixed(1), 'RSS MB at ready': Math.round(r.rssAtReadyMb),
   })))
-  table(`GET /api/health, one at a time, while ${FLOOD_CONNECTIONS} connections search`, results.map((r) => ({
-    engine: r.engine, probes: r.flood.probes, 'health p50 ms': r.flood.p50Ms.toFixed(1), 'health p99 ms': r.flood.p99Ms.toFixed(1), 'health max ms': r.flood.maxMs.toFixed(1), 'search req/s': r.flood.searchRps, 'search p99 ms': r.flood.searchP99Ms, 'search timeouts': r.flood.timeouts,
+  table(`GET /api/health, one at a time from its own thread, while ${FLOOD_CONNECTIONS} connections search`, results.flatMap((r) => [['baseline', r.floodFloor], ['app', r.flood]] as const).map(([server, f], i) => ({
+    engine: results[i >> 1]!.engine, server, probes: f.probes, 'health p50 ms': f.p50Ms.toFixed(1), 'health p99 ms': f.p99Ms.toFixed(1), 'health max ms': f.maxMs.toFixed(1), 'search req/s': f.searchRps, 'search p99 ms': f.searchP99Ms, 'search timeouts': f.timeouts,
   })))
   table(`POST /api/cart/items, ${CART_USERS} customers, ${CART_PRODUCTS.length} products rotated, quantity 1`, results.map((r) => ({
     engine: r.engine, 'req/s': r.cart.result.rps, '200/s': r.cart.result.okPerS, 'p50 ms': r.cart.result.p50Ms, 'p99 ms': r.cart.result.p99Ms,

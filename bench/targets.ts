@@ -18,6 +18,8 @@ function result(name: string, since: number): any {
 }
 
 type Engine = 'pglite' | 'postgres'
+/** The bare server's health p99 under the same flood, when the result has it: this machine's floor. */
+const floor = (c: any) => (c.floodFloor ? ` (bare server under the same flood: p99 ${c.floodFloor.p99Ms.toFixed(0)} ms)` : '')
 const verdict = (ok: boolean | undefined) => (ok === undefined ? 'not run' : ok ? 'ok' : 'MISSED')
 
 /** Prints the table for the benches run since `since` (ms epoch). */
@@ -46,8 +48,8 @@ export function printTargets(since: number) {
       const right = cart.non2xx + cart.errors === 0
       rows.push({ engine, figure: 'add to cart (20 conn)', value: `${fmt(cart.okPerS, 0)}/s, p99 ${cart.p99Ms} ms, ${cart.cpuMsPerReq.toFixed(3)} CPU ms/req, answers ${JSON.stringify(c.cart.statuses)}`, target: '>= 1,500/s, p99 <= 40 ms, all right (PostgreSQL)', met: verdict(cart.okPerS >= 1500 && cart.p99Ms <= 40 && right) })
       rows.push({ engine, figure: 'product page render on a miss', value: `${c.misses.cpuMsPerPage.toFixed(1)} CPU ms/page (${c.misses.pages} pages)`, target: '<= 10 ms CPU', met: verdict(c.misses.cpuMsPerPage <= 10) })
-      if (engine === 'pglite') rows.push({ engine, figure: 'RSS at ready / /api/health p99 under 500 searching connections', value: `${Math.round(c.rssAtReadyMb)} MB / ${c.flood.p99Ms.toFixed(0)} ms`, target: '<= 300 MB / <= 50 ms', met: verdict(c.rssAtReadyMb <= 300 && c.flood.p99Ms <= 50) })
-      else rows.push({ engine, figure: '/api/health p99 under 500 searching connections', value: `${c.flood.p99Ms.toFixed(0)} ms (RSS at ready ${Math.round(c.rssAtReadyMb)} MB)`, target: '(target is for PGlite)', met: '-' })
+      if (engine === 'pglite') rows.push({ engine, figure: 'RSS at ready / /api/health p99 under 500 searching connections', value: `${Math.round(c.rssAtReadyMb)} MB / ${c.flood.p99Ms.toFixed(0)} ms${floor(c)}`, target: '<= 300 MB / <= 50 ms', met: verdict(c.rssAtReadyMb <= 300 && c.flood.p99Ms <= 50) })
+      else rows.push({ engine, figure: '/api/health p99 under 500 searching connections', value: `${c.flood.p99Ms.toFixed(0)} ms${floor(c)} (RSS at ready ${Math.round(c.rssAtReadyMb)} MB)`, target: '(target is for PGlite)', met: '-' })
     }
     const p = payments?.results.find((r: any) => r.engine === engine)
     if (p) {

@@ -134,13 +134,13 @@ const get = () => new Promise((resolve) => {
 /** `/api/health` probed one request at a time (from its own thread) while FLOOD_CONNECTIONS connections search: how long a health check waits. */
 async function healthUnderFlood(server: Proc) {
   const prober = new Worker(PROBER, { eval: true, workerData: { url: `${server.url}/api/health` } })
-  const flood = await load(server.url, FLOOD_CONNECTIONS, request(SEARCHES), server.pid)
-  const latencies = await new Promise<number[]>((resolve, reject) => {
+  const probed = new Promise<number[]>((resolve, reject) => {
     prober.once('message', resolve)
     prober.once('error', reject)
-    prober.postMessage('stop')
   })
-  await prober.terminate()
+  const flood = await load(server.url, FLOOD_CONNECTIONS, request(SEARCHES), server.pid)
+  prober.postMessage('stop')
+  const latencies = await probed.finally(() => prober.terminate())
   latencies.sort((a, b) => a - b)
   return { probes: latencies.length, p50Ms: latencies[Math.floor(latencies.length * 0.5)] ?? 0, p99Ms: latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))] ?? 0, maxMs: latencies.at(-1) ?? 0, searchRps: flood.rps, searchP99Ms: flood.p99Ms, timeouts: flood.timeouts }
 }
@@ -200,9 +200,9 @@ export async function catalog() {
   table('product pages rendered on a cache miss (each product once) and RSS', results.map((r) => ({
     engine: r.engine, pages: r.misses.pages, 200: r.misses.ok, 'CPU ms/page': r.misses.cpuMsPerPage.toFixed(1), 'wall ms/page': r.misses.wallMsPerPage.toFixed(1), 'RSS MB at ready': Math.round(r.rssAtReadyMb),
   })))
-  table(`GET /api/health, one at a time from its own thread, while ${FLOOD_CONNECTIONS} connections search`, results.flatMap((r) => [['baseline', r.floodFloor], ['app', r.flood]] as const).map(([server, f], i) => ({
-    engine: results[i >> 1]!.engine, server, probes: f.probes, 'health p50 ms': f.p50Ms.toFixed(1), 'health p99 ms': f.p99Ms.toFixed(1), 'health max ms': f.maxMs.toFixed(1), 'search req/s': f.searchRps, 'search p99 ms': f.searchP99Ms, 'search timeouts': f.timeouts,
-  })))
+  table(`GET /api/health, one at a time from its own thread, while ${FLOOD_CONNECTIONS} connections search`, results.flatMap((r) => ([['baseline', r.floodFloor], ['app', r.flood]] as const).map(([server, f]) => ({
+    engine: r.engine, server, probes: f.probes, 'health p50 ms': f.p50Ms.toFixed(1), 'health p99 ms': f.p99Ms.toFixed(1), 'health max ms': f.maxMs.toFixed(1), 'search req/s': f.searchRps, 'search p99 ms': f.searchP99Ms, 'search timeouts': f.timeouts,
+  }))))
   table(`POST /api/cart/items, ${CART_USERS} customers, ${CART_PRODUCTS.length} products rotated, quantity 1`, results.map((r) => ({
     engine: r.engine, 'req/s': r.cart.result.rps, '200/s': r.cart.result.okPerS, 'p50 ms': r.cart.result.p50Ms, 'p99 ms': r.cart.result.p99Ms,
     'max ms': r.cart.result.maxMs, 'CPU ms/req': r.cart.result.cpuMsPerReq!.toFixed(3), statuses: JSON.stringify(r.cart.statuses),

@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createPostgresDatabase, freePort } from '../tests/helpers/postgres'
+import { START_NODE_ARGS } from '../tests/helpers/start-command'
 
 export const root = resolve(import.meta.dirname, '..')
 /** PostgreSQL admin URL for the optional PostgreSQL runs (a database per app start is created on it). */
@@ -88,9 +89,6 @@ export interface AppOptions {
 }
 
 export interface App extends Proc { dataDir: string; databaseUrl?: string; readyMs: number }
-
-/** What `npm start` and the Docker image pass to node before the server (a smaller young generation: ~100 MB less RSS). */
-export const START_NODE_ARGS = ['--max-semi-space-size=16']
 
 /** Spawns `node .output/server/index.mjs` (the Docker command) and waits for /api/ready = 200. */
 export async function startApp(options: AppOptions = {}): Promise<App> {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createPostgresDatabase, engine } from './db'
 import { freePort } from './postgres'
+import { START_NODE_ARGS } from './start-command'
 
 const root = resolve(import.meta.dirname, '../..')
 
@@ -43,7 +44,7 @@ interface StartOptions {
 }
 
 /**
- * Starts the built app exactly as the Docker image does (`node .output/server/index.mjs`), on a
+ * Starts the built app exactly as the Docker image does (`node [npm start's flags] .output/server/index.mjs`), on a
  * free port, with its own data dir and (when testing on PostgreSQL) its own database.
  */
 export async function startApp(options: StartOptions = {}): Promise<RunningApp> {
@@ -76,7 +77,7 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
     if (value === undefined) Reflect.deleteProperty(env, key)
     else env[key] = value
   }
-  const child = spawn(process.execPath, [resolve(root, '.output/server/index.mjs')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [...START_NODE_ARGS, resolve(root, '.output/server/index.mjs')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
   running.add(child)
   child.once('exit', () => running.delete(child))
   let output = ''

@@ -19,6 +19,9 @@ export default defineConfig({
     // is busy on the same two cores; a poll still fails when its condition never comes true.
     expect: { poll: { timeout: 10_000 } },
     pool: 'forks',
+    // As `npm start` runs the app: PGlite's WebAssembly on V8's baseline compiler only (every test
+    // file's worker would otherwise spend seconds of CPU optimizing PostgreSQL's code it runs briefly).
+    execArgv: ['--liftoff-only'],
     maxWorkers: 2,
     reporters: ['default'],
   },

@@ -28,4 +28,4 @@ HEALTHCHECK --interval=15s --timeout=3s --start-period=40s --retries=3 \
 # Operator commands in the image: docker compose exec app node .output/server/cli/backup.mjs
 # (also restore.mjs <file> [--force], migrate.mjs, audit-verify.mjs).
 # The same command tests/e2e/docker-command.test.ts runs against the built output.
-CMD ["node", "--max-semi-space-size=16", "--liftoff-only", ".output/server/index.mjs"]
+CMD ["node", "--max-semi-space-size=16", "--liftoff-only", "--expose-gc", ".output/server/index.mjs"]

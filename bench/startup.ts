@@ -1,22 +1,26 @@
 /**
  * `startup`: spawn -> /api/ready = 200, on an empty data dir (initdb + migrations + demo seed) and
- * on the same dir again (second start), RUNS times each, median; RSS right after ready.
+ * on the same dir again (second start), RUNS times each, median; RSS right after ready, 1 s later,
+ * and the process's peak RSS 3 s after ready (V8 optimizing PGlite's WebAssembly burst there
+ * before the start command ran it with --liftoff-only; BENCH_NODE_ARGS=--no-liftoff-only shows it).
  * With BENCH_DATABASE_URL, the same on a fresh PostgreSQL database.
  */
-import { createPgDatabase, median, pgAdminUrl, removeDir, rssMb, sleep, startApp, type AppOptions } from './lib'
+import { createPgDatabase, median, peakRssMb, pgAdminUrl, removeDir, rssMb, sleep, startApp, type AppOptions } from './lib'
 import { fmt, limits, table, writeResult, type Limit, type Row } from './report'
 
 const RUNS = Number(process.env.BENCH_STARTUP_RUNS ?? 3)
 
-interface Sample { readyMs: number; rssMb: number; rssMb1s: number }
+interface Sample { readyMs: number; rssMb: number; rssMb1s: number; peakRssMb: number }
 
 async function startOnce(options: AppOptions): Promise<Sample & { dataDir: string }> {
   const app = await startApp(options)
   const rss = rssMb(app.pid)
   await sleep(1000) // background work right after ready (webhook set-up, first queue polls)
   const rss1s = rssMb(app.pid)
+  await sleep(2000)
+  const peak = peakRssMb(app.pid)
   await app.stop()
-  return { readyMs: app.readyMs, rssMb: rss, rssMb1s: rss1s, dataDir: app.dataDir }
+  return { readyMs: app.readyMs, rssMb: rss, rssMb1s: rss1s, peakRssMb: peak, dataDir: app.dataDir }
 }
 
 interface Series { engine: string; start: 'first' | 'second'; samples: Sample[] }
@@ -32,6 +36,7 @@ function summarize(s: Series): Row {
     'max ms': Math.max(...ready),
     'RSS MB at ready': median(s.samples.map((x) => x.rssMb)),
     'RSS MB +1 s': median(s.samples.map((x) => x.rssMb1s)),
+    'peak RSS MB (to +3 s)': median(s.samples.map((x) => x.peakRssMb)),
   }
 }
 

@@ -71,14 +71,13 @@ export function deriveWebhookSecret(token: string) {
 /** Opens and migrates the database, then builds and starts everything on top of it. */
 export async function startServices(config: AppConfig, logger: Logger, metrics: Metrics, setQueue: (q: JobQueue) => void): Promise<AppServices> {
   const started = Date.now()
-  const database = await openDatabase(config)
+  let database = await openDatabase(config)
   try {
     await database.migrate()
   } catch (error) {
     await database.close().catch(() => {})
     throw new Error(`Database migration failed: ${(error as Error).message}`, { cause: error })
   }
-  const db = database.db
   logger.info('database ready', { kind: database.kind, ms: Date.now() - started })
 
   const sandboxMode = config.telegram.sandbox
@@ -87,12 +86,16 @@ export async function startServices(config: AppConfig, logger: Logger, metrics: 
   if (config.publicDemo) {
     logger.warn('PUBLIC_DEMO: running the sandbox as a public demo; anyone can open it as any demo person, staff actions are refused (demo_read_only)')
   }
-  if ((sandboxMode || config.demoData) && (await isDatabaseEmpty(db))) {
+  if ((sandboxMode || config.demoData) && (await isDatabaseEmpty(database.db))) {
     // The pictures ship inside the server bundle (Nitro server assets) and are stored like uploads.
     const images = { files: createFileStore(config.dataDir), read: (slug: string) => useStorage('assets:server').getItemRaw<Uint8Array>(demoImageAssetKey(slug)) }
-    const counts = await seedDemoData(db, { people: sandboxMode, images })
+    const counts = await seedDemoData(database.db, { people: sandboxMode, images })
     logger.info('demo data seeded on first start', counts)
   }
+  // PGlite's first start ran initdb, the migrations and the seed on one instance, whose memory
+  // stays as large as they made it: go on with the same data on a fresh one (~60 MB less RSS).
+  if (database.reopen) database = await database.reopen()
+  const db = database.db
   if (!sandboxMode) {
     const removed = await removeSandboxStaffRoles(db, config.adminTelegramIds)
     if (removed) logger.warn('removed the staff roles of the sandbox demo people: a real bot is configured', { removed })

@@ -38,6 +38,11 @@ export interface DatabaseHandle {
   close(): Promise<void>
   /** LISTEN for NOTIFYs on `channel` (read models: server/db/read-model.ts). */
   listen: ListenFn
+  /**
+   * Set on PGlite's first start in a data dir only: closes this instance and opens the same dir
+   * again (see openPglite); use the handle it returns from then on.
+   */
+  reopen?: () => Promise<DatabaseHandle>
 }
 
 /** Where the generated SQL migrations live: next to the app (`drizzle/`), or `MIGRATIONS_DIR`. */
@@ -62,34 +67,41 @@ export async function openPglite(options: { dataDir?: string; loadDataDir?: Blob
   const freshDataDir = !!options.dataDir && (!existsSync(options.dataDir) || readdirSync(options.dataDir).length === 0)
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true })
   const open = () => PGlite.create({ dataDir: options.dataDir, extensions, loadDataDir: options.loadDataDir, startParams: PGLITE_START_PARAMS })
-  let pglite = await open()
-  // initdb leaves ~300 MB of WebAssembly memory touched that the instance never gives back: on a
-  // first start in a data dir, open it again so the process runs on a fresh instance's memory.
-  if (options.dataDir && !options.loadDataDir && freshDataDir) {
-    await pglite.close()
-    pglite = await open()
-    // The closed instance holds ~390 MB (its memory and initdb's copy of it) until V8's next full
+  const handle = (pglite: PGlite, reopen?: () => Promise<DatabaseHandle>): DatabaseHandle => {
+    const db = drizzlePglite({ client: pglite, schema, casing: 'snake_case' }) as unknown as Database
+    return {
+      kind: 'pglite',
+      db,
+      pglite,
+      reopen,
+      migrate: () => migratePglite(db as never, { migrationsFolder: migrationsFolder() }),
+      ping: async () => {
+        await pglite.query('select 1')
+      },
+      close: async () => {
+        if (!pglite.closed) await pglite.close()
+      },
+      // In-process: PGlite calls the listener right after the statement whose commit sent the NOTIFY.
+      listen: async (channel, onNotify, onListening) => {
+        await pglite.listen(channel, onNotify)
+        onListening()
+      },
+    }
+  }
+  const first = await open()
+  if (!options.dataDir || options.loadDataDir || !freshDataDir) return handle(first)
+  // A first start in a data dir: initdb, then the caller's migrations and demo seed, leave ~60-300
+  // MB of WebAssembly memory touched that the instance never gives back. `reopen` (once the caller
+  // is done with that) closes it and opens the same dir again, so that the process runs on a fresh
+  // instance's memory, as on every later start.
+  return handle(first, async () => {
+    await first.close()
+    const again = handle(await open())
+    // The closed instance holds its memory and initdb's copy of it until V8's next full
     // collection, which may come long after ready: collect it now when node runs with --expose-gc.
     ;(globalThis as { gc?: () => void }).gc?.()
-  }
-  const db = drizzlePglite({ client: pglite, schema, casing: 'snake_case' }) as unknown as Database
-  return {
-    kind: 'pglite',
-    db,
-    pglite,
-    migrate: () => migratePglite(db as never, { migrationsFolder: migrationsFolder() }),
-    ping: async () => {
-      await pglite.query('select 1')
-    },
-    close: async () => {
-      if (!pglite.closed) await pglite.close()
-    },
-    // In-process: PGlite calls the listener right after the statement whose commit sent the NOTIFY.
-    listen: async (channel, onNotify, onListening) => {
-      await pglite.listen(channel, onNotify)
-      onListening()
-    },
-  }
+    return again
+  })
 }
 
 /**

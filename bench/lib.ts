@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createPostgresDatabase, freePort } from '../tests/helpers/postgres'
-import { START_NODE_ARGS } from '../tests/helpers/start-command'
+import { START_ENV, START_NODE_ARGS } from '../tests/helpers/start-command'
 
 export const root = resolve(import.meta.dirname, '..')
 /** PostgreSQL admin URL for the optional PostgreSQL runs (a database per app start is created on it). */
@@ -95,6 +95,7 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
   const port = await freePort()
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'tma-bench-'))
   const env: Record<string, string> = {
+    ...START_ENV,
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '/tmp',
     NODE_ENV: 'production',

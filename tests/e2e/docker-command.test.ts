@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path'
 import { execFileSync, spawn } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
 import { freePort } from '../helpers/app'
+import { START_ENV } from '../helpers/start-command'
 import { createPostgresDatabase, engine } from '../helpers/db'
 import { eventually } from '../helpers/eventually'
 
@@ -24,7 +25,13 @@ describe('the Docker image layout', () => {
     // PGlite's WebAssembly on the baseline compiler only: no optimizing-compiler bursts of memory;
     // gc() for the first start to collect the instance that ran initdb: docs/deployment.md).
     expect(cmd).toEqual(['node', '--max-semi-space-size=16', '--liftoff-only', '--expose-gc', '.output/server/index.mjs'])
-    expect((JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.start).toBe(cmd.join(' '))
+    // and the variables npm start sets before node are in the image's ENV (malloc's threshold kept at
+    // 128 KB, so freed blocks go back to the system).
+    const imageEnv = Object.fromEntries([...dockerfile.matchAll(/^ENV ((?:.*\\\n)*.*)$/gm)].flatMap((m) => m[1]!.split(/\s*\\\n\s*|\s+/)).filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]))
+    expect(START_ENV).toEqual({ GLIBC_TUNABLES: 'glibc.malloc.mmap_threshold=131072' })
+    expect(imageEnv).toMatchObject(START_ENV)
+    const prefix = Object.entries(START_ENV).map(([k, v]) => `${k}=${v} `).join('')
+    expect((JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.start).toBe(prefix + cmd.join(' '))
 
     const image = mkdtempSync(join(tmpdir(), 'image-'))
     cpSync(resolve(root, '.output'), join(image, '.output'), { recursive: true })
@@ -32,7 +39,7 @@ describe('the Docker image layout', () => {
     const port = await freePort()
     const database = engine === 'postgres' ? await createPostgresDatabase() : undefined
     // With no bot token the image runs only as a declared public demo (tests/e2e/production-defaults.test.ts).
-    const env: Record<string, string> = { PATH: process.env.PATH!, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), DATA_DIR: join(image, 'data'), PUBLIC_DEMO: '1', METRICS_TOKEN: 'docker-metrics-token-0123' }
+    const env: Record<string, string> = { ...START_ENV, PATH: process.env.PATH!, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), DATA_DIR: join(image, 'data'), PUBLIC_DEMO: '1', METRICS_TOKEN: 'docker-metrics-token-0123' }
     if (database) env.DATABASE_URL = database.url
     const child = spawn(cmd[0] === 'node' ? process.execPath : cmd[0]!, cmd.slice(1), { cwd: image, env, stdio: 'ignore' })
     try {

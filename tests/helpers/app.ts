@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createPostgresDatabase, engine } from './db'
 import { freePort } from './postgres'
-import { START_NODE_ARGS } from './start-command'
+import { START_ENV, START_NODE_ARGS } from './start-command'
 
 const root = resolve(import.meta.dirname, '../..')
 
@@ -58,6 +58,7 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
     dropDatabase = created.drop
   }
   const env: Record<string, string> = {
+    ...START_ENV,
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '/tmp',
     NODE_ENV: 'production',

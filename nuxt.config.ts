@@ -1,6 +1,7 @@
 // One deployable: public SEO pages (SSR), the Mini App under /app and the admin under /admin
 // (both client-only), and the Nitro API. See docs/architecture.md.
 
+import { fileURLToPath } from 'node:url'
 import { CLIENT_ONLY_PREFIXES } from './shared/client-only'
 
 /** Seconds a public page may be old: browsers, CDNs and each replica's page cache alike. */
@@ -118,6 +119,9 @@ export default defineNuxtConfig({
     'nitro:config'(config) {
       const existing = [config.errorHandler ?? []].flat()
       config.errorHandler = ['~~/server/error-handler', ...existing]
+      // Production builds start from our entry: Nitro's node-server one, listening on several sockets
+      // so that a flood cannot starve new connections (server/entry.ts). `nuxt dev` keeps Nitro's.
+      if (!config.dev) config.entry = fileURLToPath(new URL('./server/entry.ts', import.meta.url))
     },
     // The operator commands (backup, restore, migrate, audit:verify) ship inside `.output` too, so
     // the Docker image runs them (`node .output/server/cli/backup.mjs`); their packages resolve from

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createFakeBotApi, type FakeBotApi } from '../../server/telegram/fake-bot-api'
 import { metricsHeaders, startApp, type RunningApp } from '../helpers/app'
@@ -59,6 +60,20 @@ describe('start-up', () => {
 
     const generated = await fetch(`${app.url}/api/health`, { headers: { 'x-request-id': 'bad id with spaces' } })
     expect(generated.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/)
+  })
+
+  it.runIf(process.platform === 'linux')('listens on 16 sockets, so a flood does not keep new connections out, and answers on each', async () => {
+    // Node accepts one connection per turn of its event loop; server/entry.ts spreads the port over
+    // 16 sockets (SO_REUSEPORT). /proc/net/tcp lists each listening socket (state 0A) with its port.
+    const port = Number(new URL(app.url).port).toString(16).toUpperCase().padStart(4, '0')
+    const listening = readFileSync('/proc/net/tcp', 'utf8').split('\n').filter((line) => {
+      const [, local, , state] = line.trim().split(/\s+/)
+      return state === '0A' && local?.endsWith(`:${port}`)
+    })
+    expect(listening).toHaveLength(16)
+    // 200 connections at once (each its own socket): the kernel spreads them over the 16; all answered.
+    const answers = await Promise.all(Array.from({ length: 200 }, () => fetch(`${app.url}/api/health`, { headers: { connection: 'close' } }).then((res) => res.status)))
+    expect(answers.every((status) => status === 200)).toBe(true)
   })
 
   it('logs JSON lines with the request id and never prints a secret', async () => {

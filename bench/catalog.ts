@@ -105,8 +105,10 @@ async function renderMisses(app: App) {
 
 /**
  * The health prober: its own thread (the bench's thread runs autocannon's 500 connections and
- * would time its own lag) and one kept-alive connection, as an orchestrator's probe holds one;
- * a request every 20 ms until told to stop, then the latencies.
+ * would time its own lag) and one kept-alive connection, as an orchestrator's probe holds one,
+ * opened before the flood (it says 'connected'); a request every 20 ms until told to stop, then
+ * the latencies. A health check that opens a connection during the flood waits like the flood's
+ * own new connections: the "first answer" table.
  */
 const PROBER = `
 const { parentPort, workerData } = require('node:worker_threads')
@@ -120,6 +122,8 @@ const get = () => new Promise((resolve) => {
   req.on('error', resolve)
 })
 ;(async () => {
+  await get()
+  parentPort.postMessage('connected')
   while (probing) {
     const t0 = performance.now()
     await get()
@@ -135,14 +139,17 @@ const get = () => new Promise((resolve) => {
 async function healthUnderFlood(server: Proc) {
   const prober = new Worker(PROBER, { eval: true, workerData: { url: `${server.url}/api/health` } })
   const probed = new Promise<number[]>((resolve, reject) => {
-    prober.once('message', resolve)
+    prober.on('message', (message: 'connected' | number[]) => {
+      if (message !== 'connected') resolve(message)
+    })
     prober.once('error', reject)
   })
-  const flood = await load(server.url, FLOOD_CONNECTIONS, request(SEARCHES), server.pid)
+  await new Promise((resolve) => prober.once('message', resolve))
+  const flood = await load(server.url, FLOOD_CONNECTIONS, { ...request(SEARCHES), firstAnswers: true }, server.pid)
   prober.postMessage('stop')
   const latencies = await probed.finally(() => prober.terminate())
   latencies.sort((a, b) => a - b)
-  return { probes: latencies.length, p50Ms: latencies[Math.floor(latencies.length * 0.5)] ?? 0, p99Ms: latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))] ?? 0, maxMs: latencies.at(-1) ?? 0, searchRps: flood.rps, searchP99Ms: flood.p99Ms, timeouts: flood.timeouts }
+  return { probes: latencies.length, p50Ms: latencies[Math.floor(latencies.length * 0.5)] ?? 0, p99Ms: latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))] ?? 0, maxMs: latencies.at(-1) ?? 0, searchRps: flood.rps, searchP99Ms: flood.p99Ms, timeouts: flood.timeouts, firstAnswers: flood.firstAnswers! }
 }
 
 /** The same flood and probe against the bare server answering the captured search bytes: this machine's floor. */
@@ -202,6 +209,10 @@ export async function catalog() {
   })))
   table(`GET /api/health, one at a time from its own thread, while ${FLOOD_CONNECTIONS} connections search`, results.flatMap((r) => ([['baseline', r.floodFloor], ['app', r.flood]] as const).map(([server, f]) => ({
     engine: r.engine, server, probes: f.probes, 'health p50 ms': f.p50Ms.toFixed(1), 'health p99 ms': f.p99Ms.toFixed(1), 'health max ms': f.maxMs.toFixed(1), 'search req/s': f.searchRps, 'search p99 ms': f.searchP99Ms, 'search timeouts': f.timeouts,
+  }))))
+  // autocannon opens its 500 connections at once when the measured run starts: how long a visitor arriving in the flood waits.
+  table(`the flood's ${FLOOD_CONNECTIONS} new connections: first answer on each`, results.flatMap((r) => ([['baseline', r.floodFloor], ['app', r.flood]] as const).map(([server, f]) => ({
+    engine: r.engine, server, answered: f.firstAnswers.answered, 'never answered': f.firstAnswers.unanswered, 'first answer > 1 s': f.firstAnswers.over1s, 'slowest first answer ms': f.firstAnswers.slowestMs,
   }))))
   table(`POST /api/cart/items, ${CART_USERS} customers, ${CART_PRODUCTS.length} products rotated, quantity 1`, results.map((r) => ({
     engine: r.engine, 'req/s': r.cart.result.rps, '200/s': r.cart.result.okPerS, 'p50 ms': r.cart.result.p50Ms, 'p99 ms': r.cart.result.p99Ms,

@@ -19,6 +19,22 @@ export interface LoadRequest {
   nextRequest?: () => { path?: string; headers?: Record<string, string> }
   /** Called with every response body (only when set: reading bodies costs the load generator time). */
   onBody?: (status: number, body: string) => void
+  /**
+   * Time each connection's first answer in the measured run (autocannon opens all its connections
+   * at once when a run starts: a connection storm). Sets `firstAnswers` on the result.
+   */
+  firstAnswers?: boolean
+}
+
+/** The first answer on each of a run's new connections: how long a visitor arriving in a flood waits. */
+export interface FirstAnswers {
+  /** Connections that got at least one answer in the run. */
+  answered: number
+  /** Connections that got none (e.g. never accepted). */
+  unanswered: number
+  /** First answers slower than 1 s. */
+  over1s: number
+  slowestMs: number
 }
 
 export interface LoadResult {
@@ -38,9 +54,10 @@ export interface LoadResult {
   maxMs: number
   /** CPU ms the server process used per answered request during the run (robust to a busy machine). */
   cpuMsPerReq?: number
+  firstAnswers?: FirstAnswers
 }
 
-function once(url: string, connections: number, durationS: number, req: LoadRequest, amount?: number): Promise<autocannon.Result> {
+function once(url: string, connections: number, durationS: number, req: LoadRequest, amount?: number, first?: FirstAnswers): Promise<autocannon.Result> {
   const { nextBody, nextRequest, onBody } = req
   const dynamic = nextBody || nextRequest || onBody
   const request: autocannon.Request = {
@@ -56,7 +73,7 @@ function once(url: string, connections: number, durationS: number, req: LoadRequ
     }),
     ...(onBody && { onResponse: (status: number, body: string) => onBody(status, body) }),
   }
-  return autocannon({
+  const instance = autocannon({
     url,
     connections,
     ...(amount ? { amount } : { duration: durationS }),
@@ -65,6 +82,17 @@ function once(url: string, connections: number, durationS: number, req: LoadRequ
     body: req.body,
     ...(dynamic && { requests: [request] }),
   })
+  if (first) {
+    const seen = new Set<unknown>()
+    instance.on('response', (client: unknown, _status: number, _bytes: number, ms: number) => {
+      if (seen.has(client)) return
+      seen.add(client)
+      first.answered++
+      if (ms > 1000) first.over1s++
+      first.slowestMs = Math.max(first.slowestMs, Math.round(ms))
+    })
+  }
+  return instance
 }
 
 export type LoadRun = LoadResult & { warmup: LoadResult }
@@ -73,8 +101,10 @@ export type LoadRun = LoadResult & { warmup: LoadResult }
 export async function load(url: string, connections: number, req: LoadRequest = {}, pid?: number): Promise<LoadRun> {
   const warm = summarize(await once(url + (req.path ?? ''), connections, WARMUP_S, req), connections)
   const cpu0 = pid ? cpuMs(pid) : 0
-  const measured = summarize(await once(url + (req.path ?? ''), connections, DURATION_S, req), connections)
+  const first: FirstAnswers | undefined = req.firstAnswers ? { answered: 0, unanswered: 0, over1s: 0, slowestMs: 0 } : undefined
+  const measured = summarize(await once(url + (req.path ?? ''), connections, DURATION_S, req, undefined, first), connections)
   if (pid) measured.cpuMsPerReq = (cpuMs(pid) - cpu0) / Math.max(1, measured.requests)
+  if (first) measured.firstAnswers = { ...first, unanswered: connections - first.answered }
   return { ...measured, warmup: warm }
 }
 

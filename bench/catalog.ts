@@ -8,6 +8,7 @@
  * POST /api/cart/items for distinct customers (own initData each), stock raised by the owner first.
  */
 import { createFakeBotApi } from '../server/telegram/fake-bot-api'
+import { on } from 'node:events'
 import { Worker } from 'node:worker_threads'
 import { benchEngines, cpuMs, createPgDatabase, pgAdminUrl, removeDir, rssMb, startApp, startBaseline, type App, type Proc } from './lib'
 import { burst, load, type LoadRequest, type LoadResult } from './load'
@@ -138,18 +139,18 @@ const get = () => new Promise((resolve) => {
 /** `/api/health` probed one request at a time (from its own thread) while FLOOD_CONNECTIONS connections search: how long a health check waits. */
 async function healthUnderFlood(server: Proc) {
   const prober = new Worker(PROBER, { eval: true, workerData: { url: `${server.url}/api/health` } })
-  const probed = new Promise<number[]>((resolve, reject) => {
-    prober.on('message', (message: 'connected' | number[]) => {
-      if (message !== 'connected') resolve(message)
-    })
-    prober.once('error', reject)
-  })
-  await new Promise((resolve) => prober.once('message', resolve))
-  const flood = await load(server.url, FLOOD_CONNECTIONS, { ...request(SEARCHES), firstAnswers: true }, server.pid)
-  prober.postMessage('stop')
-  const latencies = await probed.finally(() => prober.terminate())
-  latencies.sort((a, b) => a - b)
-  return { probes: latencies.length, p50Ms: latencies[Math.floor(latencies.length * 0.5)] ?? 0, p99Ms: latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))] ?? 0, maxMs: latencies.at(-1) ?? 0, searchRps: flood.rps, searchP99Ms: flood.p99Ms, timeouts: flood.timeouts, firstAnswers: flood.firstAnswers! }
+  // Its messages in order: 'connected', then the latencies; an error in the worker rejects either wait.
+  const messages = on(prober, 'message')
+  try {
+    await messages.next()
+    const flood = await load(server.url, FLOOD_CONNECTIONS, { ...request(SEARCHES), firstAnswers: true }, server.pid)
+    prober.postMessage('stop')
+    const latencies = (await messages.next()).value[0] as number[]
+    latencies.sort((a, b) => a - b)
+    return { probes: latencies.length, p50Ms: latencies[Math.floor(latencies.length * 0.5)] ?? 0, p99Ms: latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))] ?? 0, maxMs: latencies.at(-1) ?? 0, searchRps: flood.rps, searchP99Ms: flood.p99Ms, timeouts: flood.timeouts, firstAnswers: flood.firstAnswers! }
+  } finally {
+    await prober.terminate()
+  }
 }
 
 /** The same flood and probe against the bare server answering the captured search bytes: this machine's floor. */

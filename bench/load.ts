@@ -57,7 +57,8 @@ export interface LoadResult {
   firstAnswers?: FirstAnswers
 }
 
-function once(url: string, connections: number, durationS: number, req: LoadRequest, amount?: number, first?: FirstAnswers): Promise<autocannon.Result> {
+/** `firstMs`, when given, gets the latency of each connection's first answer. */
+function once(url: string, connections: number, durationS: number, req: LoadRequest, amount?: number, firstMs?: number[]): Promise<autocannon.Result> {
   const { nextBody, nextRequest, onBody } = req
   const dynamic = nextBody || nextRequest || onBody
   const request: autocannon.Request = {
@@ -82,14 +83,11 @@ function once(url: string, connections: number, durationS: number, req: LoadRequ
     body: req.body,
     ...(dynamic && { requests: [request] }),
   })
-  if (first) {
+  if (firstMs) {
     const seen = new Set<unknown>()
     instance.on('response', (client: unknown, _status: number, _bytes: number, ms: number) => {
-      if (seen.has(client)) return
+      if (!seen.has(client)) firstMs.push(ms)
       seen.add(client)
-      first.answered++
-      if (ms > 1000) first.over1s++
-      first.slowestMs = Math.max(first.slowestMs, Math.round(ms))
     })
   }
   return instance
@@ -101,10 +99,12 @@ export type LoadRun = LoadResult & { warmup: LoadResult }
 export async function load(url: string, connections: number, req: LoadRequest = {}, pid?: number): Promise<LoadRun> {
   const warm = summarize(await once(url + (req.path ?? ''), connections, WARMUP_S, req), connections)
   const cpu0 = pid ? cpuMs(pid) : 0
-  const first: FirstAnswers | undefined = req.firstAnswers ? { answered: 0, unanswered: 0, over1s: 0, slowestMs: 0 } : undefined
-  const measured = summarize(await once(url + (req.path ?? ''), connections, DURATION_S, req, undefined, first), connections)
+  const firstMs: number[] | undefined = req.firstAnswers ? [] : undefined
+  const measured = summarize(await once(url + (req.path ?? ''), connections, DURATION_S, req, undefined, firstMs), connections)
   if (pid) measured.cpuMsPerReq = (cpuMs(pid) - cpu0) / Math.max(1, measured.requests)
-  if (first) measured.firstAnswers = { ...first, unanswered: connections - first.answered }
+  if (firstMs) {
+    measured.firstAnswers = { answered: firstMs.length, unanswered: connections - firstMs.length, over1s: firstMs.filter((ms) => ms > 1000).length, slowestMs: Math.round(Math.max(0, ...firstMs)) }
+  }
   return { ...measured, warmup: warm }
 }
 

@@ -92,8 +92,8 @@ export async function startServices(config: AppConfig, logger: Logger, metrics: 
     const counts = await seedDemoData(database.db, { people: sandboxMode, images })
     logger.info('demo data seeded on first start', counts)
   }
-  // PGlite's first start ran initdb, the migrations and the seed on one instance, whose memory
-  // stays as large as they made it: go on with the same data on a fresh one (~60 MB less RSS).
+  // PGlite's first start ran initdb, the migrations and the seed (if any) on one instance, whose
+  // memory stays as large as they made it: go on with the same data on a fresh one.
   if (database.reopen) database = await database.reopen()
   const db = database.db
   if (!sandboxMode) {

@@ -36,7 +36,7 @@ export default defineEventHandler(async (event) => {
   const within = <T>(step: Promise<T>) => (services.database.kind === 'postgres' ? answeredWithin(step, INTAKE_WAIT_MS) : step)
   const reply = await within(answerInWebhook(services, update))
   if (reply) return reply
-  const claimed = await within(acceptUpdate(services, update))
+  const { stored, claimed } = await within(acceptUpdate(services, update))
   if (claimed) services.track(handleClaimedUpdate(services, claimed).catch((error) => services.logger.error('update handling crashed', { updateId: update.update_id, error })))
-  return { ok: true, duplicate: !claimed }
+  return { ok: true, duplicate: !stored }
 })

@@ -9,12 +9,15 @@ type ClaimedUpdate = Pick<StoredUpdate, 'updateId' | 'attempts' | 'payload'>
 
 /**
  * Stores an update (deduped by update_id), leased to this process for its first handling. Only
- * after this resolves may Telegram get its 2xx. Undefined means a repeat: nothing more to do.
+ * after this resolves may Telegram get its 2xx. `stored` is false for a repeated update_id. No
+ * `claimed` means nothing more to do: a repeat, or a repeated payment (a `successful_payment` whose
+ * charge is recorded), which is stored as handled in the same statement (see `storeAndClaimUpdate`).
  */
-export async function acceptUpdate(services: Pick<AppServices, 'db' | 'metrics'>, update: TelegramUpdate) {
-  const claimed = await storeAndClaimUpdate(services.db, update)
-  services.metrics.telegramUpdates.inc({ result: claimed ? 'stored' : 'duplicate' })
-  return claimed
+export async function acceptUpdate(services: Pick<AppServices, 'db' | 'metrics'>, update: TelegramUpdate): Promise<{ stored: boolean; claimed?: ClaimedUpdate }> {
+  const row = await storeAndClaimUpdate(services.db, update)
+  services.metrics.telegramUpdates.inc({ result: row ? 'stored' : 'duplicate' })
+  if (row?.status === 'done') services.metrics.telegramUpdates.inc({ result: 'done' })
+  return { stored: Boolean(row), claimed: row?.status === 'processing' ? row : undefined }
 }
 
 /** A Bot API call Telegram makes for us when the webhook's 200 carries it (`method` + parameters). */

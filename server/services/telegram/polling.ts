@@ -19,7 +19,7 @@ export function startPolling(services: AppServices): () => Promise<void> {
         backoffMs = 1000
         for (const raw of updates) {
           const update = TelegramUpdateSchema.parse(raw)
-          const claimed = await acceptUpdate(services, update)
+          const { claimed } = await acceptUpdate(services, update)
           if (claimed) services.track(handleClaimedUpdate(services, claimed))
           offset = update.update_id + 1
         }

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, lte, lt, or, sql } from 'drizzle-orm'
+import { and, desc, eq, inArray, lte, lt, or, sql, type SQL } from 'drizzle-orm'
 import { z } from 'zod'
 import type { DbOrTx } from '../../db/client'
 import { telegramUpdates, type TelegramUpdateStatus } from '../../db/schema/telegram'
@@ -6,6 +6,9 @@ import { containsUnstorableText } from '#shared/schemas/common'
 import { infrastructureFailure } from '../../utils/infrastructure'
 import { untilStored } from '../../utils/durable'
 import { GroupCommit, groupCommitPer, isTransaction } from '../../db/group-commit'
+import { chargeOfUpdate } from '../payments/charges'
+import { payments } from '../../db/schema/payments'
+import { rowsOf } from '../../db/results'
 
 /** After this many failed attempts an update is parked as `failed` for an operator to look at. */
 export const MAX_UPDATE_ATTEMPTS = 10
@@ -43,30 +46,51 @@ export async function storeUpdate(db: DbOrTx, update: TelegramUpdate, options: {
 }
 
 export type StoredUpdate = typeof telegramUpdates.$inferSelect
-type ClaimedRow = Pick<StoredUpdate, 'updateId' | 'attempts' | 'payload'>
+type ClaimedRow = Pick<StoredUpdate, 'updateId' | 'attempts' | 'payload' | 'status'>
 
 /** Rows per statement of the intake and the done marks: updates are small (1 MB at most, most < 2 KB). */
 const MAX_BATCH = 64
 
-/** The row a stored update starts as: waiting for a worker, leased to the caller, or already handled. */
+/**
+ * The row a stored update starts as: waiting for a worker, leased to the caller, or already handled.
+ * Leased (the webhook's intake) means leased unless its handling is known, as the row is written, to
+ * change nothing: a `successful_payment` whose charge is recorded (Telegram's redeliveries and
+ * replays of a payment) is stored as done, and the caller does not run the bot on it.
+ */
 type StoredAs = 'pending' | 'processing' | 'done'
 
-/** Stores updates, each unless its `update_id` is known; per update the stored row, or undefined for a repeat (a later copy in the same call too). */
+/** Per starting state: the row's status, attempts, lease and handled time; `settled` is true for a repeated payment. */
+const STARTING_ROW: Record<StoredAs, SQL> = {
+  pending: sql.raw(`'pending', 0, null, null`),
+  processing: sql.raw(`case when settled then 'done' else 'processing' end, 1, case when not settled then now() + make_interval(secs => ${LEASE_SECONDS}) end, case when settled then now() end`),
+  done: sql.raw(`'done', 1, null, now()`),
+}
+
+/**
+ * Stores updates, each unless its `update_id` is known; per update the stored row, or undefined for
+ * a repeat (a later copy in the same call too). One statement whatever the number of updates: its
+ * text depends only on the starting state, so it is prepared once per connection, and the rows go as
+ * one JSON parameter. Whether a payment's charge is recorded is looked up in the same statement.
+ */
 async function insertUpdates(db: DbOrTx, updates: TelegramUpdate[], as: StoredAs): Promise<(ClaimedRow | undefined)[]> {
-  const lease = {
-    pending: {},
-    processing: { status: 'processing' as const, attempts: 1, lockedUntil: sql`now() + make_interval(secs => ${LEASE_SECONDS})` },
-    done: { status: 'done' as const, attempts: 1, processedAt: sql`now()` },
-  }[as]
   const first = new Map<number, number>()
   updates.forEach((update, i) => first.has(update.update_id) || first.set(update.update_id, i))
-  const rows = await db
-    .insert(telegramUpdates)
-    .values([...first.values()].map((i) => ({ updateId: updates[i]!.update_id, kind: updateKind(updates[i]!), payload: updates[i]!, ...lease })))
-    .onConflictDoNothing({ target: telegramUpdates.updateId })
-    .returning({ updateId: telegramUpdates.updateId, attempts: telegramUpdates.attempts, payload: telegramUpdates.payload })
-  const stored = new Map(rows.map((row) => [row.updateId, row]))
-  return updates.map((update, i) => (first.get(update.update_id) === i ? stored.get(update.update_id) : undefined))
+  const batch = [...first.values()].map((i) => updates[i]!)
+  const rows = batch.map((update) => ({ update_id: update.update_id, kind: updateKind(update), payload: update, charge: chargeOfUpdate(update) }))
+  const result = await db.execute(sql`
+    insert into ${telegramUpdates} (update_id, kind, payload, status, attempts, locked_until, processed_at)
+    select u.update_id, u.kind, u.payload, ${STARTING_ROW[as]}
+    from (
+      select u.*, exists (select 1 from ${payments} p where p.telegram_payment_charge_id = u.charge) as settled
+      from json_to_recordset(${JSON.stringify(rows)}::json) as u(update_id bigint, kind text, payload jsonb, charge text)
+    ) u
+    on conflict (update_id) do nothing
+    returning update_id, attempts, payload, status`)
+  const stored = new Map(rowsOf<{ update_id: number | string; attempts: number; payload: TelegramUpdate; status: TelegramUpdateStatus }>(result).map((row) => [Number(row.update_id), row]))
+  return updates.map((update, i) => {
+    const row = first.get(update.update_id) === i ? stored.get(update.update_id) : undefined
+    return row && { updateId: update.update_id, attempts: row.attempts, payload: row.payload, status: row.status }
+  })
 }
 
 /**

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DatabaseHandle } from '../../../../server/db/client'
 import { MAX_UPDATE_ATTEMPTS, dueUpdateIds, getStoredUpdate, processStoredUpdate, runClaimedUpdate, storeAndClaimUpdate, storeUpdate, updateKind } from '../../../../server/services/telegram/updates'
 import { firstRow } from '../../../../server/db/results'
+import { payments } from '../../../../server/db/schema/payments'
 import { createTestDatabase, engine } from '../../../helpers/db'
 
 let handle: DatabaseHandle
@@ -39,6 +40,20 @@ describe(`stored Telegram updates on ${engine}`, () => {
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled'])
     for (const id of [80_001, 80_002, 80_004, 80_005]) expect(await getStoredUpdate(handle.db, id)).toMatchObject({ status: 'processing' })
     expect(await getStoredUpdate(handle.db, 80_003)).toBeUndefined()
+  })
+
+  it('stores a repeated payment (its charge recorded already) as handled, leaving the bot nothing to run', async () => {
+    const paid = (id: number, charge: string) => ({ update_id: id, message: { message_id: id, date: 1, chat: { id: 7, type: 'private' }, from: { id: 7 }, successful_payment: { currency: 'RUB', total_amount: 100, invoice_payload: 'order:1', telegram_payment_charge_id: charge } } })
+    await handle.db.insert(payments).values({ userId: 7, provider: 'telegram_provider', currency: 'RUB', amountMinor: 100, telegramPaymentChargeId: 'charge-recorded', invoicePayload: 'order:1', raw: {} })
+    // Arriving together, as in a burst: one statement decides each row.
+    const [replay, first, chat] = await Promise.all([storeAndClaimUpdate(handle.db, paid(85_001, 'charge-recorded')), storeAndClaimUpdate(handle.db, paid(85_002, 'charge-new')), storeAndClaimUpdate(handle.db, message(85_003))])
+    expect(replay).toMatchObject({ updateId: 85_001, status: 'done' })
+    expect(first).toMatchObject({ updateId: 85_002, status: 'processing' })
+    expect(chat).toMatchObject({ updateId: 85_003, status: 'processing' })
+    expect(await getStoredUpdate(handle.db, 85_001)).toMatchObject({ status: 'done', attempts: 1, lockedUntil: null, processedAt: expect.any(Date) })
+    expect(await getStoredUpdate(handle.db, 85_002)).toMatchObject({ status: 'processing', attempts: 1, lockedUntil: expect.any(Date), processedAt: null })
+    // Nothing due for a worker either.
+    expect(await dueUpdateIds(handle.db, 1000)).not.toContain(85_001)
   })
 
   it('names payment updates so operators can find them', () => {

@@ -104,7 +104,10 @@ const intake = { processing: intakeAs('processing'), done: intakeAs('done') }
 const storeAs = (db: DbOrTx, update: TelegramUpdate, as: 'processing' | 'done') =>
   isTransaction(db) ? insertUpdates(db, [update], as).then((rows) => rows[0]) : intake[as](db).submit(update)
 
-/** Stores a new update already leased to the caller; undefined for a repeated `update_id`. */
+/**
+ * Stores a new update leased to the caller (`status: 'processing'`); undefined for a repeated
+ * `update_id`. A repeated payment (its charge recorded) comes back stored as `done`: nothing to run.
+ */
 export function storeAndClaimUpdate(db: DbOrTx, update: TelegramUpdate) {
   return storeAs(db, update, 'processing')
 }

@@ -18,6 +18,6 @@ export function chargeOfUpdate(update: Record<string, unknown>): string | null {
 }
 
 /** SQL that is true when the charge in `charge` (an SQL expression, null for no charge) is recorded; for the intake's statement. */
-export function chargeRecorded(charge: SQL): SQL {
+export function chargeRecordedSql(charge: SQL): SQL {
   return sql`exists (select 1 from ${payments} p where p.telegram_payment_charge_id = ${charge})`
 }

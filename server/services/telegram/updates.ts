@@ -6,7 +6,7 @@ import { containsUnstorableText } from '#shared/schemas/common'
 import { infrastructureFailure } from '../../utils/infrastructure'
 import { untilStored } from '../../utils/durable'
 import { GroupCommit, groupCommitPer, isTransaction } from '../../db/group-commit'
-import { chargeOfUpdate, chargeRecorded } from '../payments/charges'
+import { chargeOfUpdate, chargeRecordedSql } from '../payments/charges'
 import { rowsOf } from '../../db/results'
 
 /** After this many failed attempts an update is parked as `failed` for an operator to look at. */
@@ -80,7 +80,7 @@ async function insertUpdates(db: DbOrTx, updates: TelegramUpdate[], as: StoredAs
     insert into ${telegramUpdates} (update_id, kind, payload, status, attempts, locked_until, processed_at)
     select u.update_id, u.kind, u.payload, ${STARTING_ROW[as]}
     from (
-      select u.*, ${chargeRecorded(sql.raw('u.charge'))} as settled
+      select u.*, ${chargeRecordedSql(sql.raw('u.charge'))} as settled
       from json_to_recordset(${JSON.stringify(rows)}::json) as u(update_id bigint, kind text, payload jsonb, charge text)
     ) u
     on conflict (update_id) do nothing

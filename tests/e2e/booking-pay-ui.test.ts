@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, ElementHandle, Frame, Page } from 'playwright-core'
+import type { Browser, Frame, Page } from 'playwright-core'
 import { startApp, type RunningApp } from '../helpers/app'
 import { sandboxBotReady } from '../helpers/admin'
-import { launchBrowser, openSandboxPage, phoneScreenshot, plainText, sandboxLaunch, sandboxMiniApp, seriousA11yViolations } from '../helpers/browser'
+import { launchBrowser, openSandboxPage, phoneScreenshot, plainText, sandboxLaunch, sandboxLaunches, sandboxRelaunched, seriousA11yViolations } from '../helpers/browser'
 
 /**
  * A prepaid class through /sandbox in Debian Chromium: the Russian customer books the cupping
@@ -32,14 +32,6 @@ const chatMessage = (text: string) => page.locator('[data-testid="chat-message"]
 const sheet = () => page.locator('[data-testid="payment-sheet"]')
 /** Three days ahead in the business's zone: inside the 12-hour refund policy whatever the time now. */
 const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Moscow' }).format(new Date(Date.now() + 3 * 86_400_000))
-
-/** The Mini App the chat's web_app button opened (the old frame goes away first). */
-async function relaunched(before: ElementHandle | null) {
-  if (before) await page.waitForFunction((el) => !el.isConnected, before, { timeout: 10_000 }).catch(() => {})
-  const frame = await sandboxMiniApp(page)
-  await frame.waitForSelector('main.screen', { timeout: 20_000 })
-  return frame
-}
 
 describe('a prepaid class: pay, be reminded, reschedule from the reminder, cancel with a refund', () => {
   let frame: Frame
@@ -81,9 +73,9 @@ describe('a prepaid class: pay, be reminded, reschedule from the reminder, cance
     await reminder.waitFor({ timeout: 30_000 })
     expect(await reminder.locator('button').allTextContents()).toEqual(['Приду ✅', '🔗 Перенести', 'Отменить'])
 
-    const before = await page.$('[data-testid="miniapp-frame"]')
+    const before = await sandboxLaunches(page)
     await reminder.locator('button', { hasText: 'Перенести' }).click()
-    frame = await relaunched(before)
+    frame = await sandboxRelaunched(page, before)
     await frame.waitForSelector('[data-testid="booking-status"]:has-text("Подтверждена")')
     expect(new URL(frame.url()).pathname).toBe(`/app/bookings/${bookingId}`)
     await expect.poll(mainText).toBe('Перенести')

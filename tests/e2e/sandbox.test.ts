@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, Frame, Page } from 'playwright-core'
 import { startApp, type RunningApp } from '../helpers/app'
-import { SCREENSHOT_DIR, launchBrowser, phoneScreenshot, sandboxLaunch, screenshot, seriousA11yViolations } from '../helpers/browser'
+import { SCREENSHOT_DIR, launchBrowser, phoneScreenshot, sandboxLaunch, sandboxMiniApp, sandboxSwitchPerson, screenshot, seriousA11yViolations } from '../helpers/browser'
 import { resolve } from 'node:path'
 import { mkdirSync } from 'node:fs'
 
@@ -29,16 +29,7 @@ afterAll(async () => {
 })
 
 /** The Mini App frame of the current launch (a new one after each relaunch). */
-async function miniApp(): Promise<Frame> {
-  // The frame element is replaced on every relaunch: wait for one that is attached and loaded.
-  for (let i = 0; i < 100; i++) {
-    const handle = await page.$('[data-testid="miniapp-frame"]')
-    const frame = await handle?.contentFrame().catch(() => null)
-    if (frame && !frame.isDetached() && frame.url().includes('/app')) return frame
-    await page.waitForTimeout(100)
-  }
-  throw new Error('no Mini App frame')
-}
+const miniApp = () => sandboxMiniApp(page)
 
 /** Relaunches the frame from the sandbox controls, as a customer tapping a t.me link would. */
 async function launch(options: { person?: string; theme?: 'light' | 'dark'; startParam?: string } = {}) {
@@ -48,11 +39,7 @@ async function launch(options: { person?: string; theme?: 'light' | 'dark'; star
 async function openSandbox(person = 'customer') {
   await page.goto(`${app.url}/sandbox`)
   await page.waitForSelector('[data-testid="who"]')
-  if (person !== 'customer') {
-    await page.selectOption('[data-testid="person"]', person)
-    await page.waitForFunction((p) => document.querySelector('[data-testid="person"]') && (document.querySelector('[data-testid="person"]') as HTMLSelectElement).value === p, person)
-  }
-  return miniApp()
+  return person === 'customer' ? miniApp() : sandboxSwitchPerson(page, person)
 }
 
 const bodyBackground = (frame: Frame) => frame.evaluate(() => getComputedStyle(document.body).backgroundColor)

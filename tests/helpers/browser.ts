@@ -40,9 +40,29 @@ export async function seriousA11yViolations(target: Page | Frame): Promise<AxeVi
   return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
 }
 
-/** The Mini App frame inside /sandbox: waits for the current launch's frame to be attached and on /app. */
-export async function sandboxMiniApp(page: Page): Promise<Frame> {
-  // The frame element is replaced on every relaunch.
+/** How many launches /sandbox has applied so far (each one replaces the Mini App's frame). */
+export const sandboxLaunches = (page: Page): Promise<number> =>
+  page.$eval('main.sandbox', (el) => Number((el as HTMLElement).dataset.launches))
+
+/**
+ * Waits until no launch is on its way and more than `after` have applied. Launches overlap (a
+ * person switch launches, then the Launch button does): the page applies only the latest, and says
+ * so in `data-launching`, so nothing here waits for time.
+ */
+async function launchApplied(page: Page, after: number) {
+  await page.waitForFunction(
+    (n) => {
+      const el = document.querySelector<HTMLElement>('main.sandbox')
+      return !!el && el.dataset.launching === '0' && Number(el.dataset.launches) > n
+    },
+    after,
+    { timeout: 20_000 },
+  )
+}
+
+/** The Mini App frame inside /sandbox: waits for the latest launch to apply and its frame to be on /app. */
+export async function sandboxMiniApp(page: Page, after = 0): Promise<Frame> {
+  await launchApplied(page, after)
   for (let i = 0; i < 150; i++) {
     const handle = await page.$('[data-testid="miniapp-frame"]')
     const frame = await handle?.contentFrame().catch(() => null)
@@ -52,25 +72,28 @@ export async function sandboxMiniApp(page: Page): Promise<Frame> {
   throw new Error('no Mini App frame')
 }
 
+/** The frame of a launch made after `after` (say, by a button in the bot's chat), with its screen drawn. */
+export async function sandboxRelaunched(page: Page, after: number): Promise<Frame> {
+  const frame = await sandboxMiniApp(page, after)
+  await frame.waitForSelector('main.screen', { timeout: 20_000 })
+  return frame
+}
+
+/** Switches the person (which launches the Mini App as them) and returns the new frame. */
+export async function sandboxSwitchPerson(page: Page, person: string): Promise<Frame> {
+  const after = await sandboxLaunches(page)
+  await page.selectOption('[data-testid="person"]', person)
+  return sandboxRelaunched(page, after)
+}
+
 /** Relaunches the Mini App from the sandbox controls (person, theme, startapp) and returns its frame. */
 export async function sandboxLaunch(page: Page, options: { person?: string; theme?: 'light' | 'dark'; startParam?: string } = {}): Promise<Frame> {
-  const before = await page.$('[data-testid="miniapp-frame"]')
+  const after = await sandboxLaunches(page)
   if (options.person) await page.selectOption('[data-testid="person"]', options.person)
   if (options.theme) await page.check(`input[name="theme"][value="${options.theme}"]`)
   await page.fill('[data-testid="startapp"]', options.startParam ?? '')
   await page.click('button:has-text("Launch")')
-  // The old frame goes away first; a person switch may relaunch twice, so settle on a frame that stays.
-  if (before) await page.waitForFunction((el) => !el.isConnected, before, { timeout: 10_000 }).catch(() => {})
-  for (let attempt = 1; ; attempt++) {
-    const frame = await sandboxMiniApp(page)
-    try {
-      await frame.waitForSelector('main.screen', { timeout: 20_000 })
-      await page.waitForTimeout(300)
-      if (!frame.isDetached()) return frame
-    } catch (error) {
-      if (!frame.isDetached() || attempt >= 3) throw error
-    }
-  }
+  return sandboxRelaunched(page, after)
 }
 
 /** The sandbox's phone (390x844: the Mini App and Telegram's buttons) as a PNG in the screenshot folder. */

@@ -124,14 +124,17 @@ export default defineNuxtConfig({
       if (!config.dev) config.entry = fileURLToPath(new URL('./server/entry.ts', import.meta.url))
     },
     // The operator commands (backup, restore, migrate, audit:verify) ship inside `.output` too, so
-    // the Docker image runs them (`node .output/server/cli/backup.mjs`); their packages resolve from
-    // the server's traced node_modules.
+    // the Docker image runs them (`node .output/server/cli/backup.mjs`), and so does the receipt
+    // thread's code; their packages resolve from the server's traced node_modules.
     'nitro:init'(nitro) {
       if (nitro.options.dev) return
       nitro.hooks.hook('compiled', async () => {
         const { build } = await import('esbuild')
         const commands = ['backup', 'restore', 'migrate', 'audit-verify'].map((name) => `server/cli/${name}.ts`)
-        await build({ entryPoints: commands, bundle: true, platform: 'node', format: 'esm', target: 'node22', packages: 'external', outdir: `${nitro.options.output.serverDir}/cli`, outExtension: { '.js': '.mjs' }, logLevel: 'warning' })
+        const options = { bundle: true, platform: 'node', format: 'esm', target: 'node22', packages: 'external', outExtension: { '.js': '.mjs' }, logLevel: 'warning' } as const
+        await build({ ...options, entryPoints: commands, outdir: `${nitro.options.output.serverDir}/cli` })
+        // Worker threads load from files of their own (server/services/account/receipt-thread.ts).
+        await build({ ...options, entryPoints: ['server/workers/receipt.ts'], outdir: `${nitro.options.output.serverDir}/workers` })
       })
     },
   },

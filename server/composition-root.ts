@@ -1,4 +1,6 @@
 import { createHmac, randomBytes, randomInt } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
 import type { AppConfig } from './utils/config'
 import type { Logger } from './utils/logger'
 import type { Metrics } from './utils/metrics'
@@ -10,6 +12,7 @@ import { ensureSetting, startSettingsReadModel } from './services/settings'
 import { seedDemoData, isDatabaseEmpty, removeSandboxStaffRoles } from './services/demo/seed'
 import { demoImageAssetKey } from './services/demo/images'
 import { setReceiptFontReader } from './services/account/receipt-pdf'
+import { renderReceiptsOn, stopReceiptThread } from './services/account/receipt-thread'
 import { createFileStore } from './services/files'
 import { startCatalogReadModel } from './services/catalog/read-model'
 import { startUserCache } from './services/auth/user-cache'
@@ -83,6 +86,9 @@ export async function startServices(config: AppConfig, logger: Logger, metrics: 
   const sandboxMode = config.telegram.sandbox
   // Receipts embed the fonts that ship inside the server bundle (server/assets/fonts).
   setReceiptFontReader((name) => useStorage('assets:server').getItemRaw<Uint8Array>(`fonts/${name}`))
+  // The built server makes them on a worker thread whose code ships beside it (.output/server/workers).
+  const receiptWorker = resolve(dirname(process.argv[1] ?? '.'), 'workers/receipt.mjs')
+  renderReceiptsOn(existsSync(receiptWorker) ? receiptWorker : null)
   if (config.publicDemo) {
     logger.warn('PUBLIC_DEMO: running the sandbox as a public demo; anyone can open it as any demo person, staff actions are refused (demo_read_only)')
   }
@@ -162,6 +168,7 @@ export async function startServices(config: AppConfig, logger: Logger, metrics: 
       supportLive?.close()
       await Promise.allSettled([...inflight])
       await queue.stop()
+      stopReceiptThread()
       await sandbox?.close()
       await rateLimitCounter.stop().catch(() => {})
       await changes.close()

@@ -14,7 +14,7 @@ import { createDocumentStore, detectDocumentType } from './document-store'
 import { documentArrivedJob, purgeDocumentFilesJob, sendDocumentToChatJob } from './jobs'
 import { getLegalDetails } from './legal'
 import { customerIdOf } from './profile'
-import { renderReceiptPdf } from './receipt-pdf'
+import { renderReceipt } from './receipt-thread'
 
 /** Largest file an operator may attach. */
 export const MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
@@ -88,7 +88,7 @@ export async function issueReceipt(ctx: ServiceContext, orderId: number) {
   if (!RECEIPT_STATUSES.includes(order.status) || !payments.length) throw new DomainError('conflict', 'The order is not paid', 409)
   const customer = await findUser(ctx.db, order.userId)
   const locale = resolveLocale(customer?.user.locale, null)
-  const bytes = await renderReceiptPdf({
+  const bytes = await renderReceipt({
     locale,
     number: order.number,
     issuedAt: payments[0]!.createdAt,

@@ -18,7 +18,11 @@ export function setReceiptFontReader(reader: FontReader) {
   fontCache.clear()
 }
 
-async function fontBytes(name: string) {
+/** The fonts a receipt embeds (server/assets/fonts). */
+export const RECEIPT_FONTS = ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf'] as const
+
+/** A font's bytes, read once per process. */
+export async function fontBytes(name: string) {
   const cached = fontCache.get(name)
   if (cached) return cached
   const bytes = await fontReader(name)
@@ -110,8 +114,9 @@ async function render(data: ReceiptData): Promise<Uint8Array> {
   const t = TEXT[data.locale]
   const pdf = await PDFDocument.create()
   pdf.registerFontkit(sharedFontkit)
-  const regular = await pdf.embedFont(await fontBytes('DejaVuSans.ttf'), { subset: true })
-  const bold = await pdf.embedFont(await fontBytes('DejaVuSans-Bold.ttf'), { subset: true })
+  const [regularFont, boldFont] = RECEIPT_FONTS
+  const regular = await pdf.embedFont(await fontBytes(regularFont), { subset: true })
+  const bold = await pdf.embedFont(await fontBytes(boldFont), { subset: true })
   pdf.setTitle(`${t.title} ${data.number}`)
   pdf.setAuthor(data.legal.legalName)
   pdf.setCreationDate(data.issuedAt)

@@ -174,9 +174,16 @@ export const BENCH_METRICS_TOKEN = 'bench-metrics-token-0123456789'
 
 /** Reads one sample of a Prometheus text metric (`name{labels}` exactly as printed), 0 if absent. */
 export async function readMetric(url: string, series: string): Promise<number> {
+  return (await readMetrics(url, [series]))[0]!
+}
+
+/** Reads several samples from one /metrics answer, each 0 if absent. */
+export async function readMetrics(url: string, series: string[]): Promise<number[]> {
   const text = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${BENCH_METRICS_TOKEN}` } })).text()
+  const values = new Map<string, number>()
   for (const line of text.split('\n')) {
-    if (line.startsWith(series + ' ')) return Number(line.slice(series.length + 1))
+    const space = line.lastIndexOf(' ')
+    if (space > 0 && line[0] !== '#') values.set(line.slice(0, space), Number(line.slice(space + 1)))
   }
-  return 0
+  return series.map((name) => values.get(name) ?? 0)
 }

@@ -13,7 +13,7 @@
  */
 import { connect, type Socket } from 'node:net'
 import { startFakeInWorker, type BenchFake as FakeBotApi } from './fake-worker'
-import { cpuMs, createPgDatabase, pgAdminUrl, readMetric, removeDir, sleep, startApp, startBaseline, type App, benchEngines } from './lib'
+import { cpuMs, createPgDatabase, pgAdminUrl, readMetric, readMetrics, removeDir, sleep, startApp, startBaseline, type App, benchEngines } from './lib'
 import { burst, type LoadResult } from './load'
 import { fmt, limits, table, writeResult, type Limit } from './report'
 import { customer, pickupPoint, placeOrder, pool, products, raiseStock, shopEnv, WEBHOOK_SECRET, type PlacedOrder } from './shop'
@@ -233,6 +233,16 @@ async function paymentBurst(app: App, fake: FakeBotApi, orders: PlacedOrder[]) {
   const distinctUpdates = new Set(bodies.map((b) => (JSON.parse(b) as { update_id: number }).update_id)).size
   const customers = new Set(orders.map((o) => o.user.id))
   const confirmations = () => fake.callsOf('sendMessage').filter((c) => customers.has(Number(c.params.chat_id)) && /оплачен|paid/i.test(String(c.params.text)))
+  // The event loop's longest stall from the burst's start until the queue drained (prom-client's
+  // monitor, reset by every /metrics read, so each look below keeps the worst it saw): a webhook or a
+  // pre-checkout arriving then waits that long before its first line runs.
+  const lag = { maxMs: 0, p99Ms: 0 }
+  const look = async (series: string) => {
+    const [value, maxS, p99S] = await readMetrics(app.url, [series, 'nodejs_eventloop_lag_max_seconds', 'nodejs_eventloop_lag_p99_seconds'])
+    lag.maxMs = Math.max(lag.maxMs, maxS! * 1000)
+    lag.p99Ms = Math.max(lag.p99Ms, p99S! * 1000)
+    return value!
+  }
   const done0 = await readMetric(app.url, done)
   let next = 0, stored = 0, duplicates = 0, other = 0
   const otherAnswers: Record<number, { count: number; sample: string }> = {}
@@ -241,7 +251,7 @@ async function paymentBurst(app: App, fake: FakeBotApi, orders: PlacedOrder[]) {
   // from the start, since the burst's own promise resolves only at autocannon's next 1 s tick;
   // seldom while answers are still due (each look is a /metrics request to the app), then often.
   const handledAt = (async () => {
-    while (performance.now() - start.ms < 240_000 && (await readMetric(app.url, done)) - done0 < distinctUpdates) await sleep(stored + duplicates + other < bodies.length ? 250 : 20)
+    while (performance.now() - start.ms < 240_000 && (await look(done)) - done0 < distinctUpdates) await sleep(stored + duplicates + other < bodies.length ? 250 : 20)
     return { s: (performance.now() - start.ms) / 1000, cpuMsPerUpdate: (cpuMs(app.pid) - start.cpu) / bodies.length }
   })()
   const load: LoadResult = await burst(app.url, BURST_CONNECTIONS, bodies.length, {
@@ -257,8 +267,8 @@ async function paymentBurst(app: App, fake: FakeBotApi, orders: PlacedOrder[]) {
   const handled = await handledAt
   // Wait for the notification queue to drain (at most 4 min); then 3 s more, to see any extra.
   const t0 = performance.now()
-  const drained = async () => confirmations().length >= orders.length && (await readMetric(app.url, done)) - done0 >= stored &&
-    (await readMetric(app.url, notifications('queued'))) + (await readMetric(app.url, notifications('active'))) === 0
+  const drained = async () => confirmations().length >= orders.length && (await look(done)) - done0 >= stored &&
+    (await look(notifications('queued'))) + (await look(notifications('active'))) === 0
   while (performance.now() - t0 < 240_000 && !(await drained())) await sleep(250)
   const drainMs = performance.now() - t0
   await sleep(3000)
@@ -266,7 +276,7 @@ async function paymentBurst(app: App, fake: FakeBotApi, orders: PlacedOrder[]) {
   for (const c of confirmations()) perCustomer.set(Number(c.params.chat_id), (perCustomer.get(Number(c.params.chat_id)) ?? 0) + 1)
   const counts = [...customers].map((id) => perCustomer.get(id) ?? 0)
   return {
-    load, handled, sent: bodies.length, distinctUpdates, stored, duplicates, other, otherAnswers, drainMs, chat: chatPace(fake, customers, Date.now() - (performance.now() - t0)),
+    load, handled, lag, sent: bodies.length, distinctUpdates, stored, duplicates, other, otherAnswers, drainMs, chat: chatPace(fake, customers, Date.now() - (performance.now() - t0)),
     confirmations: confirmations().length, customersWithout: counts.filter((n) => n === 0).length, customersWithSeveral: counts.filter((n) => n > 1).length,
   }
 }
@@ -355,7 +365,7 @@ export async function payments() {
   })).concat([{ engine: 'node:http baseline', sent: PRE_CHECKOUTS, 'acked 200': PRE_CHECKOUTS, answered: '-', 'ok:true': '-', 'p50 ms': preBaseline.p50Ms, 'p99 ms': preBaseline.p99Ms, 'max ms': preBaseline.maxMs, 'over 10 s or none': '-', 'p99 vs baseline': '1.0x', 'server CPU ms/query': preBaseline.cpuMsPerUpdate.toFixed(3) } as never]))
   table(`successful_payment burst (${BURST_CONNECTIONS} connections)`, results.map((r) => ({
     engine: r.engine, updates: r.paid.sent, 'distinct ids': r.paid.distinctUpdates, 'acked/s': r.paid.load.okPerS, 'p50 ms': r.paid.load.p50Ms, 'p99 ms': r.paid.load.p99Ms,
-    'CPU ms/upd': r.paid.load.cpuMsPerReq!.toFixed(3), 'all handled s': r.paid.handled.s.toFixed(2), 'CPU ms/upd to handled': r.paid.handled.cpuMsPerUpdate.toFixed(3), 'stored acks': r.paid.stored, 'dup acks': r.paid.duplicates, 'non-200': r.paid.other, 'timeouts (10 s)': r.paid.load.timeouts, 'drain s': r.paid.drainMs / 1000,
+    'CPU ms/upd': r.paid.load.cpuMsPerReq!.toFixed(3), 'all handled s': r.paid.handled.s.toFixed(2), 'CPU ms/upd to handled': r.paid.handled.cpuMsPerUpdate.toFixed(3), 'loop stall max ms': Math.round(r.paid.lag.maxMs), 'stored acks': r.paid.stored, 'dup acks': r.paid.duplicates, 'non-200': r.paid.other, 'timeouts (10 s)': r.paid.load.timeouts, 'drain s': r.paid.drainMs / 1000,
   })))
   table('none lost, none doubled? (database after the queue drained; chat at the fake)', results.map((r) => ({
     engine: r.engine, orders: r.orders, 'payment rows': r.db.payments, 'distinct charges': r.db.charges, flagged: r.db.flagged, 'orders paid': r.db.paid, '->paid history': r.db.paidTransitions,

@@ -320,30 +320,28 @@ export async function createBookingAsStaff(ctx: ServiceContext, input: StaffBook
   const { service, resources } = await getBookingService(ctx.db, { id: input.serviceId })
   const slot = await offeredSlot(ctx.db, service, resources, input.startsAt, input.resourceId, now)
   const timezone = await businessTimezone(ctx.db)
-  return claimSeat(ctx, slot, service, (resourceId, seat) =>
-    write(ctx, async (w) => {
-      const [row] = await w.db
-        .insert(bookings)
-        .values({
-          userId: input.customerId,
-          serviceId: service.id,
-          resourceId,
-          seat,
-          status: 'confirmed',
-          ...occupancy(service, slot.startsAt),
-          timezone: resources.find((r) => r.id === resourceId)?.timezone ?? timezone,
-          priceMinor: service.priceMinor,
-          currency: service.currency,
-          idempotencyKey: key,
-        })
-        .returning()
-      await recordHistory(w, row!.id, 'booked_by_staff', null, 'confirmed', { startsAt: row!.startsAt.toISOString(), resourceId, seat })
-      await w.audit({ action: 'booking.create', entityType: 'booking', entityId: row!.id, after: { customerId: input.customerId, serviceId: service.id, resourceId, seat, startsAt: row!.startsAt.toISOString() } })
-      await planReminders(w, row!, service.reminderOffsetsMinutes, now)
-      await notice(w, row!, 'confirmed')
-      return row!
-    }),
-  )
+  return claimSeat(ctx, slot, service, async (w, resourceId, seat) => {
+    const [row] = await w.db
+      .insert(bookings)
+      .values({
+        userId: input.customerId,
+        serviceId: service.id,
+        resourceId,
+        seat,
+        status: 'confirmed',
+        ...occupancy(service, slot.startsAt),
+        timezone: resources.find((r) => r.id === resourceId)?.timezone ?? timezone,
+        priceMinor: service.priceMinor,
+        currency: service.currency,
+        idempotencyKey: key,
+      })
+      .returning()
+    await recordHistory(w, row!.id, 'booked_by_staff', null, 'confirmed', { startsAt: row!.startsAt.toISOString(), resourceId, seat })
+    await w.audit({ action: 'booking.create', entityType: 'booking', entityId: row!.id, after: { customerId: input.customerId, serviceId: service.id, resourceId, seat, startsAt: row!.startsAt.toISOString() } })
+    await planReminders(w, row!, service.reminderOffsetsMinutes, now)
+    await notice(w, row!, 'confirmed')
+    return row!
+  })
 }
 
 /**

@@ -24,6 +24,8 @@ const FREEING: BookingStatus[] = ['cancelled', 'expired']
 /** Most unconfirmed holds one customer may keep at once (nobody can hoard a day). */
 export const MAX_HOLDS_PER_CUSTOMER = 3
 const DAY = 24 * 3600_000
+/** Namespace of the booking resources' advisory locks ("tmb"), apart from the leader locks' "tma" (server/db/leader.ts). */
+const RESOURCE_LOCK = 0x746d62
 
 const customerId = (ctx: ServiceContext) => {
   if (ctx.actor.kind !== 'customer') throw new DomainError('forbidden', 'Only a customer books for themselves')
@@ -166,13 +168,19 @@ export async function expireHolds(ctx: ServiceContext, overlapping?: { resourceI
  * decide who wins under concurrency; losers move to the next seat and, with none left, get 409
  * `slot_taken` with fresh alternatives. Holds that expired on the way are released first.
  */
-export async function claimSeat<T>(ctx: ServiceContext, slot: Slot, service: BookingServiceRow, place: (resourceId: number, seat: number) => Promise<T>): Promise<T> {
+export async function claimSeat<T>(ctx: ServiceContext, slot: Slot, service: BookingServiceRow, place: (w: WriteContext, resourceId: number, seat: number) => Promise<T>): Promise<T> {
   const { occupiedFrom, occupiedTo } = occupancy(service, slot.startsAt)
   for (let round = 0; round < 2; round++) {
     for (const { resourceId } of slot.resources) {
       for (let seat = 1; seat <= service.capacity; seat++) {
         try {
-          return await place(resourceId, seat)
+          return await write(ctx, async (w) => {
+            // Claims on one resource take turns. Without this, two inserts that each meet the other's
+            // uncommitted row in an EXCLUDE check wait on each other until PostgreSQL's deadlock
+            // detector breaks the tie a second later: 200 customers racing for one slot took minutes.
+            await w.db.execute(sql`select pg_advisory_xact_lock(${RESOURCE_LOCK}::int, ${resourceId}::int)`)
+            return place(w, resourceId, seat)
+          })
         } catch (error) {
           // A deadlock between racing seat claims aborts one of them: it simply tries the next seat.
           if (!isExclusionViolation(error) && !isDeadlock(error)) throw error
@@ -247,7 +255,7 @@ export async function holdSlot(ctx: ServiceContext, input: HoldBookingInput, ide
   if (holds >= MAX_HOLDS_PER_CUSTOMER) throw new DomainError('too_many_holds', 'Confirm or let go of the times you already hold first', 409)
   const slot = await offeredSlot(ctx.db, service, resources, input.startsAt, input.resourceId, now)
   try {
-    const booking = await claimSeat(ctx, slot, service, (resourceId, seat) => write(ctx, (w) => insertHold(w, { userId, service, resources, slot, resourceId, seat, idempotencyKey, holdMinutes: service.holdMinutes })))
+    const booking = await claimSeat(ctx, slot, service, (w, resourceId, seat) => insertHold(w, { userId, service, resources, slot, resourceId, seat, idempotencyKey, holdMinutes: service.holdMinutes }))
     return { booking, created: true }
   } catch (error) {
     if (isUniqueViolation(error, 'bookings_idempotency_idx')) {
@@ -415,25 +423,23 @@ async function moveBooking(ctx: ServiceContext, bookingId: number, input: Resche
   if (userId !== undefined && !customerMayChange(current, current.service, now)) throw new DomainError('change_deadline_passed', 'It is too late to move this booking online; please call us', 409, { deadlineMinutes: current.service.cancelDeadlineMinutes })
   const { service, resources } = await getBookingService(ctx.db, { id: current.serviceId })
   const slot = await offeredSlot(ctx.db, service, resources, input.startsAt, input.resourceId, now, bookingId)
-  return claimSeat(ctx, slot, service, (resourceId, seat) =>
-    write(ctx, async (w) => {
-      const [row] = await w.db
-        .update(bookings)
-        .set({ resourceId, seat, ...occupancy(service, slot.startsAt), timezone: resources.find((r) => r.id === resourceId)?.timezone ?? current.timezone, customerConfirmedAt: null })
-        .where(and(eq(bookings.id, bookingId), eq(bookings.status, 'confirmed'), eq(bookings.startsAt, current.startsAt)))
-        .returning()
-      if (!row) throw new DomainError('conflict', 'The booking changed meanwhile; reload it', 409)
-      const change = { from: { startsAt: current.startsAt.toISOString(), resourceId: current.resourceId }, to: { startsAt: row.startsAt.toISOString(), resourceId } }
-      await recordHistory(w, bookingId, 'rescheduled', 'confirmed', 'confirmed', change)
-      if (w.actor.kind === 'staff') await w.audit({ action: 'booking.move', entityType: 'booking', entityId: bookingId, before: change.from, after: change.to })
-      await planReminders(w, { ...row, reminderJobIds: current.reminderJobIds }, service.reminderOffsetsMinutes, now)
-      await notice(w, row, 'rescheduled')
-      // The seat it left may be what someone in the waitlist waits for.
-      await queueWaitlistOffer(w, current)
-      await emitIntegrationEvent(w, await bookingEvent(w.db, 'booking.changed', row.id))
-      return row
-    }),
-  )
+  return claimSeat(ctx, slot, service, async (w, resourceId, seat) => {
+    const [row] = await w.db
+      .update(bookings)
+      .set({ resourceId, seat, ...occupancy(service, slot.startsAt), timezone: resources.find((r) => r.id === resourceId)?.timezone ?? current.timezone, customerConfirmedAt: null })
+      .where(and(eq(bookings.id, bookingId), eq(bookings.status, 'confirmed'), eq(bookings.startsAt, current.startsAt)))
+      .returning()
+    if (!row) throw new DomainError('conflict', 'The booking changed meanwhile; reload it', 409)
+    const change = { from: { startsAt: current.startsAt.toISOString(), resourceId: current.resourceId }, to: { startsAt: row.startsAt.toISOString(), resourceId } }
+    await recordHistory(w, bookingId, 'rescheduled', 'confirmed', 'confirmed', change)
+    if (w.actor.kind === 'staff') await w.audit({ action: 'booking.move', entityType: 'booking', entityId: bookingId, before: change.from, after: change.to })
+    await planReminders(w, { ...row, reminderJobIds: current.reminderJobIds }, service.reminderOffsetsMinutes, now)
+    await notice(w, row, 'rescheduled')
+    // The seat it left may be what someone in the waitlist waits for.
+    await queueWaitlistOffer(w, current)
+    await emitIntegrationEvent(w, await bookingEvent(w.db, 'booking.changed', row.id))
+    return row
+  })
 }
 
 /** The customer moves their confirmed booking to another free slot, until the service's deadline. */

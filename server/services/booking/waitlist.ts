@@ -10,7 +10,7 @@ import { isUniqueViolation } from '../../db/results'
 import { bookingResources, bookingServices, bookingWaitlist, bookings } from '../../db/schema/booking'
 import type { JoinWaitlistInput } from '#shared/schemas/booking'
 import { DomainError } from '../../utils/errors'
-import { write, type ServiceContext } from '../context'
+import type { ServiceContext } from '../context'
 import { businessTimezone } from '../settings'
 import { bookingNoticeJob, bookingNoticeOptions } from './jobs'
 import { claimSeat, findFreeSlots, getBookingService, insertHold, OCCUPYING, offeredSlot } from './index'
@@ -125,34 +125,32 @@ export async function offerFreedSeat(ctx: ServiceContext, freed: { serviceId: nu
     throw error
   }
   try {
-    return await claimSeat(ctx, slot, service, (resourceId, seat) =>
-      write(ctx, async (w) => {
-        const [entry] = await w.db
-          .select()
-          .from(bookingWaitlist)
-          .where(
-            and(
-              waitingFor({ ...freed, resourceId }, day),
-              // Someone who already has a seat at this time is not offered another.
-              sql`not exists (select 1 from ${bookings} b where b.user_id = ${bookingWaitlist.userId} and b.service_id = ${service.id} and b.starts_at = ${freed.startsAt.toISOString()}::timestamptz and b.status in (${sql.join(
-                OCCUPYING.map((s) => sql`${s}`),
-                sql`, `,
-              )}))`,
-            ),
-          )
-          .orderBy(asc(bookingWaitlist.id))
-          .limit(1)
-          // Not `skip locked`: a second job would pass over the first in line while it is being
-          // offered, take the next one and, inserting first, win the seat out of order. Waiting
-          // instead, it sees the first turned `offered` and finds the seat taken.
-          .for('update')
-        if (!entry) return null
-        const hold = await insertHold(w, { userId: entry.userId, service, resources, slot, resourceId, seat, idempotencyKey: `waitlist-${entry.id}`, holdMinutes: service.waitlistOfferMinutes, details: { waitlistEntryId: entry.id } })
-        await w.db.update(bookingWaitlist).set({ status: 'offered', bookingId: hold.id, offeredAt: sql`now()` }).where(eq(bookingWaitlist.id, entry.id))
-        await w.enqueue(bookingNoticeJob, { bookingId: hold.id, notice: 'offered', startsAt: hold.startsAt.toISOString() }, bookingNoticeOptions(hold.id, 'offered', hold.startsAt))
-        return hold
-      }),
-    )
+    return await claimSeat(ctx, slot, service, async (w, resourceId, seat) => {
+      const [entry] = await w.db
+        .select()
+        .from(bookingWaitlist)
+        .where(
+          and(
+            waitingFor({ ...freed, resourceId }, day),
+            // Someone who already has a seat at this time is not offered another.
+            sql`not exists (select 1 from ${bookings} b where b.user_id = ${bookingWaitlist.userId} and b.service_id = ${service.id} and b.starts_at = ${freed.startsAt.toISOString()}::timestamptz and b.status in (${sql.join(
+              OCCUPYING.map((s) => sql`${s}`),
+              sql`, `,
+            )}))`,
+          ),
+        )
+        .orderBy(asc(bookingWaitlist.id))
+        .limit(1)
+      // Not `skip locked`: a second job would pass over the first in line while it is being
+      // offered, take the next one and, inserting first, win the seat out of order. Waiting
+      // instead, it sees the first turned `offered` and finds the seat taken.
+        .for('update')
+      if (!entry) return null
+      const hold = await insertHold(w, { userId: entry.userId, service, resources, slot, resourceId, seat, idempotencyKey: `waitlist-${entry.id}`, holdMinutes: service.waitlistOfferMinutes, details: { waitlistEntryId: entry.id } })
+      await w.db.update(bookingWaitlist).set({ status: 'offered', bookingId: hold.id, offeredAt: sql`now()` }).where(eq(bookingWaitlist.id, entry.id))
+      await w.enqueue(bookingNoticeJob, { bookingId: hold.id, notice: 'offered', startsAt: hold.startsAt.toISOString() }, bookingNoticeOptions(hold.id, 'offered', hold.startsAt))
+      return hold
+    })
   } catch (error) {
     if (error instanceof DomainError && error.code === 'slot_taken') return null
     throw error

@@ -45,6 +45,8 @@ export interface ServiceContext {
 /** One change in progress: a transaction, with the audit log and the outbox bound to it. */
 export interface WriteContext extends ServiceContext {
   db: Transaction
+  /** The database the transaction was opened on: what after-commit effects purge this replica's caches of. */
+  root: Database | Transaction
   /** Appends an audit row for the acting user in this transaction: it exists if and only if the change does. */
   audit(entry: { action: string; entityType: string; entityId?: string | number | null; before?: unknown; after?: unknown }): Promise<void>
   /** Queues a follow-up job in this transaction (transactional outbox): it runs if and only if the change commits. */
@@ -68,6 +70,7 @@ function openWrite(ctx: ServiceContext, tx: Transaction, effects: (() => unknown
   return {
     ...ctx,
     db: tx,
+    root: ctx.db,
     [WRITE]: true,
     audit: (entry) => recordAudit(tx, { ...entry, actorId: ctx.actor.userId, actorVia: ctx.actor.via, requestId: ctx.meta.requestId, ip: ctx.meta.ip }),
     enqueue: (definition, data, options) => ctx.queue.enqueueIn(tx, definition, data, options),

@@ -1,7 +1,7 @@
 import { LegalDetailsSchema, type LegalDetails } from '#shared/schemas/account'
 import type { DbOrTx } from '../../db/client'
 import { write, type ServiceContext } from '../context'
-import { getSetting, setSetting, settingsChangedHere } from '../settings'
+import { getSetting, storeSetting } from '../settings'
 import { DomainError } from '../../utils/errors'
 
 export const LEGAL_DETAILS_SETTING = 'business.legal'
@@ -20,8 +20,7 @@ export async function updateLegalDetails(ctx: ServiceContext, input: LegalDetail
   if (ctx.actor.kind !== 'staff') throw new DomainError('forbidden', 'Only staff change the legal details')
   return write(ctx, async (w) => {
     const before = await getLegalDetails(w.db)
-    await setSetting(w.db, LEGAL_DETAILS_SETTING, input)
-    w.afterCommit(() => settingsChangedHere(ctx.db))
+    await storeSetting(w, LEGAL_DETAILS_SETTING, input)
     await w.audit({ action: 'setting.update', entityType: 'setting', entityId: LEGAL_DETAILS_SETTING, before, after: input })
     return input
   })

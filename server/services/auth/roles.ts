@@ -26,7 +26,7 @@ export async function grantRole(ctx: ServiceContext, targetId: number, role: Rol
     const before = await getRoles(w.db, targetId)
     const inserted = await w.db.insert(userRoles).values({ telegramId: targetId, role, grantedBy: w.actor.userId }).onConflictDoNothing().returning()
     if (!inserted.length) return before
-    w.afterCommit(() => userChangedHere(ctx.db, targetId))
+    w.afterCommit(() => userChangedHere(w.root, targetId))
     const after = await getRoles(w.db, targetId)
     await w.audit({ action: 'role.grant', entityType: 'user', entityId: targetId, before: { roles: before }, after: { roles: after } })
     return after
@@ -53,7 +53,7 @@ export async function revokeRole(ctx: ServiceContext, targetId: number, role: Ro
     const before = await getRoles(w.db, targetId)
     const deleted = await w.db.delete(userRoles).where(and(eq(userRoles.telegramId, targetId), eq(userRoles.role, role))).returning()
     if (!deleted.length) throw new DomainError('not_found', `The user does not hold the ${role} role`)
-    w.afterCommit(() => userChangedHere(ctx.db, targetId))
+    w.afterCommit(() => userChangedHere(w.root, targetId))
     const after = await getRoles(w.db, targetId)
     if (!isStaff(after)) {
       await w.db.update(adminSessions).set({ revokedAt: new Date() }).where(and(eq(adminSessions.telegramId, targetId), isNull(adminSessions.revokedAt)))

@@ -11,7 +11,7 @@ import { deliveryZones, pickupPoints } from '../../db/schema/delivery'
 import type { DeliveryZoneInput, DeliveryZonePatch, PickupPointInput, PickupPointPatch } from '#shared/schemas/orders'
 import { DomainError } from '../../utils/errors'
 import { write, type ServiceContext } from '../context'
-import { getSetting, setSetting, settingsChangedHere } from '../settings'
+import { getSetting, storeSetting } from '../settings'
 import { TELEGRAM_SHIPPING_SETTING } from './shipping'
 
 type ZoneRow = typeof deliveryZones.$inferSelect
@@ -132,8 +132,7 @@ export async function getTelegramShippingSetting(db: DbOrTx) {
 export async function setTelegramShippingSetting(ctx: ServiceContext, enabled: boolean) {
   return write(ctx, async (w) => {
     const before = await getTelegramShippingSetting(w.db)
-    await setSetting(w.db, TELEGRAM_SHIPPING_SETTING, enabled)
-    w.afterCommit(() => settingsChangedHere(ctx.db))
+    await storeSetting(w, TELEGRAM_SHIPPING_SETTING, enabled)
     await w.audit({ action: 'setting.update', entityType: 'setting', entityId: TELEGRAM_SHIPPING_SETTING, before: { value: before }, after: { value: enabled } })
     return { before, after: enabled }
   })

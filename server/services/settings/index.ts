@@ -3,6 +3,7 @@ import type { Database, DbOrTx, ListenFn } from '../../db/client'
 import { NotifiedValue, ReadModelRegistry } from '../../db/read-model'
 import { appSettings } from '../../db/schema/settings'
 import type { Logger } from '../../utils/logger'
+import type { WriteContext } from '../context'
 
 /**
  * Settings as every replica keeps them in memory: the business profile is on every public page,
@@ -25,11 +26,17 @@ export async function getSetting<T>(db: DbOrTx, key: string): Promise<T | undefi
 
 /**
  * Stores a setting. Written on the app's database (not in a transaction), this replica reads it
- * again at once; a write inside `write()` calls `settingsChangedHere` after its commit.
+ * again at once; inside a module's write, `storeSetting` does so after the commit.
  */
 export async function setSetting(db: DbOrTx, key: string, value: unknown) {
   await db.insert(appSettings).values({ key, value }).onConflictDoUpdate({ target: appSettings.key, set: { value } })
   settingsChangedHere(db)
+}
+
+/** Stores a setting as part of the caller's change; this replica reads the settings again once it commits. */
+export async function storeSetting(w: WriteContext, key: string, value: unknown) {
+  await setSetting(w.db, key, value)
+  w.afterCommit(() => settingsChangedHere(w.root))
 }
 
 /** This replica changed a setting (committed): read them again now rather than when the NOTIFY arrives. */

@@ -1,7 +1,7 @@
 import type { DbOrTx } from '../../db/client'
 import { SupportHoursSchema, type SupportHours } from '#shared/schemas/support'
 import { dateTimeFormat } from '#shared/intl'
-import { businessTimezone, getSetting, setSetting, settingsChangedHere } from '../settings'
+import { businessTimezone, getSetting, storeSetting } from '../settings'
 import { write, type ServiceContext } from '../context'
 
 const HOURS_KEY = 'support.hours'
@@ -28,8 +28,7 @@ export async function getSupportHours(db: DbOrTx): Promise<SupportHours> {
 export async function setSupportHours(ctx: ServiceContext, hours: SupportHours) {
   return write(ctx, async (w) => {
     const before = await getSupportHours(w.db)
-    await setSetting(w.db, HOURS_KEY, hours)
-    w.afterCommit(() => settingsChangedHere(ctx.db))
+    await storeSetting(w, HOURS_KEY, hours)
     await w.audit({ action: 'support.hours', entityType: 'setting', entityId: HOURS_KEY, before, after: hours })
     return hours
   })

@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, isNull, lte, not, like, or } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client'
 import { supportConversations, supportMessages } from '../../db/schema/support'
 import { OperatorGroupSchema, type OperatorGroup } from '#shared/schemas/support'
-import { getSetting, setSetting, settingsChangedHere } from '../settings'
+import { getSetting, storeSetting } from '../settings'
 import { write, type ServiceContext } from '../context'
 
 const GROUP_KEY = 'support.operator_group'
@@ -20,8 +20,7 @@ export async function getOperatorGroup(db: DbOrTx): Promise<OperatorGroup> {
 export async function setOperatorGroup(ctx: ServiceContext, group: OperatorGroup) {
   return write(ctx, async (w) => {
     const before = await getOperatorGroup(w.db)
-    await setSetting(w.db, GROUP_KEY, group)
-    w.afterCommit(() => settingsChangedHere(ctx.db))
+    await storeSetting(w, GROUP_KEY, group)
     await w.audit({ action: 'support.operator_group', entityType: 'setting', entityId: GROUP_KEY, before, after: group })
     return group
   })

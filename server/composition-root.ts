@@ -86,9 +86,11 @@ export async function startServices(config: AppConfig, logger: Logger, metrics: 
   const sandboxMode = config.telegram.sandbox
   // Receipts embed the fonts that ship inside the server bundle (server/assets/fonts).
   setReceiptFontReader((name) => useStorage('assets:server').getItemRaw<Uint8Array>(`fonts/${name}`))
-  // The built server makes them on a worker thread whose code ships beside it (.output/server/workers).
+  // The built server on PostgreSQL makes them on a worker thread whose code ships beside it
+  // (.output/server/workers). On PGlite, whose PostgreSQL keeps the main thread busy through a
+  // burst anyway, the thread did not shorten the stalls and would cost ~60 MB (bench/README.md).
   const receiptWorker = resolve(dirname(process.argv[1] ?? '.'), 'workers/receipt.mjs')
-  renderReceiptsOn(existsSync(receiptWorker) ? receiptWorker : null)
+  renderReceiptsOn(database.kind === 'postgres' && existsSync(receiptWorker) ? receiptWorker : null)
   if (config.publicDemo) {
     logger.warn('PUBLIC_DEMO: running the sandbox as a public demo; anyone can open it as any demo person, staff actions are refused (demo_read_only)')
   }

@@ -40,7 +40,7 @@ export async function storeSetting(w: WriteContext, key: string, value: unknown)
 }
 
 /** This replica changed a setting (committed): read them again now rather than when the NOTIFY arrives. */
-export function settingsChangedHere(db: DbOrTx) {
+function settingsChangedHere(db: DbOrTx) {
   models.of(db)?.invalidate()
 }
 

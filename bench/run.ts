@@ -1,6 +1,6 @@
 /**
  * `npm run bench` runs every benchmark; `npm run bench -- health webhook` only the named ones
- * (health, startup, webhook, auth, catalog, payments, forms, frontend, account, booking, support, fanout; `chaos` only by name).
+ * (health, startup, webhook, auth, catalog, payments, forms, frontend, account, booking, support, fanout; `chaos` and `receipts` only by name).
  * Needs a build first (`npx nuxt build`): the benches spawn `.output/server/index.mjs`.
  */
 import { existsSync } from 'node:fs'
@@ -20,12 +20,13 @@ import { DURATION_S, WARMUP_S } from './load'
 import { payments } from './payments'
 import { startup } from './startup'
 import { support } from './support'
+import { receipts } from './receipts'
 import { printTargets } from './targets'
 import { webhook } from './webhook'
 
-/** `chaos` is not part of a plain `npm run bench` (it kills processes and mounts a tmpfs): name it. */
-const benches: Record<string, () => Promise<void>> = { health, startup, webhook, auth, catalog, payments, forms, frontend, account, booking, support, fanout, chaos }
-const onRequest = new Set(['chaos'])
+/** `chaos` (it kills processes and mounts a tmpfs) and `receipts` (sizing figures, no target) are not part of a plain `npm run bench`: name them. */
+const benches: Record<string, () => Promise<void>> = { health, startup, webhook, auth, catalog, payments, forms, frontend, account, booking, support, fanout, chaos, receipts }
+const onRequest = new Set(['chaos', 'receipts'])
 
 async function main() {
   const names = process.argv.slice(2).filter((a) => a !== '--')

@@ -5,8 +5,8 @@
  * (after a forced gc) after the first receipt, after all, and 1 s after the thread was stopped.
  */
 import { resolve } from 'node:path'
-import type { ReceiptData } from '../server/services/account/receipt-pdf'
 import { renderReceipt, renderReceiptsOn, stopReceiptThread } from '../server/services/account/receipt-thread'
+import { receipt } from '../tests/helpers/receipt'
 
 const [mode = 'thread', countArg = '200'] = process.argv.slice(2)
 const count = Number(countArg)
@@ -16,29 +16,15 @@ const settledRssMb = async () => {
   globalThis.gc?.()
   return process.memoryUsage().rss / 1048576
 }
-const receipt = (i: number): ReceiptData => ({
-  locale: i % 2 ? 'ru' : 'en',
-  number: `A-${1000 + i}`,
-  issuedAt: new Date(),
-  legal: { legalName: 'ООО «Зерно»', taxId: '7701234567', address: 'Москва, ул. Покровка, 12', taxNote: 'НДС не облагается', receiptFooter: 'Спасибо!' },
-  currency: 'RUB',
-  items: [{ name: `Эфиопия Иргачеффе, 250 г #${i}`, quantity: 2, unitPriceMinor: 89000, totalMinor: 178000 }],
-  itemsTotalMinor: 178000,
-  deliveryMinor: 0,
-  discountMinor: 0,
-  totalMinor: 178000,
-  delivery: 'самовывоз',
-  paymentMethod: 'банковская карта в Telegram',
-  payments: [{ at: new Date(), amountMinor: 178000, chargeId: `tg_${i}` }],
-  refunds: [],
-})
+// Receipts that differ in their number, line and charge, as a shop's do.
+const numbered = (i: number) => receipt({ locale: i % 2 ? 'ru' : 'en', number: `A-${1000 + i}`, issuedAt: new Date(), items: [{ name: `Эфиопия Иргачеффе, 250 г #${i}`, quantity: 2, unitPriceMinor: 89000, totalMinor: 178000 }], payments: [{ at: new Date(), amountMinor: 178000, chargeId: `tg_${i}` }] })
 
 renderReceiptsOn(mode === 'thread' ? resolve(import.meta.dirname, '../.output/server/workers/receipt.mjs') : null)
 const start = await settledRssMb()
 const started = performance.now()
-await renderReceipt(receipt(0))
+await renderReceipt(numbered(0))
 const afterOne = (await settledRssMb()) - start
-for (let i = 1; i < count; i++) await renderReceipt(receipt(i))
+for (let i = 1; i < count; i++) await renderReceipt(numbered(i))
 const msEach = (performance.now() - started) / count
 const afterAll = (await settledRssMb()) - start
 stopReceiptThread()

@@ -3,26 +3,9 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { build } from 'esbuild'
 import { afterAll, describe, expect, it } from 'vitest'
-import { renderReceiptPdf, type ReceiptData } from '../../../../server/services/account/receipt-pdf'
+import { renderReceiptPdf } from '../../../../server/services/account/receipt-pdf'
 import { renderReceipt, renderReceiptsOn, stopReceiptThread } from '../../../../server/services/account/receipt-thread'
-
-const receipt = (overrides: Partial<ReceiptData>): ReceiptData => ({
-  locale: 'ru',
-  number: 'A-1001',
-  issuedAt: new Date('2026-11-30T09:15:00Z'),
-  legal: { legalName: 'ООО «Зерно»', taxId: '7701234567', address: 'Москва, ул. Покровка, 12', taxNote: 'НДС не облагается', receiptFooter: 'Спасибо!' },
-  currency: 'RUB',
-  items: [{ name: 'Эфиопия Иргачеффе, 250 г', quantity: 2, unitPriceMinor: 89000, totalMinor: 178000 }],
-  itemsTotalMinor: 178000,
-  deliveryMinor: 0,
-  discountMinor: 0,
-  totalMinor: 178000,
-  delivery: 'самовывоз',
-  paymentMethod: 'банковская карта в Telegram',
-  payments: [{ at: new Date('2026-11-30T09:15:00Z'), amountMinor: 178000, chargeId: 'tg_1' }],
-  refunds: [],
-  ...overrides,
-})
+import { receipt } from '../../../helpers/receipt'
 
 const textOf = async (bytes: Uint8Array) => (await extractText(await getDocumentProxy(new Uint8Array(bytes)), { mergePages: true })).text.replace(/\s+/g, ' ')
 

@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm'
+import { eq, inArray, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DatabaseHandle } from '../../../../server/db/client'
 import { adminLoginTokens, auditEntries, rateLimits, userRoles, users } from '../../../../server/db/schema'
@@ -210,6 +210,24 @@ describe(`rate limits (${engine})`, () => {
     // The table holds every hit, refused ones included.
     const [row] = await handle.db.select().from(rateLimits).where(eq(rateLimits.key, rule.key))
     expect(row?.hits).toBe(6)
+  })
+
+  it('write hundreds of keys of any characters in one flush and read every total back', async () => {
+    const silent = createLogger({ level: 'silent' })
+    const [a, b] = [new RateLimitCounter(handle.db, silent, 60_000), new RateLimitCounter(handle.db, silent, 60_000)]
+    const now = new Date(Math.floor(Date.now() / 60_000) * 60_000 + 20_000)
+    const odd = ['test:ip:::1', 'test:ip:"quoted", comma', "test:user:o'neil\\back", 'test:user:имя 🙂', 'test:user:{"json":[1]}']
+    const rules = [...odd, ...Array.from({ length: 600 }, (_, i) => `test:bulk:${i}`)].map((key) => ({ key, limit: 2, windowSeconds: 60 }))
+    for (const rule of rules) a.hit([rule], now)
+    await a.flush()
+    // Replica b learns a's hit on every key with its own first write: its second hit is the limit's third.
+    for (const rule of rules) expect(b.hit([rule], now).allowed).toBe(true)
+    await b.flush()
+    const verdicts = rules.map((rule) => b.hit([rule], now))
+    expect(verdicts.filter((v) => v.allowed)).toHaveLength(0)
+    await b.flush()
+    const rows = await handle.db.select({ key: rateLimits.key, hits: rateLimits.hits }).from(rateLimits).where(inArray(rateLimits.key, odd))
+    expect(Object.fromEntries(rows.map((r) => [r.key, r.hits]))).toEqual(Object.fromEntries(odd.map((key) => [key, 3])))
   })
 
   it('still counts the hits that are being written while the write is in flight', async () => {

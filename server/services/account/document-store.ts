@@ -21,8 +21,12 @@ export function createDocumentStore(dataDir: string) {
   return {
     async save(bytes: Uint8Array, ext: 'pdf' | 'jpg' | 'png') {
       const key = `${randomUUID()}.${ext}`
-      await mkdir(root, { recursive: true })
-      await writeFile(path(key), bytes, { flag: 'wx' })
+      // The folder is made on the first save, and again if it went (a restore replaces DATA_DIR/files).
+      await writeFile(path(key), bytes, { flag: 'wx' }).catch(async (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT') throw error
+        await mkdir(root, { recursive: true })
+        await writeFile(path(key), bytes, { flag: 'wx' })
+      })
       return key
     },
     read: (key: string) => readFile(path(key)).catch(() => undefined),

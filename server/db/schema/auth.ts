@@ -83,8 +83,9 @@ export const adminSessions = pgTable(
 )
 
 /**
- * Fixed-window counters for rate limits, shared by every replica: one row per key and window,
- * bumped with a single upsert. Old windows are pruned by a periodic job.
+ * Counters for rate limits, shared by every replica: one row per key and fixed window, bumped with
+ * a single upsert; a limit reads the window running and the one before it (a sliding window,
+ * server/services/auth/rate-limit.ts). Windows are pruned by a periodic job once the next has ended.
  */
 export const rateLimits = pgTable(
   'rate_limits',

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DatabaseHandle } from '../../../../server/db/client'
 import { adminLoginTokens, auditEntries, rateLimits, userRoles, users } from '../../../../server/db/schema'
 import { findAdminSession, issueAdminLoginLink, redeemAdminLoginToken } from '../../../../server/services/auth/admin-login'
-import { RateLimitCounter, hitRateLimits } from '../../../../server/services/auth/rate-limit'
+import { RateLimitCounter, hitRateLimits, pruneRateLimits, slidingRetryAfter } from '../../../../server/services/auth/rate-limit'
 import { grantRole, revokeRole } from '../../../../server/services/auth/roles'
 import { LAST_SEEN_REFRESH_MS, listUsers, syncTelegramUser } from '../../../../server/services/auth/users'
 import { resolveLocale } from '../../../../shared/locale'
@@ -181,15 +181,67 @@ describe(`admin sign-in links (${engine})`, () => {
 })
 
 describe(`rate limits (${engine})`, () => {
-  it('count per key in fixed windows shared through the database, with Retry-After', async () => {
+  it('count per key in a sliding window shared through the database, with Retry-After', async () => {
     const rule = { key: 'test:ip:1', limit: 3, windowSeconds: 60 }
-    const now = new Date(Math.floor(Date.now() / 60_000) * 60_000 + 15_000)
+    const minute = Math.floor(Date.now() / 60_000) * 60_000
+    const now = new Date(minute + 15_000)
     const verdicts = await Promise.all(Array.from({ length: 5 }, () => hitRateLimits(handle.db, [rule], now)))
     expect(verdicts.filter((v) => v.allowed)).toHaveLength(3)
-    expect(verdicts.find((v) => !v.allowed)!.retryAfterSeconds).toBe(45)
-    // Another key and the next window are unaffected.
+    // The fifth hit's answer: this window has 5 (refused ones count), so the next hit waits for the
+    // next window (45 s) and for enough of this one to slide out of it: 5 * (1 - t / 60) + 1 <= 3 at t = 36 s.
+    expect(Math.max(...verdicts.map((v) => v.retryAfterSeconds))).toBe(81)
+    // Another key is unaffected.
     expect((await hitRateLimits(handle.db, [{ ...rule, key: 'test:ip:2' }], now)).allowed).toBe(true)
-    expect((await hitRateLimits(handle.db, [rule], new Date(now.getTime() + 60_000))).allowed).toBe(true)
+    // Early in the next window the previous one still weighs: 5 * 0.75 + 1 > 3.
+    expect((await hitRateLimits(handle.db, [rule], new Date(minute + 75_000))).allowed).toBe(false)
+    // Late in it, it has slid out enough: 5 * (1 - 50 / 60) + 2 <= 3.
+    expect((await hitRateLimits(handle.db, [rule], new Date(minute + 110_000))).allowed).toBe(true)
+  })
+
+  it('do not let a client spend its limit twice across a window boundary', async () => {
+    const minute = Math.floor(Date.now() / 60_000) * 60_000 + 120_000
+    const rule = { key: 'test:user:boundary', limit: 10, windowSeconds: 60 }
+    const counter = new RateLimitCounter(handle.db, createLogger({ level: 'silent' }), 60_000)
+    // Both ways of counting: the upsert per hit, and the app's in-memory counter.
+    const ways = [(at: Date) => hitRateLimits(handle.db, [{ ...rule, key: `${rule.key}:table` }], at), async (at: Date) => counter.hit([rule], at)]
+    for (const hit of ways) {
+      // All ten in the last second of one window: allowed.
+      const late = await Promise.all(Array.from({ length: 10 }, () => hit(new Date(minute + 59_500))))
+      expect(late.every((v) => v.allowed)).toBe(true)
+      // Ten more in the first seconds of the next: fixed windows would allow them all. Here the first
+      // is already over (10 * 0.975 + 1 > 10) and waits until the previous window weighs <= 8 (at 12 s).
+      const early = []
+      for (let i = 0; i < 10; i++) early.push(await hit(new Date(minute + 61_500)))
+      expect(early.filter((v) => v.allowed)).toHaveLength(0)
+      expect(early[0]!.retryAfterSeconds).toBe(11)
+    }
+    await counter.flush()
+  })
+
+  it('keep a window through the next one, where it is the previous, and prune it after', async () => {
+    const minute = Math.floor(Date.now() / 60_000) * 60_000
+    const at = (ms: number) => new Date(minute + 30_000 + ms)
+    const minuteRule = { key: 'test:prune:minute', limit: 5, windowSeconds: 60 }
+    const tenMinutes = { key: 'test:prune:ten', limit: 5, windowSeconds: 600 }
+    await hitRateLimits(handle.db, [minuteRule], at(-240_000)) // ended 3 minutes ago, its next 2 minutes ago
+    await hitRateLimits(handle.db, [minuteRule], at(-60_000)) // the previous window: still weighs
+    await hitRateLimits(handle.db, [minuteRule], at(0))
+    const tenStart = Math.floor(at(0).getTime() / 600_000) * 600_000
+    await hitRateLimits(handle.db, [tenMinutes], new Date(tenStart - 1_000)) // the previous ten minutes
+    await pruneRateLimits(handle.db)
+    const left = await handle.db.select({ key: rateLimits.key, windowStart: rateLimits.windowStart }).from(rateLimits).where(inArray(rateLimits.key, [minuteRule.key, tenMinutes.key]))
+    expect(left.map((r) => `${r.key}@${r.windowStart.getTime() - minute}`).sort()).toEqual([`${minuteRule.key}@-60000`, `${minuteRule.key}@0`, `${tenMinutes.key}@${tenStart - 600_000 - minute}`].sort())
+  })
+
+  it('compute the wait until one more hit is allowed', () => {
+    // Allowed: previous 4 at half weight plus 3 here is 5 <= 5.
+    expect(slidingRetryAfter(4, 3, 5, 60_000, 30_000)).toBe(0)
+    // Over by the previous window only: once it weighs <= 1 (limit 5, 3 here + the next hit): 6 * (1 - t / 60) <= 1 at 50 s, 20 s from now.
+    expect(slidingRetryAfter(6, 3, 5, 60_000, 30_000)).toBe(20)
+    // Over in this window alone: until the next one, and then until this one weighs <= 4: 6 * (1 - t / 60) <= 4 at t = 20 s.
+    expect(slidingRetryAfter(0, 6, 5, 60_000, 50_000)).toBe(30)
+    // Never less than a second.
+    expect(slidingRetryAfter(180, 4, 5, 60_000, 59_500)).toBe(1)
   })
 
   it('count in memory and share the totals through the table (two replicas, each with its counter)', async () => {
@@ -205,7 +257,8 @@ describe(`rate limits (${engine})`, () => {
     await b.flush()
     expect(b.hit([rule], now).allowed).toBe(true)
     const refused = b.hit([rule], now)
-    expect(refused).toEqual({ allowed: false, retryAfterSeconds: 50 })
+    // 6 hits in the window: the next waits for the next window (50 s) and until this one weighs <= 4 there (20 s).
+    expect(refused).toEqual({ allowed: false, retryAfterSeconds: 70 })
     await b.flush()
     // The table holds every hit, refused ones included.
     const [row] = await handle.db.select().from(rateLimits).where(eq(rateLimits.key, rule.key))

@@ -3,8 +3,8 @@
  * Mini App's first screen has painted; public pages and the admin never download it.
  */
 import {
-  backButton, closingBehavior, downloadFile, hapticFeedback, init, invoice, isTMA, mainButton, miniApp, openLink, requestContact, retrieveLaunchParams,
-  retrieveRawInitData, secondaryButton, setTargetOrigin, swipeBehavior, themeParams, viewport,
+  backButton, closingBehavior, downloadFile, hapticFeedback, init, invoice, isTMA, mainButton, miniApp, openLink, postEvent, requestContact,
+  retrieveLaunchParams, retrieveRawInitData, secondaryButton, setTargetOrigin, swipeBehavior, themeParams, viewport,
 } from '@tma.js/sdk-vue'
 
 export { backButton, closingBehavior, hapticFeedback, mainButton, requestContact, secondaryButton, swipeBehavior, themeParams }
@@ -59,6 +59,16 @@ export async function startTelegram(): Promise<TelegramLaunch | null> {
   backButton.mount()
   mainButton.mount()
   secondaryButton.mount.ifAvailable()
+  // Telegram keeps showing the buttons a page set when the page loads again (a reload, a link that
+  // loads the app anew), and on a reload the SDK restores their state from session storage: a screen
+  // without buttons would keep the last screen's, pressing into nothing. They start hidden, in the SDK's
+  // state and at Telegram (the SDK posts only changes); a screen that wants one sets it (useTelegramButtons).
+  mainButton.setParams({ isVisible: false })
+  postEvent('web_app_setup_main_button', { is_visible: false })
+  if (secondaryButton.isMounted()) {
+    secondaryButton.setParams({ isVisible: false })
+    postEvent('web_app_setup_secondary_button', { is_visible: false })
+  }
   closingBehavior.mount()
   swipeBehavior.mount.ifAvailable()
   // Asks Telegram for the viewport and safe areas without waiting for the answer: the first screen

@@ -1,7 +1,7 @@
 /**
- * Rate limits count per clock window (fixed windows, aligned to the minute): a burst of attempts
- * that straddles a window's end starts a new count halfway. A test that counts up to a limit
- * starts early in a minute.
+ * Rate limits are sliding windows estimated from per-minute counters: after a minute's end the
+ * previous minute's hits weigh a little less with every second. A test that counts attempts up to
+ * a limit exactly starts early in a minute, so all its attempts fall in one.
  */
 export async function startEarlyInMinute(marginMs = 10_000) {
   const intoMinute = Date.now() % 60_000

@@ -38,6 +38,31 @@ const viewportVarName = (key: string) =>
   VIEWPORT_VARS[key] ?? `--tg-${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`).replace(/^-/, '')}`
 
 /**
+ * Telegram keeps what a page set (its buttons, the Back button, "close anyway?", swipe-to-close)
+ * while the Mini App loads again (a reload, a link that opens it anew), and on a reload the SDK
+ * restores its own copy from session storage. A screen that sets none of them would inherit the last
+ * screen's: "Open the menu" on the orders list, Back on the home screen, pressing into nothing. Each
+ * starts in its default, in the SDK's state and at Telegram (the SDK posts only changes, so the
+ * default is also posted directly); the screen that wants one sets it as usual.
+ */
+function startClean() {
+  mainButton.setParams({ isVisible: false })
+  postEvent('web_app_setup_main_button', { is_visible: false })
+  if (secondaryButton.isMounted()) {
+    secondaryButton.setParams({ isVisible: false })
+    postEvent('web_app_setup_secondary_button', { is_visible: false })
+  }
+  backButton.hide()
+  postEvent('web_app_setup_back_button', { is_visible: false })
+  closingBehavior.disableConfirmation()
+  postEvent('web_app_setup_closing_behavior', { need_confirmation: false })
+  if (swipeBehavior.isMounted()) {
+    swipeBehavior.enableVertical()
+    postEvent('web_app_setup_swipe_behavior', { allow_vertical_swipe: true })
+  }
+}
+
+/**
  * Starts the SDK when launched by Telegram (or the sandbox): theme colours and viewport/safe areas
  * as CSS variables, buttons and behaviours mounted. Returns null outside Telegram (no launch params).
  */
@@ -59,18 +84,9 @@ export async function startTelegram(): Promise<TelegramLaunch | null> {
   backButton.mount()
   mainButton.mount()
   secondaryButton.mount.ifAvailable()
-  // Telegram keeps showing the buttons a page set when the page loads again (a reload, a link that
-  // loads the app anew), and on a reload the SDK restores their state from session storage: a screen
-  // without buttons would keep the last screen's, pressing into nothing. They start hidden, in the SDK's
-  // state and at Telegram (the SDK posts only changes); a screen that wants one sets it (useTelegramButtons).
-  mainButton.setParams({ isVisible: false })
-  postEvent('web_app_setup_main_button', { is_visible: false })
-  if (secondaryButton.isMounted()) {
-    secondaryButton.setParams({ isVisible: false })
-    postEvent('web_app_setup_secondary_button', { is_visible: false })
-  }
   closingBehavior.mount()
   swipeBehavior.mount.ifAvailable()
+  startClean()
   // Asks Telegram for the viewport and safe areas without waiting for the answer: the first screen
   // never waits on the client (CSS uses env(safe-area-inset-*) and 100dvh until the values arrive).
   viewport

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createPostgresDatabase, freePort } from '../tests/helpers/postgres'
-import { START_ENV, START_NODE_ARGS } from '../tests/helpers/start-command'
+import { START_NODE_ARGS, appStartEnv } from '../tests/helpers/start-command'
 
 export const root = resolve(import.meta.dirname, '..')
 /** PostgreSQL admin URL for the optional PostgreSQL runs (a database per app start is created on it). */
@@ -94,21 +94,7 @@ export interface App extends Proc { dataDir: string; databaseUrl?: string; ready
 export async function startApp(options: AppOptions = {}): Promise<App> {
   const port = await freePort()
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'tma-bench-'))
-  const env: Record<string, string> = {
-    ...START_ENV,
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? '/tmp',
-    NODE_ENV: 'production',
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    DATA_DIR: dataDir,
-    PUBLIC_URL: `http://127.0.0.1:${port}`,
-    METRICS_TOKEN: BENCH_METRICS_TOKEN,
-    // Without a bot token the app runs the sandbox, allowed in production only as a public demo; with one, the demo catalog on request.
-    ...(options.env?.TELEGRAM_BOT_TOKEN ? { DEMO_DATA: '1' } : { PUBLIC_DEMO: '1' }),
-    ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
-    ...options.env,
-  }
+  const env = appStartEnv({ port, dataDir, databaseUrl: options.databaseUrl, metricsToken: BENCH_METRICS_TOKEN, extra: options.env })
   // The start command's own flag (package.json, Dockerfile), then BENCH_NODE_ARGS, e.g.
   // `--cpu-prof --cpu-prof-dir=/tmp/prof`, to look inside a slow figure.
   const nodeArgs = [...START_NODE_ARGS, ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [])]

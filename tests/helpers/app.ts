@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createPostgresDatabase, engine } from './db'
 import { freePort } from './postgres'
-import { START_ENV, START_NODE_ARGS } from './start-command'
+import { START_NODE_ARGS, appStartEnv } from './start-command'
 
 const root = resolve(import.meta.dirname, '../..')
 
@@ -57,27 +57,7 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
     databaseUrl = created.url
     dropDatabase = created.drop
   }
-  const env: Record<string, string> = {
-    ...START_ENV,
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? '/tmp',
-    NODE_ENV: 'production',
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    DATA_DIR: dataDir,
-    PUBLIC_URL: `http://127.0.0.1:${port}`,
-    NITRO_SHUTDOWN_TIMEOUT: '15000',
-    METRICS_TOKEN: TEST_METRICS_TOKEN,
-    // Tests that bring a bot token get the demo catalog to shop in (a real deployment asks for it with
-    // DEMO_DATA=1); without a token the app runs the sandbox, which production allows only as a public demo.
-    ...(options.env?.TELEGRAM_BOT_TOKEN ? { DEMO_DATA: '1' } : { PUBLIC_DEMO: '1' }),
-    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-  }
-  // An undefined value in `options.env` removes that variable (a test of a missing setting).
-  for (const [key, value] of Object.entries(options.env ?? {})) {
-    if (value === undefined) Reflect.deleteProperty(env, key)
-    else env[key] = value
-  }
+  const env = appStartEnv({ port, dataDir, databaseUrl, metricsToken: TEST_METRICS_TOKEN, extra: { NITRO_SHUTDOWN_TIMEOUT: '15000', ...options.env } })
   const child = spawn(process.execPath, [...START_NODE_ARGS, resolve(root, '.output/server/index.mjs')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
   running.add(child)
   child.once('exit', () => running.delete(child))

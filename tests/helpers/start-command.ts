@@ -24,3 +24,32 @@ export const START_NODE_ARGS: string[] = START.args
 
 /** The environment variables `npm start` sets before node (the Dockerfile's ENV has them too). */
 export const START_ENV: Record<string, string> = START.env
+
+/**
+ * The environment of a built app started by a test or a bench: `npm start`'s variables, production
+ * mode on 127.0.0.1:`port`, its own data dir, a metrics token, and PostgreSQL when `databaseUrl` is
+ * given. With a bot token in `extra` it is a real-looking shop with the demo catalog (DEMO_DATA=1);
+ * without one it runs the sandbox, which production allows only as a public demo (PUBLIC_DEMO=1).
+ * `extra` comes last; an undefined value there removes the variable (a test of a missing setting).
+ */
+export function appStartEnv(options: { port: number; dataDir: string; metricsToken: string; databaseUrl?: string; extra?: Record<string, string | undefined> }): Record<string, string> {
+  const { port, extra = {} } = options
+  const env: Record<string, string> = {
+    ...START_ENV,
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '/tmp',
+    NODE_ENV: 'production',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: options.dataDir,
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    METRICS_TOKEN: options.metricsToken,
+    ...(extra.TELEGRAM_BOT_TOKEN ? { DEMO_DATA: '1' } : { PUBLIC_DEMO: '1' }),
+    ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+  }
+  for (const [key, value] of Object.entries(extra)) {
+    if (value === undefined) Reflect.deleteProperty(env, key)
+    else env[key] = value
+  }
+  return env
+}

@@ -17,7 +17,12 @@ import { authHeaders, customer, products, raiseStock, shopEnv } from './shop'
 
 const READ_CONNECTIONS = 50
 const CART_CONNECTIONS = 20
-const CART_USERS = 500
+/**
+ * Customers taking turns at adding: each may write 60 times a minute (RATE_LIMITS.writesPerUser), so
+ * at 4,000 adds a second over the 12 s of warm-up and run, 500 customers were refused 429 a third of
+ * the time; 2,000 keep each at ~25.
+ */
+const CART_USERS = 2_000
 const LIST = '/api/catalog/products?limit=20'
 const FILTER = '/api/catalog/products?category=coffee&inStock=true&sort=price_asc'
 /** Connections of the search flood under which `/api/health` is probed (issue 19: PGlite must not freeze the server). */

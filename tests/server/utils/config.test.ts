@@ -118,11 +118,11 @@ describe('logger', () => {
   it('writes one JSON object per line and blanks out secrets wherever they appear', () => {
     const lines: string[] = []
     const logger = createLogger({ secrets: ['s3cr3t-value'], write: (l) => lines.push(l) }).child({ requestId: 'r1' })
-    logger.info('calling https://api.telegram.org/bot' + TOKEN + '/getMe with s3cr3t-value', { token: 'abc', nested: { authorization: 'tma x', ok: 1 }, error: new Error('boom s3cr3t-value') })
+    logger.info('calling https://api.telegram.org/bot' + TOKEN + '/getMe with s3cr3t-value', { token: 'abc', password: 1234, path: '/bot' + TOKEN + '/sendMessage', nested: { authorization: 'tma x', ok: 1, flag: true, none: null }, error: new Error('boom s3cr3t-value') })
     logger.debug('hidden at info level')
     expect(lines).toHaveLength(1)
     const entry = JSON.parse(lines[0]!)
-    expect(entry).toMatchObject({ level: 'info', requestId: 'r1', token: '[redacted]', nested: { authorization: '[redacted]', ok: 1 } })
+    expect(entry).toMatchObject({ level: 'info', requestId: 'r1', token: '[redacted]', password: '[redacted]', path: '/bot[redacted]/sendMessage', nested: { authorization: '[redacted]', ok: 1, flag: true, none: null } })
     expect(lines[0]).not.toContain('s3cr3t-value')
     expect(lines[0]).not.toContain(TOKEN)
     expect(entry.error.message).toBe('boom [redacted]')

@@ -11,6 +11,9 @@
  * connections over them), each accepting one per turn, all handing their connections to the one
  * HTTP server; and each queue holds up to 4,096 (the kernel caps it at net.core.somaxconn).
  * bench/README.md has the figures.
+ *
+ * And one addition: a request for a URL whose answer is kept as a hot answer (the catalog's public
+ * reads, server/utils/hot-answers.ts) is answered here, before h3.
  */
 // @ts-expect-error -- Nitro's virtual module (the preset's polyfills; none for node), typed nowhere
 import '#nitro-internal-pollyfills'
@@ -21,6 +24,8 @@ import destr from 'destr'
 import { toNodeListener } from 'h3'
 import { useNitroApp, useRuntimeConfig } from 'nitropack/runtime'
 import { setupGracefulShutdown, trapUnhandledNodeErrors } from 'nitropack/runtime/internal/index'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { answerHot, serveHotAnswers } from '#server/utils/hot-answers'
 
 /** Sockets listening on the port: up to this many new connections let in per turn of the loop. */
 const LISTENERS = 16
@@ -29,7 +34,12 @@ const BACKLOG = 4096
 const cert = process.env.NITRO_SSL_CERT
 const key = process.env.NITRO_SSL_KEY
 const nitroApp = useNitroApp()
-const server = cert && key ? new HttpsServer({ key, cert }, toNodeListener(nitroApp.h3App)) : new HttpServer(toNodeListener(nitroApp.h3App))
+const h3Listener = toNodeListener(nitroApp.h3App)
+serveHotAnswers()
+const listener = (req: IncomingMessage, res: ServerResponse) => {
+  if (!answerHot(req, res)) return h3Listener(req, res)
+}
+const server = cert && key ? new HttpsServer({ key, cert }, listener) : new HttpServer(listener)
 const portSetting = destr<number | string | undefined>(process.env.NITRO_PORT || process.env.PORT)
 const port = portSetting === 0 ? 0 : Number(portSetting) || 3000
 const host = process.env.NITRO_HOST || process.env.HOST

@@ -43,10 +43,16 @@ export class NotifiedValue<T> {
     this.generation++
   }
 
+  /** The value a read would get now without loading, or undefined (stale, expired, not loaded, not listening). */
+  current(): T | undefined {
+    return this.listening && this.loadedGeneration === this.generation && performance.now() - this.loadedAt < this.ttlMs ? this.value : undefined
+  }
+
   /** The current value, or undefined while the LISTEN is not in place (the caller reads SQL then). */
   async get(): Promise<T | undefined> {
     if (!this.listening) return undefined
-    if (this.value !== undefined && this.loadedGeneration === this.generation && performance.now() - this.loadedAt < this.ttlMs) return this.value
+    const current = this.current()
+    if (current !== undefined) return current
     if (this.loading?.generation === this.generation) return this.loading.promise
     const generation = this.generation
     const startedAt = performance.now()

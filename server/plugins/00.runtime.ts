@@ -1,8 +1,7 @@
 import { getHeader, getRequestHeader, setResponseHeader } from 'h3'
 import { randomUUID } from 'node:crypto'
+import { recordRequest, requestIdOf } from '#server/utils/access-log'
 import { ConfigError, loadConfig } from '#server/utils/config'
-
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
 
 /**
  * Boots the app: config first (a bad value prints one line per problem and exits before the
@@ -33,8 +32,7 @@ export default defineNitroPlugin((nitroApp) => {
   nitroApp.hooks.hook('request', (event) => {
     event.context.nitro ??= { errors: [] }
     event.context.nitro.runtimeConfig = sharedConfig
-    const incoming = getRequestHeader(event, 'x-request-id')
-    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID()
+    const requestId = requestIdOf(getRequestHeader(event, 'x-request-id')) ?? randomUUID()
     const started = performance.now()
     event.context.requestId = requestId
     setResponseHeader(event, 'X-Request-Id', requestId)
@@ -47,17 +45,7 @@ export default defineNitroPlugin((nitroApp) => {
       const status = event.node.res.statusCode
       const matched = event.context.matchedRoute?.path as string | undefined
       const route = matched && matched !== '/**' ? matched : status === 404 ? 'unmatched' : event.path.startsWith('/_nuxt/') ? '/_nuxt/**' : 'page'
-      app.metrics.httpDuration.observe({ method: event.method, route, status: String(status) }, seconds)
-      if (route === '/api/health' || route === '/metrics' || route === '/_nuxt/**') return
-      app.logger.info('request', {
-        requestId,
-        method: event.method,
-        path: event.path.split('?')[0],
-        route,
-        status,
-        ms: Math.round(seconds * 1000),
-        ua: getHeader(event, 'user-agent')?.slice(0, 120),
-      })
+      recordRequest(app, { requestId, method: event.method, path: event.path.split('?')[0]!, route, status, seconds, ua: getHeader(event, 'user-agent') })
     })
   })
 

@@ -27,6 +27,11 @@ export function createMetrics(readQueueDepth: () => Promise<QueueDepth[] | undef
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   })
+  const hotAnswers = new Counter({
+    name: 'http_hot_answers_total',
+    help: 'Requests answered from a kept catalog answer before h3 (server/utils/hot-answers.ts); also counted in http_request_duration_seconds',
+    registers: [registry],
+  })
   const telegramUpdates = new Counter({
     name: 'telegram_updates_total',
     help: 'Telegram updates by intake result (stored, duplicate) and handling outcome (done, failed)',
@@ -62,6 +67,7 @@ export function createMetrics(readQueueDepth: () => Promise<QueueDepth[] | undef
   return {
     registry,
     httpDuration,
+    hotAnswers,
     telegramUpdates,
     /** Reads queue depth right before a scrape instead of on a timer. */
     async render() {

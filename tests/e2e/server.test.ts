@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs'
+import { request } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createFakeBotApi, type FakeBotApi } from '../../server/telegram/fake-bot-api'
 import { metricsHeaders, startApp, type RunningApp } from '../helpers/app'
 import { eventually } from '../helpers/eventually'
+import { tmaHeaders, type InitUser } from '../helpers/telegram-users'
 
 /**
  * The built app (`node .output/server/index.mjs`, the Docker image's command) against a fake
@@ -11,6 +13,7 @@ import { eventually } from '../helpers/eventually'
  */
 const SECRET = 'test-webhook-secret-0123456789'
 const customer = { id: 424242, is_bot: false, first_name: 'Мария', language_code: 'ru' }
+const owner: InitUser = { id: 424200, first_name: 'Алексей', language_code: 'ru' }
 
 let fake: FakeBotApi
 let app: RunningApp
@@ -30,6 +33,9 @@ beforeAll(async () => {
       TELEGRAM_UPDATES: 'webhook',
       PUBLIC_URL: 'https://shop.example.com',
       SESSION_SECRET: 'x'.repeat(40),
+      ADMIN_TELEGRAM_IDS: String(owner.id),
+      // Nothing may pass because an in-memory copy simply expired (the hot answers below).
+      READ_MODEL_TTL: '3600',
     },
   })
 })
@@ -181,6 +187,102 @@ describe('metrics', () => {
     expect(text).toMatch(/queue_jobs_queued\{queue="telegram.retry-update"\} \d+/)
     expect(text).toMatch(/queue_jobs_failed\{queue="telegram.configure"\} \d+/)
     expect(text).toContain('process_resident_memory_bytes')
+  })
+})
+
+/**
+ * The catalog's public reads answered before h3 (server/utils/hot-answers.ts): a customer or an
+ * integrator must not be able to tell a hot answer from the one h3 gives - same status, bytes and
+ * headers, a request id of its own, a log line and a metric - and a change to the catalog is in the
+ * very next answer.
+ */
+const hotCount = async () => {
+  const text = await (await fetch(`${app.url}/metrics`, { headers: metricsHeaders })).text()
+  return Number(/^http_hot_answers_total (\d+)/m.exec(text)?.[1] ?? NaN)
+}
+const get = async (path: string, headers: Record<string, string> = {}) => {
+  const res = await fetch(`${app.url}${path}`, { headers })
+  return { status: res.status, headers: Object.fromEntries(res.headers), text: await res.text() }
+}
+/** The headers that must be the same on any two answers to the same URL. */
+const comparable = (headers: Record<string, string>) => {
+  const { date: _date, 'x-request-id': _id, ...rest } = headers
+  return rest
+}
+const setPrice = async (id: number, priceMinor: number) => {
+  const res = await fetch(`${app.url}/api/admin/catalog/products/${id}`, { method: 'PATCH', headers: { 'content-type': 'application/json', ...tmaHeaders(owner, fake.token) }, body: JSON.stringify({ priceMinor }) })
+  expect(res.status).toBe(200)
+}
+
+describe('hot answers', () => {
+  it('answers a repeated catalog read with the same bytes and headers, its own request id, a log line and a metric', async () => {
+    const path = '/api/catalog/products?category=coffee&sort=price_asc'
+    const first = await get(path)
+    expect(first.status).toBe(200)
+    const before = await hotCount()
+    const second = await get(path)
+    const third = await get(path, { 'x-request-id': 'trace-hot.1' })
+    expect(await hotCount()).toBe(before + 2)
+    for (const again of [second, third]) {
+      expect(again.status).toBe(200)
+      expect(again.text).toBe(first.text)
+      expect(comparable(again.headers)).toEqual(comparable(first.headers))
+    }
+    expect(first.headers['content-security-policy']).toBeTruthy()
+    expect(first.headers['content-type']).toBe('application/json')
+    expect(second.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/)
+    expect(second.headers['x-request-id']).not.toBe(first.headers['x-request-id'])
+    expect(third.headers['x-request-id']).toBe('trace-hot.1')
+    const logged = app.logs().filter((l) => l.msg === 'request' && l.route === '/api/catalog/products')
+    expect(logged.map((l) => l.requestId)).toEqual(expect.arrayContaining([first.headers['x-request-id'], second.headers['x-request-id'], 'trace-hot.1']))
+    expect(logged.find((l) => l.requestId === 'trace-hot.1')).toMatchObject({ method: 'GET', path: '/api/catalog/products', status: 200 })
+    const metrics = await (await fetch(`${app.url}/metrics`, { headers: metricsHeaders })).text()
+    expect(metrics).toMatch(/http_request_duration_seconds_count\{method="GET",route="\/api\/catalog\/products",status="200"\} [3-9]/)
+  })
+
+  it('has a price the owner changed in the very next answer', async () => {
+    const path = '/api/catalog/products?q=%D0%BA%D0%B0%D0%BF%D1%83%D1%87%D0%B8%D0%BD%D0%BE'
+    const items = (text: string) => (JSON.parse(text) as { items: { id: number; slug: string; priceMinor: number }[] }).items
+    const first = await get(path)
+    const cappuccino = items(first.text).find((p) => p.slug === 'cappuccino')!
+    expect(cappuccino).toBeDefined()
+    await get(path)
+    const hot = await hotCount()
+    await setPrice(cappuccino.id, cappuccino.priceMinor + 700)
+    const after = await get(path)
+    expect(items(after.text).find((p) => p.slug === 'cappuccino')?.priceMinor).toBe(cappuccino.priceMinor + 700)
+    // Answered by h3 (the kept answer belonged to the old catalog), then kept again.
+    expect(await hotCount()).toBe(hot)
+    expect((await get(path)).text).toBe(after.text)
+    expect(await hotCount()).toBe(hot + 1)
+    await setPrice(cappuccino.id, cappuccino.priceMinor)
+    expect(items((await get(path)).text).find((p) => p.slug === 'cappuccino')?.priceMinor).toBe(cappuccino.priceMinor)
+  })
+
+  it('leaves to h3 what it must not answer: other methods, a body, a refused query', async () => {
+    const path = '/api/catalog/products?limit=5'
+    await get(path)
+    await get(path)
+    const hot = await hotCount()
+    // Nitro's router matches a GET route's HEAD as an unknown route; a hot answer must not change that.
+    expect((await fetch(`${app.url}${path}`, { method: 'HEAD' })).status).toBe(404)
+    // A GET carrying a body (node's client allows it): h3 answers it as it would without the hot answers.
+    const withBody = await new Promise<number>((resolve, reject) => {
+      const req = request(`${app.url}${path}`, { method: 'GET', headers: { 'content-type': 'application/json', 'content-length': '2' } }, (res) => {
+        res.resume()
+        res.on('end', () => resolve(res.statusCode!))
+      })
+      req.on('error', reject)
+      req.end('{}')
+    })
+    expect(withBody).toBe(200)
+    const refused = '/api/catalog/products?limit=100000'
+    for (let i = 0; i < 2; i++) {
+      const answer = await get(refused)
+      expect(answer.status).toBe(400)
+      expect(JSON.parse(answer.text)).toMatchObject({ code: expect.any(String) })
+    }
+    expect(await hotCount()).toBe(hot)
   })
 })
 

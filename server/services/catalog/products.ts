@@ -104,7 +104,7 @@ export async function listProducts(db: DbOrTx, query: ProductListQuery) {
 
 /** Answers kept per catalog snapshot (a handful of filters and searches make most of the traffic). */
 const ANSWERS_KEPT = 256
-const answers = new WeakMap<CatalogSnapshot, Map<string, Buffer>>()
+const answers = new WeakMap<CatalogSnapshot, { kept: Map<string, Buffer>; isCurrent: () => boolean }>()
 
 /** What the list route answers (sent as the bytes `productListJson` keeps). */
 export interface ProductListAnswer {
@@ -118,20 +118,31 @@ const listAnswer = (page: Awaited<ReturnType<typeof listProducts>>) => Buffer.fr
  * The list's JSON answer as bytes. From the in-memory catalog the bytes of one query are kept with
  * the snapshot they were made from, so until the catalog changes (a NOTIFY replaces the snapshot)
  * the same filter or search is answered without filtering, sorting or serializing again: a post in
- * a channel sends hundreds of customers to the same first page at once.
+ * a channel sends hundreds of customers to the same first page at once. `isCurrent` says whether
+ * the bytes still are the answer (the snapshot they came from is still this replica's current one);
+ * it is undefined for an answer read from SQL (no read model).
  */
-export async function productListJson(db: DbOrTx, query: ProductListQuery): Promise<Buffer> {
+export async function productListJson(db: DbOrTx, query: ProductListQuery): Promise<{ json: Buffer; isCurrent?: () => boolean }> {
   const cached = await catalogSnapshot(db)
-  if (!cached) return listAnswer(await listProducts(db, query))
-  let kept = answers.get(cached.catalog)
-  if (!kept) answers.set(cached.catalog, (kept = new Map()))
+  if (!cached) return { json: listAnswer(await listProducts(db, query)) }
+  const { model, catalog } = cached
+  let forSnapshot = answers.get(catalog)
+  if (!forSnapshot) {
+    // Weakly: whoever holds `isCurrent` (the hot answers) must not keep an old catalog alive.
+    const snapshot = new WeakRef(catalog)
+    answers.set(catalog, (forSnapshot = { kept: new Map(), isCurrent: () => {
+      const now = model.snapshot.current()
+      return now !== undefined && now === snapshot.deref()
+    } }))
+  }
+  const { kept, isCurrent } = forSnapshot
   const key = JSON.stringify(query)
   const known = kept.get(key)
-  if (known) return known
-  const json = listAnswer(await listFromSnapshot(cached.model, cached.catalog, query))
+  if (known) return { json: known, isCurrent }
+  const json = listAnswer(await listFromSnapshot(model, catalog, query))
   if (kept.size >= ANSWERS_KEPT) kept.delete(kept.keys().next().value!)
   kept.set(key, json)
-  return json
+  return { json, isCurrent }
 }
 
 type Sort = ProductListQuery['sort'] | 'relevance'

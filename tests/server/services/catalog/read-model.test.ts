@@ -97,18 +97,22 @@ describe(`catalog read model on ${engine}`, () => {
 
   it('keeps the JSON answer of a query only while the catalog is unchanged', async () => {
     const query = ProductListQuerySchema.parse({ category: 'coffee', inStock: 'true', sort: 'price_asc' })
-    const answer = () => productListJson(handle.db, query).then((bytes) => JSON.parse(bytes.toString('utf8')) as { items: { slug: string; priceMinor: number; stock: number }[]; nextCursor: string | null })
+    const answer = () => productListJson(handle.db, query).then(({ json }) => JSON.parse(json.toString('utf8')) as { items: { slug: string; priceMinor: number; stock: number }[]; nextCursor: string | null })
     const expected = (await fromSql(query)).items.map((p) => p.slug).join()
     // The test before restored a product: its NOTIFY may still be on the way.
     await eventually(async () => (await answer()).items.map((p) => p.slug).join() === expected)
     const first = await answer()
-    // The same bytes again, not a fresh serialization.
-    expect(await productListJson(handle.db, query)).toBe(await productListJson(handle.db, query))
+    // The same bytes again, not a fresh serialization; and they say they are still the answer.
+    const kept = await productListJson(handle.db, query)
+    expect((await productListJson(handle.db, query)).json).toBe(kept.json)
+    expect(kept.isCurrent?.()).toBe(true)
     const cheapest = first.items[0]!
-    // Another replica sells the last cup: the kept answer goes with the old snapshot.
+    // Another replica sells the last cup: the kept answer goes with the old snapshot, and says so.
     const [row] = await handle.db.select().from(products).where(eq(products.slug, cheapest.slug))
     await handle.db.update(products).set({ stock: 0 }).where(eq(products.id, row!.id))
+    await eventually(async () => kept.isCurrent?.() === false)
     await eventually(async () => !(await answer()).items.some((p) => p.slug === cheapest.slug))
+    expect(kept.isCurrent?.()).toBe(false)
     await handle.db.update(products).set({ stock: row!.stock, priceMinor: row!.priceMinor + 500 }).where(eq(products.id, row!.id))
     await eventually(async () => (await answer()).items.find((p) => p.slug === cheapest.slug)?.priceMinor === row!.priceMinor + 500)
     await handle.db.update(products).set({ priceMinor: row!.priceMinor }).where(eq(products.id, row!.id))

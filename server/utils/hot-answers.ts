@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { H3Event } from 'h3'
+import { databaseLooksDown } from './database-breaker'
+import { recordRequest, requestIdOf } from './access-log'
+import { useBootstrap } from './runtime'
+
+/**
+ * Hot answers: the catalog's public reads answered without h3.
+ *
+ * A post in a channel sends hundreds of customers to the same catalog page and the same searches at
+ * once. The answer's bytes are already kept per catalog snapshot (server/services/catalog/products.ts);
+ * what a request still cost was h3 and Nitro around them: an event, the router, three rounds of
+ * hooks, the middleware, a deferred `end` - ~3x what writing the bytes costs, and under a flood one
+ * turn of the event loop is 500 such requests, which is what a health check waits behind.
+ *
+ * A route whose answer depends on its URL alone (no headers, no cookies, no user) calls
+ * `keepHotAnswer(event, body, isCurrent)`. When that answer has gone out with status 200, its
+ * headers (everything h3, the route and the plugins set, less the request's own id) are kept with
+ * the body under the request's URL. The server's entry (server/entry.ts) asks `answerHot` first:
+ * a GET without a body for a kept URL whose `isCurrent()` still holds (the catalog snapshot it was
+ * made from is still the current one: a NOTIFY or the TTL ends it) is answered with the same bytes
+ * and headers, a request id of its own, and the same access-log line and metrics as any request.
+ * Anything else - another method, a body, a stale or unknown URL, the database breaker open - goes
+ * through h3 as usual, and a fresh 200 is kept again.
+ *
+ * What a hot answer skips: Nitro's `request` / `beforeResponse` / `afterResponse` hooks and the
+ * middleware. Their output (headers) is replayed from the kept answer; tests/e2e/hot-answers.test.ts
+ * compares a hot answer with the one h3 gave, header by header. A plugin that must *do* something
+ * on every request (count it, refuse it) has to be added to `answerHot` as well.
+ */
+
+interface HotAnswer {
+  /** name, value, name, value...: the kept headers with their content length, as `writeHead` takes them. */
+  head: string[]
+  body: Buffer
+  route: string
+  isCurrent: () => boolean
+}
+
+/** Distinct URLs kept, and their bodies' bytes at most (the oldest go first): a flood of made-up searches cannot grow it. */
+const KEPT = 2_000
+const KEPT_BYTES = 16 * 1024 * 1024
+/** Longer URLs are not kept: no real catalog link is this long, a crafted one should not fill memory. */
+const MAX_URL = 512
+/** Never replayed: the request's own id, and what Node writes itself. */
+const OWN_HEADERS = new Set(['x-request-id', 'date', 'connection', 'keep-alive', 'transfer-encoding', 'content-length'])
+
+const answers = new Map<string, HotAnswer>()
+let keptBytes = 0
+let serving = false
+
+function forget(url: string) {
+  const answer = answers.get(url)
+  if (!answer) return
+  answers.delete(url)
+  keptBytes -= answer.body.length
+}
+
+/** The production entry turns hot answers on; elsewhere (nuxt dev, tests of handlers) nothing is kept. */
+export function serveHotAnswers() {
+  serving = true
+}
+
+/** Kept answers now (for tests and /metrics-style checks). */
+export function hotAnswerCount() {
+  return answers.size
+}
+
+/**
+ * The answer being sent for this GET depends on the URL alone and stays right while `isCurrent()`:
+ * once it has gone out as a 200, keep it to answer the same URL without h3.
+ */
+export function keepHotAnswer(event: H3Event, body: Buffer, isCurrent: () => boolean) {
+  const req = event.node.req
+  const url = req.url
+  if (!serving || req.method !== 'GET' || !url || url.length > MAX_URL || '__unenv__' in req || answers.has(url)) return
+  const res = event.node.res
+  res.once('finish', () => {
+    if (res.statusCode !== 200 || !isCurrent()) return
+    const head: string[] = []
+    for (const [name, value] of Object.entries(res.getHeaders())) {
+      if (OWN_HEADERS.has(name) || value === undefined) continue
+      for (const one of Array.isArray(value) ? value : [value]) head.push(name, String(one))
+    }
+    head.push('content-length', String(body.length))
+    const route = (event.context.matchedRoute?.path as string | undefined) ?? url.split('?')[0]!
+    if (answers.has(url)) return
+    while (answers.size && (answers.size >= KEPT || keptBytes + body.length > KEPT_BYTES)) forget(answers.keys().next().value!)
+    answers.set(url, { head, body, route, isCurrent })
+    keptBytes += body.length
+  })
+}
+
+/** Answers the request from a kept answer if it may; false: h3 answers it. */
+export function answerHot(req: IncomingMessage, res: ServerResponse): boolean {
+  if (req.method !== 'GET' || !req.url) return false
+  const kept = answers.get(req.url)
+  if (!kept) return false
+  if (!kept.isCurrent()) {
+    forget(req.url)
+    return false
+  }
+  const app = useBootstrap()
+  if (!app || databaseLooksDown() || req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined) return false
+  const started = performance.now()
+  const requestId = requestIdOf(req.headers['x-request-id']) ?? randomUUID()
+  res.writeHead(200, [...kept.head, 'x-request-id', requestId])
+  res.end(kept.body)
+  app.metrics.hotAnswers.inc()
+  recordRequest(app, { requestId, method: 'GET', path: kept.route, route: kept.route, status: 200, seconds: (performance.now() - started) / 1000, ua: req.headers['user-agent'] })
+  return true
+}

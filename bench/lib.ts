@@ -4,7 +4,7 @@
  * Load generation and reporting live in `load.ts` and `report.ts`.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { closeSync, fstatSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createPostgresDatabase, freePort } from '../tests/helpers/postgres'
@@ -33,29 +33,55 @@ export interface Proc {
   child: ChildProcess
   /** `performance.now()` right before spawn. */
   spawnedAt: number
-  /** The last ~64 KB the process printed (request logs are drained, not kept). */
+  /** The last ~64 KB the process printed. */
   tail(): string
   /** Milliseconds from spawn until `path` answered 200. */
   waitFor(path: string, timeoutMs?: number): Promise<number>
   stop(): Promise<number | null>
 }
 
+/** How much of a process's output `tail()` returns. */
+const TAIL_BYTES = 65_536
+
+/**
+ * The process's output goes to a file, as a container's goes to its log driver: through a pipe the
+ * bench's own thread (busy running the load) would have to read every request's log line, and the
+ * app's writes to stdout (synchronous to a pipe on Linux) would wait for it - the bench measuring itself.
+ */
 function spawnProc(args: string[], env: Record<string, string>, port: number): Proc {
   const spawnedAt = performance.now()
-  const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
-  let tail = ''
-  const keep = (chunk: Buffer) => { tail = (tail + chunk.toString()).slice(-65_536) }
-  child.stdout!.on('data', keep)
-  child.stderr!.on('data', keep)
+  const logDir = mkdtempSync(join(tmpdir(), 'tma-bench-log-'))
+  const logFile = join(logDir, 'output.log')
+  const out = openSync(logFile, 'w')
+  const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', out, out] })
+  closeSync(out)
+  const readTail = () => {
+    const fd = openSync(logFile, 'r')
+    try {
+      const size = fstatSync(fd).size
+      const length = Math.min(size, TAIL_BYTES)
+      const buffer = Buffer.alloc(length)
+      readSync(fd, buffer, 0, length, size - length)
+      return buffer.toString()
+    } finally {
+      closeSync(fd)
+    }
+  }
+  // A request log grows by megabytes a second under load: once the process is gone only its tail stays.
+  let last: string | undefined
+  const tail = () => last ?? readTail()
+  child.on('exit', () => {
+    last = readTail()
+    rmSync(logDir, { recursive: true, force: true })
+  })
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)))
   const url = `http://127.0.0.1:${port}`
   return {
-    url, pid: child.pid!, child, spawnedAt,
-    tail: () => tail,
+    url, pid: child.pid!, child, spawnedAt, tail,
     async waitFor(path, timeoutMs = 60_000) {
       const deadline = spawnedAt + timeoutMs
       while (performance.now() < deadline) {
-        if (child.exitCode !== null) throw new Error(`process exited with ${child.exitCode}:\n${tail}`)
+        if (child.exitCode !== null) throw new Error(`process exited with ${child.exitCode}:\n${tail()}`)
         try {
           const res = await fetch(url + path)
           await res.arrayBuffer()
@@ -63,7 +89,7 @@ function spawnProc(args: string[], env: Record<string, string>, port: number): P
         } catch {}
         await sleep(25)
       }
-      throw new Error(`${url}${path} not 200 after ${timeoutMs} ms:\n${tail}`)
+      throw new Error(`${url}${path} not 200 after ${timeoutMs} ms:\n${tail()}`)
     },
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')

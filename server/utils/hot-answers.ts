@@ -14,7 +14,8 @@ import { useBootstrap } from './runtime'
  * hooks, the middleware, a deferred `end` - ~3x what writing the bytes costs, and under a flood one
  * turn of the event loop is 500 such requests, which is what a health check waits behind.
  *
- * A route whose answer depends on its URL alone (no headers, no cookies, no user) calls
+ * A route whose answer depends on its URL alone (no headers, no cookies, no user; today the product
+ * list, a product and the categories) calls
  * `keepHotAnswer(event, body, isCurrent)`. When that answer has gone out with status 200, its
  * headers (everything h3, the route and the plugins set, less the request's own id) are kept with
  * the body under the request's URL. The server's entry (server/entry.ts) asks `answerHot` first:
@@ -25,7 +26,7 @@ import { useBootstrap } from './runtime'
  * through h3 as usual, and a fresh 200 is kept again.
  *
  * What a hot answer skips: Nitro's `request` / `beforeResponse` / `afterResponse` hooks and the
- * middleware. Their output (headers) is replayed from the kept answer; tests/e2e/hot-answers.test.ts
+ * middleware. Their output (headers) is replayed from the kept answer; tests/e2e/server.test.ts
  * compares a hot answer with the one h3 gave, header by header. A plugin that must *do* something
  * on every request (count it, refuse it) has to be added to `answerHot` as well.
  */

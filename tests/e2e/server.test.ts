@@ -209,10 +209,11 @@ const comparable = (headers: Record<string, string>) => {
   const { date: _date, 'x-request-id': _id, ...rest } = headers
   return rest
 }
-const setPrice = async (id: number, priceMinor: number) => {
-  const res = await fetch(`${app.url}/api/admin/catalog/products/${id}`, { method: 'PATCH', headers: { 'content-type': 'application/json', ...tmaHeaders(owner, fake.token) }, body: JSON.stringify({ priceMinor }) })
+const patchProduct = async (id: number, change: { priceMinor?: number; isActive?: boolean }) => {
+  const res = await fetch(`${app.url}/api/admin/catalog/products/${id}`, { method: 'PATCH', headers: { 'content-type': 'application/json', ...tmaHeaders(owner, fake.token) }, body: JSON.stringify(change) })
   expect(res.status).toBe(200)
 }
+const setPrice = (id: number, priceMinor: number) => patchProduct(id, { priceMinor })
 
 describe('hot answers', () => {
   it('answers a repeated catalog read with the same bytes and headers, its own request id, a log line and a metric', async () => {
@@ -257,6 +258,28 @@ describe('hot answers', () => {
     expect(await hotCount()).toBe(hot + 1)
     await setPrice(cappuccino.id, cappuccino.priceMinor)
     expect(items((await get(path)).text).find((p) => p.slug === 'cappuccino')?.priceMinor).toBe(cappuccino.priceMinor)
+  })
+
+  it('keeps a product and the categories as well; a hidden product is gone from the very next answer', async () => {
+    const product = '/api/catalog/products/americano'
+    const categories = '/api/catalog/categories'
+    const first = { product: await get(product), categories: await get(categories) }
+    expect(first.product.status).toBe(200)
+    expect(first.categories.headers['cache-control']).toBe('public, max-age=60')
+    const hot = await hotCount()
+    const again = { product: await get(product), categories: await get(categories) }
+    expect(await hotCount()).toBe(hot + 2)
+    for (const key of ['product', 'categories'] as const) {
+      expect(again[key].text).toBe(first[key].text)
+      expect(comparable(again[key].headers)).toEqual(comparable(first[key].headers))
+    }
+    const { id } = JSON.parse(first.product.text) as { id: number }
+    await patchProduct(id, { isActive: false })
+    const hidden = await get(product)
+    expect(hidden.status).toBe(404)
+    expect(JSON.parse(hidden.text)).toMatchObject({ code: 'not_found' })
+    await patchProduct(id, { isActive: true })
+    expect((await get(product)).status).toBe(200)
   })
 
   it('leaves to h3 what it must not answer: other methods, a body, a refused query', async () => {

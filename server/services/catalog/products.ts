@@ -7,7 +7,7 @@ import type { ProductListQuery } from '#shared/schemas/catalog'
 import { INT4_MAX } from '#shared/schemas/common'
 import { DomainError } from '../../utils/errors'
 import { searchVariants, type SearchVariant } from './search-variants'
-import { catalogSnapshot, type CatalogReadModel, type CatalogSnapshot } from './read-model'
+import { catalogSnapshot, snapshotCheck, type CatalogReadModel, type CatalogSnapshot } from './read-model'
 import { toProductDto, type ProductDto } from './dto'
 
 export type ProductRow = typeof products.$inferSelect
@@ -104,7 +104,7 @@ export async function listProducts(db: DbOrTx, query: ProductListQuery) {
 
 /** Answers kept per catalog snapshot (a handful of filters and searches make most of the traffic). */
 const ANSWERS_KEPT = 256
-const answers = new WeakMap<CatalogSnapshot, { kept: Map<string, Buffer>; isCurrent: () => boolean }>()
+const answers = new WeakMap<CatalogSnapshot, Map<string, Buffer>>()
 
 /** What the list route answers (sent as the bytes `productListJson` keeps). */
 export interface ProductListAnswer {
@@ -126,16 +126,9 @@ export async function productListJson(db: DbOrTx, query: ProductListQuery): Prom
   const cached = await catalogSnapshot(db)
   if (!cached) return { json: listAnswer(await listProducts(db, query)) }
   const { model, catalog } = cached
-  let forSnapshot = answers.get(catalog)
-  if (!forSnapshot) {
-    // Weakly: whoever holds `isCurrent` (the hot answers) must not keep an old catalog alive.
-    const snapshot = new WeakRef(catalog)
-    answers.set(catalog, (forSnapshot = { kept: new Map(), isCurrent: () => {
-      const now = model.snapshot.current()
-      return now !== undefined && now === snapshot.deref()
-    } }))
-  }
-  const { kept, isCurrent } = forSnapshot
+  const isCurrent = snapshotCheck(model, catalog)
+  let kept = answers.get(catalog)
+  if (!kept) answers.set(catalog, (kept = new Map()))
   const key = JSON.stringify(query)
   const known = kept.get(key)
   if (known) return { json: known, isCurrent }

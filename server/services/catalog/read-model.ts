@@ -89,6 +89,35 @@ export async function catalogSnapshot(db: DbOrTx): Promise<{ model: CatalogReadM
   return model && catalog ? { model, catalog } : undefined
 }
 
+const checks = new WeakMap<CatalogSnapshot, () => boolean>()
+
+/**
+ * True while `catalog` is still the model's current snapshot: an answer made from it is still right.
+ * Holds the snapshot weakly (whoever keeps the check, the hot answers, must not keep an old catalog alive).
+ */
+export function snapshotCheck(model: CatalogReadModel, catalog: CatalogSnapshot): () => boolean {
+  let check = checks.get(catalog)
+  if (!check) {
+    const kept = new WeakRef(catalog)
+    check = () => {
+      const now = model.snapshot.current()
+      return now !== undefined && now === kept.deref()
+    }
+    checks.set(catalog, check)
+  }
+  return check
+}
+
+/**
+ * For an answer about to be made from the in-memory catalog: the check of the snapshot current now
+ * (undefined without a read model). Taken before the answer is made, so a change in between makes
+ * the check false, never the answer stale.
+ */
+export async function catalogCheck(db: DbOrTx): Promise<(() => boolean) | undefined> {
+  const cached = await catalogSnapshot(db)
+  return cached && snapshotCheck(cached.model, cached.catalog)
+}
+
 /** This replica wrote to the catalog: read it again now rather than when the NOTIFY arrives. */
 export function catalogChangedHere(db: DbOrTx) {
   models.of(db)?.snapshot.invalidate()

@@ -260,16 +260,18 @@ describe('hot answers', () => {
     expect(items((await get(path)).text).find((p) => p.slug === 'cappuccino')?.priceMinor).toBe(cappuccino.priceMinor)
   })
 
-  it('keeps a product and the categories as well; a hidden product is gone from the very next answer', async () => {
+  it('keeps a product, the categories and the facets as well; a hidden product is gone from the very next answer', async () => {
     const product = '/api/catalog/products/americano'
     const categories = '/api/catalog/categories'
-    const first = { product: await get(product), categories: await get(categories) }
+    const facets = '/api/catalog/facets'
+    const first = { product: await get(product), categories: await get(categories), facets: await get(facets) }
     expect(first.product.status).toBe(200)
     expect(first.categories.headers['cache-control']).toBe('public, max-age=60')
+    expect(JSON.parse(first.facets.text)).toMatchObject({ priceMin: expect.any(Number), priceMax: expect.any(Number), tags: expect.arrayContaining(['hot']) })
     const hot = await hotCount()
-    const again = { product: await get(product), categories: await get(categories) }
-    expect(await hotCount()).toBe(hot + 2)
-    for (const key of ['product', 'categories'] as const) {
+    const again = { product: await get(product), categories: await get(categories), facets: await get(facets) }
+    expect(await hotCount()).toBe(hot + 3)
+    for (const key of ['product', 'categories', 'facets'] as const) {
       expect(again[key].text).toBe(first[key].text)
       expect(comparable(again[key].headers)).toEqual(comparable(first[key].headers))
     }

@@ -199,8 +199,15 @@ export async function listCategories(db: DbOrTx) {
   return db.select().from(categories).where(eq(categories.isActive, true)).orderBy(asc(categories.position), asc(categories.id))
 }
 
-/** Price bounds and tags across active products, for the filter sheet. */
-export async function catalogFacets(db: DbOrTx) {
+/** Price bounds and tags across active products, for the filter sheet (tags in code-point order, as the C collation sorts them). */
+export async function catalogFacets(db: DbOrTx): Promise<{ priceMin: number; priceMax: number; tags: string[] }> {
+  const cached = await catalogSnapshot(db)
+  if (cached) {
+    const active = cached.catalog.products.filter((p) => p.isActive)
+    const prices = active.map((p) => p.priceMinor)
+    const tags = [...new Set(active.flatMap((p) => p.tags))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+    return { priceMin: prices.length ? Math.min(...prices) : 0, priceMax: prices.length ? Math.max(...prices) : 0, tags }
+  }
   const [bounds] = await db
     .select({ min: sql<number>`coalesce(min(${products.priceMinor}), 0)::int`, max: sql<number>`coalesce(max(${products.priceMinor}), 0)::int` })
     .from(products)

@@ -4,7 +4,7 @@ import type { DatabaseHandle } from '../../../../server/db/client'
 import { products, userRoles } from '../../../../server/db/schema'
 import { findUserWithRoles, syncTelegramUser } from '../../../../server/services/auth/users'
 import { startUserCache } from '../../../../server/services/auth/user-cache'
-import { getProductBySlug, listProducts, productListJson } from '../../../../server/services/catalog/products'
+import { catalogFacets, getProductBySlug, listProducts, productListJson } from '../../../../server/services/catalog/products'
 import { catalogSnapshot, startCatalogReadModel } from '../../../../server/services/catalog/read-model'
 import { productsByIds } from '../../../../server/services/catalog/stock'
 import { seedDemoData } from '../../../../server/services/demo/seed'
@@ -93,6 +93,22 @@ describe(`catalog read model on ${engine}`, () => {
     // A cart still shows what became unavailable.
     expect((await productsByIds(handle.db, [before.id])).get(before.id)?.isActive).toBe(false)
     await handle.db.update(products).set({ isActive: true, priceMinor: before.priceMinor }).where(eq(products.id, before.id))
+  })
+
+  it('has the same filter-sheet facets as SQL, and follows a hidden product', async () => {
+    const sqlFacets = () => handle.db.transaction((tx) => catalogFacets(tx))
+    const facets = await catalogFacets(handle.db)
+    expect(facets.tags.length).toBeGreaterThan(0)
+    expect(facets).toEqual(await sqlFacets())
+    // The cheapest active product hidden: the memory's facets catch up with SQL's (the lower bound moves).
+    const same = async () => JSON.stringify(await catalogFacets(handle.db)) === JSON.stringify(await sqlFacets())
+    const [cheapest] = (await listProducts(handle.db, ProductListQuerySchema.parse({ sort: 'price_asc', limit: 1 }))).items
+    await handle.db.update(products).set({ isActive: false }).where(eq(products.id, cheapest!.id))
+    await eventually(same)
+    expect((await catalogFacets(handle.db)).priceMin).toBeGreaterThanOrEqual(cheapest!.priceMinor)
+    await handle.db.update(products).set({ isActive: true }).where(eq(products.id, cheapest!.id))
+    await eventually(same)
+    expect(await catalogFacets(handle.db)).toEqual(facets)
   })
 
   it('keeps the JSON answer of a query only while the catalog is unchanged', async () => {

@@ -35,6 +35,8 @@ interface HotAnswer {
   /** name, value, name, value...: the kept headers with their content length, as `writeHead` takes them. */
   head: string[]
   body: Buffer
+  /** For the access log and the metric: the URL's path, and the route's pattern. */
+  path: string
   route: string
   isCurrent: () => boolean
 }
@@ -63,11 +65,6 @@ export function serveHotAnswers() {
   serving = true
 }
 
-/** Kept answers now (for tests and /metrics-style checks). */
-export function hotAnswerCount() {
-  return answers.size
-}
-
 /**
  * The answer being sent for this GET depends on the URL alone and stays right while `isCurrent()`:
  * once it has gone out as a 200, keep it to answer the same URL without h3.
@@ -78,17 +75,19 @@ export function keepHotAnswer(event: H3Event, body: Buffer, isCurrent: () => boo
   if (!serving || req.method !== 'GET' || !url || url.length > MAX_URL || '__unenv__' in req || answers.has(url)) return
   const res = event.node.res
   res.once('finish', () => {
-    if (res.statusCode !== 200 || !isCurrent()) return
+    // A cookie is someone's: an answer that set one is never given to anyone else.
+    if (res.statusCode !== 200 || res.hasHeader('set-cookie') || !isCurrent()) return
     const head: string[] = []
     for (const [name, value] of Object.entries(res.getHeaders())) {
       if (OWN_HEADERS.has(name) || value === undefined) continue
       for (const one of Array.isArray(value) ? value : [value]) head.push(name, String(one))
     }
     head.push('content-length', String(body.length))
-    const route = (event.context.matchedRoute?.path as string | undefined) ?? url.split('?')[0]!
+    const path = url.split('?')[0]!
+    const route = (event.context.matchedRoute?.path as string | undefined) ?? path
     if (answers.has(url)) return
     while (answers.size && (answers.size >= KEPT || keptBytes + body.length > KEPT_BYTES)) forget(answers.keys().next().value!)
-    answers.set(url, { head, body, route, isCurrent })
+    answers.set(url, { head, body, path, route, isCurrent })
     keptBytes += body.length
   })
 }
@@ -109,6 +108,6 @@ export function answerHot(req: IncomingMessage, res: ServerResponse): boolean {
   res.writeHead(200, [...kept.head, 'x-request-id', requestId])
   res.end(kept.body)
   app.metrics.hotAnswers.inc()
-  recordRequest(app, { requestId, method: 'GET', path: kept.route, route: kept.route, status: 200, seconds: (performance.now() - started) / 1000, ua: req.headers['user-agent'] })
+  recordRequest(app, { requestId, method: 'GET', path: kept.path, route: kept.route, status: 200, seconds: (performance.now() - started) / 1000, ua: req.headers['user-agent'] })
   return true
 }

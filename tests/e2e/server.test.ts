@@ -275,6 +275,9 @@ describe('hot answers', () => {
       expect(again[key].text).toBe(first[key].text)
       expect(comparable(again[key].headers)).toEqual(comparable(first[key].headers))
     }
+    // Logged like h3's: the path asked for, the route's pattern.
+    const line = (id: string) => app.logs().find((l) => l.msg === 'request' && l.requestId === id)
+    for (const answer of [first.product, again.product]) expect(line(answer.headers['x-request-id']!)).toMatchObject({ path: product, route: '/api/catalog/products/:slug', status: 200 })
     const { id } = JSON.parse(first.product.text) as { id: number }
     await patchProduct(id, { isActive: false })
     const hidden = await get(product)

@@ -92,6 +92,17 @@ export function keepHotAnswer(event: H3Event, body: Buffer, isCurrent: () => boo
   })
 }
 
+/**
+ * A route's JSON answer as bytes (the value is serialized here unless it already is), kept as a hot
+ * answer when `isCurrent` is given; returned for h3 to send.
+ */
+export function sendJson<T>(event: H3Event, value: T | Buffer, isCurrent: (() => boolean) | undefined): T {
+  const body = Buffer.isBuffer(value) ? value : Buffer.from(JSON.stringify(value))
+  event.node.res.setHeader('content-type', 'application/json')
+  if (isCurrent) keepHotAnswer(event, body, isCurrent)
+  return body as unknown as T
+}
+
 /** Answers the request from a kept answer if it may; false: h3 answers it. */
 export function answerHot(req: IncomingMessage, res: ServerResponse): boolean {
   if (req.method !== 'GET' || !req.url) return false

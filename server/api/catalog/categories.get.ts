@@ -1,7 +1,7 @@
 import { listCategories } from '#server/services/catalog/products'
-import { toCategoryDto, type CategoryDto } from '#server/services/catalog/dto'
+import { toCategoryDto } from '#server/services/catalog/dto'
 import { catalogCheck } from '#server/services/catalog/read-model'
-import { keepHotAnswer } from '#server/utils/hot-answers'
+import { sendJson } from '#server/utils/hot-answers'
 
 /**
  * Public: the category tree as a flat list with parents (the Mini App draws chips from it). Kept as
@@ -10,9 +10,6 @@ import { keepHotAnswer } from '#server/utils/hot-answers'
 export default defineEventHandler(async (event) => {
   const services = await useServices()
   const isCurrent = await catalogCheck(services.db)
-  const json = Buffer.from(JSON.stringify({ items: (await listCategories(services.db)).map(toCategoryDto) }))
   setResponseHeader(event, 'Cache-Control', 'public, max-age=60')
-  setResponseHeader(event, 'content-type', 'application/json')
-  if (isCurrent) keepHotAnswer(event, json, isCurrent)
-  return json as unknown as { items: CategoryDto[] }
+  return sendJson(event, { items: (await listCategories(services.db)).map(toCategoryDto) }, isCurrent)
 })

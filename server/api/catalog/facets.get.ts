@@ -1,6 +1,6 @@
 import { catalogFacets } from '#server/services/catalog/products'
 import { catalogCheck } from '#server/services/catalog/read-model'
-import { keepHotAnswer } from '#server/utils/hot-answers'
+import { sendJson } from '#server/utils/hot-answers'
 
 /**
  * Public: price bounds and tags for the filter sheet. Kept as a hot answer while the catalog
@@ -9,10 +9,6 @@ import { keepHotAnswer } from '#server/utils/hot-answers'
 export default defineEventHandler(async (event) => {
   const services = await useServices()
   const isCurrent = await catalogCheck(services.db)
-  const facets = await catalogFacets(services.db)
-  const json = Buffer.from(JSON.stringify(facets))
   setResponseHeader(event, 'Cache-Control', 'public, max-age=60')
-  setResponseHeader(event, 'content-type', 'application/json')
-  if (isCurrent) keepHotAnswer(event, json, isCurrent)
-  return json as unknown as typeof facets
+  return sendJson(event, await catalogFacets(services.db), isCurrent)
 })

@@ -25,4 +25,3 @@ export type ProductDto = ReturnType<typeof toProductDto>
 export function toCategoryDto(c: typeof categories.$inferSelect) {
   return { id: c.id, slug: c.slug, parentId: c.parentId, name: c.name, description: c.description }
 }
-export type CategoryDto = ReturnType<typeof toCategoryDto>

@@ -1,7 +1,7 @@
 import { getProductBySlug } from '#server/services/catalog/products'
-import { toProductDto, type ProductDto } from '#server/services/catalog/dto'
+import { toProductDto } from '#server/services/catalog/dto'
 import { catalogCheck } from '#server/services/catalog/read-model'
-import { keepHotAnswer } from '#server/utils/hot-answers'
+import { sendJson } from '#server/utils/hot-answers'
 import { ProductSlugParamsSchema } from '#shared/schemas/catalog'
 
 /**
@@ -13,8 +13,5 @@ export default defineEventHandler(async (event) => {
   const { slug } = await getValidatedRouterParams(event, ProductSlugParamsSchema.parse)
   const services = await useServices()
   const isCurrent = await catalogCheck(services.db)
-  const json = Buffer.from(JSON.stringify(toProductDto(await getProductBySlug(services.db, slug))))
-  setResponseHeader(event, 'content-type', 'application/json')
-  if (isCurrent) keepHotAnswer(event, json, isCurrent)
-  return json as unknown as ProductDto
+  return sendJson(event, toProductDto(await getProductBySlug(services.db, slug)), isCurrent)
 })

@@ -1,5 +1,5 @@
 import { productListJson, type ProductListAnswer } from '#server/services/catalog/products'
-import { keepHotAnswer } from '#server/utils/hot-answers'
+import { sendJson } from '#server/utils/hot-answers'
 import { ProductListQuerySchema } from '#shared/schemas/catalog'
 
 /**
@@ -10,9 +10,7 @@ import { ProductListQuerySchema } from '#shared/schemas/catalog'
 export default defineEventHandler(async (event) => {
   const query = await getValidatedQuery(event, ProductListQuerySchema.parse)
   const services = await useServices()
+  // The JSON of a ProductListAnswer, serialized once per catalog snapshot.
   const { json, isCurrent } = await productListJson(services.db, query)
-  setResponseHeader(event, 'content-type', 'application/json')
-  if (isCurrent) keepHotAnswer(event, json, isCurrent)
-  // The JSON of a ProductListAnswer, serialized once per catalog snapshot; typed for the app's $fetch.
-  return json as unknown as ProductListAnswer
+  return sendJson<ProductListAnswer>(event, json, isCurrent)
 })

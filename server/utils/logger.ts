@@ -33,7 +33,9 @@ function redactString(value: string, secrets: string[]) {
 function redact(value: unknown, secrets: string[], depth = 0): unknown {
   if (typeof value === 'string') return redactString(value, secrets)
   if (value instanceof Error) {
-    return { name: value.name, message: redactString(value.message, secrets), stack: value.stack && redactString(value.stack, secrets), code: (value as { code?: unknown }).code }
+    const error = { name: value.name, message: redactString(value.message, secrets), stack: value.stack && redactString(value.stack, secrets), code: (value as { code?: unknown }).code }
+    // Drizzle's "Failed query" says which statement; why it failed is the driver's error, its cause.
+    return value.cause === undefined || depth > 5 ? error : { ...error, cause: redact(value.cause, secrets, depth + 1) }
   }
   if (depth > 5 || value === null || typeof value !== 'object') return value
   if (Array.isArray(value)) return value.map((item) => redact(item, secrets, depth + 1))

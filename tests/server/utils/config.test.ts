@@ -127,4 +127,15 @@ describe('logger', () => {
     expect(lines[0]).not.toContain(TOKEN)
     expect(entry.error.message).toBe('boom [redacted]')
   })
+
+  it("keeps an error's cause: why a query failed is the driver's error under Drizzle's \"Failed query\"", () => {
+    const lines: string[] = []
+    const logger = createLogger({ secrets: ['s3cr3t-value'], write: (l) => lines.push(l) })
+    const driver = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432 s3cr3t-value'), { code: 'ECONNREFUSED' })
+    logger.warn('metrics failed', { error: new Error('Failed query: select 1', { cause: driver }) })
+    const entry = JSON.parse(lines[0]!)
+    expect(entry.error.message).toBe('Failed query: select 1')
+    expect(entry.error.cause).toMatchObject({ message: 'connect ECONNREFUSED 127.0.0.1:5432 [redacted]', code: 'ECONNREFUSED' })
+    expect(lines[0]).not.toContain('s3cr3t-value')
+  })
 })

@@ -7,6 +7,12 @@
  *
  * A statement that fails for a reason of its own rows (not the database's: `isolate` says which)
  * is sent again one call at a time, so one bad row fails only its own caller.
+ *
+ * A statement still unanswered after `patienceMs` stops holding the calls behind it: they go in a
+ * new statement while it carries on (its own calls still wait for it). Without this, one statement
+ * stuck on a dead connection (seen after a PostgreSQL crash and restart) held every later call for
+ * as long as it hung, while every other query of the process went through: the group commit must
+ * never be worse than a statement per call.
  */
 export class GroupCommit<In, Out> {
   private waiting: { input: In; resolve: (out: Out) => void; reject: (error: unknown) => void }[] = []
@@ -14,7 +20,7 @@ export class GroupCommit<In, Out> {
 
   constructor(
     private readonly send: (inputs: In[]) => Promise<Out[]>,
-    private readonly options: { maxBatch: number; isolate: (error: unknown) => boolean },
+    private readonly options: { maxBatch: number; isolate: (error: unknown) => boolean; patienceMs?: number },
   ) {}
 
   submit(input: In): Promise<Out> {
@@ -27,7 +33,7 @@ export class GroupCommit<In, Out> {
   private async drain() {
     this.running = true
     try {
-      while (this.waiting.length) await this.flush(this.waiting.splice(0, this.options.maxBatch))
+      while (this.waiting.length) await patiently(this.flush(this.waiting.splice(0, this.options.maxBatch)), this.options.patienceMs ?? DEFAULT_PATIENCE_MS)
     } finally {
       this.running = false
     }
@@ -42,6 +48,19 @@ export class GroupCommit<In, Out> {
       for (const call of batch) await this.flush([call])
     }
   }
+}
+
+/** Far above a healthy statement's time (milliseconds, a burst's batch included), far below a caller's deadline. */
+const DEFAULT_PATIENCE_MS = 2000
+
+/** Resolves when `flushed` settles or after `ms`, whichever comes first (`flush` never rejects). */
+function patiently(flushed: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms)
+    timer.unref?.()
+  })
+  return Promise.race([flushed, late]).finally(() => clearTimeout(timer))
 }
 
 /** A transaction's statements must go on its own connection, in its order: no group commit inside one. */

@@ -56,4 +56,23 @@ describe('group commit', () => {
     down = false
     expect(await commit.submit(2)).toBe(2)
   })
+
+  it('does not hold later calls behind a statement that hangs: they go in a new statement while it carries on', async () => {
+    const batches: number[][] = []
+    let release: (() => void) | undefined
+    const commit = new GroupCommit(async (inputs: number[]) => {
+      batches.push(inputs)
+      // The first statement hangs (a dead connection) until released; the others answer at once.
+      if (inputs.includes(1)) await new Promise<void>((r) => (release = r))
+      return inputs
+    }, { maxBatch: 10, isolate: () => false, patienceMs: 50 })
+    const hung = commit.submit(1)
+    const later = await Promise.all([commit.submit(2), commit.submit(3)])
+    expect(later).toEqual([2, 3])
+    expect(batches).toEqual([[1], [2, 3]])
+    expect(await commit.submit(4)).toBe(4)
+    // The hung statement's own call is answered when it finally settles.
+    release!()
+    expect(await hung).toBe(1)
+  })
 })

@@ -30,6 +30,13 @@ export default defineNitroPlugin((nitroApp) => {
   // config per request, so every event gets the one read at start (frozen: a write would throw).
   const sharedConfig = useRuntimeConfig()
   nitroApp.hooks.hook('request', (event) => {
+    // HEAD is a GET without the body (RFC 9110 9.3.2): uptime monitors and crawlers send it to
+    // /api/health, /robots.txt and /sitemap.xml. Nitro registers a `.get.ts` route for GET only,
+    // so HEAD answered 404 there: run it as the GET. Node's response was told at parse time that
+    // the request is HEAD, so the status and headers go out and the body does not.
+    // Before h3's router and anything else reads the method (h3 caches it on first read).
+    const head = event.node.req.method === 'HEAD'
+    if (head) event.node.req.method = 'GET'
     event.context.nitro ??= { errors: [] }
     event.context.nitro.runtimeConfig = sharedConfig
     const requestId = requestIdOf(getRequestHeader(event, 'x-request-id')) ?? randomUUID()
@@ -45,7 +52,7 @@ export default defineNitroPlugin((nitroApp) => {
       const status = event.node.res.statusCode
       const matched = event.context.matchedRoute?.path as string | undefined
       const route = matched && matched !== '/**' ? matched : status === 404 ? 'unmatched' : event.path.startsWith('/_nuxt/') ? '/_nuxt/**' : 'page'
-      recordRequest(app, { requestId, method: event.method, path: event.path.split('?')[0]!, route, status, seconds, ua: getHeader(event, 'user-agent') })
+      recordRequest(app, { requestId, method: head ? 'HEAD' : event.method, path: event.path.split('?')[0]!, route, status, seconds, ua: getHeader(event, 'user-agent') })
     })
   })
 

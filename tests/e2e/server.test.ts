@@ -82,6 +82,20 @@ describe('start-up', () => {
     expect(answers.every((status) => status === 200)).toBe(true)
   })
 
+  it('answers HEAD as GET without the body (uptime monitors, crawlers), and logs it as HEAD', async () => {
+    for (const path of ['/api/health', '/api/ready', '/robots.txt', '/sitemap.xml', '/api/catalog/products?limit=2', '/']) {
+      const get = await fetch(`${app.url}${path}`)
+      const head = await fetch(`${app.url}${path}`, { method: 'HEAD', headers: { 'x-request-id': `head-${path.length}` } })
+      expect({ path, status: head.status }).toEqual({ path, status: get.status })
+      expect(head.headers.get('content-type')).toBe(get.headers.get('content-type'))
+      expect(await head.text()).toBe('')
+    }
+    const missing = await fetch(`${app.url}/api/nope`, { method: 'HEAD' })
+    expect(missing.status).toBe(404)
+    await new Promise((r) => setTimeout(r, 100))
+    expect(app.logs().find((entry) => entry.requestId === 'head-11')).toMatchObject({ method: 'HEAD', path: '/robots.txt', status: 200 })
+  })
+
   it('logs JSON lines with the request id and never prints a secret', async () => {
     await fetch(`${app.url}/api/nope`, { headers: { 'x-request-id': 'log-check-1' } })
     await new Promise((r) => setTimeout(r, 100))
@@ -292,8 +306,8 @@ describe('hot answers', () => {
     await get(path)
     await get(path)
     const hot = await hotCount()
-    // Nitro's router matches a GET route's HEAD as an unknown route; a hot answer must not change that.
-    expect((await fetch(`${app.url}${path}`, { method: 'HEAD' })).status).toBe(404)
+    // HEAD goes to h3, which runs it as the GET (no body): not a hot answer.
+    expect((await fetch(`${app.url}${path}`, { method: 'HEAD' })).status).toBe(200)
     // A GET carrying a body (node's client allows it): h3 answers it as it would without the hot answers.
     const withBody = await new Promise<number>((resolve, reject) => {
       const req = request(`${app.url}${path}`, { method: 'GET', headers: { 'content-type': 'application/json', 'content-length': '2' } }, (res) => {

@@ -385,6 +385,9 @@ export async function postgresRestart(options: PostgresRestartOptions): Promise<
       notDone,
     }
   } catch (error) {
+    // What every session of the private server is doing (a statement waiting on a lock, a connection idle in a transaction).
+    const sessions = await withDb({ databaseUrl: pg.url }, (query) => query(`select pid, application_name, backend_type, state, wait_event_type, wait_event, now() - xact_start as in_transaction, now() - state_change as in_state, left(query, 300) as query from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`)).catch((e: unknown) => String(e))
+    log(`postgres sessions at the failure: ${JSON.stringify(sessions)}`)
     if (app) log(`app output (last 64 KB): ${keepTail('postgres', app.tail() + '\n--- postgres log ---\n' + pg.log())}`)
     throw error
   } finally {

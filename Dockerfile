@@ -7,7 +7,8 @@ WORKDIR /src
 COPY package.json package-lock.json .npmrc* ./
 RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY . .
-RUN npx nuxt prepare && npx nuxt build
+# --ignore-scripts above skips postinstall: apply patches/ (fixes in dependencies) here.
+RUN npx patch-package --error-on-fail --error-on-warn && npx nuxt prepare && npx nuxt build
 
 FROM node:24-bookworm-slim AS runtime
 # GLIBC_TUNABLES: malloc hands blocks of 128 KB and more back to the system when they are freed

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createFakeBotApi, type FakeBotApi } from '../../server/telegram/fake-bot-api'
-import { startApp, type RunningApp } from '../helpers/app'
+import type { FakeBotApi } from '../../server/telegram/fake-bot-api'
+import type { RunningApp } from '../helpers/app'
+import { apiClient, startWebhookApp, stopWebhookApp } from '../helpers/webhook-app'
 import { eventually } from '../helpers/eventually'
-import { tmaHeaders, type InitUser } from '../helpers/telegram-users'
+import type { InitUser } from '../helpers/telegram-users'
 
 /**
  * Booking through the HTTP API of the built app and Telegram's webhook: free slots, a hold that a
@@ -16,35 +17,14 @@ const maria: InitUser = { id: 5560001, first_name: 'Мария', language_code: 
 const emma: InitUser = { id: 5560002, first_name: 'Emma', language_code: 'en', allows_write_to_pm: true }
 const owner: InitUser = { id: 5560099, first_name: 'Алексей', language_code: 'ru' }
 
-const api = async (path: string, init: RequestInit & { user?: InitUser } = {}) => {
-  const headers: Record<string, string> = { 'content-type': 'application/json', ...(init.user ? tmaHeaders(init.user, fake.token) : {}), ...(init.headers as Record<string, string>) }
-  const res = await fetch(`${app.url}${path}`, { ...init, headers })
-  const body = res.headers.get('content-type')?.includes('json') ? await res.json() : await res.text()
-  return { status: res.status, body }
-}
+const api = apiClient(() => ({ app, fake }))
 const deliver = (update: unknown) => fetch(`${app.url}/api/telegram/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET }, body: JSON.stringify(update) })
 const hold = (user: InitUser, key: string, body: unknown) => api('/api/booking/bookings', { method: 'POST', user, headers: { 'idempotency-key': key }, body: JSON.stringify(body) })
 
 beforeAll(async () => {
-  fake = createFakeBotApi()
-  await fake.listen()
-  app = await startApp({
-    env: {
-      TELEGRAM_BOT_TOKEN: fake.token,
-      TELEGRAM_API_ROOT: fake.apiRoot,
-      TELEGRAM_WEBHOOK_SECRET: SECRET,
-      TELEGRAM_UPDATES: 'webhook',
-      PUBLIC_URL: 'https://coffee.example.com',
-      SESSION_SECRET: 'z'.repeat(40),
-      ADMIN_TELEGRAM_IDS: String(owner.id),
-      DEMO_DATA: '1',
-    },
-  })
+  ;({ fake, app } = await startWebhookApp({ secret: SECRET, env: { PUBLIC_URL: 'https://coffee.example.com', ADMIN_TELEGRAM_IDS: String(owner.id), DEMO_DATA: '1' } }))
 })
-afterAll(async () => {
-  await app?.stop()
-  await fake?.close()
-})
+afterAll(() => stopWebhookApp({ app, fake }))
 
 describe('booking API and chat', () => {
   let slot: { startsAt: string; resourceIds: number[] }

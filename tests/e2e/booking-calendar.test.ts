@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createFakeBotApi, type FakeBotApi } from '../../server/telegram/fake-bot-api'
-import { startApp, type RunningApp } from '../helpers/app'
-import { tmaHeaders, type InitUser } from '../helpers/telegram-users'
+import type { FakeBotApi } from '../../server/telegram/fake-bot-api'
+import type { RunningApp } from '../helpers/app'
+import { apiClient, startWebhookApp, stopWebhookApp } from '../helpers/webhook-app'
+import type { InitUser } from '../helpers/telegram-users'
 
 /**
  * Calendars and reports of booking through the built app: the customer's .ics through a signed
@@ -14,31 +15,12 @@ const maria: InitUser = { id: 5570001, first_name: 'Мария', language_code: 
 const emma: InitUser = { id: 5570002, first_name: 'Emma', language_code: 'en', allows_write_to_pm: true }
 const owner: InitUser = { id: 5570099, first_name: 'Алексей', language_code: 'ru' }
 
-const api = async (path: string, init: RequestInit & { user?: InitUser } = {}) => {
-  const headers: Record<string, string> = { 'content-type': 'application/json', ...(init.user ? tmaHeaders(init.user, fake.token) : {}), ...(init.headers as Record<string, string>) }
-  const res = await fetch(`${app.url}${path}`, { ...init, headers })
-  const body = res.headers.get('content-type')?.includes('json') ? await res.json() : await res.text()
-  return { status: res.status, body, headers: res.headers }
-}
+const api = apiClient(() => ({ app, fake }))
 
 beforeAll(async () => {
-  fake = createFakeBotApi()
-  await fake.listen()
-  app = await startApp({
-    env: {
-      TELEGRAM_BOT_TOKEN: fake.token,
-      TELEGRAM_API_ROOT: fake.apiRoot,
-      PUBLIC_URL: 'https://coffee.example.com',
-      SESSION_SECRET: 'z'.repeat(40),
-      ADMIN_TELEGRAM_IDS: String(owner.id),
-      DEMO_DATA: '1',
-    },
-  })
+  ;({ fake, app } = await startWebhookApp({ secret: 'calendar-secret-0123456789', env: { PUBLIC_URL: 'https://coffee.example.com', ADMIN_TELEGRAM_IDS: String(owner.id), DEMO_DATA: '1' } }))
 })
-afterAll(async () => {
-  await app?.stop()
-  await fake?.close()
-})
+afterAll(() => stopWebhookApp({ app, fake }))
 
 describe('booking calendars and reports', () => {
   let bookingId: number

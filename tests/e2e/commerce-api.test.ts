@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createFakeBotApi, type FakeBotApi } from '../../server/telegram/fake-bot-api'
-import { startApp, type RunningApp } from '../helpers/app'
+import type { FakeBotApi } from '../../server/telegram/fake-bot-api'
+import type { RunningApp } from '../helpers/app'
+import { apiClient, startWebhookApp, stopWebhookApp } from '../helpers/webhook-app'
 import { eventually } from '../helpers/eventually'
-import { tmaHeaders, type InitUser } from '../helpers/telegram-users'
+import type { InitUser } from '../helpers/telegram-users'
 
 /**
  * Catalog, cart, checkout and orders through the HTTP API of the built app, as the Mini App and
@@ -13,33 +14,12 @@ let app: RunningApp
 const maria: InitUser = { id: 5550001, first_name: 'Мария', language_code: 'ru', allows_write_to_pm: true }
 const owner: InitUser = { id: 5550099, first_name: 'Алексей', language_code: 'ru' }
 
-const api = async (path: string, init: RequestInit & { user?: InitUser } = {}) => {
-  const headers: Record<string, string> = { 'content-type': 'application/json', ...(init.user ? tmaHeaders(init.user, fake.token) : {}), ...(init.headers as Record<string, string>) }
-  const res = await fetch(`${app.url}${path}`, { ...init, headers })
-  const body = res.headers.get('content-type')?.includes('json') ? await res.json() : await res.text()
-  return { status: res.status, body, headers: res.headers }
-}
+const api = apiClient(() => ({ app, fake }))
 
 beforeAll(async () => {
-  fake = createFakeBotApi()
-  await fake.listen()
-  app = await startApp({
-    env: {
-      TELEGRAM_BOT_TOKEN: fake.token,
-      TELEGRAM_API_ROOT: fake.apiRoot,
-      TELEGRAM_WEBHOOK_SECRET: 'commerce-secret-0123456789',
-      TELEGRAM_UPDATES: 'webhook',
-      PUBLIC_URL: 'https://shop.example.com',
-      SESSION_SECRET: 'z'.repeat(40),
-      PAYMENT_PROVIDER_TOKEN: '381764678:TEST:100500',
-      ADMIN_TELEGRAM_IDS: String(owner.id),
-    },
-  })
+  ;({ fake, app } = await startWebhookApp({ secret: 'commerce-secret-0123456789', env: { PUBLIC_URL: 'https://shop.example.com', PAYMENT_PROVIDER_TOKEN: '381764678:TEST:100500', ADMIN_TELEGRAM_IDS: String(owner.id) } }))
 })
-afterAll(async () => {
-  await app?.stop()
-  await fake?.close()
-})
+afterAll(() => stopWebhookApp({ app, fake }))
 
 describe('catalog API', () => {
   it('lists, filters and searches products without signing in', async () => {

@@ -1,8 +1,9 @@
 import { request } from 'node:http'
 import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createFakeBotApi, type FakeBotApi } from '../../server/telegram/fake-bot-api'
-import { metricsHeaders, startApp, type RunningApp } from '../helpers/app'
+import type { FakeBotApi } from '../../server/telegram/fake-bot-api'
+import { metricsHeaders, type RunningApp } from '../helpers/app'
+import { apiClient, startWebhookApp, stopWebhookApp } from '../helpers/webhook-app'
 import { startEarlyInMinute } from '../helpers/rate-window'
 import { eventually } from '../helpers/eventually'
 import { tmaHeaders, type InitUser } from '../helpers/telegram-users'
@@ -17,35 +18,14 @@ let app: RunningApp
 const owner: InitUser = { id: 7770099, first_name: 'Алексей', language_code: 'ru' }
 const maria: InitUser = { id: 7770001, first_name: 'Мария', language_code: 'ru', allows_write_to_pm: true }
 
-const api = async (path: string, init: RequestInit & { user?: InitUser } = {}) => {
-  const headers: Record<string, string> = { 'content-type': 'application/json', ...(init.user ? tmaHeaders(init.user, fake.token) : {}), ...(init.headers as Record<string, string>) }
-  const res = await fetch(`${app.url}${path}`, { ...init, headers })
-  return { status: res.status, body: res.headers.get('content-type')?.includes('json') ? await res.json() : await res.text(), headers: res.headers }
-}
+const api = apiClient(() => ({ app, fake }))
 const deliver = (update: unknown) => fake.postUpdate(`${app.url}/api/telegram/webhook`, SECRET, update)
 
 beforeAll(async () => {
-  fake = createFakeBotApi()
-  await fake.listen()
-  app = await startApp({
-    env: {
-      TELEGRAM_BOT_TOKEN: fake.token,
-      TELEGRAM_API_ROOT: fake.apiRoot,
-      TELEGRAM_WEBHOOK_SECRET: SECRET,
-      TELEGRAM_UPDATES: 'webhook',
-      PUBLIC_URL: 'https://shop.example.com',
-      SESSION_SECRET: 's'.repeat(40),
-      ADMIN_TELEGRAM_IDS: String(owner.id),
-      PAYMENT_PROVIDER_TOKEN: '381764678:TEST:100500',
-      TRUST_PROXY: '1',
-    },
-  })
+  ;({ fake, app } = await startWebhookApp({ secret: SECRET, env: { PUBLIC_URL: 'https://shop.example.com', ADMIN_TELEGRAM_IDS: String(owner.id), PAYMENT_PROVIDER_TOKEN: '381764678:TEST:100500', TRUST_PROXY: '1' } }))
   expect((await api('/api/me', { user: owner })).status).toBe(200)
 })
-afterAll(async () => {
-  await app?.stop()
-  await fake?.close()
-})
+afterAll(() => stopWebhookApp({ app, fake }))
 
 describe('/metrics', () => {
   it('answers Prometheus only with the METRICS_TOKEN bearer (it names every admin route)', async () => {

@@ -181,3 +181,6 @@ export function formatDuration(minutes: number, lang: PublicLang) {
 
 /** Price for people: "240 ₽" / "RUB 240" / "250 ⭐" (shared/money.ts). */
 export const formatPrice = (minor: number, currency: string, lang: PublicLang) => formatMoney(minor, currency, lang)
+
+/** A service's price: "Бесплатно" / "Free" for one that costs nothing (a table, a consultation), not "0 ₽". */
+export const formatServicePrice = (minor: number, currency: string, lang: PublicLang) => (minor === 0 ? (lang === 'en' ? 'Free' : 'Бесплатно') : formatPrice(minor, currency, lang))

@@ -227,6 +227,9 @@ describe('public pages', () => {
     expect(link(html, 'canonical')).toBe(`${app.url}/services`)
     expect(html).toContain('href="/services/latte-art"')
     expect(html).toMatch(/1 ч 30 мин · 4\s500\s₽/)
+    // A service that costs nothing says so, not "0 ₽".
+    expect(html).toMatch(/2 ч · Бесплатно/)
+    expect(html).not.toMatch(/·\s0\s₽/)
     const list = byType(html, 'ItemList')!
     expect(list.itemListElement.map((i: { url: string }) => i.url)).toContain(`${app.url}/services/barista-basics`)
     // The public header links the services on every page.

@@ -1,5 +1,5 @@
 import { once } from 'node:events'
-import { connect, type Socket } from 'node:net'
+import { connect, createServer, type Socket } from 'node:net'
 import postgres from 'postgres'
 import { describe, expect, it } from 'vitest'
 
@@ -44,6 +44,28 @@ describe.runIf(url)('postgres.js driver (patched)', () => {
       expect(sockets).toHaveLength(2)
     } finally {
       await sql.end({ timeout: 1 })
+    }
+  })
+
+  it('a server that closes the connection while it starts (a pooler, a proxy, a backend that died) fails the statement instead of hanging it', async () => {
+    // Unpatched, the statement waiting for that connection was parked and never settled, while the
+    // connection reconnected at once, again and again, with no delay.
+    let attempts = 0
+    const closer = createServer((socket) => {
+      attempts++
+      socket.once('data', () => socket.end())
+    })
+    closer.listen(0, '127.0.0.1')
+    await once(closer, 'listening')
+    const port = (closer.address() as { port: number }).port
+    const sql = postgres({ host: '127.0.0.1', port, max: 1, onnotice: () => {} })
+    try {
+      const outcome = await Promise.race([sql`select 1`.then(() => 'answered', (error: { code?: string }) => error.code), new Promise((resolve) => setTimeout(resolve, 3000, 'no answer in 3 s'))])
+      expect(outcome).toBe('CONNECTION_CLOSED')
+      expect(attempts).toBeLessThan(5)
+    } finally {
+      await sql.end({ timeout: 0 })
+      closer.close()
     }
   })
 })

@@ -46,7 +46,9 @@ describe.runIf(url)('postgres.js driver (patched)', () => {
       await sql.end({ timeout: 1 })
     }
   })
+})
 
+describe('postgres.js driver (patched), no server needed', () => {
   it('a server that closes the connection while it starts (a pooler, a proxy, a backend that died) fails the statement instead of hanging it', async () => {
     // Unpatched, the statement waiting for that connection was parked and never settled, while the
     // connection reconnected at once, again and again, with no delay.

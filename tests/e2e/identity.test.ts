@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createFakeBotApi, type FakeBotApi } from '../../server/telegram/fake-bot-api'
-import { startApp, type RunningApp } from '../helpers/app'
+import type { FakeBotApi } from '../../server/telegram/fake-bot-api'
+import type { RunningApp } from '../helpers/app'
+import { startWebhookApp, stopWebhookApp } from '../helpers/webhook-app'
 import { eventually } from '../helpers/eventually'
 import { cookieFrom, initDataFor, tmaHeaders, type InitUser } from '../helpers/telegram-users'
 import { startEarlyInMinute } from '../helpers/rate-window'
@@ -50,26 +51,10 @@ async function signInWithLink(user: InitUser) {
 }
 
 beforeAll(async () => {
-  fake = createFakeBotApi()
-  await fake.listen()
-  app = await startApp({
-    env: {
-      TELEGRAM_BOT_TOKEN: fake.token,
-      TELEGRAM_API_ROOT: fake.apiRoot,
-      TELEGRAM_WEBHOOK_SECRET: SECRET,
-      TELEGRAM_UPDATES: 'webhook',
-      PUBLIC_URL: ORIGIN,
-      SESSION_SECRET: 'identity-session-secret-'.padEnd(48, 'x'),
-      ADMIN_TELEGRAM_IDS: String(OWNER.id),
-      TRUST_PROXY: '1',
-    },
-  })
+  ;({ fake, app } = await startWebhookApp({ secret: SECRET, env: { PUBLIC_URL: ORIGIN, SESSION_SECRET: 'identity-session-secret-'.padEnd(48, 'x'), ADMIN_TELEGRAM_IDS: String(OWNER.id), TRUST_PROXY: '1' } }))
 })
 
-afterAll(async () => {
-  await app?.stop()
-  await fake?.close()
-})
+afterAll(() => stopWebhookApp({ app, fake }))
 
 describe('GET /api/me', () => {
   it('returns the validated user, their roles and the start param (exact contract)', async () => {

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { createFakeBotApi, type FakeBotApi } from '../../server/telegram/fake-bot-api'
-import { metricsHeaders, startApp, type RunningApp } from '../helpers/app'
+import type { FakeBotApi } from '../../server/telegram/fake-bot-api'
+import { metricsHeaders, type RunningApp } from '../helpers/app'
+import { startWebhookApp } from '../helpers/webhook-app'
 import { launchBrowser } from '../helpers/browser'
 import { eventually } from '../helpers/eventually'
 import { startFakeBitrix24, startFakeGeocoder, startFakeMoySklad } from '../helpers/fake-partners'
@@ -52,19 +53,14 @@ const dealsOf = (orderId: number) => crm.deals.filter((d) => d.ORIGIN_ID === `or
 const crmHealth = async () => (await api('/api/admin/integrations', { user: OWNER })).body.connectors.find((c: { connector: string }) => c.connector === 'crm')
 
 beforeAll(async () => {
-  fake = createFakeBotApi()
-  await fake.listen()
   crm = await startFakeBitrix24()
   warehouse = await startFakeMoySklad()
   maps = await startFakeGeocoder()
   maps.places.set('Маросейка 2', { lon: 37.6331, lat: 55.7572, postalCode: '101000', city: 'Москва', street: 'улица Маросейка', house: '2' })
   warehouse.items.push({ id: 'ms-croissant', name: 'Круассан', externalCode: 'croissant', stock: 33 })
-  app = await startApp({
+  ;({ fake, app } = await startWebhookApp({
+    secret: SECRET,
     env: {
-      TELEGRAM_BOT_TOKEN: fake.token,
-      TELEGRAM_API_ROOT: fake.apiRoot,
-      TELEGRAM_WEBHOOK_SECRET: SECRET,
-      TELEGRAM_UPDATES: 'webhook',
       PUBLIC_URL,
       SESSION_SECRET: 'integrations-session-secret-'.padEnd(48, 'x'),
       ADMIN_TELEGRAM_IDS: String(OWNER.id),
@@ -77,7 +73,7 @@ beforeAll(async () => {
       YANDEX_GEOCODER_URL: maps.apiUrl,
       PARTNER_TIMEOUT_MS: '2000',
     },
-  })
+  }))
   for (const user of [OWNER, CUSTOMER]) expect((await api('/api/me', { user })).status).toBe(200)
   browser = await launchBrowser()
 }, 180_000)

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
-import { createFakeBotApi, type FakeBotApi } from '../../server/telegram/fake-bot-api'
-import { startApp, type RunningApp } from '../helpers/app'
+import type { FakeBotApi } from '../../server/telegram/fake-bot-api'
+import type { RunningApp } from '../helpers/app'
+import { startWebhookApp } from '../helpers/webhook-app'
 import { launchBrowser } from '../helpers/browser'
 import { eventually } from '../helpers/eventually'
 import { startFakeWebhookReceiver, type FakeWebhookReceiver } from '../helpers/fake-webhook-receiver'
@@ -56,15 +57,10 @@ async function makeKey(scopes: string[], rateLimitPerMinute = 120) {
 }
 
 beforeAll(async () => {
-  fake = createFakeBotApi()
-  await fake.listen()
   receiver = await startFakeWebhookReceiver()
-  app = await startApp({
+  ;({ fake, app } = await startWebhookApp({
+    secret: SECRET,
     env: {
-      TELEGRAM_BOT_TOKEN: fake.token,
-      TELEGRAM_API_ROOT: fake.apiRoot,
-      TELEGRAM_WEBHOOK_SECRET: SECRET,
-      TELEGRAM_UPDATES: 'webhook',
       PUBLIC_URL,
       SESSION_SECRET: 'partner-api-session-secret-'.padEnd(48, 'x'),
       ADMIN_TELEGRAM_IDS: String(OWNER.id),
@@ -73,7 +69,7 @@ beforeAll(async () => {
       // The receiver is on this machine: production refuses that unless told otherwise.
       WEBHOOKS_ALLOW_PRIVATE: '1',
     },
-  })
+  }))
   for (const user of [OWNER, CUSTOMER]) expect((await call('/api/me', { user })).status).toBe(200)
   browser = await launchBrowser()
 }, 180_000)

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs'
 import { request } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createFakeBotApi, type FakeBotApi } from '../../server/telegram/fake-bot-api'
-import { metricsHeaders, startApp, type RunningApp } from '../helpers/app'
+import type { FakeBotApi } from '../../server/telegram/fake-bot-api'
+import { metricsHeaders, type RunningApp } from '../helpers/app'
+import { startWebhookApp, stopWebhookApp } from '../helpers/webhook-app'
 import { eventually } from '../helpers/eventually'
 import { tmaHeaders, type InitUser } from '../helpers/telegram-users'
 
@@ -23,27 +24,11 @@ const post = (path: string, body: unknown, headers: Record<string, string> = {})
 const deliver = (update: unknown, secret = SECRET) => post('/api/telegram/webhook', update, { 'x-telegram-bot-api-secret-token': secret })
 
 beforeAll(async () => {
-  fake = createFakeBotApi()
-  await fake.listen()
-  app = await startApp({
-    env: {
-      TELEGRAM_BOT_TOKEN: fake.token,
-      TELEGRAM_API_ROOT: fake.apiRoot,
-      TELEGRAM_WEBHOOK_SECRET: SECRET,
-      TELEGRAM_UPDATES: 'webhook',
-      PUBLIC_URL: 'https://shop.example.com',
-      SESSION_SECRET: 'x'.repeat(40),
-      ADMIN_TELEGRAM_IDS: String(owner.id),
-      // Nothing may pass because an in-memory copy simply expired (the hot answers below).
-      READ_MODEL_TTL: '3600',
-    },
-  })
+  // READ_MODEL_TTL: nothing may pass because an in-memory copy simply expired (the hot answers below).
+  ;({ fake, app } = await startWebhookApp({ secret: SECRET, env: { PUBLIC_URL: 'https://shop.example.com', ADMIN_TELEGRAM_IDS: String(owner.id), READ_MODEL_TTL: '3600' } }))
 })
 
-afterAll(async () => {
-  await app?.stop()
-  await fake?.close()
-})
+afterAll(() => stopWebhookApp({ app, fake }))
 
 describe('start-up', () => {
   it('registers the webhook with the secret, the menu button and the commands', async () => {

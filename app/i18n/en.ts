@@ -42,6 +42,7 @@ const en = {
   cart: {
     entry: 'Cart',
     entryCount: 'Cart: {count} items, {price}',
+    entrySummary: '{count} items, {price}',
     empty: 'Your cart is empty',
   },
   orders: {

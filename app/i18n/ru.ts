@@ -45,6 +45,7 @@ const ru = {
   cart: {
     entry: 'Корзина',
     entryCount: 'Корзина: {count} шт. на {price}',
+    entrySummary: '{count} шт. на {price}',
     empty: 'Корзина пуста',
   },
   orders: {

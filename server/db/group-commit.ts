@@ -1,3 +1,5 @@
+import { settledWithin } from '../utils/infrastructure'
+
 /**
  * Group commit for one kind of small, independent write (a webhook's update stored, an update
  * marked done): a call made while the statement for earlier calls is in flight waits, and every
@@ -33,7 +35,10 @@ export class GroupCommit<In, Out> {
   private async drain() {
     this.running = true
     try {
-      while (this.waiting.length) await patiently(this.flush(this.waiting.splice(0, this.options.maxBatch)), this.options.patienceMs ?? DEFAULT_PATIENCE_MS)
+      while (this.waiting.length) {
+        // flush() never rejects: a rejection here is only the patience running out.
+        await settledWithin(this.flush(this.waiting.splice(0, this.options.maxBatch)), this.options.patienceMs ?? DEFAULT_PATIENCE_MS, () => new Error('statement still in flight')).catch(() => {})
+      }
     } finally {
       this.running = false
     }
@@ -52,16 +57,6 @@ export class GroupCommit<In, Out> {
 
 /** Far above a healthy statement's time (milliseconds, a burst's batch included), far below a caller's deadline. */
 const DEFAULT_PATIENCE_MS = 2000
-
-/** Resolves when `flushed` settles or after `ms`, whichever comes first (`flush` never rejects). */
-function patiently(flushed: Promise<void>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined
-  const late = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, ms)
-    timer.unref?.()
-  })
-  return Promise.race([flushed, late]).finally(() => clearTimeout(timer))
-}
 
 /** A transaction's statements must go on its own connection, in its order: no group commit inside one. */
 export const isTransaction = (db: object) => 'rollback' in db

@@ -15,6 +15,7 @@ export interface BusinessInfo {
 
 const TEXT = {
   catalog: { ru: 'Каталог', en: 'Catalog' },
+  free: { ru: 'Бесплатно', en: 'Free' },
   faq: { ru: 'Вопросы и ответы', en: 'Questions and answers' },
   notFoundArticle: { ru: 'Такого ответа нет', en: 'No such answer' },
   askInTelegram: { ru: 'Спросить в Telegram', en: 'Ask in Telegram' },
@@ -183,4 +184,4 @@ export function formatDuration(minutes: number, lang: PublicLang) {
 export const formatPrice = (minor: number, currency: string, lang: PublicLang) => formatMoney(minor, currency, lang)
 
 /** A service's price: "Бесплатно" / "Free" for one that costs nothing (a table, a consultation), not "0 ₽". */
-export const formatServicePrice = (minor: number, currency: string, lang: PublicLang) => (minor === 0 ? (lang === 'en' ? 'Free' : 'Бесплатно') : formatPrice(minor, currency, lang))
+export const formatServicePrice = (minor: number, currency: string, lang: PublicLang) => (minor === 0 ? TEXT.free[lang] : formatPrice(minor, currency, lang))

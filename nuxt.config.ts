@@ -134,7 +134,7 @@ export default defineNuxtConfig({
         const options = { bundle: true, platform: 'node', format: 'esm', target: 'node22', packages: 'external', outExtension: { '.js': '.mjs' }, logLevel: 'warning' } as const
         await build({ ...options, entryPoints: commands, outdir: `${nitro.options.output.serverDir}/cli` })
         // Worker threads load from files of their own (server/services/account/receipt-thread.ts).
-        await build({ ...options, entryPoints: ['server/workers/receipt.ts'], outdir: `${nitro.options.output.serverDir}/workers` })
+        await build({ ...options, entryPoints: ['server/workers/receipt.ts', 'server/workers/pglite.ts'], outdir: `${nitro.options.output.serverDir}/workers` })
       })
     },
   },

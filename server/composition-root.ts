@@ -71,10 +71,19 @@ export function deriveWebhookSecret(token: string) {
   return createHmac('sha256', token).update('telegram-webhook-secret').digest('base64url')
 }
 
+/**
+ * PGlite's thread code: built beside the server (`.output/server/workers/pglite.mjs`), or the
+ * source that Node runs itself (`nuxt dev` from the repository). Neither: PGlite on this thread.
+ */
+function pgliteWorkerFile() {
+  const candidates = [resolve(dirname(process.argv[1] ?? '.'), 'workers/pglite.mjs'), resolve(process.cwd(), 'server/workers/pglite.ts')]
+  return candidates.find((file) => existsSync(file))
+}
+
 /** Opens and migrates the database, then builds and starts everything on top of it. */
 export async function startServices(config: AppConfig, logger: Logger, metrics: Metrics, setQueue: (q: JobQueue) => void): Promise<AppServices> {
   const started = Date.now()
-  let database = await openDatabase(config)
+  let database = await openDatabase(config, config.pgliteThread === 'worker' ? pgliteWorkerFile() : undefined)
   try {
     await database.migrate()
   } catch (error) {

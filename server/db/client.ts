@@ -11,6 +11,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js'
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator'
 import postgres from 'postgres'
 import * as schema from './schema'
+import { startPgliteThread, type PgliteClient } from './pglite-thread'
 
 export type Schema = typeof schema
 /** The one database type services take: the same on PGlite and PostgreSQL. */
@@ -30,7 +31,7 @@ export interface DatabaseHandle {
   kind: 'pglite' | 'postgres'
   db: Database
   /** Set on the embedded database only: pg-boss runs on the same instance through it. */
-  pglite?: PGlite
+  pglite?: PgliteClient
   /** Set on PostgreSQL only: pg-boss opens its own pool with it. */
   url?: string
   migrate(): Promise<void>
@@ -62,13 +63,30 @@ const extensions = { btree_gist, pg_trgm }
  */
 const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB', '-c', 'wal_buffers=1MB']
 
-/** Opens the embedded database; `dataDir` undefined means in memory (tests), `loadDataDir` restores a snapshot. */
-export async function openPglite(options: { dataDir?: string; loadDataDir?: Blob } = {}): Promise<DatabaseHandle> {
+export interface PgliteOptions {
+  /** In memory when not set (tests). */
+  dataDir?: string
+  /** A snapshot to start from (`dumpDataDir`). */
+  loadDataDir?: Blob
+  /**
+   * Runs PGlite on a worker thread loaded from this file (server/workers/pglite.ts, built into
+   * `.output/server/workers/pglite.mjs`), off the app's event loop: see server/db/pglite-thread.ts.
+   * Without it PGlite runs on the calling thread (the operator commands, most tests).
+   */
+  thread?: string | URL
+}
+
+/** Opens the embedded database. */
+export async function openPglite(options: PgliteOptions = {}): Promise<DatabaseHandle> {
   const freshDataDir = !!options.dataDir && (!existsSync(options.dataDir) || readdirSync(options.dataDir).length === 0)
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true })
-  const open = () => PGlite.create({ dataDir: options.dataDir, extensions, loadDataDir: options.loadDataDir, startParams: PGLITE_START_PARAMS })
-  const handle = (pglite: PGlite, reopen?: () => Promise<DatabaseHandle>): DatabaseHandle => {
-    const db = drizzlePglite({ client: pglite, schema, casing: 'snake_case' }) as unknown as Database
+  const open = async (): Promise<PgliteClient> => {
+    if (!options.thread) return PGlite.create({ dataDir: options.dataDir, extensions, loadDataDir: options.loadDataDir, startParams: PGLITE_START_PARAMS }) as Promise<PgliteClient>
+    const loadDataDir = options.loadDataDir && new Uint8Array(await options.loadDataDir.arrayBuffer())
+    return startPgliteThread(options.thread, { dataDir: options.dataDir, loadDataDir, startParams: PGLITE_START_PARAMS })
+  }
+  const handle = (pglite: PgliteClient, reopen?: () => Promise<DatabaseHandle>): DatabaseHandle => {
+    const db = drizzlePglite({ client: pglite as PGlite, schema, casing: 'snake_case' }) as unknown as Database
     return {
       kind: 'pglite',
       db,
@@ -88,14 +106,22 @@ export async function openPglite(options: { dataDir?: string; loadDataDir?: Blob
       },
     }
   }
+  if (!options.dataDir || options.loadDataDir || !freshDataDir) return handle(await open())
   const first = await open()
-  if (!options.dataDir || options.loadDataDir || !freshDataDir) return handle(first)
   // A first start in a data dir: initdb, then the caller's migrations and demo seed, leave ~60-300
   // MB of WebAssembly memory touched that the instance never gives back. `reopen` (once the caller
   // is done with that) closes it and opens the same dir again, so that the process runs on a fresh
   // instance's memory, as on every later start.
   return handle(first, async () => {
+    // On a thread, on the same thread: a new thread would cost its own ~14 MB, and the memory of
+    // the one it replaced is not given back to the system (its malloc arena stays with the process).
+    if ('reopen' in first && typeof first.reopen === 'function') {
+      await first.reopen()
+      ;(globalThis as { gc?: () => void }).gc?.()
+      return handle(first)
+    }
     await first.close()
+    ;(globalThis as { gc?: () => void }).gc?.()
     const again = handle(await open())
     // The closed instance holds its memory and initdb's copy of it until V8's next full
     // collection, which may come long after ready: collect it now when node runs with --expose-gc.
@@ -171,7 +197,7 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
   }
 }
 
-/** PostgreSQL when a URL is configured, otherwise PGlite in `<dataDir>/pglite`. */
-export function openDatabase(config: { databaseUrl?: string; dataDir: string }) {
-  return config.databaseUrl ? openPostgres(config.databaseUrl) : openPglite({ dataDir: resolve(config.dataDir, 'pglite') })
+/** PostgreSQL when a URL is configured, otherwise PGlite in `<dataDir>/pglite` (on a thread from `pgliteThread` when given). */
+export function openDatabase(config: { databaseUrl?: string; dataDir: string }, pgliteThread?: string) {
+  return config.databaseUrl ? openPostgres(config.databaseUrl) : openPglite({ dataDir: resolve(config.dataDir, 'pglite'), thread: pgliteThread })
 }

@@ -111,7 +111,7 @@ function dueNow(options: SendOptions): SendOptions {
 /** pg-boss's PGlite adapter with the LISTEN it lacks: PGlite delivers a NOTIFY once the statement that committed it returns. */
 function pgliteWithListen(pglite: NonNullable<DatabaseHandle['pglite']>) {
   return {
-    ...fromPglite(pglite),
+    ...fromPglite(pglite as Parameters<typeof fromPglite>[0]),
     async listen(channel: string, onNotification: (payload: string) => void) {
       const unlisten = await pglite.listen(channel, onNotification)
       return { close: () => unlisten() }

@@ -42,6 +42,8 @@ const EnvSchema = z
       z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' }).optional(),
     ),
     DATA_DIR: z.string().trim().min(1).default('./.data'),
+    /** Where the embedded database runs: on a worker thread of its own (off the event loop), or on the app's thread. */
+    PGLITE_THREAD: z.enum(['worker', 'main']).default('worker'),
     PUBLIC_URL: optionalString.pipe(httpUrl.optional()),
     TELEGRAM_BOT_TOKEN: optionalString.pipe(
       z
@@ -186,6 +188,8 @@ function buildConfig(env: z.output<typeof EnvSchema>) {
     dataDir: resolve(env.DATA_DIR),
     databaseUrl: env.DATABASE_URL,
     database: env.DATABASE_URL ? ('postgres' as const) : ('pglite' as const),
+    /** PGlite on a worker thread (server/db/pglite-thread.ts) or on the app's thread. */
+    pgliteThread: env.PGLITE_THREAD,
     publicUrl,
     port: env.PORT,
     host: env.HOST,

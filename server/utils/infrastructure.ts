@@ -13,7 +13,7 @@ export function infrastructureFailure(error: unknown): 'storage_full' | 'databas
     const message = typeof e.message === 'string' ? e.message : ''
     if (code === '53100' || code === 'ENOSPC' || /no space left on device|could not extend file|disk full/i.test(message)) return 'storage_full'
     if (CONNECTION_CODES.has(code) || code.startsWith('08') || ['57P01', '57P02', '57P03'].includes(code)) return 'database_unavailable'
-    if (/connection terminated|the database system is (starting up|shutting down|in recovery mode)|PGlite is closed/i.test(message)) return 'database_unavailable'
+    if (/connection terminated|the database system is (starting up|shutting down|in recovery mode)|PGlite is closed|the database thread stopped/i.test(message)) return 'database_unavailable'
   }
   return undefined
 }

@@ -120,7 +120,9 @@ export interface App extends Proc { dataDir: string; databaseUrl?: string; ready
 export async function startApp(options: AppOptions = {}): Promise<App> {
   const port = await freePort()
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'tma-bench-'))
-  const env = appStartEnv({ port, dataDir, databaseUrl: options.databaseUrl, metricsToken: BENCH_METRICS_TOKEN, extra: options.env })
+  // PGLITE_THREAD=main in the bench's environment runs the app's PGlite on its event loop (A/B).
+  const extra = { ...(process.env.PGLITE_THREAD ? { PGLITE_THREAD: process.env.PGLITE_THREAD } : {}), ...options.env }
+  const env = appStartEnv({ port, dataDir, databaseUrl: options.databaseUrl, metricsToken: BENCH_METRICS_TOKEN, extra })
   // The start command's own flag (package.json, Dockerfile), then BENCH_NODE_ARGS, e.g.
   // `--cpu-prof --cpu-prof-dir=/tmp/prof`, to look inside a slow figure.
   const nodeArgs = [...START_NODE_ARGS, ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [])]

@@ -125,7 +125,14 @@ class PgliteThread implements PgliteClient {
       // A statement waiting on the thread keeps the process alive; an idle thread does not.
       if (!this.waiting.size) this.worker.ref()
       this.waiting.set(id, { resolve: resolve as (value: never) => void, reject })
-      this.worker.postMessage({ ...request, id })
+      try {
+        this.worker.postMessage({ ...request, id })
+      } catch (error) {
+        // A parameter that cannot be copied to the thread (a function, a class instance).
+        this.waiting.delete(id)
+        if (!this.waiting.size) this.worker.unref()
+        reject(error as Error)
+      }
     })
   }
 

@@ -46,6 +46,12 @@ describe.runIf(engine === 'pglite')('PGlite on its own thread', () => {
     expect(error?.cause?.message).toMatch(/duplicate key/)
   })
 
+  it('refuses a parameter that cannot cross to the thread, and goes on answering', async () => {
+    await expect(handle.pglite!.query('select $1::text as v', [() => 'a function'])).rejects.toThrow(/could not be cloned/)
+    const { rows } = await handle.pglite!.query<{ v: string }>('select $1::text as v', ['text'])
+    expect(rows).toEqual([{ v: 'text' }])
+  })
+
   it('commits a transaction, rolls back a failed one, and keeps a savepoint apart', async () => {
     await handle.db.transaction(async (tx) => {
       await tx.insert(settings).values({ key: 'thread.tx.kept', value: 1 })

@@ -83,14 +83,15 @@ function pgliteWorkerFile() {
 /** Opens and migrates the database, then builds and starts everything on top of it. */
 export async function startServices(config: AppConfig, logger: Logger, metrics: Metrics, setQueue: (q: JobQueue) => void): Promise<AppServices> {
   const started = Date.now()
-  let database = await openDatabase(config, config.pgliteThread === 'worker' ? pgliteWorkerFile() : undefined)
+  const pgliteThread = config.database === 'pglite' && config.pgliteThread === 'worker' ? pgliteWorkerFile() : undefined
+  let database = await openDatabase(config, pgliteThread)
   try {
     await database.migrate()
   } catch (error) {
     await database.close().catch(() => {})
     throw new Error(`Database migration failed: ${(error as Error).message}`, { cause: error })
   }
-  logger.info('database ready', { kind: database.kind, ms: Date.now() - started })
+  logger.info('database ready', { kind: database.kind, ...(database.kind === 'pglite' ? { thread: pgliteThread ? 'worker' : 'main' } : {}), ms: Date.now() - started })
 
   const sandboxMode = config.telegram.sandbox
   // Receipts embed the fonts that ship inside the server bundle (server/assets/fonts).

@@ -71,7 +71,7 @@ export interface PgliteOptions {
   /**
    * Runs PGlite on a worker thread loaded from this file (server/workers/pglite.ts, built into
    * `.output/server/workers/pglite.mjs`), off the app's event loop: see server/db/pglite-thread.ts.
-   * Without it PGlite runs on the calling thread (the operator commands, most tests).
+   * Without it PGlite runs on the calling thread (the operator commands, `TEST_PGLITE_THREAD=main`).
    */
   thread?: string | URL
 }
@@ -121,7 +121,6 @@ export async function openPglite(options: PgliteOptions = {}): Promise<DatabaseH
       return handle(first)
     }
     await first.close()
-    ;(globalThis as { gc?: () => void }).gc?.()
     const again = handle(await open())
     // The closed instance holds its memory and initdb's copy of it until V8's next full
     // collection, which may come long after ready: collect it now when node runs with --expose-gc.

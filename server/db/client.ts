@@ -80,7 +80,8 @@ export interface PgliteOptions {
 export async function openPglite(options: PgliteOptions = {}): Promise<DatabaseHandle> {
   const freshDataDir = !!options.dataDir && (!existsSync(options.dataDir) || readdirSync(options.dataDir).length === 0)
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true })
-  const open = async (): Promise<PgliteClient> => {
+  // On a thread, the client can also reopen PGlite on that thread (see the first start below).
+  const open = async (): Promise<PgliteClient & { reopen?: () => Promise<void> }> => {
     if (!options.thread) return PGlite.create({ dataDir: options.dataDir, extensions, loadDataDir: options.loadDataDir, startParams: PGLITE_START_PARAMS }) as Promise<PgliteClient>
     const loadDataDir = options.loadDataDir && new Uint8Array(await options.loadDataDir.arrayBuffer())
     return startPgliteThread(options.thread, { dataDir: options.dataDir, loadDataDir, startParams: PGLITE_START_PARAMS })
@@ -115,7 +116,7 @@ export async function openPglite(options: PgliteOptions = {}): Promise<DatabaseH
   return handle(first, async () => {
     // On a thread, on the same thread: a new thread would cost its own ~14 MB, and the memory of
     // the one it replaced is not given back to the system (its malloc arena stays with the process).
-    if ('reopen' in first && typeof first.reopen === 'function') {
+    if (first.reopen) {
       await first.reopen()
       ;(globalThis as { gc?: () => void }).gc?.()
       return handle(first)

@@ -1,5 +1,6 @@
 import { getHeader, getRequestHeader, setResponseHeader } from 'h3'
 import { randomUUID } from 'node:crypto'
+import type { ServerResponse } from 'node:http'
 import { recordRequest, requestIdOf } from '#server/utils/access-log'
 import { ConfigError, loadConfig } from '#server/utils/config'
 
@@ -36,7 +37,10 @@ export default defineNitroPlugin((nitroApp) => {
     // the request is HEAD, so the status and headers go out and the body does not.
     // Before h3's router and anything else reads the method (h3 caches it on first read).
     const head = event.node.req.method === 'HEAD'
-    if (head) event.node.req.method = 'GET'
+    if (head) {
+      event.node.req.method = 'GET'
+      sayLengthOfHead(event.node.res)
+    }
     event.context.nitro ??= { errors: [] }
     event.context.nitro.runtimeConfig = sharedConfig
     const requestId = requestIdOf(getRequestHeader(event, 'x-request-id')) ?? randomUUID()
@@ -58,3 +62,19 @@ export default defineNitroPlugin((nitroApp) => {
 
   nitroApp.hooks.hook('close', () => shutdown())
 })
+
+/**
+ * Node writes Content-Length for a body given to `end` only when the body goes out: a HEAD answer
+ * carried none, though it should say what the GET would send (RFC 9110 8.6), and link checkers and
+ * download managers read it there. A streamed body still says nothing, as its GET does.
+ */
+function sayLengthOfHead(res: ServerResponse) {
+  const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse
+  res.end = ((...args: unknown[]) => {
+    const [chunk, encoding] = args
+    if (!res.headersSent && !res.hasHeader('content-length') && (typeof chunk === 'string' || chunk instanceof Uint8Array)) {
+      res.setHeader('content-length', typeof chunk === 'string' ? Buffer.byteLength(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8') : chunk.byteLength)
+    }
+    return end(...args)
+  }) as ServerResponse['end']
+}

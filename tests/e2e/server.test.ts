@@ -67,12 +67,14 @@ describe('start-up', () => {
     expect(answers.every((status) => status === 200)).toBe(true)
   })
 
-  it('answers HEAD as GET without the body (uptime monitors, crawlers), and logs it as HEAD', async () => {
+  it('answers HEAD as GET without the body but with its length (uptime monitors, crawlers), and logs it as HEAD', async () => {
     for (const path of ['/api/health', '/api/ready', '/robots.txt', '/sitemap.xml', '/api/catalog/products?limit=2', '/']) {
       const get = await fetch(`${app.url}${path}`)
       const head = await fetch(`${app.url}${path}`, { method: 'HEAD', headers: { 'x-request-id': `head-${path.length}` } })
       expect({ path, status: head.status }).toEqual({ path, status: get.status })
       expect(head.headers.get('content-type')).toBe(get.headers.get('content-type'))
+      // The length the GET's body has (its own header, or the bytes of a body sent in chunks).
+      expect({ path, length: head.headers.get('content-length') }).toEqual({ path, length: get.headers.get('content-length') ?? String((await get.arrayBuffer()).byteLength) })
       expect(await head.text()).toBe('')
     }
     const missing = await fetch(`${app.url}/api/nope`, { method: 'HEAD' })

@@ -187,7 +187,7 @@ export async function startPgliteThread(file: string | URL, options: PgliteThrea
   // (package.json, Dockerfile); the flag is the process's, so every thread's heap would get it and
   // this thread's grew to it (~30 MB of RSS) for answers that live a moment. V8 reads it when a
   // thread's heap is made and prefers it to `resourceLimits`: lifted for this thread's start only.
-  const capped = process.execArgv.find((arg) => arg.startsWith('--max-semi-space-size'))
+  const capped = process.execArgv.findLast((arg) => arg.startsWith('--max-semi-space-size'))
   if (capped) setFlagsFromString('--max-semi-space-size=0')
   const worker = new Worker(file, { workerData: options, name: 'pglite', resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } })
   if (capped) worker.once('online', () => setFlagsFromString(capped))

@@ -14,8 +14,8 @@ const en = {
   home: {
     greeting: 'Hello, {name}!',
     menu: 'Menu',
-    menuHint: 'Coffee, breakfast, desserts',
-    booking: 'Classes',
+    menuHint: 'Products and prices',
+    booking: 'Booking',
     bookingHint: 'Book a free time slot',
     support: 'Help',
     supportHint: 'Answers and a live operator',
@@ -25,7 +25,7 @@ const en = {
     address: 'Address',
     phone: 'Phone',
     mainButton: 'Open the menu',
-    secondaryButton: 'Book a class',
+    secondaryButton: 'Book a time',
   },
   errors: {
     auth_missing: { title: 'We could not recognise you', action: 'Close the app and open it again from the bot chat.' },

@@ -106,6 +106,7 @@ const more = {
   },
   booking: {
     services: 'Услуги',
+    noServices: 'Пока нечего забронировать: запись ещё не открыта.',
     specialist: 'Специалист',
     anySpecialist: 'Любой',
     pickDay: 'День',
@@ -174,7 +175,7 @@ const more = {
   cart: {
     title: 'Корзина',
     open: 'Корзина · {count}',
-    emptyHint: 'Загляните в меню — там кофе и свежая выпечка.',
+    emptyHint: 'Загляните в меню — там всё, что можно заказать.',
     toCatalog: 'Открыть меню',
     removeNamed: 'Удалить «{name}»',
     total: 'Товары на сумму',
@@ -222,7 +223,7 @@ const more = {
     emptyHint: 'Всё, что вы закажете, появится здесь.',
     placed: 'Заказ оформлен! Подтверждение — в чате с ботом.',
     statuses: { new: 'Принят', awaiting_payment: 'Ждёт оплаты', paid: 'Оплачен', in_progress: 'Готовится', ready: 'Готов', shipped: 'В пути', done: 'Выполнен', cancelled: 'Отменён', refunded: 'Возврат' },
-    actors: { customer: 'Вы', staff: 'Кофейня', system: 'Автоматически' },
+    actors: { customer: 'Вы', staff: 'Сотрудник', system: 'Автоматически' },
     timeline: 'История',
     items: 'Состав заказа',
     receive: 'Получение',

@@ -17,8 +17,8 @@ const ru = {
   home: {
     greeting: 'Здравствуйте, {name}!',
     menu: 'Меню',
-    menuHint: 'Кофе, завтраки, десерты',
-    booking: 'Мастер-классы',
+    menuHint: 'Товары и цены',
+    booking: 'Запись',
     bookingHint: 'Запись на свободное время',
     support: 'Помощь',
     supportHint: 'Ответы и оператор',

@@ -6,7 +6,8 @@ import { join } from 'node:path'
 import { launchBrowser, openSandboxPage, phoneScreenshot, plainText, sandboxLaunch, SCREENSHOT_DIR, seriousA11yViolations } from '../helpers/browser'
 
 /**
- * Booking through /sandbox in Debian Chromium: the Russian customer opens the deep link
+ * Booking through /sandbox in Debian Chromium: the Russian customer finds the services from the
+ * home screen, then opens the deep link
  * `booking_latte-art`, picks a day and a time, holds it, confirms, and the bot's confirmation
  * with its buttons appears in the chat; pressing "Отменить" there cancels it. The operator then
  * sees the day in /admin on the phone and marks a class attendee as come.
@@ -33,6 +34,21 @@ const chatMessage = (text: string) => page.locator('[data-testid="chat-message"]
 describe('booking in the Mini App and the chat', () => {
   let frame: Frame
   let day = ''
+
+  it('starts from the home screen with the list of services, each with its length and price', async () => {
+    frame = await sandboxLaunch(page, { person: 'customer', theme: 'light' })
+    await frame.click('a[href="/app/booking"]')
+    const services = frame.locator('[data-testid="booking-services"] li')
+    await services.first().waitFor()
+    expect(await services.count()).toBe(4)
+    const latte = frame.locator('[data-testid="booking-services"] a[href="/app/booking/latte-art"]')
+    expect(plainText(await latte.textContent())).toMatch(/^Латте-арт.*\d+ мин · [\d\s]+₽/)
+    await expect.poll(mainText).toBe('Мои записи')
+    await phoneScreenshot(page, 'booking-services-ru-light')
+    expect((await seriousA11yViolations(frame)).map((v) => v.id)).toEqual([])
+    await latte.click()
+    await frame.waitForSelector('h1:has-text("Латте-арт")')
+  })
 
   it('shows the service, a month of days and the free times of the first open day', async () => {
     frame = await sandboxLaunch(page, { person: 'customer', theme: 'light', startParam: 'booking_latte-art' })

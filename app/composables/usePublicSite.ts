@@ -102,6 +102,8 @@ export async function usePublicSite() {
 
   /** Title, description, canonical, hreflang alternates, Open Graph and Twitter card for `path`. */
   function seo(meta: { path: string; title: string; description: string; image?: string | null; type?: 'website' | 'product' }) {
+    // Titles end with the business's name ("Catalog — Zerno Coffee"): until the owner gives one, no dangling dash.
+    meta = { ...meta, title: meta.title.replace(/\s*[—|]\s*$/, '') }
     const image = meta.image ? new URL(meta.image, siteUrl.value + '/').toString() : undefined
     useHead({
       htmlAttrs: { lang: lang.value },
@@ -143,8 +145,9 @@ export async function usePublicSite() {
       '@id': `${siteUrl.value}/#organization`,
       name: l(p.name),
       url: absolute('/'),
-      telephone: p.phone,
-      address: { '@type': 'PostalAddress', streetAddress: l(p.address), addressCountry: 'RU' },
+      // Only what the owner filled in: an empty fact is worse than none to a search engine.
+      ...(p.phone ? { telephone: p.phone } : {}),
+      ...(l(p.address) ? { address: { '@type': 'PostalAddress', streetAddress: l(p.address), addressCountry: 'RU' } } : {}),
     }
   }
 

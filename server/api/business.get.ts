@@ -1,8 +1,5 @@
 import { useServices, type AppServices } from '#server/utils/runtime'
-import { getSetting } from '#server/services/settings'
-import { DEMO_BUSINESS } from '#server/services/demo/seed-data'
-
-type BusinessProfile = typeof DEMO_BUSINESS
+import { getBusinessProfile } from '#server/services/settings/business'
 
 let botUsername: Promise<string | null> | undefined
 /** The bot's @username: configured, known to Telegraf, or asked once from getMe (null when Telegram is unreachable). */
@@ -21,7 +18,7 @@ function resolveBotUsername(services: AppServices, configured: string): Promise<
 export default defineEventHandler(async (event) => {
   const services = await useServices()
   const pub = useRuntimeConfig(event).public as { telegramBotUsername?: string; telegramAppName?: string }
-  const profile = (await getSetting<BusinessProfile>(services.db, 'business.profile')) ?? DEMO_BUSINESS
+  const { configured: _configured, ...profile } = await getBusinessProfile(services.db)
   const username = await resolveBotUsername(services, pub.telegramBotUsername ?? '')
   const appName = pub.telegramAppName ?? ''
   const telegramLink = username ? (appName ? `https://t.me/${username}/${appName}` : `https://t.me/${username}?startapp`) : null

@@ -6,8 +6,8 @@ import { businessName } from './start'
 
 const TEXT = {
   reply: {
-    ru: (name: string) => `${name} на связи. Меню, заказ и оплата, запись и ваши заказы — в приложении (кнопка ниже). /help — что ещё я умею.`,
-    en: (name: string) => `${name} here. The menu, ordering and payment, bookings and your orders are in the app (the button below). /help shows what else I can do.`,
+    ru: (name: string) => `${name || 'Мы'} на связи. Каталог, заказ и оплата, запись и ваши заказы — в приложении (кнопка ниже). /help — что ещё я умею.`,
+    en: (name: string) => `${name || 'We are'} here. The catalog, ordering and payment, bookings and your orders are in the app (the button below). /help shows what else I can do.`,
   },
   unknownCommand: {
     ru: 'Такой команды нет. /help — что я умею; всё остальное — в приложении.',

@@ -1,27 +1,27 @@
 import { Markup, type Context } from 'telegraf'
 import type { AppServices } from '../composition-root'
-import { DEMO_BUSINESS } from '../services/demo/seed-data'
 import { chatLocale, clearBotBlocked } from '../services/auth/users'
-import { getSetting } from '../services/settings'
+import { getBusinessProfile } from '../services/settings/business'
 import { miniAppUrl } from '../services/telegram/links'
 
+// The business's name comes from its profile; a business that has not filled it in yet is greeted without one.
 const TEXT = {
   greeting: {
-    ru: (name: string) => `Здравствуйте! Это ${name}. Откройте приложение: меню, заказ с доставкой, запись на мастер-классы и поддержка.`,
-    en: (name: string) => `Hello! This is ${name}. Open the app for the menu, delivery orders, masterclass bookings and support.`,
+    ru: (name: string) => `Здравствуйте!${name ? ` Это ${name}.` : ''} Откройте приложение: каталог, заказ с доставкой, запись и поддержка.`,
+    en: (name: string) => `Hello!${name ? ` This is ${name}.` : ''} Open the app for the catalog, delivery orders, bookings and support.`,
   },
   open: { ru: 'Открыть приложение', en: 'Open the app' },
   help: {
     ru: (name: string) =>
-      `${name} в Telegram. В приложении — меню и заказ с доставкой или самовывозом, оплата прямо в Telegram, запись на мастер-классы и ваши заказы.\n\nКоманды:\n/start — открыть приложение\n/help — эта подсказка`,
+      `${name ? `${name} в Telegram.` : 'Мы в Telegram.'} В приложении — каталог и заказ с доставкой или самовывозом, оплата прямо в Telegram, запись и ваши заказы.\n\nКоманды:\n/start — открыть приложение\n/help — эта подсказка`,
     en: (name: string) =>
-      `${name} in Telegram. The app has the menu, delivery or pickup orders paid right in Telegram, masterclass bookings and your orders.\n\nCommands:\n/start — open the app\n/help — this help`,
+      `${name ? `${name} in Telegram.` : 'We are in Telegram.'} The app has the catalog, delivery or pickup orders paid right in Telegram, bookings and your orders.\n\nCommands:\n/start — open the app\n/help — this help`,
   },
 } as const
 
 /** The name the bot greets with: the one the operator keeps in the business profile. */
 export async function businessName(services: AppServices) {
-  return (await getSetting<{ name: { ru: string; en: string } }>(services.db, 'business.profile'))?.name ?? DEMO_BUSINESS.name
+  return (await getBusinessProfile(services.db)).name
 }
 
 /** /start (with an optional deep-link payload): a greeting with the button that opens the Mini App there. */

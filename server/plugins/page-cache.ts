@@ -13,8 +13,8 @@ async function purgePageCache(): Promise<number> {
   return keys.length
 }
 
-/** Admin writes that change what the public pages show (prices, stock, texts, hidden, categories). */
-const changesPublicPages = (path: string, method: string) => method !== 'GET' && method !== 'HEAD' && (path.startsWith('/api/admin/catalog/') || path.startsWith('/api/admin/support/articles'))
+/** Admin writes that change what the public pages show (prices, stock, texts, hidden, categories, the business's name and address). */
+const changesPublicPages = (path: string, method: string) => method !== 'GET' && method !== 'HEAD' && (path.startsWith('/api/admin/catalog/') || path.startsWith('/api/admin/support/articles') || path === '/api/admin/settings/business')
 
 /**
  * The public page cache (see routeRules in nuxt.config.ts):

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { rowId, rowIdParam, telegramIdParam, text } from './common'
+import { isTimeZone, rowId, rowIdParam, telegramIdParam, text } from './common'
 import { instant, localDate } from './booking'
 import { withoutDefaults } from './catalog'
 
@@ -93,14 +93,7 @@ const timezone = () =>
     .trim()
     .min(1)
     .max(64)
-    .refine((tz) => {
-      try {
-        new Intl.DateTimeFormat('en-US', { timeZone: tz })
-        return true
-      } catch {
-        return false
-      }
-    }, 'must be an IANA time zone such as Europe/Moscow')
+    .refine(isTimeZone, 'must be an IANA time zone such as Europe/Moscow')
 
 /** POST /api/admin/booking/resources: a staff member, a room or a table with its week. */
 export const BookingResourceInputSchema = z.object({

@@ -57,3 +57,13 @@ export function containsUnstorableText(value: unknown, depth = 0): boolean {
   if (Array.isArray(value)) return value.some((item) => containsUnstorableText(item, depth + 1))
   return Object.entries(value).some(([key, item]) => UNSTORABLE.test(key) || containsUnstorableText(item, depth + 1))
 }
+
+/** Whether `zone` is an IANA time zone this runtime knows (Europe/Moscow, Asia/Almaty, UTC). */
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone })
+    return true
+  } catch {
+    return false
+  }
+}

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { idCursor, rowId, rowIdParam, text } from './common'
+import { idCursor, isTimeZone, rowId, rowIdParam, text } from './common'
 
 /** A conversation is open (the business owes an answer), waiting (for the customer) or closed. */
 export const CONVERSATION_STATUSES = ['open', 'waiting', 'closed'] as const
@@ -75,14 +75,6 @@ export const ArticlePatchSchema = ArticleInputSchema.partial()
 export const ArticleIdParamsSchema = z.object({ id: rowIdParam() })
 
 const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM')
-const isTimeZone = (zone: string) => {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone })
-    return true
-  } catch {
-    return false
-  }
-}
 const isDate = (v: string) => /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v)
 
 /**

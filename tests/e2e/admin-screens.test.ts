@@ -76,6 +76,7 @@ const SCREENS: Screen[] = [
   { name: 'customers', path: '/admin/customers', ready: '[data-testid="customers-table"] tbody tr' },
   // The sandbox's Russian demo customer (Мария Соколова).
   { name: 'customer', path: '/admin/customers/9000000001', ready: '[data-testid="customer-profile"]' },
+  { name: 'business', path: '/admin/business', ready: '[data-testid="business-form"] input[name="name_ru"]' },
   { name: 'legal', path: '/admin/legal', ready: '[data-testid="legal-form"] input' },
   { name: 'integrations', path: '/admin/integrations', ready: '[data-connector="crm"]' },
   { name: 'broadcasts', path: '/admin/broadcasts', ready: '[data-testid="broadcast-new"]' },

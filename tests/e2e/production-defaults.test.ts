@@ -88,7 +88,7 @@ describe('production defaults', () => {
     }
   }, 240_000)
 
-  it('gives a real deployment no demo catalog and no demo people unless asked (DEMO_DATA=1)', async () => {
+  it('gives a real deployment no demo catalog, no demo people and no demo business unless asked (DEMO_DATA=1); the owner names the business', async () => {
     const fake = createFakeBotApi()
     await fake.listen()
     const app = await startApp({ env: { TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot, SESSION_SECRET: 'r'.repeat(40), DEMO_DATA: undefined, ADMIN_TELEGRAM_IDS: '8880098' } })
@@ -101,6 +101,27 @@ describe('production defaults', () => {
       for (const path of ['/', '/catalog', '/api/business', '/api/catalog/categories', '/api/catalog/facets', '/sitemap.xml']) {
         expect((await fetch(`${app.url}${path}`, { headers: { accept: 'text/html' } })).status, path).toBe(200)
       }
+      // No made-up business either: the profile is blank (not the demo coffee shop) until the owner saves it.
+      const owner = { 'content-type': 'application/json', ...tmaHeaders({ id: 8880098, first_name: 'Owner' }, fake.token) }
+      expect((await (await fetch(`${app.url}/api/business`)).json()).profile).toMatchObject({ name: { ru: '', en: '' }, phone: '', address: { ru: '' } })
+      expect(await (await fetch(`${app.url}/`)).text()).not.toMatch(/Зерно|Покровка|120-45-67/)
+      expect(await (await fetch(`${app.url}/api/admin/settings/business`, { headers: owner })).json()).toMatchObject({ configured: false })
+      const profile = {
+        name: { ru: 'Пекарня «Колос»', en: 'Kolos Bakery' },
+        tagline: { ru: 'Хлеб на закваске каждое утро', en: 'Sourdough bread every morning' },
+        address: { ru: 'Казань, ул. Баумана, 7', en: '7 Baumana St, Kazan' },
+        phone: '+7 843 200-10-10',
+        hours: { ru: 'Ежедневно 7:00–20:00', en: 'Daily 7 am – 8 pm' },
+        timezone: 'Europe/Moscow',
+      }
+      const bad = await fetch(`${app.url}/api/admin/settings/business`, { method: 'PATCH', headers: owner, body: JSON.stringify({ ...profile, timezone: 'Kazan' }) })
+      expect(bad.status).toBe(400)
+      expect(await bad.json()).toMatchObject({ code: 'validation_failed', details: [{ path: 'timezone' }] })
+      const stranger = { 'content-type': 'application/json', ...tmaHeaders({ id: 8880099, first_name: 'Stranger' }, fake.token) }
+      expect((await fetch(`${app.url}/api/admin/settings/business`, { method: 'PATCH', headers: stranger, body: JSON.stringify(profile) })).status).toBe(403)
+      expect((await fetch(`${app.url}/api/admin/settings/business`, { method: 'PATCH', headers: owner, body: JSON.stringify(profile) })).status).toBe(200)
+      expect((await (await fetch(`${app.url}/api/business`)).json()).profile).toMatchObject({ name: profile.name, menuHint: { ru: '', en: '' } })
+      expect(await (await fetch(`${app.url}/`)).text()).toContain('Пекарня «Колос»')
     } finally {
       await app.stop()
       await fake.close()

@@ -7,7 +7,7 @@ import { tmaHeaders, type InitUser } from '../helpers/telegram-users'
 
 /**
  * Two replicas of the built app on one PostgreSQL database, each keeping the catalog, users'
- * roles and the settings in memory: what the owner changes through one is what customers and staff get from the
+ * roles and the settings in memory (and public pages in a page cache): what the owner changes through one is what customers and staff get from the
  * other, through PostgreSQL's NOTIFY. The replicas keep their copies for an hour without a
  * notification (READ_MODEL_TTL), so nothing below can pass through a cache simply expiring.
  * PGlite is one process by design (several replicas need PostgreSQL): there the same read models
@@ -83,6 +83,21 @@ describe.skipIf(engine !== 'postgres')('two replicas on one PostgreSQL', () => {
 
     expect((await call(writer, `/api/admin/users/${manager.id}/roles/manager`, { method: 'DELETE', user: owner })).status).toBe(200)
     await eventually(async () => (await call(reader, '/api/admin/catalog/products', { user: manager })).status === 403)
+  })
+
+  it('shows the business profile the owner just saved on the other replica: its API and its cached landing page', async () => {
+    // The reader has the landing page in its page cache (60 s) and the settings in memory (an hour).
+    expect((await call(reader, '/')).body).toContain('Кофейня «Зерно»')
+    const before = (await call(reader, '/api/admin/settings/business', { user: owner })).body
+    expect(before).toMatchObject({ configured: true, name: { ru: 'Кофейня «Зерно»' } })
+    const { configured: _configured, ...profile } = before
+    const renamed = { ...profile, name: { ru: 'Кофейня «Зерно и Молоко»', en: 'Zerno & Milk' }, phone: '+7 495 000-11-22' }
+    expect((await call(writer, '/api/admin/settings/business', { method: 'PATCH', user: owner, body: JSON.stringify(renamed) })).status).toBe(200)
+    const started = Date.now()
+    await eventually(async () => (await call(reader, '/api/business')).body.profile.name.ru === renamed.name.ru, 1_000, 25)
+    await eventually(async () => (await call(reader, '/')).body.includes('Кофейня «Зерно и Молоко»'), 1_000, 25)
+    expect(Date.now() - started).toBeLessThan(1_000)
+    expect((await call(reader, '/')).body).toContain('+7 495 000-11-22')
   })
 
   it('prints the legal details the owner just changed on the other replica', async () => {

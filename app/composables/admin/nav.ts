@@ -24,6 +24,7 @@ const SECTIONS: Section[] = [
   { to: '/admin/catalog/categories', label: 'nav.categories', permission: 'catalog.write' },
   { to: '/admin/forms', label: 'nav.forms', permission: 'forms.manage', except: '/admin/forms/submissions' },
   { to: '/admin/forms/submissions', label: 'nav.submissions', permission: 'forms.submissions' },
+  { to: '/admin/business', label: 'nav.business', permission: 'settings.write' },
   { to: '/admin/delivery', label: 'nav.delivery', permission: 'settings.write' },
   { to: '/admin/legal', label: 'nav.legal', permission: 'settings.write' },
   { to: '/admin/integrations', label: 'nav.integrations', permission: 'integrations.manage' },

@@ -6,8 +6,8 @@ import { bookingCalendarFeeds } from '../../db/schema/booking-feeds'
 import type { LocalizedText } from '../../db/schema/_columns'
 import { DomainError } from '../../utils/errors'
 import { write, type ServiceContext } from '../context'
-import { ensureSetting, getSetting } from '../settings'
-import { DEMO_BUSINESS } from '../demo/seed-data'
+import { ensureSetting } from '../settings'
+import { getBusinessProfile } from '../settings/business'
 import { getBooking, type BookingDetail } from './index'
 import { userFirstNames } from '../auth/users'
 import { customerPhones } from '../account/profile'
@@ -111,15 +111,11 @@ const hostOf = (url: string) => {
   }
 }
 
-type BusinessProfile = { name: LocalizedText; address: LocalizedText; phone?: string }
-async function businessProfile(db: DbOrTx): Promise<BusinessProfile> {
-  return ((await getSetting<BusinessProfile>(db, 'business.profile')) ?? DEMO_BUSINESS) as BusinessProfile
-}
 const pick = (text: LocalizedText | null | undefined, lang: Lang) => (text ? text[lang] || text.ru : '')
 
 /** The customer's booking as a one-event calendar file, in their language. */
 export async function customerBookingIcs(db: DbOrTx, booking: BookingDetail, lang: Lang, publicUrl: string) {
-  const business = await businessProfile(db)
+  const business = await getBusinessProfile(db)
   const sequence = booking.history.filter((h) => (SEQUENCE_ACTIONS as readonly string[]).includes(h.action)).length
   const stamp = booking.history.reduce((max, h) => (h.createdAt > max ? h.createdAt : max), booking.updatedAt)
   const resource = pick(booking.resource.name, lang)
@@ -129,7 +125,7 @@ export async function customerBookingIcs(db: DbOrTx, booking: BookingDetail, lan
     stamp,
     start: booking.startsAt,
     end: booking.endsAt,
-    summary: `${pick(booking.service.name, lang)} — ${pick(business.name, lang)}`,
+    summary: [pick(booking.service.name, lang), pick(business.name, lang)].filter(Boolean).join(' — '),
     location: pick(business.address, lang),
     description: [lang === 'en' ? `With: ${resource}` : `Проводит: ${resource}`, business.phone ? (lang === 'en' ? `Phone: ${business.phone}` : `Телефон: ${business.phone}`) : ''].filter(Boolean).join('\n'),
     status: icsStatus(booking.status),
@@ -259,7 +255,7 @@ export async function findLiveFeed(db: DbOrTx, token: string) {
 export async function resourceFeedIcs(db: DbOrTx, feed: FeedRow, publicUrl: string, now = new Date()) {
   const [resource] = await db.select().from(bookingResources).where(eq(bookingResources.id, feed.resourceId))
   if (!resource) return null
-  const business = await businessProfile(db)
+  const business = await getBusinessProfile(db)
   const rows = await db
     .select({
       id: bookings.id,
@@ -313,7 +309,7 @@ export async function resourceFeedIcs(db: DbOrTx, feed: FeedRow, publicUrl: stri
       status: 'CONFIRMED' as const,
     }
   })
-  const name = `${pick(resource.name, lang)} — ${pick(business.name, lang)}`
+  const name = [pick(resource.name, lang), pick(business.name, lang)].filter(Boolean).join(' — ')
   return { body: icsCalendar({ name, timezone: resource.timezone }, events), resource }
 }
 

@@ -1,3 +1,4 @@
+import { BusinessProfileSchema } from '#shared/schemas/business'
 import type { z } from 'zod'
 import { AccountDeletionSchema, AccountIdParamsSchema, AddressInputSchema, AddressPatchSchema, AdminCustomersQuerySchema, CustomerDocumentParamsSchema, CustomerHistoryQuerySchema, CustomerNoteSchema, CustomerParamsSchema, DocumentTokenParamsSchema, HistoryQuerySchema, LegalDetailsSchema, ProfilePatchSchema } from '#shared/schemas/account'
 import { AuditQuerySchema } from '#shared/schemas/audit'
@@ -263,6 +264,8 @@ export const ROUTES: RouteDoc[] = [
   { method: 'post', path: '/api/admin/customers/{id}/documents', tag: 'admin', summary: 'Attach a document (multipart `file`, `kind`, `title`; PDF/JPEG/PNG up to 10 MB; audited, the customer is told in the chat)', auth: staff('customers.manage'), params: CustomerParamsSchema, bodyType: 'multipart/form-data', errors: ['not_found', 'document_type_unsupported', 'payload_too_large'], bodyLimit: 10 * MB + 64 * KB },
   { method: 'post', path: '/api/admin/customers/{id}/documents/{documentId}/revoke', tag: 'admin', summary: "Revoke a customer's document (audited)", auth: staff('customers.manage'), params: CustomerDocumentParamsSchema, errors: ['not_found'] },
   { method: 'get', path: '/api/admin/customers/{id}/documents/{documentId}/file', tag: 'admin', summary: "A customer's document file", auth: staff('customers.read'), params: CustomerDocumentParamsSchema, produces: 'application/octet-stream', errors: ['not_found'] },
+  { method: 'get', path: '/api/admin/settings/business', tag: 'admin', summary: 'The business profile customers see; configured is false until saved', auth: staff('settings.write') },
+  { method: 'patch', path: '/api/admin/settings/business', tag: 'admin', summary: 'Save the business profile: name, tagline, address, phone, hours, time zone (audited)', auth: staff('settings.write'), body: BusinessProfileSchema },
   { method: 'get', path: '/api/admin/settings/legal', tag: 'admin', summary: 'Legal details printed on receipts', auth: staff('settings.write') },
   { method: 'patch', path: '/api/admin/settings/legal', tag: 'admin', summary: 'Set the legal details: name, tax number, address, taxes line, receipt footer (audited)', auth: staff('settings.write'), body: LegalDetailsSchema },
   { method: 'get', path: '/api/admin/support/conversations', tag: 'support', summary: 'The support inbox: a folder (new, mine, waiting, closed, open) with counters and a cursor', auth: staff('support.reply'), query: InboxQuerySchema },

@@ -8,7 +8,7 @@ export type Localized = { ru: string; en: string }
 
 /** GET /api/business as the public pages use it. */
 export interface BusinessInfo {
-  profile: BusinessProfile & { phone: string; currency?: string }
+  profile: BusinessProfile & { phone: string; currency?: string; country?: string }
   sandbox: boolean
   telegramLink: string | null
 }
@@ -147,7 +147,7 @@ export async function usePublicSite() {
       url: absolute('/'),
       // Only what the owner filled in: an empty fact is worse than none to a search engine.
       ...(p.phone ? { telephone: p.phone } : {}),
-      ...(l(p.address) ? { address: { '@type': 'PostalAddress', streetAddress: l(p.address), addressCountry: 'RU' } } : {}),
+      ...(l(p.address) ? { address: { '@type': 'PostalAddress', streetAddress: l(p.address), ...(p.country ? { addressCountry: p.country } : {}) } } : {}),
     }
   }
 

@@ -23,5 +23,11 @@ export const BusinessProfileSchema = z.object({
   phone: text().trim().max(32).regex(/^[+\d\s()-]*$/, 'digits, spaces, +, ( ) and - only'),
   hours: localized(120),
   timezone: text().trim().min(1).max(64).refine(isTimeZone, 'an IANA time zone, e.g. Europe/Moscow'),
+  /** ISO 3166-1 alpha-2 ("RU", "KZ") of the address, for search engines; empty when not given. */
+  country: text()
+    .trim()
+    .transform((v) => v.toUpperCase())
+    .pipe(z.string().regex(/^([A-Z]{2})?$/, 'two letters, e.g. RU'))
+    .default(''),
 })
 export type BusinessProfile = z.output<typeof BusinessProfileSchema>

@@ -52,6 +52,7 @@ describe('public pages', () => {
     const org = byType(html, 'Organization')!
     expect(org).toMatchObject({ name: 'Кофейня «Зерно»', telephone: '+7 495 120-45-67', url: `${app.url}/` })
     expect(org.address.streetAddress).toContain('Покровка')
+    expect(org.address.addressCountry).toBe('RU')
     expect(html).toContain('href="/sandbox"')
   })
 

@@ -15,6 +15,7 @@ export const DEMO_BUSINESS = {
   hours: { ru: 'Ежедневно 8:00–22:00', en: 'Daily 8 am – 10 pm' },
   currency: 'RUB',
   timezone: 'Europe/Moscow',
+  country: 'RU',
 }
 
 type DemoCategory = { slug: string; name: LocalizedText; description: LocalizedText }

@@ -19,6 +19,7 @@ const BLANK = (): BusinessProfile => ({
   phone: '',
   hours: { ru: '', en: '' },
   timezone: 'Europe/Moscow',
+  country: '',
 })
 
 /** The stored profile (`configured`), or a blank one until the owner saves it. */

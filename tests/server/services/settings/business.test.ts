@@ -19,6 +19,7 @@ const SALON: BusinessProfile = {
   phone: '+7 (343) 210-55-77',
   hours: { ru: 'Пн–Сб 10:00–21:00', en: 'Mon–Sat 10 am – 9 pm' },
   timezone: 'Asia/Yekaterinburg',
+  country: 'RU',
 }
 
 let handle: DatabaseHandle
@@ -70,9 +71,21 @@ describe(`the business profile on ${engine}`, () => {
   })
 
   it('refuses a time zone that does not exist, a phone with letters and a missing name, field by field', () => {
-    const bad = BusinessProfileSchema.safeParse({ ...SALON, timezone: 'Mars/Olympus', phone: 'call us', name: { ru: ' ', en: 'Lyon' } })
+    const bad = BusinessProfileSchema.safeParse({ ...SALON, timezone: 'Mars/Olympus', phone: 'call us', name: { ru: ' ', en: 'Lyon' }, country: 'Russia' })
     expect(bad.success).toBe(false)
-    expect(bad.error!.issues.map((i) => i.path.join('.')).sort()).toEqual(['name.ru', 'phone', 'timezone'])
+    expect(bad.error!.issues.map((i) => i.path.join('.')).sort()).toEqual(['country', 'name.ru', 'phone', 'timezone'])
+  })
+
+  it('takes the country as two letters in either case, or none at all', () => {
+    expect(BusinessProfileSchema.parse({ ...SALON, country: ' kz ' }).country).toBe('KZ')
+    const { country: _country, ...withoutCountry } = SALON
+    expect(BusinessProfileSchema.parse(withoutCountry).country).toBe('')
+  })
+
+  it('reads a profile saved before the country existed with the country empty, not refused', async () => {
+    const { country: _country, ...older } = SALON
+    await handle.db.update(appSettings).set({ value: older }).where(eq(appSettings.key, BUSINESS_PROFILE_SETTING))
+    expect(await getBusinessProfile(handle.db)).toEqual({ ...SALON, country: '', configured: true })
   })
 
   it('keeps what the form does not edit (the demo seed’s currency) and reads an older profile with the new field blank', async () => {

@@ -23,7 +23,8 @@ describe('the Docker image layout', () => {
     const cmd = JSON.parse(dockerfile.match(/^CMD (\[.*\])$/m)![1]!) as string[]
     // The image and `npm start` run the same command (a 16 MB young generation: less memory at rest;
     // PGlite's WebAssembly on the baseline compiler only: no optimizing-compiler bursts of memory;
-    // gc() for the first start to collect the instance that ran initdb: docs/deployment.md).
+    // gc() for the first start to collect the instance that ran initdb, and for every start to hand
+    // the start's garbage back before ready: docs/deployment.md).
     expect(cmd).toEqual(['node', '--max-semi-space-size=16', '--liftoff-only', '--expose-gc', '.output/server/index.mjs'])
     // and the variables npm start sets before node are in the image's ENV (malloc's threshold kept at
     // 128 KB, so freed blocks go back to the system).

@@ -94,6 +94,8 @@ describe('production defaults', () => {
     const app = await startApp({ env: { TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot, SESSION_SECRET: 'r'.repeat(40), DEMO_DATA: undefined, ADMIN_TELEGRAM_IDS: '8880098' } })
     try {
       expect(app.logs().some((l) => l.msg === 'demo data seeded on first start')).toBe(false)
+      // Started as the image starts it (--expose-gc): the start's garbage went back before ready.
+      expect(app.logs().find((l) => l.msg === 'ready')).toMatchObject({ gcMs: expect.any(Number) })
       expect((await (await fetch(`${app.url}/api/catalog/products`)).json()).items).toEqual([])
       const users = await (await fetch(`${app.url}/api/admin/users?limit=200`, { headers: tmaHeaders({ id: 8880098, first_name: 'Owner' }, fake.token) })).json()
       expect(users.items.map((u: { user: { id: number } }) => u.user.id)).toEqual([8880098])

@@ -13,7 +13,7 @@ const en = {
   offline: 'You are offline. We will refresh as soon as the network is back.',
   home: {
     greeting: 'Hello, {name}!',
-    menu: 'Menu',
+    sections: 'Sections',
     menuHint: 'Products and prices',
     booking: 'Booking',
     bookingHint: 'Book a free time slot',
@@ -24,7 +24,6 @@ const en = {
     hours: 'Opening hours',
     address: 'Address',
     phone: 'Phone',
-    mainButton: 'Open the menu',
     secondaryButton: 'Book a time',
   },
   errors: {

@@ -16,7 +16,7 @@ const ru = {
   offline: 'Нет соединения. Покажем свежие данные, как только сеть вернётся.',
   home: {
     greeting: 'Здравствуйте, {name}!',
-    menu: 'Меню',
+    sections: 'Разделы',
     menuHint: 'Товары и цены',
     booking: 'Запись',
     bookingHint: 'Запись на свободное время',
@@ -27,7 +27,6 @@ const ru = {
     hours: 'Часы работы',
     address: 'Адрес',
     phone: 'Телефон',
-    mainButton: 'Открыть меню',
     secondaryButton: 'Записаться',
   },
   errors: {

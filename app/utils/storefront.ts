@@ -38,6 +38,19 @@ export function defaultOptions(product: Pick<Product, 'options'>): Record<string
   return chosen
 }
 
+/**
+ * The catalog's title and the button into it: the business's own word (trimmed), with the button
+ * built around it ("Меню" -> "Открыть меню"; an abbreviation such as "SPA" keeps its capitals), or
+ * the generic pair when it named none.
+ */
+export function catalogWords(named: string | undefined, generic: { title: string; open: string }, openNamed: (title: string) => string): { title: string; open: string } {
+  const title = named?.trim()
+  if (!title) return generic
+  const second = title.charAt(1)
+  const lower = second && second === second.toLocaleLowerCase() ? title.charAt(0).toLocaleLowerCase() + title.slice(1) : title
+  return { title, open: openNamed(lower) }
+}
+
 /** A fresh idempotency key (UUID where the browser has one). */
 export function newIdempotencyKey(): string {
   if (typeof crypto.randomUUID === 'function') return crypto.randomUUID()

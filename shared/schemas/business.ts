@@ -16,6 +16,8 @@ export const BusinessProfileSchema = z.object({
   name: localized(80, true),
   /** One line under the name: what the business is. */
   tagline: localized(160),
+  /** What the business calls its catalog ("Меню", "Услуги и цены"); empty: "Каталог"/"Catalog". */
+  catalogTitle: localized(30).default({ ru: '', en: '' }),
   /** A few words under the home screen's catalog entry ("Coffee, breakfast, desserts"). */
   menuHint: localized(60).default({ ru: '', en: '' }),
   address: localized(200),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { defaultOptions, displayUnitPrice, newIdempotencyKey } from '../../app/utils/storefront'
+import { catalogWords, defaultOptions, displayUnitPrice, newIdempotencyKey } from '../../app/utils/storefront'
 import { IdempotencyKeySchema } from '../../shared/schemas/orders'
 
 const cappuccino = {
@@ -32,5 +32,21 @@ describe('checkout idempotency key', () => {
     const a = newIdempotencyKey()
     expect(IdempotencyKeySchema.parse(a)).toBe(a)
     expect(newIdempotencyKey()).not.toBe(a)
+  })
+})
+
+describe('what the catalog is called', () => {
+  const generic = { title: 'Каталог', open: 'Открыть каталог' }
+  const open = (title: string) => `Открыть ${title}`
+  it('is the business’s own word, with the button around it in lower case', () => {
+    expect(catalogWords('Меню', generic, open)).toEqual({ title: 'Меню', open: 'Открыть меню' })
+    expect(catalogWords(' Услуги и цены ', generic, open)).toEqual({ title: 'Услуги и цены', open: 'Открыть услуги и цены' })
+  })
+  it('keeps an abbreviation’s capitals', () => {
+    expect(catalogWords('SPA-услуги', generic, open)).toEqual({ title: 'SPA-услуги', open: 'Открыть SPA-услуги' })
+  })
+  it('is the generic pair when the business named none', () => {
+    expect(catalogWords(undefined, generic, open)).toBe(generic)
+    expect(catalogWords('  ', generic, open)).toBe(generic)
   })
 })

@@ -122,8 +122,12 @@ describe('production defaults', () => {
       const stranger = { 'content-type': 'application/json', ...tmaHeaders({ id: 8880099, first_name: 'Stranger' }, fake.token) }
       expect((await fetch(`${app.url}/api/admin/settings/business`, { method: 'PATCH', headers: stranger, body: JSON.stringify(profile) })).status).toBe(403)
       expect((await fetch(`${app.url}/api/admin/settings/business`, { method: 'PATCH', headers: owner, body: JSON.stringify(profile) })).status).toBe(200)
-      expect((await (await fetch(`${app.url}/api/business`)).json()).profile).toMatchObject({ name: profile.name, menuHint: { ru: '', en: '' } })
-      expect(await (await fetch(`${app.url}/`)).text()).toContain('Пекарня «Колос»')
+      // What the owner left out stays empty: the Mini App says "Каталог", search engines get no country.
+      expect((await (await fetch(`${app.url}/api/business`)).json()).profile).toMatchObject({ name: profile.name, menuHint: { ru: '', en: '' }, catalogTitle: { ru: '', en: '' }, country: '' })
+      const landing = await (await fetch(`${app.url}/`)).text()
+      expect(landing).toContain('Пекарня «Колос»')
+      expect(landing).toContain('"streetAddress":"Казань, ул. Баумана, 7"')
+      expect(landing).not.toContain('addressCountry')
     } finally {
       await app.stop()
       await fake.close()

@@ -9,6 +9,7 @@ import type { ProductAttribute, ProductOption } from '../../db/schema/catalog'
 export const DEMO_BUSINESS = {
   name: { ru: 'Кофейня «Зерно»', en: 'Zerno Coffee' },
   tagline: { ru: 'Свежая обжарка, завтраки весь день и доставка за 40 минут', en: 'Fresh roasts, all-day breakfast and delivery in 40 minutes' },
+  catalogTitle: { ru: 'Меню', en: 'Menu' },
   menuHint: { ru: 'Кофе, завтраки, десерты', en: 'Coffee, breakfast, desserts' },
   address: { ru: 'Москва, ул. Покровка, 17, стр. 1', en: '17/1 Pokrovka St, Moscow' },
   phone: '+7 495 120-45-67',

@@ -14,6 +14,7 @@ export const BUSINESS_PROFILE_SETTING = 'business.profile'
 const BLANK = (): BusinessProfile => ({
   name: { ru: '', en: '' },
   tagline: { ru: '', en: '' },
+  catalogTitle: { ru: '', en: '' },
   menuHint: { ru: '', en: '' },
   address: { ru: '', en: '' },
   phone: '',

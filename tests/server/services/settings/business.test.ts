@@ -14,6 +14,7 @@ const CUSTOMER = 9_100_002
 const SALON: BusinessProfile = {
   name: { ru: 'Салон «Лён»', en: 'Lyon Salon' },
   tagline: { ru: 'Стрижки и окрашивание у метро Чкаловская', en: 'Haircuts and colour by Chkalovskaya metro' },
+  catalogTitle: { ru: 'Услуги и цены', en: 'Services and prices' },
   menuHint: { ru: 'Уход и косметика', en: 'Care and cosmetics' },
   address: { ru: 'Екатеринбург, ул. Малышева, 51', en: '51 Malysheva St, Yekaterinburg' },
   phone: '+7 (343) 210-55-77',

@@ -106,6 +106,26 @@ describe('sandbox', () => {
     await expect.poll(() => page.locator('[data-testid="tg-back"]').count()).toBe(0)
   })
 
+  it('names the catalog after the business at once on a later launch, before the profile answers', async () => {
+    const frame = await launch({ person: 'customer' })
+    await page.waitForSelector('[data-testid="tg-main"]:has-text("Открыть меню")') // the home has the profile now
+    // A deep link on a network where the profile's answer never comes: the copy kept from the
+    // launch before names the screen, not the generic "Каталог".
+    const held: Array<() => void> = []
+    await page.route('**/api/business', (route) => new Promise<void>((resolve) => held.push(resolve)).then(() => route.abort().catch(() => {})))
+    try {
+      await frame.goto(`${app.url}/app/catalog`)
+      await frame.waitForSelector('[data-testid="product-grid"]')
+      await expect.poll(() => frame.locator('main h1').first().textContent(), { timeout: 5000 }).toBe('Меню')
+      expect(held.length).toBeGreaterThan(0) // it did ask for a fresh copy, which has not come
+    } finally {
+      held.forEach((release) => release())
+      await page.unroute('**/api/business')
+    }
+    // Back to the home screen for the tests after this one.
+    await (await launch({ person: 'customer' })).waitForSelector('text=Здравствуйте, Мария!')
+  })
+
   it('applies the language picked on the account screen at once, with nothing left to save', async () => {
     const frame = await miniApp()
     await frame.click('a[href="/app/account"]')

@@ -15,7 +15,7 @@ import { useBootstrap } from './runtime'
  * turn of the event loop is 500 such requests, which is what a health check waits behind.
  *
  * A route whose answer depends on its URL alone (no headers, no cookies, no user; today the product
- * list, a product, the categories and the facets) calls
+ * list, a product, the categories, the facets, and the liveness check `/api/health`) calls
  * `keepHotAnswer(event, body, isCurrent)`. When that answer has gone out with status 200, its
  * headers (everything h3, the route and the plugins set, less the request's own id) are kept with
  * the body under the request's URL. The server's entry (server/entry.ts) asks `answerHot` first:

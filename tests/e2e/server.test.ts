@@ -288,6 +288,21 @@ describe('hot answers', () => {
     expect((await get(product)).status).toBe(200)
   })
 
+  it('answers the liveness check the same way, in the turn that read it: same bytes and headers, no log line', async () => {
+    const first = await get('/api/health')
+    const hot = await hotCount()
+    const again = await get('/api/health', { 'x-request-id': 'trace-health.1' })
+    expect(await hotCount()).toBe(hot + 1)
+    expect(again.status).toBe(200)
+    expect(JSON.parse(again.text)).toEqual({ status: 'ok' })
+    expect(again.text).toBe(first.text)
+    expect(comparable(again.headers)).toEqual(comparable(first.headers))
+    expect(again.headers['cache-control']).toBe('no-store')
+    expect(again.headers['x-request-id']).toBe('trace-health.1')
+    // Probes are counted in the duration metric, not written to the access log (as through h3).
+    expect(app.logs().some((l) => l.requestId === 'trace-health.1')).toBe(false)
+  })
+
   it('leaves to h3 what it must not answer: other methods, a body, a refused query', async () => {
     const path = '/api/catalog/products?limit=5'
     await get(path)

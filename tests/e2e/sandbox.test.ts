@@ -295,12 +295,17 @@ describe('phone screenshots and accessibility', () => {
   for (const [person, lang] of [['customer', 'ru'], ['customer_en', 'en']] as const) {
     for (const theme of ['light', 'dark'] as const) {
       it(`screens for ${lang} in ${theme}: screenshots and no serious axe violations`, async () => {
+        // Each person's own language: Мария picked English in a test above, and a saved choice wins over Telegram's.
+        const signed = await (await fetch(`${app.url}/api/sandbox/launch?person=${person}`)).json()
+        const saved = await fetch(`${app.url}/api/me`, { method: 'PATCH', headers: { authorization: `tma ${signed.initData}`, 'content-type': 'application/json' }, body: JSON.stringify({ locale: lang }) })
+        expect(saved.status).toBe(200)
         await page.goto(`${app.url}/sandbox`)
         await page.waitForSelector('[data-testid="who"]')
         for (const startParam of ['', 'product_cappuccino', 'category_coffee', 'booking_cupping', 'form_7', 'order_42']) {
           const frame = await launch({ person, theme, startParam })
           await frame.waitForTimeout(300)
           const name = startParam ? startParam.split('_')[0] : 'home'
+          if (name === 'home') await frame.waitForSelector(lang === 'ru' ? 'text=Здравствуйте' : 'text=Hello')
           if (name === 'home' || name === 'product') await phoneShot(`miniapp-${name}-${lang}-${theme}`)
           expect(await seriousA11yViolations(frame), `${lang} ${theme} ${name}`).toEqual([])
         }

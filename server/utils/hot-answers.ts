@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { H3Event } from 'h3'
 import { databaseLooksDown } from './database-breaker'
-import { recordRequest, requestIdOf } from './access-log'
+import { prepareRecord, requestIdOf } from './access-log'
 import { useBootstrap } from './runtime'
 
 /**
@@ -21,7 +21,8 @@ import { useBootstrap } from './runtime'
  * the body under the request's URL. The server's entry (server/entry.ts) asks `answerHot` first:
  * a GET without a body for a kept URL whose `isCurrent()` still holds (the catalog snapshot it was
  * made from is still the current one: a NOTIFY or the TTL ends it) is answered with the same bytes
- * and headers, a request id of its own, and the same access-log line and metrics as any request.
+ * and headers, a request id of its own, and the same access-log line and metrics as any request (prepared once per
+ * kept URL: `prepareRecord`).
  * Anything else - another method, a body, a stale or unknown URL, the database breaker open - goes
  * through h3 as usual, and a fresh 200 is kept again.
  *
@@ -35,10 +36,9 @@ interface HotAnswer {
   /** name, value, name, value...: the kept headers with their content length, as `writeHead` takes them. */
   head: string[]
   body: Buffer
-  /** For the access log and the metric: the URL's path, and the route's pattern. */
-  path: string
-  route: string
   isCurrent: () => boolean
+  /** The access-log line and the duration metric, prepared for this URL (its path, its route's pattern). */
+  record: (requestId: string, seconds: number, ua: string | undefined) => void
 }
 
 /** Distinct URLs kept, and their bodies' bytes at most (the oldest go first): a flood of made-up searches cannot grow it. */
@@ -85,9 +85,10 @@ export function keepHotAnswer(event: H3Event, body: Buffer, isCurrent: () => boo
     head.push('content-length', String(body.length))
     const path = url.split('?')[0]!
     const route = (event.context.matchedRoute?.path as string | undefined) ?? path
-    if (answers.has(url)) return
+    const app = useBootstrap()
+    if (answers.has(url) || !app) return
     while (answers.size && (answers.size >= KEPT || keptBytes + body.length > KEPT_BYTES)) forget(answers.keys().next().value!)
-    answers.set(url, { head, body, path, route, isCurrent })
+    answers.set(url, { head, body, isCurrent, record: prepareRecord(app, { method: 'GET', path, route, status: 200 }) })
     keptBytes += body.length
   })
 }
@@ -119,6 +120,6 @@ export function answerHot(req: IncomingMessage, res: ServerResponse): boolean {
   res.writeHead(200, [...kept.head, 'x-request-id', requestId])
   res.end(kept.body)
   app.metrics.hotAnswers.inc()
-  recordRequest(app, { requestId, method: 'GET', path: kept.path, route: kept.route, status: 200, seconds: (performance.now() - started) / 1000, ua: req.headers['user-agent'] })
+  kept.record(requestId, (performance.now() - started) / 1000, req.headers['user-agent'])
   return true
 }

@@ -14,6 +14,12 @@ export interface Logger {
   warn(msg: string, fields?: Fields): void
   error(msg: string, fields?: Fields): void
   child(fields: Fields): Logger
+  /**
+   * A line written many times with the same `fixed` fields (an access-log line for a kept
+   * answer): those are redacted and serialized once; each call adds the time and `fields`
+   * (strings, numbers, booleans; undefined ones are left out), redacted like any line.
+   */
+  prepare(level: Exclude<LogLevel, 'silent'>, msg: string, fixed: Fields): (fields: Record<string, string | number | boolean | undefined>) => void
 }
 
 interface LoggerOptions {
@@ -48,6 +54,18 @@ function redact(value: unknown, secrets: string[], depth = 0): unknown {
   return out
 }
 
+/** The time of a line: one ISO string per millisecond, however many lines share it (a flood's access log). */
+let isoMs = 0
+let iso = ''
+function isoNow() {
+  const now = Date.now()
+  if (now !== isoMs) {
+    isoMs = now
+    iso = new Date(now).toISOString()
+  }
+  return iso
+}
+
 /**
  * stdout to a pipe is synchronous on Linux: one write() per log line costs a syscall on every
  * request. Lines are gathered and written once per event-loop turn, and flushed on exit.
@@ -76,8 +94,23 @@ export function createLogger(options: LoggerOptions = {}, bound: Fields = {}): L
   const write = options.write ?? bufferedStdout
   const log = (level: Exclude<LogLevel, 'silent'>, msg: string, fields?: Fields) => {
     if (LEVELS[level] < threshold) return
-    const entry = redact({ time: new Date().toISOString(), level, msg, ...bound, ...fields }, secrets)
+    const entry = redact({ time: isoNow(), level, msg, ...bound, ...fields }, secrets)
     write(JSON.stringify(entry))
+  }
+  const prepare: Logger['prepare'] = (level, msg, fixed) => {
+    if (LEVELS[level] < threshold) return () => {}
+    // '"level":"info","msg":"request",...': the object's braces come off, the time goes first as in any line.
+    const head = JSON.stringify(redact({ level, msg, ...bound, ...fixed }, secrets)).slice(1, -1)
+    return (fields) => {
+      let line = `{"time":"${isoNow()}",${head}`
+      for (const key in fields) {
+        const value = fields[key]
+        if (value === undefined) continue
+        const safe = SECRET_KEYS.test(key) ? '"[redacted]"' : JSON.stringify(typeof value === 'string' ? redactString(value, secrets) : value)
+        line += `,${JSON.stringify(key)}:${safe}`
+      }
+      write(line + '}')
+    }
   }
   return {
     debug: (msg, fields) => log('debug', msg, fields),
@@ -85,5 +118,6 @@ export function createLogger(options: LoggerOptions = {}, bound: Fields = {}): L
     warn: (msg, fields) => log('warn', msg, fields),
     error: (msg, fields) => log('error', msg, fields),
     child: (fields) => createLogger(options, { ...bound, ...fields }),
+    prepare,
   }
 }

@@ -138,4 +138,21 @@ describe('logger', () => {
     expect(entry.error.cause).toMatchObject({ message: 'connect ECONNREFUSED 127.0.0.1:5432 [redacted]', code: 'ECONNREFUSED' })
     expect(lines[0]).not.toContain('s3cr3t-value')
   })
+
+  it('writes a prepared line (the access log of a kept answer) as it would write the same fields, secrets blanked', () => {
+    const lines: string[] = []
+    const root = createLogger({ secrets: ['s3cr3t-value'], write: (l) => lines.push(l) })
+    const line = root.prepare('info', 'request', { method: 'GET', path: '/api/x/s3cr3t-value', route: '/api/x/:id', status: 200 })
+    line({ requestId: 'r1', ms: 3, ua: 'agent with s3cr3t-value and bot' + TOKEN, none: undefined, token: 'abc' })
+    root.info('request', { method: 'GET', path: '/api/x/s3cr3t-value', route: '/api/x/:id', status: 200, requestId: 'r1', ms: 3, ua: 'agent with s3cr3t-value and bot' + TOKEN, token: 'abc' })
+    const [prepared, plain] = lines.map((l) => JSON.parse(l) as Record<string, unknown>)
+    expect(prepared).toEqual({ ...plain, time: prepared!.time })
+    expect(prepared).toMatchObject({ level: 'info', msg: 'request', path: '/api/x/[redacted]', ua: 'agent with [redacted] and bot[redacted]', token: '[redacted]', status: 200, ms: 3 })
+    expect(Object.keys(prepared!)[0]).toBe('time')
+    expect(Number.isNaN(Date.parse(prepared!.time as string))).toBe(false)
+    expect(lines.join('')).not.toContain('s3cr3t-value')
+    // Below the level, nothing is written and nothing is prepared.
+    createLogger({ level: 'warn', write: (l) => lines.push(l) }).prepare('info', 'request', { status: 200 })({ ms: 1 })
+    expect(lines).toHaveLength(2)
+  })
 })

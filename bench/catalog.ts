@@ -28,7 +28,7 @@ const FILTER = '/api/catalog/products?category=coffee&inStock=true&sort=price_as
 /** Connections of the search flood under which `/api/health` is probed (issue 19: PGlite must not freeze the server). */
 const FLOOD_CONNECTIONS = 500
 const QUERIES = ['капучино', 'сырники', 'cheesecake', 'капучно', 'latte']
-const SEARCHES = QUERIES.map((q) => `/api/catalog/products?q=${encodeURIComponent(q)}`)
+export const SEARCHES = QUERIES.map((q) => `/api/catalog/products?q=${encodeURIComponent(q)}`)
 /** Russian typed in Latin letters and with the English layout on (each searched with its variants). */
 const MISTYPED = ['kapuchino', 'rfgexbyj', 'syrniki', 'xbprtqr']
 const MISTYPED_SEARCHES = MISTYPED.map((q) => `/api/catalog/products?q=${encodeURIComponent(q)}`)
@@ -38,7 +38,7 @@ interface ReadCase { name: string; paths: string[] }
 interface ReadResult { name: string; path: string; bytes: number; base: LoadResult; app: LoadResult }
 
 /** GET each path once on the app: the bytes the baseline will serve. */
-async function capture(url: string, paths: string[]) {
+export async function capture(url: string, paths: string[]) {
   const out: Record<string, { contentType: string; body: string }> = {}
   for (const path of paths) {
     const res = await fetch(url + path)
@@ -142,7 +142,7 @@ const get = () => new Promise((resolve) => {
 `
 
 /** `/api/health` probed one request at a time (from its own thread) while FLOOD_CONNECTIONS connections search: how long a health check waits. */
-async function healthUnderFlood(server: Proc) {
+export async function healthUnderFlood(server: Proc) {
   const prober = new Worker(PROBER, { eval: true, workerData: { url: `${server.url}/api/health` } })
   // Its messages in order: 'connected', then the latencies; an error in the worker rejects either wait.
   const messages = on(prober, 'message')
@@ -152,7 +152,7 @@ async function healthUnderFlood(server: Proc) {
     prober.postMessage('stop')
     const latencies = (await messages.next()).value[0] as number[]
     latencies.sort((a, b) => a - b)
-    return { probes: latencies.length, p50Ms: latencies[Math.floor(latencies.length * 0.5)] ?? 0, p99Ms: latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))] ?? 0, maxMs: latencies.at(-1) ?? 0, searchRps: flood.rps, searchP99Ms: flood.p99Ms, timeouts: flood.timeouts, firstAnswers: flood.firstAnswers! }
+    return { probes: latencies.length, p50Ms: latencies[Math.floor(latencies.length * 0.5)] ?? 0, p99Ms: latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))] ?? 0, maxMs: latencies.at(-1) ?? 0, searchRps: flood.rps, searchP99Ms: flood.p99Ms, searchCpuMs: flood.cpuMsPerReq ?? 0, timeouts: flood.timeouts, firstAnswers: flood.firstAnswers! }
   } finally {
     await prober.terminate()
   }

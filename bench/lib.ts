@@ -143,10 +143,11 @@ export function removeDir(dir: string) {
 /**
  * The bare node:http server of `baseline-server.ts`, run by plain `node` (type stripping).
  * `responses`: exact bytes to answer on given paths (captured from the app), see that file.
+ * `options.env`: more of its environment (LIKE_APP, see that file).
  */
-export async function startBaseline(responses?: Record<string, { contentType: string; body: string }>): Promise<Proc> {
+export async function startBaseline(responses?: Record<string, { contentType: string; body: string }>, options: { env?: Record<string, string> } = {}): Promise<Proc> {
   const port = await freePort()
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '', PORT: String(port) }
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '', PORT: String(port), ...options.env }
   if (responses) {
     env.BASELINE_RESPONSES = join(mkdtempSync(join(tmpdir(), 'tma-baseline-')), 'responses.json')
     writeFileSync(env.BASELINE_RESPONSES, JSON.stringify(responses))

@@ -101,13 +101,16 @@ export function createLogger(options: LoggerOptions = {}, bound: Fields = {}): L
     if (LEVELS[level] < threshold) return () => {}
     // '"level":"info","msg":"request",...': the object's braces come off, the time goes first as in any line.
     const head = JSON.stringify(redact({ level, msg, ...bound, ...fixed }, secrets)).slice(1, -1)
+    // Each call passes the same few keys: what each one starts with (or that it is a secret's) is worked out once.
+    const keys = new Map<string, { prefix: string; secret: boolean }>()
     return (fields) => {
       let line = `{"time":"${isoNow()}",${head}`
       for (const key in fields) {
         const value = fields[key]
         if (value === undefined) continue
-        const safe = SECRET_KEYS.test(key) ? '"[redacted]"' : JSON.stringify(typeof value === 'string' ? redactString(value, secrets) : value)
-        line += `,${JSON.stringify(key)}:${safe}`
+        let known = keys.get(key)
+        if (!known) keys.set(key, (known = { prefix: `,${JSON.stringify(key)}:`, secret: SECRET_KEYS.test(key) }))
+        line += known.prefix + (known.secret ? '"[redacted]"' : JSON.stringify(typeof value === 'string' ? redactString(value, secrets) : value))
       }
       write(line + '}')
     }

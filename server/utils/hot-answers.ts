@@ -39,6 +39,8 @@ interface HotAnswer {
   isCurrent: () => boolean
   /** The access-log line and the duration metric, prepared for this URL (its path, its route's pattern). */
   record: (requestId: string, seconds: number, ua: string | undefined) => void
+  /** A probe (`/api/health`): written where it is read, ahead of the turn's other hot answers. */
+  probe: boolean
 }
 
 /** Distinct URLs kept, and their bodies' bytes at most (the oldest go first): a flood of made-up searches cannot grow it. */
@@ -69,7 +71,7 @@ export function serveHotAnswers() {
  * The answer being sent for this GET depends on the URL alone and stays right while `isCurrent()`:
  * once it has gone out as a 200, keep it to answer the same URL without h3.
  */
-export function keepHotAnswer(event: H3Event, body: Buffer, isCurrent: () => boolean) {
+export function keepHotAnswer(event: H3Event, body: Buffer, isCurrent: () => boolean, probe = false) {
   const req = event.node.req
   const url = req.url
   if (!serving || req.method !== 'GET' || !url || url.length > MAX_URL || '__unenv__' in req || answers.has(url)) return
@@ -88,23 +90,35 @@ export function keepHotAnswer(event: H3Event, body: Buffer, isCurrent: () => boo
     const app = useBootstrap()
     if (answers.has(url) || !app) return
     while (answers.size && (answers.size >= KEPT || keptBytes + body.length > KEPT_BYTES)) forget(answers.keys().next().value!)
-    answers.set(url, { head, body, isCurrent, record: prepareRecord(app, { method: 'GET', path, route, status: 200 }) })
+    answers.set(url, { head, body, isCurrent, record: prepareRecord(app, { method: 'GET', path, route, status: 200 }), probe })
     keptBytes += body.length
   })
 }
 
 /**
  * A route's JSON answer as bytes (the value is serialized here unless it already is), kept as a hot
- * answer when `isCurrent` is given; returned for h3 to send.
+ * answer when `isCurrent` is given; returned for h3 to send. `probe`: see `answerHot`.
  */
-export function sendJson<T>(event: H3Event, value: T | Buffer, isCurrent: (() => boolean) | undefined): T {
+export function sendJson<T>(event: H3Event, value: T | Buffer, isCurrent: (() => boolean) | undefined, options?: { probe: true }): T {
   const body = Buffer.isBuffer(value) ? value : Buffer.from(JSON.stringify(value))
   event.node.res.setHeader('content-type', 'application/json')
-  if (isCurrent) keepHotAnswer(event, body, isCurrent)
+  if (isCurrent) keepHotAnswer(event, body, isCurrent, options?.probe)
   return body as unknown as T
 }
 
-/** Answers the request from a kept answer if it may; false: h3 answers it. */
+/** Hot answers read in this turn of the event loop and not written yet: request, response, answer, when it was read. */
+let waiting: unknown[] = []
+
+/**
+ * Answers the request from a kept answer if it may; false: h3 answers it.
+ *
+ * A probe's answer is written at once. The others are written together once the turn has read
+ * every request that was ready (a `setImmediate`: the loop's check phase, still this turn). Under a
+ * flood a turn reads hundreds of requests; writing each answer is most of what it costs (a system
+ * call per socket), so a health check read in the middle of the turn waited behind the writes of
+ * everything read before it, and the orchestrator's probe read a busy server as a dead one. Now it
+ * waits only behind their parsing. The other answers go out in the same turn, in the order read.
+ */
 export function answerHot(req: IncomingMessage, res: ServerResponse): boolean {
   if (req.method !== 'GET' || !req.url) return false
   const kept = answers.get(req.url)
@@ -113,13 +127,36 @@ export function answerHot(req: IncomingMessage, res: ServerResponse): boolean {
     forget(req.url)
     return false
   }
-  const app = useBootstrap()
-  if (!app || databaseLooksDown() || req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined) return false
+  if (!useBootstrap() || databaseLooksDown() || req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined) return false
   const started = performance.now()
+  if (kept.probe) {
+    write(req, res, kept, started)
+    return true
+  }
+  if (!waiting.length) setImmediate(writeWaiting)
+  waiting.push(req, res, kept, started)
+  return true
+}
+
+function writeWaiting() {
+  const batch = waiting
+  waiting = []
+  for (let i = 0; i < batch.length; i += 4) {
+    const res = batch[i + 1] as ServerResponse
+    try {
+      write(batch[i] as IncomingMessage, res, batch[i + 2] as HotAnswer, batch[i + 3] as number)
+    } catch (error) {
+      // One answer that cannot be written must not leave the rest of the turn's unanswered.
+      useBootstrap()?.logger.error('hot answer not written', { error })
+      res.destroy()
+    }
+  }
+}
+
+function write(req: IncomingMessage, res: ServerResponse, kept: HotAnswer, started: number) {
   const requestId = requestIdOf(req.headers['x-request-id']) ?? randomUUID()
   res.writeHead(200, [...kept.head, 'x-request-id', requestId])
   res.end(kept.body)
-  app.metrics.hotAnswers.inc()
+  useBootstrap()?.metrics.hotAnswers.inc()
   kept.record(requestId, (performance.now() - started) / 1000, req.headers['user-agent'])
-  return true
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { request } from 'node:http'
+import { connect } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FakeBotApi } from '../../server/telegram/fake-bot-api'
 import { metricsHeaders, type RunningApp } from '../helpers/app'
@@ -301,6 +302,38 @@ describe('hot answers', () => {
     expect(again.headers['x-request-id']).toBe('trace-health.1')
     // Probes are counted in the duration metric, not written to the access log (as through h3).
     expect(app.logs().some((l) => l.requestId === 'trace-health.1')).toBe(false)
+  })
+
+  it('keeps the order of answers on a connection that sends several requests at once, the probe among them', async () => {
+    // The probe is written where it is read and the other hot answers at the end of the turn; HTTP
+    // still answers pipelined requests in the order asked, whoever is written first.
+    const search = '/api/catalog/products?q=latte'
+    const list = '/api/catalog/products?limit=3'
+    const expected = [await get(search), await get('/api/health'), await get(list)]
+    await get(search)
+    await get(list)
+    const hot = await hotCount()
+    const { port } = new URL(app.url)
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1')
+      let text = ''
+      socket.setEncoding('utf8')
+      socket.on('data', (chunk: string) => {
+        text += chunk
+        if (text.split('\r\n\r\n').length > 3 && text.endsWith(expected[2]!.text)) socket.end()
+      })
+      socket.on('end', () => resolve(text))
+      socket.on('error', reject)
+      socket.write([search, '/api/health', list].map((path, i) => `GET ${path} HTTP/1.1\r\nHost: localhost\r\nX-Request-Id: pipelined-${i}\r\n\r\n`).join(''))
+    })
+    expect(await hotCount()).toBe(hot + 3)
+    const answers = raw.split(/(?=HTTP\/1\.1 )/)
+    expect(answers).toHaveLength(3)
+    answers.forEach((answer, i) => {
+      expect(answer).toMatch(/^HTTP\/1\.1 200 OK\r\n/)
+      expect(answer.toLowerCase()).toContain(`x-request-id: pipelined-${i}\r\n`)
+      expect(answer.slice(answer.indexOf('\r\n\r\n') + 4)).toBe(expected[i]!.text)
+    })
   })
 
   it('leaves to h3 what it must not answer: other methods, a body, a refused query', async () => {

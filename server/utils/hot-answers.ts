@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { H3Event } from 'h3'
 import { databaseLooksDown } from './database-breaker'
 import { prepareRecord, requestIdOf } from './access-log'
-import { useBootstrap } from './runtime'
+import { useBootstrap, type Bootstrap } from './runtime'
 
 /**
  * Hot answers: the catalog's public reads answered without h3.
@@ -106,8 +106,16 @@ export function sendJson<T>(event: H3Event, value: T | Buffer, isCurrent: (() =>
   return body as unknown as T
 }
 
-/** Hot answers read in this turn of the event loop and not written yet: request, response, answer, when it was read. */
-let waiting: unknown[] = []
+/** A hot answer read in this turn of the event loop and not written yet. */
+interface Waiting {
+  app: Bootstrap
+  req: IncomingMessage
+  res: ServerResponse
+  kept: HotAnswer
+  /** `performance.now()` when it was read: its duration counts the wait. */
+  started: number
+}
+let waiting: Waiting[] = []
 
 /**
  * Answers the request from a kept answer if it may; false: h3 answers it.
@@ -127,36 +135,36 @@ export function answerHot(req: IncomingMessage, res: ServerResponse): boolean {
     forget(req.url)
     return false
   }
-  if (!useBootstrap() || databaseLooksDown() || req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined) return false
-  const started = performance.now()
+  const app = useBootstrap()
+  if (!app || databaseLooksDown() || req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined) return false
+  const answer = { app, req, res, kept, started: performance.now() }
   if (kept.probe) {
-    write(req, res, kept, started)
+    write(answer)
     return true
   }
   if (!waiting.length) setImmediate(writeWaiting)
-  waiting.push(req, res, kept, started)
+  waiting.push(answer)
   return true
 }
 
 function writeWaiting() {
   const batch = waiting
   waiting = []
-  for (let i = 0; i < batch.length; i += 4) {
-    const res = batch[i + 1] as ServerResponse
+  for (const answer of batch) {
     try {
-      write(batch[i] as IncomingMessage, res, batch[i + 2] as HotAnswer, batch[i + 3] as number)
+      write(answer)
     } catch (error) {
       // One answer that cannot be written must not leave the rest of the turn's unanswered.
-      useBootstrap()?.logger.error('hot answer not written', { error })
-      res.destroy()
+      answer.app.logger.error('hot answer not written', { error })
+      answer.res.destroy()
     }
   }
 }
 
-function write(req: IncomingMessage, res: ServerResponse, kept: HotAnswer, started: number) {
+function write({ app, req, res, kept, started }: Waiting) {
   const requestId = requestIdOf(req.headers['x-request-id']) ?? randomUUID()
   res.writeHead(200, [...kept.head, 'x-request-id', requestId])
   res.end(kept.body)
-  useBootstrap()?.metrics.hotAnswers.inc()
+  app.metrics.hotAnswers.inc()
   kept.record(requestId, (performance.now() - started) / 1000, req.headers['user-agent'])
 }

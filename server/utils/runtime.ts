@@ -13,7 +13,7 @@ export type { AppServices, JobDeps } from '../composition-root'
 export { deriveWebhookSecret } from '../composition-root'
 
 /** The process's one app instance: config, logger and metrics at once, the rest behind `ready`. */
-interface Bootstrap {
+export interface Bootstrap {
   config: AppConfig
   logger: Logger
   metrics: Metrics

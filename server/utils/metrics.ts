@@ -106,3 +106,16 @@ export function createMetrics(readQueueDepth: () => Promise<QueueDepth[] | undef
 }
 
 export type Metrics = ReturnType<typeof createMetrics>
+
+/** `read`, run at most once per `ms`: calls in between (concurrent ones too) share its last result; a failed read is not kept. */
+export function readAtMostEvery<A, T>(ms: number, read: (arg: A) => Promise<T>) {
+  let last: { at: number; value: Promise<T> } | undefined
+  return (arg: A) => {
+    const now = Date.now()
+    if (last && now - last.at < ms) return last.value
+    const value = read(arg)
+    const mine = (last = { at: now, value })
+    value.catch(() => last === mine && (last = undefined))
+    return value
+  }
+}

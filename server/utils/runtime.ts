@@ -1,11 +1,11 @@
 import type { AppConfig } from './config'
 import { secretValues } from './config'
 import { createLogger, type Logger } from './logger'
-import { createMetrics, type Metrics } from './metrics'
+import { createMetrics, readAtMostEvery, type Metrics } from './metrics'
 import type { JobQueue } from '../jobs/queue'
 import { startServices, type AppServices } from '../composition-root'
 import { readBackupStatus } from '../services/backup/files'
-import { updateHealth } from '../services/telegram/updates'
+import { openUpdateCounts } from '../services/telegram/updates'
 import { businessTotals } from '../services/insights'
 import { listConnectorHealth } from '../services/integrations/admin'
 
@@ -23,6 +23,14 @@ export interface Bootstrap {
 let current: Bootstrap | undefined
 
 /**
+ * The business totals in /metrics (orders placed and paid, bookings, conversations, opens, carts)
+ * count whole tables that only grow. Read at most this often per process: scrapes closer together
+ * (a second Prometheus, a watcher polling for a counter) get the last reading, and the database
+ * does not count the shop's history several times a second while customers pay.
+ */
+const BUSINESS_TOTALS_MS = 10_000
+
+/**
  * Starts the app once per process. Config is checked synchronously (a bad value throws here,
  * before the server takes a request); the database, queue and bot come up behind `ready`
  * (server/composition-root.ts builds them).
@@ -31,14 +39,15 @@ export function bootstrap(config: AppConfig): Bootstrap {
   if (current) return current
   const logger = createLogger({ level: config.logLevel, secrets: secretValues(config) })
   let queue: JobQueue | undefined
+  const business = readAtMostEvery(BUSINESS_TOTALS_MS, (services: AppServices) => businessTotals(services.db))
   const metrics = createMetrics(
     async () => queue?.depth(),
     async () => {
       const services = await ready.catch(() => undefined)
       if (!services) return undefined
       try {
-        const [backup, updates, integrations, business] = await Promise.all([readBackupStatus(services.db), updateHealth(services.db, 0), listConnectorHealth(services.db, services.config), businessTotals(services.db).catch(() => undefined)])
-        return { backup, updates, integrations, business }
+        const [backup, updates, integrations, totals] = await Promise.all([readBackupStatus(services.db), openUpdateCounts(services.db), listConnectorHealth(services.db, services.config), business(services).catch(() => undefined)])
+        return { backup, updates, integrations, business: totals }
       } catch (error) {
         // The scrape goes on without these gauges; say why, or an alert on them goes quiet unexplained.
         logger.warn('metrics: reading the operations figures failed', { error })

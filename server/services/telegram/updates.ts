@@ -216,6 +216,22 @@ export async function getStoredUpdate(db: DbOrTx, updateId: number) {
   return row
 }
 
+/**
+ * Stored updates not done yet, per status, for every metrics scrape: counted through the partial
+ * index on rows not done (`telegram_updates_retry_idx`), so a scrape reads the few rows in flight,
+ * not every update the bot has ever received (the table only grows).
+ */
+export async function openUpdateCounts(db: DbOrTx) {
+  const counts = await db
+    .select({ status: telegramUpdates.status, n: sql<number>`count(*)::int` })
+    .from(telegramUpdates)
+    // The literal (not a parameter) lets every plan, a prepared statement's generic one too, prove the index's predicate.
+    .where(sql`${telegramUpdates.status} <> 'done'`)
+    .groupBy(telegramUpdates.status)
+  const by = Object.fromEntries(counts.map((c) => [c.status, Number(c.n)])) as Partial<Record<TelegramUpdateStatus, number>>
+  return { pending: by.pending ?? 0, processing: by.processing ?? 0, failed: by.failed ?? 0 }
+}
+
 /** Stored updates per status, and the newest that failed for good, for the system page. */
 export async function updateHealth(db: DbOrTx, limit = 20) {
   const counts = await db.select({ status: telegramUpdates.status, n: sql<number>`count(*)::int` }).from(telegramUpdates).groupBy(telegramUpdates.status)

@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DatabaseHandle } from '../../../../server/db/client'
-import { MAX_UPDATE_ATTEMPTS, dueUpdateIds, getStoredUpdate, processStoredUpdate, runClaimedUpdate, storeAndClaimUpdate, storeUpdate, updateKind } from '../../../../server/services/telegram/updates'
-import { firstRow } from '../../../../server/db/results'
+import { MAX_UPDATE_ATTEMPTS, dueUpdateIds, getStoredUpdate, openUpdateCounts, processStoredUpdate, runClaimedUpdate, storeAndClaimUpdate, storeUpdate, updateKind } from '../../../../server/services/telegram/updates'
+import { firstRow, rowsOf } from '../../../../server/db/results'
 import { payments } from '../../../../server/db/schema/payments'
 import { createTestDatabase, engine } from '../../../helpers/db'
 
@@ -54,6 +54,18 @@ describe(`stored Telegram updates on ${engine}`, () => {
     expect(await getStoredUpdate(handle.db, 85_002)).toMatchObject({ status: 'processing', attempts: 1, lockedUntil: expect.any(Date), processedAt: null })
     // Nothing due for a worker either.
     expect(await dueUpdateIds(handle.db, 1000)).not.toContain(85_001)
+  })
+
+  it('counts the updates not done by status for a scrape, the same as counting the whole table', async () => {
+    await storeUpdate(handle.db, message(86_001))
+    await storeAndClaimUpdate(handle.db, message(86_002))
+    await handle.db.execute(sql`update telegram_updates set status = 'failed' where update_id = ${86_001}`)
+    await storeUpdate(handle.db, message(86_003))
+    const all = await handle.db.execute(sql`select status, count(*)::int as n from telegram_updates group by status`)
+    const whole: Record<string, number> = Object.fromEntries(rowsOf<{ status: string; n: number }>(all).map((r) => [r.status, r.n]))
+    expect(whole.done).toBeGreaterThan(0)
+    expect(whole.failed).toBeGreaterThan(0)
+    expect(await openUpdateCounts(handle.db)).toEqual({ pending: whole.pending ?? 0, processing: whole.processing ?? 0, failed: whole.failed ?? 0 })
   })
 
   it('names payment updates so operators can find them', () => {

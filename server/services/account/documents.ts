@@ -1,5 +1,6 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
-import { and, desc, eq, isNull } from 'drizzle-orm'
+import { and, desc, eq, isNull, sql } from 'drizzle-orm'
+import { preparedPer } from '../../db/prepared'
 import type { DbOrTx } from '../../db/client'
 import { customerDocuments } from '../../db/schema/account'
 import type { DocumentKind } from '#shared/schemas/account'
@@ -133,11 +134,16 @@ export async function issueReceipt(ctx: ServiceContext, orderId: number) {
   }
 }
 
-async function activeReceipt(db: DbOrTx, orderId: number) {
-  const [row] = await db
+const receiptOfOrder = preparedPer((db) =>
+  db
     .select()
     .from(customerDocuments)
-    .where(and(eq(customerDocuments.orderId, orderId), eq(customerDocuments.kind, 'receipt'), isNull(customerDocuments.revokedAt)))
+    .where(and(eq(customerDocuments.orderId, sql.placeholder('orderId')), eq(customerDocuments.kind, 'receipt'), isNull(customerDocuments.revokedAt)))
+    .prepare('receipt_of_order'),
+)
+
+async function activeReceipt(db: DbOrTx, orderId: number) {
+  const [row] = await receiptOfOrder(db).execute({ orderId })
   return row
 }
 

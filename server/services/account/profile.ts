@@ -1,4 +1,5 @@
 import { eq, inArray, sql } from 'drizzle-orm'
+import { preparedPer } from '../../db/prepared'
 import type { DbOrTx } from '../../db/client'
 import { customerProfiles } from '../../db/schema/account'
 import { NOTIFICATION_KINDS, type NotificationKind, type NotificationPreferences, type ProfilePatch } from '#shared/schemas/account'
@@ -49,8 +50,10 @@ export type AccountProfile = Awaited<ReturnType<typeof getAccountProfile>>
  * Whether the customer wants chat messages of this kind. Every sender asks before it writes
  * (order updates: the notifications worker; booking reminders, news: their modules).
  */
+const notificationsOf = preparedPer((db) => db.select({ notifications: customerProfiles.notifications }).from(customerProfiles).where(eq(customerProfiles.userId, sql.placeholder('userId'))).prepare('notifications_of'))
+
 export async function notificationAllowed(db: DbOrTx, userId: number, kind: NotificationKind) {
-  const [row] = await db.select({ notifications: customerProfiles.notifications }).from(customerProfiles).where(eq(customerProfiles.userId, userId))
+  const [row] = await notificationsOf(db).execute({ userId })
   return preferences(row)[kind]
 }
 

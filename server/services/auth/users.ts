@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, ilike, inArray, isNotNull, or, sql } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client'
+import { preparedPer } from '../../db/prepared'
 import { userRoles, users } from '../../db/schema/auth'
 import { ROLES, type Role } from '#shared/permissions'
 import type { AdminUserItem, MeUser } from '#shared/schemas/auth'
@@ -174,8 +175,10 @@ export async function listStaffIds(db: DbOrTx, roles: readonly Role[]): Promise<
 }
 
 /** Whom a chat message goes to: the language to write in, and whether they blocked the bot. Undefined for an unknown user. */
+const recipientById = preparedPer((db) => db.select({ locale: users.locale, languageCode: users.languageCode, blockedBotAt: users.blockedBotAt }).from(users).where(eq(users.telegramId, sql.placeholder('telegramId'))).prepare('chat_recipient'))
+
 export async function chatRecipient(db: DbOrTx, telegramId: number): Promise<{ id: number; locale: Locale; blocked: boolean } | undefined> {
-  const [row] = await db.select({ locale: users.locale, languageCode: users.languageCode, blockedBotAt: users.blockedBotAt }).from(users).where(eq(users.telegramId, telegramId))
+  const [row] = await recipientById(db).execute({ telegramId })
   return row && { id: telegramId, locale: resolveLocale(row.locale, row.languageCode), blocked: row.blockedBotAt !== null }
 }
 

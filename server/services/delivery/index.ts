@@ -3,7 +3,8 @@
  * zone charges for an order. The operator edits them in /admin (./admin.ts); Telegram's own
  * address form is priced in ./shipping.ts.
  */
-import { and, asc, eq } from 'drizzle-orm'
+import { and, asc, eq, sql } from 'drizzle-orm'
+import { preparedPer } from '../../db/prepared'
 import type { DbOrTx } from '../../db/client'
 import { deliveryZones, pickupPoints } from '../../db/schema/delivery'
 import { DomainError } from '../../utils/errors'
@@ -40,8 +41,10 @@ export async function activePickupPoint(db: DbOrTx, id: number): Promise<PickupP
   return point
 }
 
+const pointById = preparedPer((db) => db.select().from(pickupPoints).where(eq(pickupPoints.id, sql.placeholder('id'))).prepare('pickup_point_by_id'))
+
 /** A pickup point by id, active or not (an order keeps naming the point it was placed for). */
 export async function pickupPointById(db: DbOrTx, id: number): Promise<PickupPointRow | undefined> {
-  const [point] = await db.select().from(pickupPoints).where(eq(pickupPoints.id, id))
+  const [point] = await pointById(db).execute({ id })
   return point
 }

@@ -179,11 +179,11 @@ export async function createOrder(ctx: ServiceContext, input: CheckoutInput, ide
 
 /** An order with its lines, timeline and pickup point; `userId` scopes it to its owner when given. */
 export async function getOrder(db: DbOrTx, orderId: number, userId?: number) {
-  const [order] = await db.select().from(orders).where(userId === undefined ? eq(orders.id, orderId) : and(eq(orders.id, orderId), eq(orders.userId, userId)))
+  const [order] = userId === undefined ? await orderById(db).execute({ id: orderId }) : await orderOfUser(db).execute({ id: orderId, userId })
   if (!order) throw new DomainError('not_found', 'No such order')
   const [items, history, point] = await Promise.all([
-    db.select().from(orderItems).where(eq(orderItems.orderId, orderId)).orderBy(asc(orderItems.id)),
-    db.select().from(orderStatusHistory).where(eq(orderStatusHistory.orderId, orderId)).orderBy(asc(orderStatusHistory.createdAt), asc(orderStatusHistory.id)),
+    itemsOfOrder(db).execute({ orderId }),
+    historyOfOrder(db).execute({ orderId }),
     order.pickupPointId === null ? undefined : pickupPointById(db, order.pickupPointId),
   ])
   // Where a pickup order is collected, as the point reads now (name, address, opening hours).
@@ -194,6 +194,12 @@ export type OrderDetail = Awaited<ReturnType<typeof getOrder>>
 
 /** The order row alone (payments check an invoice against it); undefined when there is none. */
 const orderById = preparedPer((db) => db.select().from(orders).where(eq(orders.id, sql.placeholder('id'))).prepare('order_by_id'))
+// An order's detail is read for every chat message and receipt a payment sets off: built once.
+const orderOfUser = preparedPer((db) => db.select().from(orders).where(and(eq(orders.id, sql.placeholder('id')), eq(orders.userId, sql.placeholder('userId')))).prepare('order_of_user'))
+const itemsOfOrder = preparedPer((db) => db.select().from(orderItems).where(eq(orderItems.orderId, sql.placeholder('orderId'))).orderBy(asc(orderItems.id)).prepare('items_of_order'))
+const historyOfOrder = preparedPer((db) =>
+  db.select().from(orderStatusHistory).where(eq(orderStatusHistory.orderId, sql.placeholder('orderId'))).orderBy(asc(orderStatusHistory.createdAt), asc(orderStatusHistory.id)).prepare('history_of_order'),
+)
 
 export async function findOrder(db: DbOrTx, orderId: number): Promise<OrderRow | undefined> {
   const [order] = await orderById(db).execute({ id: orderId })

@@ -5,6 +5,7 @@
  */
 import { and, eq, sql } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client'
+import { preparedPer } from '../../db/prepared'
 import { payments, refunds } from '../../db/schema/payments'
 import { DomainError } from '../../utils/errors'
 import { userNames } from '../auth/users'
@@ -34,11 +35,15 @@ export async function getRefund(db: DbOrTx, refundId: number) {
   return { ...row.refund, payment: row.payment, orderNumber: order?.number ?? null }
 }
 
+// Read for every receipt a payment sets off: built once.
+const paymentsOfOrder = preparedPer((db) => db.select().from(payments).where(eq(payments.orderId, sql.placeholder('orderId'))).orderBy(payments.id).prepare('payments_of_order'))
+const refundsOfPayment = preparedPer((db) => db.select().from(refunds).where(eq(refunds.paymentId, sql.placeholder('paymentId'))).orderBy(refunds.id).prepare('refunds_of_payment'))
+
 /** The payments of an order with their refunds, oldest first (for the order's receipt). */
 export async function paymentsForOrder(db: DbOrTx, orderId: number) {
-  const rows = await db.select().from(payments).where(eq(payments.orderId, orderId)).orderBy(payments.id)
+  const rows = await paymentsOfOrder(db).execute({ orderId })
   const out = []
-  for (const payment of rows) out.push({ ...payment, refunds: await db.select().from(refunds).where(eq(refunds.paymentId, payment.id)).orderBy(refunds.id) })
+  for (const payment of rows) out.push({ ...payment, refunds: await refundsOfPayment(db).execute({ paymentId: payment.id }) })
   return out
 }
 

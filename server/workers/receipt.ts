@@ -7,8 +7,7 @@ import { renderReceiptPdf, setReceiptFontReader, type ReceiptData } from '../ser
  * The receipt thread (see server/services/account/receipt-thread.ts): renders each receipt it is
  * sent and hands the PDF's bytes back without a copy. Bundled by nuxt.config.ts into
  * `.output/server/workers/receipt.mjs`.
- */
-/**
+ *
  * Receipts can wait; payers cannot. On a small server the receipts of a payment burst (~10 ms of
  * CPU each) are made while the same burst's webhooks, pre-checkouts and the database want the
  * cores, so this thread runs at a lower scheduling priority than the rest of the process: it gets

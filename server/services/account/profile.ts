@@ -46,12 +46,12 @@ export async function getAccountProfile(db: DbOrTx, userId: number) {
 }
 export type AccountProfile = Awaited<ReturnType<typeof getAccountProfile>>
 
+const notificationsOf = preparedPer((db) => db.select({ notifications: customerProfiles.notifications }).from(customerProfiles).where(eq(customerProfiles.userId, sql.placeholder('userId'))).prepare('notifications_of'))
+
 /**
  * Whether the customer wants chat messages of this kind. Every sender asks before it writes
  * (order updates: the notifications worker; booking reminders, news: their modules).
  */
-const notificationsOf = preparedPer((db) => db.select({ notifications: customerProfiles.notifications }).from(customerProfiles).where(eq(customerProfiles.userId, sql.placeholder('userId'))).prepare('notifications_of'))
-
 export async function notificationAllowed(db: DbOrTx, userId: number, kind: NotificationKind) {
   const [row] = await notificationsOf(db).execute({ userId })
   return preferences(row)[kind]

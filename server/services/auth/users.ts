@@ -174,9 +174,9 @@ export async function listStaffIds(db: DbOrTx, roles: readonly Role[]): Promise<
   return rows.map((r) => r.id)
 }
 
-/** Whom a chat message goes to: the language to write in, and whether they blocked the bot. Undefined for an unknown user. */
 const recipientById = preparedPer((db) => db.select({ locale: users.locale, languageCode: users.languageCode, blockedBotAt: users.blockedBotAt }).from(users).where(eq(users.telegramId, sql.placeholder('telegramId'))).prepare('chat_recipient'))
 
+/** Whom a chat message goes to: the language to write in, and whether they blocked the bot. Undefined for an unknown user. */
 export async function chatRecipient(db: DbOrTx, telegramId: number): Promise<{ id: number; locale: Locale; blocked: boolean } | undefined> {
   const [row] = await recipientById(db).execute({ telegramId })
   return row && { id: telegramId, locale: resolveLocale(row.locale, row.languageCode), blocked: row.blockedBotAt !== null }

@@ -228,8 +228,14 @@ export async function openUpdateCounts(db: DbOrTx) {
     // The literal (not a parameter) lets every plan, a prepared statement's generic one too, prove the index's predicate.
     .where(sql`${telegramUpdates.status} <> 'done'`)
     .groupBy(telegramUpdates.status)
+  const { pending, processing, failed } = byStatus(counts)
+  return { pending, processing, failed }
+}
+
+/** `count(*)` rows grouped by status as one figure per status (0 for a status with no rows). */
+function byStatus(counts: { status: TelegramUpdateStatus; n: number }[]) {
   const by = Object.fromEntries(counts.map((c) => [c.status, Number(c.n)])) as Partial<Record<TelegramUpdateStatus, number>>
-  return { pending: by.pending ?? 0, processing: by.processing ?? 0, failed: by.failed ?? 0 }
+  return { pending: by.pending ?? 0, processing: by.processing ?? 0, failed: by.failed ?? 0, done: by.done ?? 0 }
 }
 
 /** Stored updates per status, and the newest that failed for good, for the system page. */
@@ -241,8 +247,7 @@ export async function updateHealth(db: DbOrTx, limit = 20) {
     .where(eq(telegramUpdates.status, 'failed'))
     .orderBy(desc(telegramUpdates.updatedAt))
     .limit(limit)
-  const by = Object.fromEntries(counts.map((c) => [c.status, Number(c.n)])) as Partial<Record<TelegramUpdateStatus, number>>
-  return { pending: by.pending ?? 0, processing: by.processing ?? 0, failed: by.failed ?? 0, done: by.done ?? 0, recentFailed: failed.map((f) => ({ ...f, at: f.at.toISOString() })) }
+  return { ...byStatus(counts), recentFailed: failed.map((f) => ({ ...f, at: f.at.toISOString() })) }
 }
 
 /** Puts a parked (failed) update back in line with fresh attempts; the sweep or a retry job handles it. Returns false when it is not parked. */

@@ -12,8 +12,9 @@
  * HTTP server; and each queue holds up to 4,096 (the kernel caps it at net.core.somaxconn).
  * bench/README.md has the figures.
  *
- * And one addition: a request for a URL whose answer is kept as a hot answer (the catalog's public
- * reads, server/utils/hot-answers.ts) is answered here, before h3.
+ * And two additions: a request for a URL whose answer is kept as a hot answer (the catalog's public
+ * reads, server/utils/hot-answers.ts) is answered here, before h3; and every request is counted
+ * (server/utils/foreground.ts: work that can wait does, while requests keep the process busy).
  */
 // @ts-expect-error -- Nitro's virtual module (the preset's polyfills; none for node), typed nowhere
 import '#nitro-internal-pollyfills'
@@ -26,6 +27,7 @@ import { useNitroApp, useRuntimeConfig } from 'nitropack/runtime'
 import { setupGracefulShutdown, trapUnhandledNodeErrors } from 'nitropack/runtime/internal/index'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { answerHot, serveHotAnswers } from '#server/utils/hot-answers'
+import { requestArrived } from '#server/utils/foreground'
 
 /** Sockets listening on the port: up to this many new connections let in per turn of the loop. */
 const LISTENERS = 16
@@ -37,6 +39,7 @@ const nitroApp = useNitroApp()
 const h3Listener = toNodeListener(nitroApp.h3App)
 serveHotAnswers()
 const listener = (req: IncomingMessage, res: ServerResponse) => {
+  requestArrived()
   if (!answerHot(req, res)) return h3Listener(req, res)
 }
 const server = cert && key ? new HttpsServer({ key, cert }, listener) : new HttpServer(listener)

@@ -4,6 +4,7 @@ import type { z } from 'zod'
 import type { DatabaseHandle, DbOrTx } from '../db/client'
 import type { Logger } from '../utils/logger'
 import { untilStored } from '../utils/durable'
+import { stopWatchingForeground, watchForeground, whenRequestsCalm } from '../utils/foreground'
 
 /**
  * A job type as the rest of the app sees it: its queue name, the zod schema its payload must
@@ -23,6 +24,11 @@ export interface JobDefinition<Schema extends z.ZodType = z.ZodType> {
      * here, which run one after the other in queue order (two messages to one chat stay in order).
      */
     sequentialBy?: (data: never) => string | number
+    /**
+     * Work that can wait a few seconds (a receipt): a fetched batch waits while the process is busy
+     * answering requests, MAX_DEFER_MS at most (server/utils/foreground.ts).
+     */
+    deferrable?: boolean
   }
   /** Cron expression (UTC) when the job runs on a schedule. */
   cron?: string
@@ -184,7 +190,8 @@ export class JobQueue implements Enqueuer {
   async work<Deps>(workers: readonly JobWorker<Deps>[], deps: Deps) {
     for (const { definition, handle } of workers) {
       if (!this.definitions.has(definition.name)) throw new Error(`Job ${definition.name} has a worker but is not registered`)
-      const { sequentialBy, ...options } = definition.work ?? {}
+      const { sequentialBy, deferrable, ...options } = definition.work ?? {}
+      if (deferrable) watchForeground()
       const batched = (options.batchSize ?? 1) > 1
       const runOne = async (job: Job<unknown>): Promise<JobResult> => {
         const logger = this.logger.child({ queue: definition.name, jobId: job.id })
@@ -213,6 +220,10 @@ export class JobQueue implements Enqueuer {
       const self: { workerId?: string } = {}
       self.workerId = await this.boss.work(definition.name, { batchSize: 1, pollingIntervalSeconds: POLL_SECONDS, notifyPollingIntervalSeconds: NOTIFY_POLL_SECONDS, ...(batched ? { burstWhenBatchFull: true } : {}), ...options, perJobResults: true }, async (jobs: Job<unknown>[]) => {
         if (jobs.length && self.workerId) this.boss.notifyWorker(self.workerId)
+        if (deferrable && jobs.length) {
+          const waitedMs = await whenRequestsCalm({ signal: this.stopping.signal })
+          if (waitedMs >= 1000) this.logger.info('deferred while answering requests', { queue: definition.name, jobs: jobs.length, waitedMs: Math.round(waitedMs) })
+        }
         const chains = new Map<string | number, Job<unknown>[]>()
         jobs.forEach((job, i) => {
           const key = sequentialBy ? sequentialKey(sequentialBy, job.data, i) : i
@@ -277,6 +288,7 @@ export class JobQueue implements Enqueuer {
     if (!this.started) return
     this.started = false
     this.stopping.abort()
+    stopWatchingForeground()
     await this.boss.stop({ graceful: true, close: false, timeout: timeoutMs })
   }
 }

@@ -1,11 +1,15 @@
 import { z } from 'zod'
 import { defineJob } from '../../jobs/queue'
 
-/** Generates the PDF receipt of a paid order (queued with the payment; once per order). */
+/**
+ * Generates the PDF receipt of a paid order (queued with the payment; once per order). Deferrable:
+ * in a payment burst the receipts wait until the webhooks are answered (15 s at most).
+ */
 export const issueReceiptJob = defineJob({
   name: 'account.issue-receipt',
   schema: z.object({ orderId: z.number().int() }),
   queue: { retryLimit: 8, retryDelay: 10, retryBackoff: true },
+  work: { deferrable: true },
 })
 
 /** Tells the customer in the chat that a new document is in their account (with a button to it). */

@@ -26,7 +26,7 @@ export interface JobDefinition<Schema extends z.ZodType = z.ZodType> {
     sequentialBy?: (data: never) => string | number
     /**
      * Work that can wait a few seconds (a receipt): a fetched batch waits while the process is busy
-     * answering requests, MAX_DEFER_MS at most (server/utils/foreground.ts).
+     * answering requests; a busy spell holds it back MAX_DEFER_MS at most (server/utils/foreground.ts).
      */
     deferrable?: boolean
   }

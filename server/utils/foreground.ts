@@ -9,8 +9,10 @@ import { setTimeout as sleep } from 'node:timers/promises'
  * CPU as the rest of the payment's handling together (bench/README.md). Made then, receipts take
  * the cores the webhooks' answers need; made a few seconds later, nobody waits on them. So a
  * deferrable job waits while, over the last quarter second, requests kept arriving (at least
- * BUSY_REQUESTS, i.e. 100 a second) and the event loop was mostly busy (BUSY_LOOP_SHARE); it waits
- * MAX_DEFER_MS at most, so a sustained peak slows such work down but never stops it.
+ * BUSY_REQUESTS, i.e. 100 a second) and the event loop was mostly busy (BUSY_LOOP_SHARE). A busy
+ * spell holds such work back for MAX_DEFER_MS at most, counted from the spell's start: under a
+ * peak that lasts, the work waits that long once and then runs alongside the requests (its backlog
+ * is not held again batch after batch) until a calm quarter second ends the spell.
  *
  * Both conditions, because each alone misleads: requests alone count cheap answers (a page-cache
  * hit) on an idle loop; the loop's share alone counts the deferred work's own cost, which would
@@ -20,13 +22,15 @@ import { setTimeout as sleep } from 'node:timers/promises'
 const WINDOW_MS = 250
 const BUSY_REQUESTS = 25
 const BUSY_LOOP_SHARE = 0.5
-/** The longest one batch of deferrable jobs waits for the requests to calm down. */
+/** How long a busy spell holds deferrable work back, from the spell's start. */
 export const MAX_DEFER_MS = 15_000
 
 let arrived = 0
 let last: { requests: number; loopShare: number } = { requests: 0, loopShare: 0 }
 let sampler: NodeJS.Timeout | undefined
 let previous: EventLoopUtilization | undefined
+/** When the current busy spell began (performance.now()); undefined while calm. */
+let spellStart: number | undefined
 
 /** Called by the server's entry for every request. */
 export function requestArrived() {
@@ -38,6 +42,7 @@ function sample() {
   last = { requests: arrived, loopShare: previous ? performance.eventLoopUtilization(now, previous).utilization : 0 }
   previous = now
   arrived = 0
+  spellStart = answeringRequests() ? (spellStart ?? performance.now() - WINDOW_MS) : undefined
 }
 
 /** Starts watching (a timer every quarter second, not keeping the process alive); called once a deferrable worker starts. */
@@ -53,6 +58,7 @@ export function stopWatchingForeground() {
   if (sampler) clearInterval(sampler)
   sampler = undefined
   last = { requests: 0, loopShare: 0 }
+  spellStart = undefined
 }
 
 /** True while requests keep the process busy (see above); false when nothing watches. */
@@ -60,9 +66,12 @@ export function answeringRequests() {
   return sampler !== undefined && last.requests >= BUSY_REQUESTS && last.loopShare >= BUSY_LOOP_SHARE
 }
 
-/** Resolves once the process is not busy answering requests, after `maxWaitMs` at most, or when `signal` aborts; with the ms it waited. */
+/**
+ * Resolves once the process is not busy answering requests, or once the busy spell is `maxWaitMs`
+ * old, or when `signal` aborts; with the ms it waited.
+ */
 export async function whenRequestsCalm({ maxWaitMs = MAX_DEFER_MS, signal }: { maxWaitMs?: number; signal?: AbortSignal } = {}) {
   const t0 = performance.now()
-  while (answeringRequests() && performance.now() - t0 < maxWaitMs && !signal?.aborted) await sleep(WINDOW_MS)
+  while (answeringRequests() && performance.now() - (spellStart ?? t0) < maxWaitMs && !signal?.aborted) await sleep(WINDOW_MS)
   return performance.now() - t0
 }

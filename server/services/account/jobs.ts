@@ -3,7 +3,7 @@ import { defineJob } from '../../jobs/queue'
 
 /**
  * Generates the PDF receipt of a paid order (queued with the payment; once per order). Deferrable:
- * in a payment burst the receipts wait until the webhooks are answered (15 s at most).
+ * in a payment burst the receipts wait until the webhooks are answered (a busy spell holds them 15 s at most).
  */
 export const issueReceiptJob = defineJob({
   name: 'account.issue-receipt',

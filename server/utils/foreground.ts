@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 
 /**
  * Whether this process is busy answering requests, for queued work that can wait a few seconds
- * (a receipt's PDF and its "new document" message: `work.deferrable` on a job).
+ * (a receipt: `work.deferrable` on a job).
  *
  * In a payment burst every payment sets off its receipt at once, and a receipt costs about as much
  * CPU as the rest of the payment's handling together (bench/README.md). Made then, receipts take
@@ -26,9 +26,10 @@ const BUSY_LOOP_SHARE = 0.5
 export const MAX_DEFER_MS = 15_000
 
 let arrived = 0
-let last: { requests: number; loopShare: number } = { requests: 0, loopShare: 0 }
+/** Whether the last quarter second was busy (see above). */
+let busy = false
 let sampler: NodeJS.Timeout | undefined
-let previous: EventLoopUtilization | undefined
+let previous: EventLoopUtilization
 /** When the current busy spell began (performance.now()); undefined while calm. */
 let spellStart: number | undefined
 
@@ -39,10 +40,10 @@ export function requestArrived() {
 
 function sample() {
   const now = performance.eventLoopUtilization()
-  last = { requests: arrived, loopShare: previous ? performance.eventLoopUtilization(now, previous).utilization : 0 }
+  busy = arrived >= BUSY_REQUESTS && performance.eventLoopUtilization(now, previous).utilization >= BUSY_LOOP_SHARE
   previous = now
   arrived = 0
-  spellStart = answeringRequests() ? (spellStart ?? performance.now() - WINDOW_MS) : undefined
+  spellStart = busy ? (spellStart ?? performance.now() - WINDOW_MS) : undefined
 }
 
 /** Starts watching (a timer every quarter second, not keeping the process alive); called once a deferrable worker starts. */
@@ -57,13 +58,13 @@ export function watchForeground() {
 export function stopWatchingForeground() {
   if (sampler) clearInterval(sampler)
   sampler = undefined
-  last = { requests: 0, loopShare: 0 }
+  busy = false
   spellStart = undefined
 }
 
 /** True while requests keep the process busy (see above); false when nothing watches. */
 export function answeringRequests() {
-  return sampler !== undefined && last.requests >= BUSY_REQUESTS && last.loopShare >= BUSY_LOOP_SHARE
+  return busy
 }
 
 /**
